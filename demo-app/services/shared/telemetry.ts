@@ -1,0 +1,44 @@
+/**
+ * OpenTelemetry for the demo's Node origin services: HTTP server/client spans, W3C trace
+ * context and baggage, allow-listed baggage promoted to span attributes, OTLP/HTTP export.
+ * Import it before anything that serves or sends HTTP.
+ */
+import { createRequire } from 'node:module';
+import { trace } from '@opentelemetry/api';
+import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+
+export interface NodeTracing {
+  shutdown(): Promise<void>;
+}
+
+export function startNodeTracing(serviceName: string): NodeTracing {
+  const provider = new NodeTracerProvider({
+    // Merge, not replace: the default resource carries telemetry.sdk.language=nodejs.
+    resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })),
+    spanProcessors: [
+      new BaggageSpanProcessor(),
+      // Reads OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_BSP_SCHEDULE_DELAY from the environment.
+      new BatchSpanProcessor(new OTLPTraceExporter()),
+    ],
+  });
+  provider.register();
+  registerInstrumentations({ tracerProvider: provider, instrumentations: [new HttpInstrumentation()] });
+  // ESM imports of node:http share this object; requiring it lets the instrumentation patch it.
+  createRequire(import.meta.url)('node:http');
+  return { shutdown: () => provider.shutdown() };
+}
+
+/** One JSON log line with the active trace and span ids, so a log leads to its trace. */
+export function log(message: string, fields: Record<string, unknown> = {}): void {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  process.stdout.write(
+    `${JSON.stringify({ time: new Date().toISOString(), msg: message, trace_id: spanContext?.traceId, span_id: spanContext?.spanId, ...fields })}\n`,
+  );
+}

@@ -1,0 +1,74 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { EdgeTracing } from '../telemetry/edgeTracing.js';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+} from '../semconv.js';
+import { headersSetter } from './headersCarrier.js';
+
+/** Decides whether an outbound URL may receive trace headers and baggage. */
+export type PropagateTo = (url: URL) => boolean;
+
+/** Builds a `PropagateTo` from a list of origins (`https://api.example.com`). */
+export function propagateToOrigins(origins: readonly string[]): PropagateTo {
+  const allowed = new Set<string>();
+  for (const origin of origins) {
+    // A malformed entry allows nothing rather than failing every request.
+    if (URL.canParse(origin)) allowed.add(new URL(origin).origin);
+  }
+  return (url) => allowed.has(url.origin);
+}
+
+/**
+ * A `fetch` that opens a CLIENT span for each call and injects the active context
+ * (traceparent, tracestate, baggage), but only into requests for allow-listed origins:
+ * a third party gets no trace headers and no baggage.
+ */
+export function createTracedFetch(
+  tracing: EdgeTracing,
+  propagateTo: PropagateTo,
+  baseFetch: typeof fetch = (input, init) => fetch(input, init),
+): typeof fetch {
+  return async function tracedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    const parent = context.active();
+    const span = tracing.tracer.startSpan(
+      request.method,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          [ATTR_HTTP_REQUEST_METHOD]: request.method,
+          [ATTR_URL_FULL]: url.origin + url.pathname,
+          [ATTR_SERVER_ADDRESS]: url.hostname,
+          [ATTR_SERVER_PORT]: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+        },
+      },
+      parent,
+    );
+    if (propagateTo(url)) {
+      tracing.propagator.inject(trace.setSpan(parent, span), request.headers, headersSetter);
+    }
+    try {
+      const response = await baseFetch(request);
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
+      if (response.status >= 400) {
+        span.setAttribute(ATTR_ERROR_TYPE, String(response.status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      return response;
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      span.recordException(err);
+      span.setAttribute(ATTR_ERROR_TYPE, err.name);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+      throw error;
+    } finally {
+      span.end();
+    }
+  };
+}

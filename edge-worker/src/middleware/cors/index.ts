@@ -1,0 +1,39 @@
+/**
+ * @module
+ * CORS for traced browser calls.
+ */
+import type { Context } from 'hono';
+import { cors } from 'hono/cors';
+import { createMiddleware } from 'hono/factory';
+
+/** Request headers a traced browser sends cross-origin. */
+export const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'] as const;
+
+export interface TraceCorsOptions {
+  /** Origins allowed to call (and send trace headers), or a function of the request context. */
+  origins: readonly string[] | ((c: Context) => readonly string[]);
+  /** Further request headers to allow. Default `content-type`. */
+  allowHeaders?: readonly string[];
+}
+
+/**
+ * Answers preflights that carry `traceparent`, `tracestate` and `baggage`, exposes
+ * `Server-Timing` so the page can read the edge's trace id, and sends `Timing-Allow-Origin`
+ * so resource timings are not zeroed. Register it before `trace()` so preflights make no spans.
+ */
+export function traceCors(options: TraceCorsOptions) {
+  const resolveOrigins = typeof options.origins === 'function' ? options.origins : () => options.origins as readonly string[];
+  const isAllowed = (origin: string | undefined, c: Context) => !!origin && resolveOrigins(c).includes(origin);
+  const corsMiddleware = cors({
+    origin: (origin, c) => (isAllowed(origin, c) ? origin : null),
+    allowHeaders: [...TRACE_HEADERS, ...(options.allowHeaders ?? ['content-type'])],
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    exposeHeaders: ['server-timing'],
+    maxAge: 7200,
+  });
+  return createMiddleware(async function traceCors(c, next) {
+    await corsMiddleware(c, next);
+    const origin = c.req.header('origin');
+    if (origin && isAllowed(origin, c)) c.res.headers.set('timing-allow-origin', origin);
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * @module
+ * Trace middleware for Hono on Cloudflare Workers.
+ */
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace as traceApi, type Span } from '@opentelemetry/api';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { routePath } from 'hono/route';
+import { createTracedFetch, propagateToOrigins, type PropagateTo } from '../../fetch/tracedFetch.js';
+import { headersGetter } from '../../fetch/headersCarrier.js';
+import { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from '../../telemetry/edgeTracing.js';
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '../../semconv.js';
+
+/** The bindings the middleware reads when an option is not given (`OTEL_*` names). */
+export interface TraceBindings {
+  OTEL_SERVICE_NAME?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+  /** `key=value` pairs separated by commas, as in the OpenTelemetry spec. */
+  OTEL_EXPORTER_OTLP_HEADERS?: string;
+  /** Comma-separated origins that receive trace headers and baggage from `c.var.tracedFetch`. */
+  JOURNEYTRACE_PROPAGATE_TO?: string;
+}
+
+export interface TraceVariables {
+  /** `fetch` with a CLIENT span and context injected into allow-listed origins. */
+  tracedFetch: typeof fetch;
+  /** The request's SERVER span. */
+  span: Span;
+}
+
+export interface TraceOptions {
+  /** Default: `OTEL_SERVICE_NAME`, else `edge-worker`. */
+  serviceName?: string;
+  /** Origins (or a predicate) that may receive trace headers. Default: `JOURNEYTRACE_PROPAGATE_TO`. */
+  propagateTo?: readonly string[] | PropagateTo;
+  /** Baggage keys promoted to span attributes. Default: `session.id`, `user.tier`, `enduser.id`. */
+  promotedBaggageKeys?: readonly string[];
+  /** Bring your own tracing (tests, or several apps sharing one pipeline). */
+  tracing?: EdgeTracing;
+}
+
+type Env = { Bindings: TraceBindings; Variables: TraceVariables };
+
+/**
+ * Continues the caller's trace (W3C traceparent, tracestate, baggage) in a SERVER span named
+ * after the route template, gives handlers `c.var.tracedFetch`, adds `Server-Timing:
+ * traceparent` to the response, and flushes spans in `waitUntil` after responding.
+ *
+ * A missing or malformed traceparent starts a new trace; telemetry never fails the request.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono()
+ * app.use(cors({ origin: 'https://shop.example', allowHeaders: TRACE_HEADERS }))
+ * app.use(trace({ serviceName: 'edge', propagateTo: ['https://api.example'] }))
+ * app.get('/api/checkout', (c) => c.var.tracedFetch('https://api.example/checkout'))
+ * ```
+ */
+export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOptions) = {}) {
+  const cache = new Map<string, EdgeTracing>();
+
+  return createMiddleware<Env>(async function trace(c, next) {
+    const env: TraceBindings = c.env ?? {};
+    const resolved = typeof options === 'function' ? options(env) : options;
+    const tracing = resolved.tracing ?? tracingFor(cache, tracingConfig(resolved, env));
+    const propagateTo = toPredicate(resolved.propagateTo ?? splitList(env.JOURNEYTRACE_PROPAGATE_TO));
+
+    const request = c.req.raw;
+    const url = new URL(request.url);
+    const parent = tracing.propagator.extract(ROOT_CONTEXT, request.headers, headersGetter);
+    const span = tracing.tracer.startSpan(
+      request.method,
+      { kind: SpanKind.SERVER, attributes: requestAttributes(request, url) },
+      parent,
+    );
+    const active = traceApi.setSpan(parent, span);
+    c.set('span', span);
+    c.set('tracedFetch', createTracedFetch(tracing, propagateTo));
+
+    try {
+      await context.with(active, next);
+    } catch (error) {
+      recordError(span, error);
+      throw error;
+    } finally {
+      endServerSpan(c, span);
+      flushAfterResponse(c, tracing);
+    }
+  });
+}
+
+function tracingConfig(options: TraceOptions, env: TraceBindings): EdgeTracingConfig {
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  return {
+    serviceName: options.serviceName ?? env.OTEL_SERVICE_NAME ?? 'edge-worker',
+    tracesUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base}/v1/traces` : undefined),
+    headers: parseHeaderList(env.OTEL_EXPORTER_OTLP_HEADERS),
+    promotedBaggageKeys: options.promotedBaggageKeys,
+  };
+}
+
+/** One provider per distinct configuration, built on first use (not frozen by the first request). */
+function tracingFor(cache: Map<string, EdgeTracing>, config: EdgeTracingConfig): EdgeTracing {
+  const key = JSON.stringify(config);
+  let tracing = cache.get(key);
+  if (!tracing) {
+    tracing = createEdgeTracing(config);
+    cache.set(key, tracing);
+  }
+  return tracing;
+}
+
+function requestAttributes(request: Request, url: URL) {
+  const attributes: Record<string, string> = {
+    [ATTR_HTTP_REQUEST_METHOD]: request.method,
+    [ATTR_URL_PATH]: url.pathname,
+    [ATTR_URL_SCHEME]: url.protocol.replace(':', ''),
+  };
+  const userAgent = request.headers.get('user-agent');
+  if (userAgent) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
+  const clientAddress = request.headers.get('cf-connecting-ip');
+  if (clientAddress) attributes[ATTR_CLIENT_ADDRESS] = clientAddress;
+  return attributes;
+}
+
+function endServerSpan(c: Context<Env>, span: Span): void {
+  const route = routePath(c, -1);
+  if (route && route !== '*' && route !== '/*') {
+    span.setAttribute(ATTR_HTTP_ROUTE, route);
+    span.updateName(`${c.req.method} ${route}`);
+  }
+  const status = c.res.status;
+  span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+  if (c.error) recordError(span, c.error);
+  else if (status >= 500) {
+    span.setAttribute(ATTR_ERROR_TYPE, String(status));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+  // Lets the browser link its spans (and the document load) to this trace.
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  const flags = traceFlags.toString(16).padStart(2, '0');
+  try {
+    c.res.headers.append('server-timing', `traceparent;desc="00-${traceId}-${spanId}-${flags}"`);
+  } catch {
+    // Immutable headers (a response passed through from fetch): the trace is still exported.
+  }
+  span.end();
+}
+
+function recordError(span: Span, error: unknown): void {
+  const err = error instanceof Error ? error : new Error(String(error));
+  span.recordException(err);
+  span.setAttribute(ATTR_ERROR_TYPE, err.name);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+}
+
+function flushAfterResponse(c: Context<Env>, tracing: EdgeTracing): void {
+  const flushed = tracing.forceFlush().catch(() => {});
+  try {
+    c.executionCtx.waitUntil(flushed);
+  } catch {
+    // No ExecutionContext (e.g. app.request() in tests): the flush still runs on its own.
+  }
+}
+
+function toPredicate(propagateTo: readonly string[] | PropagateTo): PropagateTo {
+  return typeof propagateTo === 'function' ? propagateTo : propagateToOrigins(propagateTo);
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function parseHeaderList(value: string | undefined): Record<string, string> | undefined {
+  if (!value) return undefined;
+  const headers: Record<string, string> = {};
+  for (const pair of splitList(value)) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) headers[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
+  }
+  return headers;
+}
