@@ -32,8 +32,11 @@ export function traceCors(options: TraceCorsOptions) {
     maxAge: 7200,
   });
   return createMiddleware(async function traceCors(c, next) {
-    await corsMiddleware(c, next);
+    // A preflight is answered here (a Response comes back); anything else went through next().
+    const preflight = await corsMiddleware(c, next);
+    const response = preflight ?? c.res;
     const origin = c.req.header('origin');
-    if (origin && isAllowed(origin, c)) c.res.headers.set('timing-allow-origin', origin);
+    if (origin && isAllowed(origin, c)) response.headers.set('timing-allow-origin', origin);
+    return preflight;
   });
 }

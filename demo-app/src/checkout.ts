@@ -1,0 +1,33 @@
+import type { JourneyTrace } from 'journeytrace';
+
+export type CheckoutOutcome =
+  | { ok: true; orderId: string; traceId: string }
+  | { ok: false; error: string; traceId: string };
+
+/**
+ * The checkout journey step: one call to the edge worker, traced as the step `checkout`.
+ * A failed checkout marks the step as an error (so the collector keeps the journey) and is
+ * still shown to the user.
+ */
+export async function checkout(journey: JourneyTrace, edgeUrl: string, scenario: string): Promise<CheckoutOutcome> {
+  let traceId = '';
+  try {
+    return await journey.step('checkout', async (step) => {
+      traceId = step.traceId;
+      const response = await fetch(`${edgeUrl}/api/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scenario }),
+      });
+      const body = (await response.json().catch(() => ({}))) as { orderId?: string; error?: string };
+      if (!response.ok) throw new CheckoutError(body.error ?? `HTTP ${response.status}`);
+      return { ok: true as const, orderId: body.orderId ?? '?', traceId: step.traceId };
+    });
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error), traceId };
+  }
+}
+
+class CheckoutError extends Error {
+  override name = 'CheckoutError';
+}

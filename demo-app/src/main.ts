@@ -1,0 +1,42 @@
+import { init } from 'journeytrace';
+import { loadShopConfig } from './config.js';
+import { checkout, type CheckoutOutcome } from './checkout.js';
+
+const form = document.querySelector<HTMLFormElement>('#checkout-form')!;
+const tierSelect = document.querySelector<HTMLSelectElement>('[data-testid=tier]')!;
+const scenarioSelect = document.querySelector<HTMLSelectElement>('[data-testid=scenario]')!;
+const button = document.querySelector<HTMLButtonElement>('[data-testid=checkout]')!;
+const result = document.querySelector<HTMLOutputElement>('[data-testid=result]')!;
+
+button.disabled = true;
+
+loadShopConfig().then((config) => {
+  const journey = init({
+    serviceName: 'shop-web',
+    collectorUrl: config.collectorUrl,
+    propagateTo: [config.edgeUrl],
+    user: { tier: tierSelect.value },
+  });
+  tierSelect.addEventListener('change', () => journey.setUser({ tier: tierSelect.value }));
+  button.disabled = false;
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    result.className = '';
+    result.textContent = 'Checking out…';
+    delete result.dataset.traceId;
+    checkout(journey, config.edgeUrl, scenarioSelect.value).then(show, () => undefined).finally(() => {
+      button.disabled = false;
+    });
+  });
+});
+
+function show(outcome: CheckoutOutcome): void {
+  result.className = outcome.ok ? 'ok' : 'failed';
+  result.textContent = outcome.ok ? `Order ${outcome.orderId} placed. ` : `Checkout failed: ${outcome.error}. `;
+  const trace = document.createElement('code');
+  trace.textContent = `trace ${outcome.traceId}`;
+  result.append(trace);
+  result.dataset.traceId = outcome.traceId;
+}

@@ -1,0 +1,19 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { progress } from './lib/log.js';
+import { ROOT } from './lib/paths.js';
+import { lastLines, run } from './lib/run.js';
+
+/** Builds what the journey serves: the web SDK (tsc) and the demo app (vite). */
+export async function buildAll(): Promise<void> {
+  mkdirSync(join(ROOT, '.data'), { recursive: true });
+  const steps: Array<[string, string[], string]> = [
+    ['web-sdk', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'web-sdk/tsconfig.json'], ROOT],
+    ['demo-app', [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], join(ROOT, 'demo-app')],
+  ];
+  for (const [name, args, cwd] of steps) {
+    const result = await run(process.execPath, args, { cwd, logFile: join(ROOT, '.data', `build-${name}.log`) });
+    if (result.code !== 0) throw new Error(`building ${name} failed:\n${lastLines(result.output)}`);
+  }
+  progress('built web-sdk and demo-app');
+}

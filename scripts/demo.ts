@@ -1,0 +1,51 @@
+/**
+ * `npm run demo`: builds, starts the collector, checkout-api, the edge worker (wrangler dev)
+ * and the demo app on the contract's ports, prints their URLs; Ctrl-C stops them all.
+ */
+import { join } from 'node:path';
+import { buildAll } from './build.js';
+import { progress, SetupError } from './lib/log.js';
+import { DATA_DIR, ROOT } from './lib/paths.js';
+import { ensureToolchain } from './setup/index.js';
+import { freePort, portFromEnv } from './stack/ports.js';
+import { startStack, type Stack } from './stack/stack.js';
+
+async function main(): Promise<void> {
+  const { collector } = await ensureToolchain({ chromium: false });
+  await buildAll();
+  const ports = {
+    app: portFromEnv('DEMO_APP_PORT', 5173),
+    edge: portFromEnv('EDGE_PORT', 8787),
+    edgeInspector: portFromEnv('EDGE_INSPECTOR_PORT', await freePort()),
+    origin: portFromEnv('ORIGIN_PORT', 8081),
+    collectorHttp: portFromEnv('COLLECTOR_HTTP_PORT', 4318),
+    collectorGrpc: portFromEnv('COLLECTOR_GRPC_PORT', 4317),
+    collectorHealth: portFromEnv('COLLECTOR_HEALTH_PORT', 13133),
+  };
+  progress('starting collector, checkout-api, edge worker and demo app…');
+  const stack: Stack = await startStack({
+    ports,
+    runDir: join(DATA_DIR, 'demo'),
+    tracesFile: join(DATA_DIR, 'collector', 'traces.jsonl'),
+    collectorBin: collector,
+    collectorConfigs: [join(ROOT, 'collector', 'config.yaml')],
+    echo: true,
+  });
+  const stop = () => {
+    progress('stopping…');
+    void stack.stop().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  progress(`demo app       ${stack.urls.app}`);
+  progress(`edge worker    ${stack.urls.edge}`);
+  progress(`checkout-api   ${stack.urls.origin}`);
+  progress(`collector      ${stack.urls.collector} (OTLP/HTTP), 127.0.0.1:${ports.collectorGrpc} (OTLP/gRPC)`);
+  progress(`kept traces    ${stack.tracesFile}`);
+  progress('open the demo app, pick a tier and a scenario, press Checkout. Ctrl-C stops everything.');
+}
+
+main().catch((error: unknown) => {
+  console.error(`journeytrace: ${error instanceof SetupError ? error.message : error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});

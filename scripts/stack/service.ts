@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+
+export interface ServiceSpec {
+  name: string;
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Every line of output is written here. */
+  logFile: string;
+  /** Also print output lines, prefixed with the service name. */
+  echo?: boolean;
+  /** Polled until it answers 2xx. */
+  readyUrl: string;
+  readyTimeoutMillis?: number;
+}
+
+export interface RunningService {
+  readonly name: string;
+  readonly logFile: string;
+  /** Stops the service and everything it started (its process group). */
+  stop(): Promise<void>;
+}
+
+/** Starts a service in its own process group and resolves once it is ready. */
+export async function startService(spec: ServiceSpec): Promise<RunningService> {
+  const log = createWriteStream(spec.logFile, { flags: 'a' });
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let recent = '';
+  const onOutput = (chunk: Buffer) => {
+    log.write(chunk);
+    const text = chunk.toString();
+    recent = (recent + text).slice(-4000);
+    if (spec.echo) {
+      for (const line of text.split('\n')) if (line.trim()) process.stdout.write(`[${spec.name}] ${line}\n`);
+    }
+  };
+  child.stdout?.on('data', onOutput);
+  child.stderr?.on('data', onOutput);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const service: RunningService = { name: spec.name, logFile: spec.logFile, stop: () => stopGroup(child, exited, log) };
+
+  const timeout = spec.readyTimeoutMillis ?? 30_000;
+  const deadline = Date.now() + timeout;
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) {
+      throw new Error(`${spec.name} exited (code ${exitCode}) before it was ready. Its last output:\n${recent.trim()}`);
+    }
+    if (await answers(spec.readyUrl)) return service;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  await service.stop();
+  throw new Error(`${spec.name} was not ready at ${spec.readyUrl} within ${timeout} ms. Its last output:\n${recent.trim()}`);
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function stopGroup(child: ChildProcess, exited: Promise<unknown>, log: NodeJS.WritableStream): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null && child.pid) {
+    signalGroup(child.pid, 'SIGTERM');
+    const stopped = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+    if (!stopped) signalGroup(child.pid, 'SIGKILL');
+  }
+  // Children of the service (workerd under wrangler) may outlive the leader.
+  if (child.pid) signalGroup(child.pid, 'SIGKILL');
+  log.end();
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

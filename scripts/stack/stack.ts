@@ -1,0 +1,133 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../lib/paths.js';
+import { startService, type RunningService } from './service.js';
+
+/** Every port the running journey uses (all on 127.0.0.1). */
+export interface StackPorts {
+  app: number;
+  edge: number;
+  edgeInspector: number;
+  origin: number;
+  collectorHttp: number;
+  collectorGrpc: number;
+  collectorHealth: number;
+}
+
+export interface StackOptions {
+  ports: StackPorts;
+  /** Folder for this run's logs and worker state. */
+  runDir: string;
+  /** Where the collector writes kept traces (OTLP JSON lines). */
+  tracesFile: string;
+  /** The collector binary. */
+  collectorBin: string;
+  /** Collector configs, merged in order. */
+  collectorConfigs: string[];
+  /** Print the services' output, prefixed with their names. */
+  echo?: boolean;
+}
+
+export interface Stack {
+  readonly urls: { app: string; edge: string; origin: string; collector: string };
+  readonly tracesFile: string;
+  readonly services: readonly RunningService[];
+  stop(): Promise<void>;
+}
+
+const url = (port: number) => `http://127.0.0.1:${port}`;
+
+/**
+ * Starts the whole journey: collector, origin (checkout-api), edge worker (wrangler dev on
+ * workerd) and the demo app (vite preview of its build), and waits until each answers.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { ports, runDir, echo } = options;
+  mkdirSync(runDir, { recursive: true });
+  mkdirSync(join(options.tracesFile, '..'), { recursive: true });
+  const urls = { app: url(ports.app), edge: url(ports.edge), origin: url(ports.origin), collector: url(ports.collectorHttp) };
+  const appOrigins = [urls.app, `http://localhost:${ports.app}`];
+  const node = process.execPath;
+  const bin = (pkg: string, file: string) => join(ROOT, 'node_modules', pkg, 'bin', file);
+  const logFile = (name: string) => join(runDir, `${name}.log`);
+
+  const starting = [
+    startService({
+      name: 'collector',
+      command: options.collectorBin,
+      args: options.collectorConfigs.flatMap((config) => ['--config', config]),
+      env: {
+        ...process.env,
+        COLLECTOR_HTTP_PORT: String(ports.collectorHttp),
+        COLLECTOR_GRPC_PORT: String(ports.collectorGrpc),
+        COLLECTOR_HEALTH_PORT: String(ports.collectorHealth),
+        JOURNEYTRACE_TRACES_FILE: options.tracesFile,
+        JOURNEYTRACE_APP_ORIGIN: appOrigins[0],
+        JOURNEYTRACE_APP_ORIGIN_ALT: appOrigins[1],
+      },
+      logFile: logFile('collector'),
+      echo,
+      readyUrl: url(ports.collectorHealth),
+    }),
+    startService({
+      name: 'checkout-api',
+      command: node,
+      args: ['--import', 'tsx', join(ROOT, 'demo-app/services/checkout-api/main.ts')],
+      env: {
+        ...process.env,
+        ORIGIN_PORT: String(ports.origin),
+        OTEL_EXPORTER_OTLP_ENDPOINT: urls.collector,
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+      },
+      logFile: logFile('checkout-api'),
+      echo,
+      readyUrl: `${urls.origin}/health`,
+    }),
+    startService({
+      name: 'edge-worker',
+      command: node,
+      args: [
+        bin('wrangler', 'wrangler.js'),
+        'dev',
+        '--ip', '127.0.0.1',
+        '--port', String(ports.edge),
+        '--inspector-port', String(ports.edgeInspector),
+        '--show-interactive-dev-session=false',
+        '--persist-to', join(runDir, 'wrangler-state'),
+        '--var', `ORIGIN_URL:${urls.origin}`,
+        '--var', `OTEL_EXPORTER_OTLP_ENDPOINT:${urls.collector}`,
+        '--var', `ALLOWED_ORIGINS:${appOrigins.join(',')}`,
+      ],
+      cwd: join(ROOT, 'edge-worker'),
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      logFile: logFile('edge-worker'),
+      echo,
+      readyUrl: `${urls.edge}/health`,
+      readyTimeoutMillis: 60_000,
+    }),
+    startService({
+      name: 'demo-app',
+      command: node,
+      args: [bin('vite', 'vite.js'), 'preview'],
+      cwd: join(ROOT, 'demo-app'),
+      env: {
+        ...process.env,
+        DEMO_APP_PORT: String(ports.app),
+        EDGE_URL: urls.edge,
+        COLLECTOR_URL: urls.collector,
+      },
+      logFile: logFile('demo-app'),
+      echo,
+      readyUrl: urls.app,
+    }),
+  ];
+  const settled = await Promise.allSettled(starting);
+  const services = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const stop = async () => void (await Promise.all(services.map((service) => service.stop())));
+  const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
+  if (failures.length > 0) {
+    await stop();
+    throw new Error(failures.map((failure) => failure.message).join('\n\n'));
+  }
+  return { urls, tracesFile: options.tracesFile, services, stop };
+}
