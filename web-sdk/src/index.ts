@@ -5,7 +5,7 @@
  */
 // zone.js (through context-zone) must load before the app's code captures Promise.
 import { ZoneContextManager } from '@opentelemetry/context-zone';
-import { context, propagation } from '@opentelemetry/api';
+import { context, diag, propagation } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -15,6 +15,7 @@ import { BatchSpanProcessor, WebTracerProvider } from '@opentelemetry/sdk-trace-
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { journeyBaggage } from './baggage/journeyBaggage.js';
 import { runStep, type JourneyStep } from './journey/step.js';
+import { originPattern } from './propagation/originPattern.js';
 import { getOrCreateSessionId } from './session/sessionId.js';
 import { SessionSpanProcessor } from './session/SessionSpanProcessor.js';
 
@@ -93,7 +94,11 @@ export function init(options: JourneyTraceOptions): JourneyTrace {
     tracerProvider: provider,
     instrumentations: [
       new FetchInstrumentation({
-        propagateTraceHeaderCorsUrls: (options.propagateTo ?? []).map(toUrlPattern),
+        propagateTraceHeaderCorsUrls: (options.propagateTo ?? []).flatMap((entry) => {
+          const pattern = originPattern(entry);
+          if (!pattern) diag.warn(`journeytrace: propagateTo entry ${String(entry)} is not a URL; ignored`);
+          return pattern ? [pattern] : [];
+        }),
         // The exporter's own requests are never traced.
         ignoreUrls: [tracesUrl],
         clearTimingResources: true,
@@ -114,11 +119,4 @@ export function init(options: JourneyTraceOptions): JourneyTrace {
     forceFlush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };
-}
-
-/** An origin string matches that origin's URLs only (`https://a.example` never `https://a.example.evil`). */
-function toUrlPattern(entry: string | RegExp): RegExp {
-  if (entry instanceof RegExp) return entry;
-  const origin = new URL(entry).origin;
-  return new RegExp(`^${origin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:[/?#]|$)`);
 }

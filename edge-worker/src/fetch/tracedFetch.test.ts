@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { Hono } from 'hono';
+import { createEdgeTracing } from '../telemetry/edgeTracing.js';
+import { trace, type TraceVariables } from '../middleware/trace/index.js';
+import { createTracedFetch, propagateToOrigins } from './tracedFetch.js';
+
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+/** A worker that calls `target` with c.var.tracedFetch, and a fake network that records requests. */
+function appCalling(target: string, status = 200) {
+  const exporter = new InMemorySpanExporter();
+  const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter });
+  const sent: Request[] = [];
+  const network = async (input: RequestInfo | URL, init?: RequestInit) => {
+    sent.push(new Request(input, init));
+    return new Response('{}', { status });
+  };
+  const app = new Hono<{ Variables: TraceVariables }>();
+  app.use(trace({ tracing }));
+  app.use(async (c, next) => {
+    c.set('tracedFetch', createTracedFetch(tracing, propagateToOrigins(['http://origin.test']), network));
+    await next();
+  });
+  app.get('/', async (c) => {
+    const response = await c.var.tracedFetch(target);
+    return c.text('done', response.status === 200 ? 200 : 502);
+  });
+  return { app, tracing, exporter, sent };
+}
+
+const headers = { traceparent: TRACEPARENT, tracestate: 'vendor=abc', baggage: 'session.id=s1,user.tier=vip' };
+
+describe('tracedFetch', () => {
+  it('injects trace context and baggage into allow-listed origins, under a CLIENT span', async () => {
+    const { app, tracing, exporter, sent } = appCalling('http://origin.test/checkout?card=4111');
+    await app.request('/', { headers });
+    await tracing.forceFlush();
+    const client = exporter.getFinishedSpans().find((span) => span.kind === SpanKind.CLIENT);
+    assert.ok(client);
+    const request = sent[0]!;
+    assert.equal(request.headers.get('traceparent'), `00-0af7651916cd43dd8448eb211c80319c-${client.spanContext().spanId}-01`);
+    assert.equal(request.headers.get('tracestate'), 'vendor=abc');
+    assert.equal(request.headers.get('baggage'), 'session.id=s1,user.tier=vip');
+    assert.equal(client.attributes['url.full'], 'http://origin.test/checkout');
+    assert.equal(client.attributes['http.response.status_code'], 200);
+  });
+
+  it('sends no trace headers or baggage to a third party', async () => {
+    const { app, sent } = appCalling('https://third-party.example/pixel');
+    await app.request('/', { headers });
+    const request = sent[0]!;
+    assert.equal(request.headers.get('traceparent'), null);
+    assert.equal(request.headers.get('tracestate'), null);
+    assert.equal(request.headers.get('baggage'), null);
+  });
+
+  it('marks failed calls as ERROR', async () => {
+    const { app, tracing, exporter } = appCalling('http://origin.test/checkout', 503);
+    await app.request('/', { headers });
+    await tracing.forceFlush();
+    const client = exporter.getFinishedSpans().find((span) => span.kind === SpanKind.CLIENT);
+    assert.equal(client?.status.code, SpanStatusCode.ERROR);
+    assert.equal(client?.attributes['error.type'], '503');
+  });
+});
+
+describe('propagateToOrigins', () => {
+  it('matches exact origins only and ignores malformed entries', () => {
+    const allowed = propagateToOrigins(['http://origin.test', 'not a url']);
+    assert.ok(allowed(new URL('http://origin.test/a')));
+    assert.ok(!allowed(new URL('http://origin.test.evil/a')));
+    assert.ok(!allowed(new URL('https://origin.test/a')));
+  });
+});

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { Hono } from 'hono';
+import { createEdgeTracing } from '../../telemetry/edgeTracing.js';
+import { trace, type TraceVariables } from './index.js';
+
+const PARENT_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+const PARENT_SPAN_ID = 'b7ad6b7169203331';
+const TRACEPARENT = `00-${PARENT_TRACE_ID}-${PARENT_SPAN_ID}-01`;
+
+function tracedApp(exporter: InMemorySpanExporter) {
+  const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter });
+  const app = new Hono<{ Variables: TraceVariables }>();
+  app.use(trace({ tracing, propagateTo: ['http://origin.test'] }));
+  app.get('/api/items/:id', (c) => c.json({ id: c.req.param('id') }));
+  app.get('/boom', () => {
+    throw new TypeError('kaput');
+  });
+  app.get('/bad-gateway', (c) => c.text('no', 502));
+  return { app, tracing };
+}
+
+async function finishedSpans(exporter: InMemorySpanExporter, tracing: { forceFlush(): Promise<void> }) {
+  await tracing.forceFlush();
+  return exporter.getFinishedSpans();
+}
+
+describe('trace middleware', () => {
+  let exporter: InMemorySpanExporter;
+  beforeEach(() => {
+    exporter = new InMemorySpanExporter();
+  });
+
+  it('continues the caller trace in a SERVER span named after the route template', async () => {
+    const { app, tracing } = tracedApp(exporter);
+    const response = await app.request('/api/items/42?secret=1', {
+      headers: { traceparent: TRACEPARENT, baggage: 'session.id=s1,user.tier=premium,card=4111', 'user-agent': 'test-agent' },
+    });
+    assert.equal(response.status, 200);
+    const [span] = await finishedSpans(exporter, tracing);
+    assert.ok(span);
+    assert.equal(span.name, 'GET /api/items/:id');
+    assert.equal(span.kind, SpanKind.SERVER);
+    assert.equal(span.spanContext().traceId, PARENT_TRACE_ID);
+    assert.equal(span.parentSpanContext?.spanId, PARENT_SPAN_ID);
+    assert.deepEqual(
+      {
+        method: span.attributes['http.request.method'],
+        route: span.attributes['http.route'],
+        path: span.attributes['url.path'],
+        status: span.attributes['http.response.status_code'],
+        agent: span.attributes['user_agent.original'],
+        session: span.attributes['session.id'],
+        tier: span.attributes['user.tier'],
+        card: span.attributes['card'],
+      },
+      { method: 'GET', route: '/api/items/:id', path: '/api/items/42', status: 200, agent: 'test-agent', session: 's1', tier: 'premium', card: undefined },
+    );
+    const serverTiming = response.headers.get('server-timing');
+    assert.equal(serverTiming, `traceparent;desc="00-${PARENT_TRACE_ID}-${span.spanContext().spanId}-01"`);
+  });
+
+  for (const [label, headers] of [
+    ['missing', {}],
+    ['malformed', { traceparent: 'not-a-traceparent' }],
+    ['all-zero trace id', { traceparent: '00-00000000000000000000000000000000-b7ad6b7169203331-01' }],
+    ['bad hex', { traceparent: '00-0af7651916cd43dd8448eb211c80319Z-b7ad6b7169203331-01' }],
+    ['version ff', { traceparent: `ff-${PARENT_TRACE_ID}-${PARENT_SPAN_ID}-01` }],
+  ] as const) {
+    it(`starts a new trace when the traceparent is ${label}`, async () => {
+      const { app, tracing } = tracedApp(exporter);
+      const response = await app.request('/api/items/1', { headers });
+      assert.equal(response.status, 200);
+      const [span] = await finishedSpans(exporter, tracing);
+      assert.ok(span);
+      assert.match(span.spanContext().traceId, /^[0-9a-f]{32}$/);
+      assert.notEqual(span.spanContext().traceId, PARENT_TRACE_ID);
+      assert.notEqual(span.spanContext().traceId, '0'.repeat(32));
+      assert.equal(span.parentSpanContext, undefined);
+    });
+  }
+
+  it('marks 5xx responses and thrown errors as ERROR', async () => {
+    const { app, tracing } = tracedApp(exporter);
+    assert.equal((await app.request('/bad-gateway')).status, 502);
+    assert.equal((await app.request('/boom')).status, 500);
+    const spans = await finishedSpans(exporter, tracing);
+    const badGateway = spans.find((span) => span.name === 'GET /bad-gateway');
+    const boom = spans.find((span) => span.name === 'GET /boom');
+    assert.equal(badGateway?.status.code, SpanStatusCode.ERROR);
+    assert.equal(badGateway?.attributes['error.type'], '502');
+    assert.equal(boom?.status.code, SpanStatusCode.ERROR);
+    assert.equal(boom?.attributes['error.type'], 'TypeError');
+    assert.equal(boom?.events[0]?.name, 'exception');
+  });
+
+  it('answers normally when the collector is down', async () => {
+    const tracing = createEdgeTracing({ serviceName: 'edge-test', tracesUrl: 'http://127.0.0.1:9/v1/traces' });
+    const app = new Hono();
+    app.use(trace({ tracing }));
+    app.get('/', (c) => c.text('still here'));
+    const response = await app.request('/', { headers: { traceparent: TRACEPARENT } });
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), 'still here');
+    await tracing.forceFlush();
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * `npm test`: installs what is missing (chromium, the collector build), builds, type-checks,
+ * runs the unit tests (node's test runner) and the journey tests (Playwright in Chromium),
+ * then prints one summary line: `npm test: N passed, N failed`.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildAll } from './build.js';
+import { progress, SetupError } from './lib/log.js';
+import { DATA_DIR, ROOT } from './lib/paths.js';
+import { run } from './lib/run.js';
+import { ensureToolchain } from './setup/index.js';
+
+const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'demo-app/src', 'demo-app/services', 'collector', 'scripts'];
+const REPORTS_DIR = join(DATA_DIR, 'test-reports');
+
+interface Tally {
+  passed: number;
+  failed: number;
+}
+
+async function main(): Promise<number> {
+  await ensureToolchain({ chromium: true });
+  await buildAll();
+  rmSync(REPORTS_DIR, { recursive: true, force: true });
+  mkdirSync(REPORTS_DIR, { recursive: true });
+
+  progress('type-checking (tsc, strict)…');
+  const typecheck = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT });
+  const tally: Tally = { passed: 0, failed: typecheck.code === 0 ? 0 : 1 };
+  if (typecheck.code === 0) tally.passed += 1;
+
+  const unit = await runUnitTests();
+  const journeys = await runJourneyTests();
+  for (const part of [unit, journeys]) {
+    tally.passed += part.passed;
+    tally.failed += part.failed;
+  }
+  console.log(`\nnpm test: ${tally.passed} passed, ${tally.failed} failed`);
+  return tally.failed === 0 && tally.passed > 0 ? 0 : 1;
+}
+
+async function runUnitTests(): Promise<Tally> {
+  const files = UNIT_TEST_DIRS.flatMap((dir) => findTests(join(ROOT, dir))).map((file) => relative(ROOT, file));
+  progress(`unit tests (${files.length} files)…`);
+  const tap = join(REPORTS_DIR, 'unit.tap');
+  const result = await run(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    { cwd: ROOT },
+  );
+  const report = readFileSync(tap, 'utf8');
+  const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(report)?.[1] ?? 0);
+  const tally = { passed: count('pass'), failed: count('fail') };
+  if (result.code !== 0 && tally.failed === 0) tally.failed = 1;
+  return tally;
+}
+
+async function runJourneyTests(): Promise<Tally> {
+  progress('journey tests (Playwright, Chromium, whole stack)…');
+  const result = await run(process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'test/playwright.config.ts'], {
+    cwd: ROOT,
+  });
+  let tally: Tally = { passed: 0, failed: result.code === 0 ? 0 : 1 };
+  try {
+    const report = JSON.parse(readFileSync(join(REPORTS_DIR, 'journeys.json'), 'utf8')) as {
+      stats: { expected: number; unexpected: number; flaky: number };
+    };
+    tally = { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected };
+  } catch {
+    // No report: Playwright failed before running tests (its output says why).
+  }
+  if (result.code !== 0 && tally.failed === 0) tally.failed = 1;
+  return tally;
+}
+
+function findTests(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...findTests(path));
+    else if (entry.name.endsWith('.test.ts')) found.push(path);
+  }
+  return found.sort();
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`journeytrace: ${error instanceof SetupError ? error.message : error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  },
+);
