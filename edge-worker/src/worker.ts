@@ -14,10 +14,11 @@ export interface EdgeBindings extends TraceBindings {
 
 const app = new Hono<{ Bindings: EdgeBindings; Variables: TraceVariables }>();
 
+// Registered before the middleware: readiness probes make no traces.
+app.get('/health', (c) => c.text('ok'));
+
 app.use(traceCors({ origins: (c) => splitOrigins(c.env.ALLOWED_ORIGINS) }));
 app.use(trace((env) => ({ propagateTo: [(env as EdgeBindings).ORIGIN_URL] })));
-
-app.get('/health', (c) => c.text('ok'));
 
 app.post('/api/checkout', async (c) => {
   const body = await c.req.json<{ scenario?: string }>().catch(() => ({ scenario: undefined }));

@@ -29,7 +29,11 @@ export function startNodeTracing(serviceName: string): NodeTracing {
     ],
   });
   provider.register();
-  registerInstrumentations({ tracerProvider: provider, instrumentations: [new HttpInstrumentation()] });
+  registerInstrumentations({
+    tracerProvider: provider,
+    // Readiness probes make no traces.
+    instrumentations: [new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url === '/health' })],
+  });
   // ESM imports of node:http share this object; requiring it lets the instrumentation patch it.
   createRequire(import.meta.url)('node:http');
   return { shutdown: () => provider.shutdown() };

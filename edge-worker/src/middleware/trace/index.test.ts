@@ -19,6 +19,7 @@ function tracedApp(exporter: InMemorySpanExporter) {
     throw new TypeError('kaput');
   });
   app.get('/bad-gateway', (c) => c.text('no', 502));
+  app.onError((error, c) => c.text(error.message, 500));
   return { app, tracing };
 }
 
