@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { progress, SetupError } from '../lib/log.js';
 import { CACHE_DIR, ROOT } from '../lib/paths.js';
@@ -32,8 +32,19 @@ export async function ensureCollector(): Promise<string> {
       'The collector is not built and Go is not installed: install Go (https://go.dev/dl) or set OTELCOL_BIN to an otelcol-contrib binary.',
     );
   }
-  progress('building the OpenTelemetry Collector from collector/manifest.yaml (first run only, a few minutes)…');
   mkdirSync(buildDir, { recursive: true });
+  // Runs started together (tests beside a demo) build once: the others wait for the lock.
+  const release = await acquireLock(join(buildDir, '.lock'));
+  try {
+    if (existsSync(binary)) return binary;
+    return await buildCollector(go, manifest, buildDir, binary);
+  } finally {
+    release();
+  }
+}
+
+async function buildCollector(go: string, manifest: string, buildDir: string, binary: string): Promise<string> {
+  progress('building the OpenTelemetry Collector from collector/manifest.yaml (first run only, a few minutes)…');
   const toolsDir = join(CACHE_DIR, 'collector', 'tools');
   const env = { ...process.env, GOBIN: toolsDir, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', PATH: `${join(go, '..')}${delimiter}${process.env.PATH ?? ''}` };
   const builder = join(toolsDir, `builder-${BUILDER_VERSION}`);
@@ -58,6 +69,19 @@ export async function ensureCollector(): Promise<string> {
   }
   progress(`collector built: ${binary}`);
   return binary;
+}
+
+async function acquireLock(path: string): Promise<() => void> {
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(path);
+      return () => rmSync(path, { recursive: true, force: true });
+    } catch {
+      if (Date.now() > deadline) rmSync(path, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 function findGo(): string | undefined {
