@@ -8,6 +8,7 @@ import { progress, SetupError } from './lib/log.js';
 import { DATA_DIR, ROOT } from './lib/paths.js';
 import { ensureToolchain } from './setup/index.js';
 import { freePort, portFromEnv } from './stack/ports.js';
+import { nextOriginPorts } from './stack/origin.js';
 import { startStack, type Stack } from './stack/stack.js';
 
 async function main(): Promise<void> {
@@ -17,12 +18,12 @@ async function main(): Promise<void> {
     app: portFromEnv('DEMO_APP_PORT', 5173),
     edge: portFromEnv('EDGE_PORT', 8787),
     edgeInspector: portFromEnv('EDGE_INSPECTOR_PORT', await freePort()),
-    origin: portFromEnv('ORIGIN_PORT', 8081),
+    ...nextOriginPorts(portFromEnv('ORIGIN_PORT', 8081)),
     collectorHttp: portFromEnv('COLLECTOR_HTTP_PORT', 4318),
     collectorGrpc: portFromEnv('COLLECTOR_GRPC_PORT', 4317),
     collectorHealth: portFromEnv('COLLECTOR_HEALTH_PORT', 13133),
   };
-  progress('starting collector, checkout-api, edge worker and demo app…');
+  progress('starting collector, origin services, edge worker and demo app…');
   const stack: Stack = await startStack({
     ports,
     runDir: join(DATA_DIR, 'demo'),
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   progress(`demo app       ${stack.urls.app}`);
   progress(`edge worker    ${stack.urls.edge}`);
-  progress(`checkout-api   ${stack.urls.origin}`);
+  progress(`checkout-api   ${stack.urls.origin} (inventory gRPC :${ports.inventory}, orders-queue :${ports.ordersQueue}, payment :${ports.payment}, orders-worker :${ports.ordersWorker})`);
   progress(`collector      ${stack.urls.collector} (OTLP/HTTP), 127.0.0.1:${ports.collectorGrpc} (OTLP/gRPC)`);
   progress(`kept traces    ${stack.tracesFile}`);
   progress('open the demo app, pick a tier and a scenario, press Checkout. Ctrl-C stops everything.');

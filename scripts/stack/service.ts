@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { connect } from 'node:net';
 
 export interface ServiceSpec {
   name: string;
@@ -11,7 +12,7 @@ export interface ServiceSpec {
   logFile: string;
   /** Also print output lines, prefixed with the service name. */
   echo?: boolean;
-  /** Polled until it answers 2xx. */
+  /** Polled until it answers 2xx (`http://…`), or accepts a connection (`tcp://host:port`). */
   readyUrl: string;
   readyTimeoutMillis?: number;
 }
@@ -62,6 +63,7 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
 }
 
 async function answers(url: string): Promise<boolean> {
+  if (url.startsWith('tcp://')) return accepts(new URL(url));
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
     await response.body?.cancel();
@@ -69,6 +71,22 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function accepts(url: URL): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 async function stopGroup(child: ChildProcess, exited: Promise<unknown>, log: NodeJS.WritableStream): Promise<void> {

@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../lib/paths.js';
+import { originServiceSpecs, type OriginPorts } from './origin.js';
 import { startService, type RunningService } from './service.js';
 
 /** Every port the running journey uses (all on 127.0.0.1). */
-export interface StackPorts {
+export interface StackPorts extends OriginPorts {
   app: number;
   edge: number;
   edgeInspector: number;
-  origin: number;
   collectorHttp: number;
   collectorGrpc: number;
   collectorHealth: number;
@@ -38,7 +38,7 @@ export interface Stack {
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
 /**
- * Starts the whole journey: collector, origin (checkout-api), edge worker (wrangler dev on
+ * Starts the whole journey: collector, origin services (checkout-api and the services behind it), edge worker (wrangler dev on
  * workerd) and the demo app (vite preview of its build), and waits until each answers.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -69,20 +69,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       echo,
       readyUrl: url(ports.collectorHealth),
     }),
-    startService({
-      name: 'checkout-api',
-      command: node,
-      args: ['--import', 'tsx', join(ROOT, 'demo-app/services/checkout-api/main.ts')],
-      env: {
-        ...process.env,
-        ORIGIN_PORT: String(ports.origin),
-        OTEL_EXPORTER_OTLP_ENDPOINT: urls.collector,
-        OTEL_BSP_SCHEDULE_DELAY: '200',
-      },
-      logFile: logFile('checkout-api'),
-      echo,
-      readyUrl: `${urls.origin}/health`,
-    }),
+    ...originServiceSpecs(ports, urls.collector, { echo, logFile }).map(startService),
     startService({
       name: 'edge-worker',
       command: node,

@@ -22,6 +22,10 @@ export interface KeptSpan {
   service: string;
   resource: Record<string, AttributeValue>;
   attributes: Record<string, AttributeValue>;
+  /** Names of the span's events (`exception`, ...). */
+  events: string[];
+  /** Span ids this span links to. */
+  links: string[];
 }
 
 interface OtlpAnyValue {
@@ -44,6 +48,8 @@ interface OtlpSpan {
   endTimeUnixNano: string;
   attributes?: OtlpKeyValue[];
   status?: { code?: number };
+  events?: Array<{ name: string }>;
+  links?: Array<{ traceId: string; spanId: string }>;
 }
 interface OtlpExportRequest {
   resourceSpans?: Array<{
@@ -85,6 +91,8 @@ export async function readKeptSpans(tracesFile: string): Promise<KeptSpan[]> {
             service: String(resource['service.name'] ?? ''),
             resource,
             attributes: flatten(span.attributes),
+            events: (span.events ?? []).map((event) => event.name),
+            links: (span.links ?? []).map((link) => link.spanId),
           });
         }
       }

@@ -1,16 +1,16 @@
 /** checkout-api: the origin service the edge worker calls for a checkout. */
-import { startNodeTracing, log } from '../shared/telemetry.js';
+import { log, startNodeTracing } from '../shared/telemetry.js';
+import { stopOnSignals } from '../shared/http.js';
+import { loadInventory } from '../inventory/grpc.js';
+import { startCheckoutApi } from './server.js';
 
 const tracing = startNodeTracing('checkout-api');
-const { startCheckoutApi } = await import('./server.js');
-
 const port = Number(process.env.ORIGIN_PORT ?? 8081);
-const server = await startCheckoutApi(port);
+const inventory = loadInventory().createClient(process.env.INVENTORY_ADDRESS ?? '127.0.0.1:8082');
+const server = await startCheckoutApi({ port, inventory, brokerUrl: process.env.ORDERS_QUEUE_URL ?? 'http://127.0.0.1:8083' });
 log('checkout-api listening', { port });
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    server.close();
-    void tracing.shutdown().finally(() => process.exit(0));
-  });
-}
+stopOnSignals(async () => {
+  server.close();
+  inventory.close();
+  await tracing.shutdown();
+});

@@ -1,69 +1,62 @@
-import http from 'node:http';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import type http from 'node:http';
+import { trace } from '@opentelemetry/api';
+import { markError } from '../shared/messaging.js';
+import { readJson, sendJson, serveJson } from '../shared/http.js';
 import { log } from '../shared/telemetry.js';
+import type { InventoryClient, ReserveReply } from '../inventory/grpc.js';
 
-/** What the shop's checkout scenarios do at the origin. */
+/** What the shop's checkout scenarios do: `error` fails at payment, `slow` takes > 500 ms here. */
 export type Scenario = 'ok' | 'error' | 'slow';
 
-const SLOW_DELAY_MILLIS = 650;
+export const SLOW_DELAY_MILLIS = 650;
+/** How long checkout waits for the orders worker to report the payment outcome. */
+export const ORDER_OUTCOME_WAIT_MILLIS = 10_000;
 
-export function startCheckoutApi(port: number, host = '127.0.0.1'): Promise<http.Server> {
-  const server = http.createServer((request, response) => {
-    void handle(request, response).catch((error: unknown) => {
-      log('checkout failed unexpectedly', { error: String(error) });
-      if (!response.headersSent) sendJson(response, 500, { error: 'internal_error' });
-    });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
-  });
+export interface CheckoutApiOptions {
+  port: number;
+  inventory: InventoryClient;
+  brokerUrl: string;
 }
 
-async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://origin');
-  if (request.method === 'GET' && url.pathname === '/health') return sendJson(response, 200, { ok: true });
-  if (request.method !== 'POST' || url.pathname !== '/checkout') return sendJson(response, 404, { error: 'not_found' });
+/**
+ * POST /checkout: reserve stock at inventory (gRPC), which publishes OrderCreated; the orders
+ * worker charges the payment service and posts the outcome, which checkout waits for.
+ */
+export function startCheckoutApi(options: CheckoutApiOptions): Promise<http.Server> {
+  return serveJson(options.port, async (request, response, url) => {
+    if (request.method !== 'POST' || url.pathname !== '/checkout') return sendJson(response, 404, { error: 'not_found' });
+    const scenario = parseScenario(await readJson(request));
+    log('checkout started', { scenario });
+    if (scenario === 'slow') await new Promise((resolve) => setTimeout(resolve, SLOW_DELAY_MILLIS));
 
-  const scenario = parseScenario(await readBody(request));
-  log('checkout started', { scenario });
-  if (scenario === 'slow') await new Promise((resolve) => setTimeout(resolve, SLOW_DELAY_MILLIS));
-  if (scenario === 'error') {
-    const error = new Error('payment declined');
+    const reservation = await reserve(options.inventory, { sku: 'sku-espresso-beans', quantity: 1, scenario, amountCents: 1890 });
+    const outcome = await awaitOutcome(options.brokerUrl, reservation.orderId);
     const span = trace.getActiveSpan();
-    span?.recordException(error);
-    span?.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-    log('checkout failed', { scenario, error: error.message });
-    return sendJson(response, 502, { ok: false, error: 'payment_failed' });
-  }
-  const orderId = `ord_${crypto.randomUUID().slice(0, 8)}`;
-  log('checkout done', { scenario, orderId });
-  sendJson(response, 200, { ok: true, orderId });
+    span?.setAttribute('order.id', reservation.orderId);
+    if (!outcome.ok) {
+      if (span) markError(span, new Error(`order ${reservation.orderId} failed: ${outcome.error}`));
+      log('checkout failed', { scenario, orderId: reservation.orderId, error: outcome.error });
+      return sendJson(response, 502, { ok: false, error: outcome.error, orderId: reservation.orderId });
+    }
+    log('checkout done', { scenario, orderId: reservation.orderId });
+    sendJson(response, 200, { ok: true, orderId: reservation.orderId });
+  });
 }
 
-function parseScenario(body: string): Scenario {
-  try {
-    const value = (JSON.parse(body) as { scenario?: unknown }).scenario;
-    return value === 'error' || value === 'slow' ? value : 'ok';
-  } catch {
-    return 'ok';
-  }
+function parseScenario(body: unknown): Scenario {
+  const value = (body as { scenario?: unknown } | undefined)?.scenario;
+  return value === 'error' || value === 'slow' ? value : 'ok';
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
-
-async function readBody(request: http.IncomingMessage): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) break;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function reserve(inventory: InventoryClient, request: Parameters<InventoryClient['reserve']>[0]): Promise<ReserveReply> {
+  return new Promise((resolve, reject) =>
+    inventory.reserve(request, (error, reply) => (error || !reply ? reject(error ?? new Error('empty reply')) : resolve(reply))),
+  );
 }
 
-function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
+async function awaitOutcome(brokerUrl: string, orderId: string): Promise<{ ok: boolean; error?: string }> {
+  const response = await fetch(`${brokerUrl}/results/${orderId}?waitMs=${ORDER_OUTCOME_WAIT_MILLIS}`);
+  if (response.status === 204) return { ok: false, error: 'order_timeout' };
+  if (!response.ok) return { ok: false, error: `broker_http_${response.status}` };
+  return (await response.json()) as { ok: boolean; error?: string };
 }

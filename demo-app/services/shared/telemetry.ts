@@ -8,6 +8,7 @@ import { trace } from '@opentelemetry/api';
 import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -32,7 +33,10 @@ export function startNodeTracing(serviceName: string): NodeTracing {
   registerInstrumentations({
     tracerProvider: provider,
     // Readiness probes make no traces.
-    instrumentations: [new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url === '/health' })],
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url === '/health' }),
+      new GrpcInstrumentation(),
+    ],
   });
   // ESM imports of node:http share this object; requiring it lets the instrumentation patch it.
   createRequire(import.meta.url)('node:http');
