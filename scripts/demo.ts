@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { buildAll } from './build.js';
+import { runOnce } from './demo-once.js';
 import { progress, SetupError } from './lib/log.js';
 import { DATA_DIR, ROOT } from './lib/paths.js';
 import { ensureToolchain } from './setup/index.js';
@@ -12,8 +13,11 @@ import { nextOriginPorts } from './stack/origin.js';
 import { startStack, type Stack } from './stack/stack.js';
 
 async function main(): Promise<void> {
-  const { collector } = await ensureToolchain({ chromium: false });
+  const once = process.argv.includes('--once');
+  const toolchain = await ensureToolchain({ chromium: once });
   await buildAll();
+  if (once) process.exit(await runOnce(toolchain, process.argv.slice(2)));
+  const { collector } = toolchain;
   const ports = {
     app: portFromEnv('DEMO_APP_PORT', 5173),
     edge: portFromEnv('EDGE_PORT', 8787),

@@ -1,0 +1,67 @@
+/**
+ * `npm run demo -- --once [--tier=premium] [--scenario=ok|error|slow]`: starts the journey on
+ * free ports, runs one checkout in headless Chromium, waits until the collector holds the
+ * whole trace, prints it as a text waterfall and exits (0 when every hop arrived).
+ */
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { waitForTrace } from '../test/support/collectorOutput.js';
+import { renderTrace } from '../test/support/traceTree.js';
+import { progress } from './lib/log.js';
+import { DATA_DIR, ROOT } from './lib/paths.js';
+import { freePort } from './stack/ports.js';
+import { startStack } from './stack/stack.js';
+
+/** Every service of the demo journey: the trace is whole when each has sent its spans. */
+export const JOURNEY_SERVICES = ['shop-web', 'edge-worker', 'checkout-api', 'inventory', 'orders-worker', 'payment'];
+
+export async function runOnce(toolchain: { chromium: string; collector: string }, args: string[]): Promise<number> {
+  const option = (name: string, fallback: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+  const tier = option('tier', 'premium');
+  const scenario = option('scenario', 'ok');
+  const runDir = join(DATA_DIR, 'demo-once', `${Date.now()}`);
+  const ports = {
+    app: await freePort(),
+    edge: await freePort(),
+    edgeInspector: await freePort(),
+    origin: await freePort(),
+    inventory: await freePort(),
+    ordersQueue: await freePort(),
+    payment: await freePort(),
+    ordersWorker: await freePort(),
+    collectorHttp: await freePort(),
+    collectorGrpc: await freePort(),
+    collectorHealth: await freePort(),
+  };
+  progress('starting the journey on free ports…');
+  const stack = await startStack({
+    ports,
+    runDir,
+    tracesFile: join(runDir, 'traces.jsonl'),
+    collectorBin: toolchain.collector,
+    collectorConfigs: [join(ROOT, 'collector/config.yaml'), join(ROOT, 'collector/config.test.yaml')],
+  });
+  const browser = await chromium.launch({
+    executablePath: toolchain.chromium,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(stack.urls.app);
+    await page.locator('[data-testid=tier]').selectOption(tier);
+    await page.locator('[data-testid=scenario]').selectOption(scenario);
+    await page.locator('[data-testid=checkout]').click();
+    const result = page.locator('[data-testid=result][data-trace-id]');
+    await result.waitFor({ timeout: 20_000 });
+    const traceId = (await result.getAttribute('data-trace-id'))!;
+    progress(`checkout (${tier}, ${scenario}): ${(await result.textContent())?.trim()}`);
+    const spans = await waitForTrace(stack.tracesFile, traceId, (arrived) =>
+      JOURNEY_SERVICES.every((service) => arrived.some((span) => span.service === service)),
+    );
+    process.stdout.write(`\ntrace ${traceId} (${spans.length} spans)\n${renderTrace(spans, { attributes: ['user.tier'] })}\n\n`);
+    return 0;
+  } finally {
+    await browser.close();
+    await stack.stop();
+  }
+}
