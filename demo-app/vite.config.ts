@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineConfig, type Plugin } from 'vite';
+import { journeysApi } from './server/journeysApi.js';
 
 /**
  * Serves `/shop-config.json` from the environment, so one build runs against any ports
@@ -27,8 +28,11 @@ function shopConfig(): Plugin {
 
 // zone.js cannot follow native async/await: ship ES2016 so awaits become zone-aware promises.
 export default defineConfig({
-  plugins: [shopConfig()],
-  build: { target: 'es2016' },
+  plugins: [shopConfig(), journeysApi(() => process.env.JOURNEYTRACE_TRACES_FILE)],
+  build: {
+    target: 'es2016',
+    rolldownOptions: { input: { shop: 'index.html', journeys: 'journeys.html' } },
+  },
   oxc: { target: 'es2016' },
   server: { host: '127.0.0.1', port: Number(process.env.DEMO_APP_PORT ?? 5173), strictPort: true },
   preview: { host: '127.0.0.1', port: Number(process.env.DEMO_APP_PORT ?? 5173), strictPort: true },

@@ -35,7 +35,9 @@ loadShopConfig().then((config) => {
 function show(outcome: CheckoutOutcome): void {
   result.className = outcome.ok ? 'ok' : 'failed';
   result.textContent = outcome.ok ? `Order ${outcome.orderId} placed. ` : `Checkout failed: ${outcome.error}. `;
-  const trace = document.createElement('code');
+  const trace = document.createElement('a');
+  trace.href = `/journeys.html#${outcome.traceId}`;
+  trace.dataset.testid = 'journey-link';
   trace.textContent = `trace ${outcome.traceId}`;
   result.append(trace);
   result.dataset.traceId = outcome.traceId;

@@ -24,6 +24,8 @@ export interface StackOptions {
   collectorBin: string;
   /** Collector configs, merged in order. */
   collectorConfigs: string[];
+  /** Extra collector environment (e.g. `JOURNEYTRACE_BASELINE_SAMPLE_PERCENT`), over the defaults. */
+  collectorEnv?: NodeJS.ProcessEnv;
   /** Print the services' output, prefixed with their names. */
   echo?: boolean;
 }
@@ -64,6 +66,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         JOURNEYTRACE_TRACES_FILE: options.tracesFile,
         JOURNEYTRACE_APP_ORIGIN: appOrigins[0],
         JOURNEYTRACE_APP_ORIGIN_ALT: appOrigins[1],
+        // A local stack keeps every ordinary journey unless told otherwise.
+        JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: process.env.JOURNEYTRACE_BASELINE_SAMPLE_PERCENT ?? '100',
+        ...options.collectorEnv,
       },
       logFile: logFile('collector'),
       echo,
@@ -102,6 +107,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         DEMO_APP_PORT: String(ports.app),
         EDGE_URL: urls.edge,
         COLLECTOR_URL: urls.collector,
+        JOURNEYTRACE_TRACES_FILE: options.tracesFile,
       },
       logFile: logFile('demo-app'),
       echo,

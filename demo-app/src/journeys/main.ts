@@ -1,0 +1,110 @@
+/**
+ * The journey view: recent journeys from the collector's output, and one drawn as a
+ * waterfall (service, span, duration bars, parent/child, errors in red, attributes on hover).
+ */
+import type { KeptSpan } from '../../../test/support/collectorOutput.js';
+import { layoutTrace, SPAN_KIND_NAMES } from '../../../test/support/traceTree.js';
+import type { JourneySummary } from '../../server/journeysApi.js';
+
+const list = document.querySelector<HTMLUListElement>('[data-testid=journey-list]')!;
+const waterfall = document.querySelector<HTMLElement>('[data-testid=waterfall]')!;
+const REFRESH_MILLIS = 1500;
+const SERVICE_COLORS = ['#364fc7', '#0c8599', '#2b8a3e', '#e67700', '#862e9c', '#a61e4d', '#5c940d', '#1864ab'];
+const serviceColor = (service: string) =>
+  SERVICE_COLORS[[...service].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7) % SERVICE_COLORS.length]!;
+
+async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+function renderList(journeys: JourneySummary[], selected: string): void {
+  list.replaceChildren(
+    ...journeys.map((journey) => {
+      const item = document.createElement('li');
+      if (journey.error) item.className = 'error';
+      const link = document.createElement('a');
+      link.href = `#${journey.traceId}`;
+      link.dataset.traceId = journey.traceId;
+      if (journey.traceId === selected) link.setAttribute('aria-current', 'true');
+      const name = document.createElement('div');
+      name.className = 'name';
+      name.textContent = journey.name;
+      const meta = document.createElement('div');
+      meta.className = 'meta';
+      meta.textContent = `${new Date(journey.startMillis).toLocaleTimeString()} · ${journey.durationMillis} ms · ${journey.spanCount} spans${journey.tier ? ` · ${journey.tier}` : ''}`;
+      link.append(name, meta);
+      item.append(link);
+      return item;
+    }),
+  );
+}
+
+function renderWaterfall(traceId: string, spans: KeptSpan[]): void {
+  if (spans.length === 0) {
+    waterfall.innerHTML = '';
+    const empty = document.createElement('p');
+    empty.className = 'empty';
+    empty.textContent = `Journey ${traceId} is not in the collector's output yet (or was not kept); looking again…`;
+    waterfall.append(empty);
+    return;
+  }
+  const { rows, totalMillis } = layoutTrace(spans);
+  const head = document.createElement('div');
+  head.className = 'trace-head';
+  head.innerHTML = `<strong>${rows.length} spans</strong>, ${totalMillis} ms · <code></code>`;
+  head.querySelector('code')!.textContent = traceId;
+  waterfall.replaceChildren(
+    head,
+    ...rows.map((row) => {
+      const { span } = row;
+      const element = document.createElement('div');
+      element.className = `row${span.statusCode === 2 ? ' error' : ''}${row.orphan ? ' orphan' : ''}`;
+      element.dataset.testid = 'span-row';
+      element.dataset.service = span.service;
+      element.dataset.spanId = span.spanId;
+      element.title = Object.entries({ ...span.attributes, 'span.kind': SPAN_KIND_NAMES[span.kind] })
+        .map(([key, value]) => `${key} = ${String(value)}`)
+        .join('\n');
+      const label = document.createElement('div');
+      label.className = 'label';
+      label.style.paddingLeft = `${row.depth * 14}px`;
+      const service = document.createElement('span');
+      service.className = 'service';
+      service.style.background = serviceColor(span.service);
+      service.textContent = span.service;
+      const kind = document.createElement('span');
+      kind.className = 'kind';
+      kind.textContent = SPAN_KIND_NAMES[span.kind] ?? '';
+      label.append(service, span.name, kind);
+      const track = document.createElement('div');
+      track.className = 'track';
+      const bar = document.createElement('div');
+      bar.className = 'bar';
+      bar.style.left = `${totalMillis ? (row.offsetMillis / totalMillis) * 85 : 0}%`;
+      bar.style.width = `${totalMillis ? (row.durationMillis / totalMillis) * 85 : 0}%`;
+      const duration = document.createElement('span');
+      duration.textContent = `${row.durationMillis} ms`;
+      bar.append(duration);
+      track.append(bar);
+      element.append(label, track);
+      return element;
+    }),
+  );
+}
+
+async function refresh(): Promise<void> {
+  const selected = location.hash.slice(1);
+  try {
+    renderList(await getJson<JourneySummary[]>('/api/journeys'), selected);
+    if (selected) renderWaterfall(selected, await getJson<KeptSpan[]>(`/api/journeys/${selected}`));
+  } catch (error) {
+    waterfall.textContent = `Could not read journeys: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+addEventListener('hashchange', () => void refresh());
+void refresh();
+// Spans arrive after the collector's tail-sampling decision: keep the view current.
+setInterval(() => void refresh(), REFRESH_MILLIS);
