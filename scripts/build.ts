@@ -9,7 +9,8 @@ export async function buildAll(): Promise<void> {
   mkdirSync(join(ROOT, '.data'), { recursive: true });
   const steps: Array<[string, string[], string]> = [
     ['web-sdk', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'web-sdk/tsconfig.json'], ROOT],
-    ['demo-app', [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], join(ROOT, 'demo-app')],
+    // The config imports TypeScript from workspace packages: load it with Vite's module runner.
+    ['demo-app', [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--configLoader', 'runner', '--logLevel', 'warn'], join(ROOT, 'demo-app')],
   ];
   for (const [name, args, cwd] of steps) {
     const result = await run(process.execPath, args, { cwd, logFile: join(ROOT, '.data', `build-${name}.log`) });

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { waitForTrace } from '../test/support/collectorOutput.js';
-import { renderTrace } from '../test/support/traceTree.js';
+import { waitForTrace } from '@journeytrace/playwright/collector-output';
+import { renderTrace } from '@journeytrace/playwright/trace-tree';
 import { progress } from './lib/log.js';
 import { DATA_DIR, ROOT } from './lib/paths.js';
 import { freePort } from './stack/ports.js';

@@ -11,8 +11,9 @@ import { DATA_DIR, ROOT } from './lib/paths.js';
 import { run } from './lib/run.js';
 import { ensureToolchain } from './setup/index.js';
 
-const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'demo-app/src', 'demo-app/services', 'collector', 'scripts', 'test/support'];
-const REPORTS_DIR = join(DATA_DIR, 'test-reports');
+const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'demo-app/src', 'demo-app/services', 'collector', 'scripts', 'test/fixture'];
+// Per run, so a second run beside this one never clears its reports.
+const REPORTS_DIR = join(DATA_DIR, 'test-reports', String(process.pid));
 
 interface Tally {
   passed: number;
@@ -60,6 +61,7 @@ async function runJourneyTests(): Promise<Tally> {
   progress('journey tests (Playwright, Chromium, whole stack)…');
   const result = await run(process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'test/playwright.config.ts'], {
     cwd: ROOT,
+    env: { ...process.env, JOURNEYTRACE_TEST_OUTPUT: REPORTS_DIR },
   });
   let tally: Tally = { passed: 0, failed: result.code === 0 ? 0 : 1 };
   try {

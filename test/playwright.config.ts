@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 const root = join(import.meta.dirname, '..');
+// Per run, so runs side by side never clear each other's artifacts.
+const runOutput = process.env.JOURNEYTRACE_TEST_OUTPUT ?? join(root, '.data/test-results', String(process.pid));
 
 /** Journey tests in real Chromium (Debian's, or CHROMIUM_PATH) against the whole running stack. */
 export default defineConfig({
@@ -10,8 +12,8 @@ export default defineConfig({
   workers: 1,
   forbidOnly: true,
   globalSetup: './journeys/global-setup.ts',
-  outputDir: join(root, '.data/test-results'),
-  reporter: [['list'], ['json', { outputFile: join(root, '.data/test-reports/journeys.json') }]],
+  outputDir: runOutput,
+  reporter: [['list'], ['json', { outputFile: join(runOutput, 'journeys.json') }]],
   use: {
     browserName: 'chromium',
     trace: 'retain-on-failure',

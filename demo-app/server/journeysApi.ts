@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'vite';
-import { readKeptSpans, type KeptSpan } from '../../test/support/collectorOutput.js';
+import { readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
 
 export interface JourneySummary {
   traceId: string;

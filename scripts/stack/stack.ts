@@ -100,7 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     startService({
       name: 'demo-app',
       command: node,
-      args: [bin('vite', 'vite.js'), 'preview'],
+      args: [bin('vite', 'vite.js'), 'preview', '--configLoader', 'runner'],
       cwd: join(ROOT, 'demo-app'),
       env: {
         ...process.env,

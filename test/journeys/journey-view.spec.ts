@@ -2,7 +2,7 @@
  * The demo's journey view: from a checkout's result to its waterfall, drawn from what the
  * collector kept. A screenshot of the waterfall is kept as a test artifact.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '@journeytrace/playwright';
 
 const appUrl = () => process.env.JOURNEYTRACE_APP_URL ?? '';
 

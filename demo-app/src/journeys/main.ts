@@ -2,8 +2,8 @@
  * The journey view: recent journeys from the collector's output, and one drawn as a
  * waterfall (service, span, duration bars, parent/child, errors in red, attributes on hover).
  */
-import type { KeptSpan } from '../../../test/support/collectorOutput.js';
-import { layoutTrace, SPAN_KIND_NAMES } from '../../../test/support/traceTree.js';
+import type { KeptSpan } from '@journeytrace/playwright/collector-output';
+import { layoutTrace, SPAN_KIND_NAMES } from '@journeytrace/playwright/trace-tree';
 import type { JourneySummary } from '../../server/journeysApi.js';
 
 const list = document.querySelector<HTMLUListElement>('[data-testid=journey-list]')!;
