@@ -4,7 +4,6 @@
  * Import it before anything that serves or sends HTTP.
  */
 import { createRequire } from 'node:module';
-import { trace } from '@opentelemetry/api';
 import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -43,10 +42,5 @@ export function startNodeTracing(serviceName: string): NodeTracing {
   return { shutdown: () => provider.shutdown() };
 }
 
-/** One JSON log line with the active trace and span ids, so a log leads to its trace. */
-export function log(message: string, fields: Record<string, unknown> = {}): void {
-  const spanContext = trace.getActiveSpan()?.spanContext();
-  process.stdout.write(
-    `${JSON.stringify({ time: new Date().toISOString(), msg: message, trace_id: spanContext?.traceId, span_id: spanContext?.spanId, ...fields })}\n`,
-  );
-}
+/** JSON log lines with trace_id and span_id (the same shape as the edge worker's). */
+export { log } from '@journeytrace/edge/log';
