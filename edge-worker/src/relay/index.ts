@@ -1,0 +1,204 @@
+/**
+ * @module
+ * Browser-span relay: `POST /v1/traces` on the worker takes OTLP from the web SDK, checks it,
+ * and forwards it to the collector with the server-side credentials, so browsers never hold
+ * collector secrets and never talk to an (often ad-blocked) collector host.
+ */
+import type { Context } from 'hono';
+import { otlpHeaders, otlpTracesUrl, type OtlpBindings } from '../telemetry/otlpEnv.js';
+import { clockSkewMillis, type ClockSkewOptions } from './clockSkew.js';
+import {
+  attributeAllowList,
+  DEFAULT_RELAYED_RESOURCE_ATTRIBUTES,
+  DEFAULT_RELAYED_SPAN_ATTRIBUTES,
+  type AttributeFilter,
+} from './filterAttributes.js';
+import { forwardToCollector, type CollectorTarget } from './forwardToCollector.js';
+import { otlpFormatOf, prepareBatch } from './prepareBatch.js';
+import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
+import { readLimitedBody } from './readLimitedBody.js';
+
+export { ATTR_JOURNEYTRACE_CLOCK_SKEW_MS, type ClockSkewOptions } from './clockSkew.js';
+export { DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES } from './filterAttributes.js';
+export { decodeOtlpJson } from './decodeOtlpJson.js';
+export { decodeOtlpProtobuf } from './decodeOtlpProtobuf.js';
+
+/** Bindings the relay reads when an option is not given. */
+export interface RelayBindings extends OtlpBindings {
+  /** Comma-separated browser origins allowed to send spans. */
+  JOURNEYTRACE_RELAY_ALLOWED_ORIGINS?: string;
+  /** Body limit in bytes (wire and decoded). */
+  JOURNEYTRACE_RELAY_MAX_BODY_BYTES?: string;
+  /** Requests per client per minute. */
+  JOURNEYTRACE_RELAY_RATE_LIMIT_PER_MINUTE?: string;
+}
+
+export interface RelayOptions {
+  /** Origins allowed to send spans. Default: `JOURNEYTRACE_RELAY_ALLOWED_ORIGINS`; none means every request gets 403. */
+  allowedOrigins?: readonly string[];
+  /** The collector's traces URL. Default: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`. */
+  collectorUrl?: string;
+  /** Headers for the collector (credentials). Default: `OTEL_EXPORTER_OTLP_HEADERS`. */
+  collectorHeaders?: Record<string, string>;
+  /** Largest body accepted, on the wire and after gzip decoding. Default `JOURNEYTRACE_RELAY_MAX_BODY_BYTES`, else 1 MiB. */
+  maxBodyBytes?: number;
+  /** Requests per client per minute, per isolate. Default `JOURNEYTRACE_RELAY_RATE_LIMIT_PER_MINUTE`, else 120. */
+  rateLimitPerMinute?: number;
+  /** Client key for the rate limit. Default: the `cf-connecting-ip` header. */
+  clientKey?: (request: Request) => string;
+  /** Resource attributes relayed (`prefix.*` allowed). Default `DEFAULT_RELAYED_RESOURCE_ATTRIBUTES`. */
+  resourceAttributes?: readonly string[];
+  /** Span, event and link attributes relayed. Default `DEFAULT_RELAYED_SPAN_ATTRIBUTES`. */
+  spanAttributes?: readonly string[];
+  /** Bounds of the clock-skew correction. */
+  clockSkew?: ClockSkewOptions;
+  /** Abort a forward after this long. Default 10000. */
+  forwardTimeoutMillis?: number;
+  /** Called when the collector cannot be reached (the browser gets 502). Default: `console.warn`. */
+  onForwardError?: (error: Error, spanCount: number) => void;
+  /** The fetch used to reach the collector. Default: global `fetch`. */
+  fetch?: typeof fetch;
+  /** The worker's clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 120;
+/** The query parameter carrying the browser's clock at send time (epoch ms); works with `sendBeacon`. */
+export const SENT_AT_PARAM = 'sent_at';
+
+interface RelayConfig {
+  isAllowedOrigin: (origin: string | undefined) => boolean;
+  collector: CollectorTarget | undefined;
+  maxBodyBytes: number;
+  rateLimitPerMinute: number;
+  clientKey: (request: Request) => string;
+  filter: AttributeFilter;
+  clockSkew: ClockSkewOptions;
+  onForwardError: (error: Error, spanCount: number) => void;
+  now: () => number;
+}
+
+const splitList = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+
+function positiveInteger(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (Number.isSafeInteger(parsed) && parsed > 0) return parsed;
+  console.warn(`journeytrace relay: ignoring ${name}=${JSON.stringify(value)} (not a positive integer), using ${fallback}`);
+  return fallback;
+}
+
+let forwardFailures = 0;
+function warnForwardError(error: Error, spanCount: number): void {
+  forwardFailures += 1;
+  console.warn(`journeytrace relay: collector unreachable, ${spanCount} spans answered with 502 (failure ${forwardFailures} in this isolate): ${error.message}`);
+}
+
+function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
+  const origins = new Set(options.allowedOrigins ?? splitList(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS));
+  const collectorUrl = options.collectorUrl ?? otlpTracesUrl(env);
+  return {
+    isAllowedOrigin: (origin) => origin !== undefined && origins.has(origin),
+    collector: collectorUrl
+      ? {
+          url: collectorUrl,
+          headers: options.collectorHeaders ?? otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+          fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+          timeoutMillis: options.forwardTimeoutMillis ?? 10_000,
+        }
+      : undefined,
+    maxBodyBytes: options.maxBodyBytes ?? positiveInteger(env.JOURNEYTRACE_RELAY_MAX_BODY_BYTES, 'JOURNEYTRACE_RELAY_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
+    rateLimitPerMinute:
+      options.rateLimitPerMinute ??
+      positiveInteger(env.JOURNEYTRACE_RELAY_RATE_LIMIT_PER_MINUTE, 'JOURNEYTRACE_RELAY_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
+    clientKey: options.clientKey ?? ((request) => request.headers.get('cf-connecting-ip') ?? 'unknown'),
+    filter: {
+      resource: attributeAllowList(options.resourceAttributes ?? DEFAULT_RELAYED_RESOURCE_ATTRIBUTES),
+      span: attributeAllowList(options.spanAttributes ?? DEFAULT_RELAYED_SPAN_ATTRIBUTES),
+    },
+    clockSkew: options.clockSkew ?? {},
+    onForwardError: options.onForwardError ?? warnForwardError,
+    now: options.now ?? Date.now,
+  };
+}
+
+/**
+ * The relay handler for `POST /v1/traces`. Guards, in order: `Origin` not allowed → 403;
+ * over the per-client rate → 429; content type not OTLP JSON/protobuf (or an encoding other
+ * than gzip) → 415; body over the limit (counted while streaming, and decoded) → 413; not
+ * valid OTLP → 400 with a one-line reason. Only then is the batch filtered to the attribute
+ * allow-lists, corrected for the browser's clock skew (`?sent_at=<epoch ms>`), and forwarded;
+ * the browser gets the collector's status, or 502 when it cannot be reached.
+ *
+ * Register it before `trace()`, so relaying makes no spans of its own (they would be relayed
+ * spans about relaying), and after `traceCors()`, so pages on allowed origins can call it.
+ *
+ * @example
+ * ```ts
+ * app.use(traceCors({ origins: ['https://shop.example'] }))
+ * app.post('/v1/traces', otlpRelay({ allowedOrigins: ['https://shop.example'] }))
+ * app.use(trace())
+ * ```
+ * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
+ */
+export function otlpRelay(options: RelayOptions | ((env: RelayBindings) => RelayOptions) = {}) {
+  const configs = new WeakMap<object, RelayConfig>();
+  const limiters = new Map<number, RateLimiter>();
+
+  const configFor = (env: RelayBindings | undefined): RelayConfig => {
+    const key = env ?? configs;
+    let config = configs.get(key);
+    if (!config) {
+      const resolved = typeof options === 'function' ? options(env ?? {}) : options;
+      config = resolveConfig(resolved, env ?? {});
+      configs.set(key, config);
+    }
+    return config;
+  };
+  const limiterFor = (config: RelayConfig): RateLimiter => {
+    let limiter = limiters.get(config.rateLimitPerMinute);
+    if (!limiter) {
+      limiter = createRateLimiter({ requestsPerWindow: config.rateLimitPerMinute, windowMillis: 60_000, now: config.now });
+      limiters.set(config.rateLimitPerMinute, limiter);
+    }
+    return limiter;
+  };
+
+  return async function otlpRelay(c: Context<{ Bindings: RelayBindings }>): Promise<Response> {
+    const config = configFor(c.env);
+    const request = c.req.raw;
+    const receivedAtMillis = config.now();
+
+    if (!config.isAllowedOrigin(request.headers.get('origin') ?? undefined)) return c.text('origin not allowed', 403);
+    if (!limiterFor(config)(config.clientKey(request))) return c.text('too many requests', 429, { 'retry-after': '60' });
+
+    const format = otlpFormatOf(request.headers.get('content-type'));
+    if (!format) return c.text('content type must be application/json or application/x-protobuf', 415);
+    const encoding = (request.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity' && encoding !== 'gzip') return c.text('content encoding must be gzip or none', 415);
+
+    const body = await readLimitedBody(request.body, encoding === 'gzip', config.maxBodyBytes);
+    if (!body.ok) return c.text(body.reason, body.status);
+
+    const skewMillis = clockSkewMillis(new URL(request.url).searchParams.get(SENT_AT_PARAM), receivedAtMillis, config.clockSkew);
+    const batch = prepareBatch(body.bytes, format, { filter: config.filter, skewMillis });
+    if (!batch.ok) return c.text(batch.reason, 400);
+
+    if (!config.collector) {
+      config.onForwardError(new Error('no collector configured (OTEL_EXPORTER_OTLP_ENDPOINT)'), batch.spanCount);
+      return c.text('collector not configured', 502);
+    }
+    const forwarded = await forwardToCollector(batch.request, config.collector);
+    if (!forwarded.ok) {
+      config.onForwardError(forwarded.error, batch.spanCount);
+      return c.text('collector unreachable', 502);
+    }
+    if (forwarded.status >= 200 && forwarded.status < 300) {
+      // An empty ExportTraceServiceResponse (full success) in the encoding the browser used.
+      return format === 'json' ? c.json({}, 200) : c.body(null, 200, { 'content-type': 'application/x-protobuf' });
+    }
+    const headers: Record<string, string> = forwarded.retryAfter ? { 'retry-after': forwarded.retryAfter } : {};
+    return c.text(`collector answered ${forwarded.status}`, forwarded.status as 400, headers);
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * A per-isolate token bucket per client. Bounded: at most `maxClients` buckets are kept, the
+ * least recently seen client is forgotten first, so a flood of addresses cannot grow memory.
+ * It limits one isolate only (Cloudflare runs many); it is a guard against a runaway page,
+ * not a quota.
+ */
+
+export interface RateLimiterOptions {
+  /** Requests a client may send per window (also the burst size). */
+  requestsPerWindow: number;
+  /** Default 60000. */
+  windowMillis?: number;
+  /** Buckets kept at most. Default 10000. */
+  maxClients?: number;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+export type RateLimiter = (clientKey: string) => boolean;
+
+interface Bucket {
+  tokens: number;
+  updatedAtMillis: number;
+}
+
+/** Returns `take(clientKey)`: true when the client may send now (a token is spent). */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const capacity = Math.max(1, options.requestsPerWindow);
+  const windowMillis = Math.max(1, options.windowMillis ?? 60_000);
+  const maxClients = Math.max(1, options.maxClients ?? 10_000);
+  const now = options.now ?? Date.now;
+  const refillPerMilli = capacity / windowMillis;
+  const buckets = new Map<string, Bucket>();
+
+  return function take(clientKey) {
+    const time = now();
+    let bucket = buckets.get(clientKey);
+    if (bucket) {
+      buckets.delete(clientKey); // Re-inserted below: the Map's order is least recently seen first.
+      bucket.tokens = Math.min(capacity, bucket.tokens + (time - bucket.updatedAtMillis) * refillPerMilli);
+      bucket.updatedAtMillis = time;
+    } else {
+      if (buckets.size >= maxClients) buckets.delete(buckets.keys().next().value as string);
+      bucket = { tokens: capacity, updatedAtMillis: time };
+    }
+    buckets.set(clientKey, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  };
+}

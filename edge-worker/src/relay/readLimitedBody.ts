@@ -1,0 +1,57 @@
+/**
+ * Reads a request body with a byte limit counted while it streams (a `Content-Length` may be
+ * absent or false), and for gzip bodies also limits the decoded size: a small gzip bomb must
+ * not become a large allocation. Follows hono's `body-limit`, which counts streamed bytes.
+ */
+
+export type BodyResult =
+  | { ok: true; bytes: Uint8Array }
+  | { ok: false; status: 413; reason: string }
+  | { ok: false; status: 400; reason: string };
+
+/** Reads at most `maxBytes` from a stream; `undefined` when it holds more. */
+async function readAtMost(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | undefined> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        return undefined;
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * The whole body, or 413 when the wire bytes (or, for gzip, the decoded bytes) exceed
+ * `maxBytes`, or 400 when the gzip stream is corrupt or truncated.
+ */
+export async function readLimitedBody(body: ReadableStream<Uint8Array> | null, gzip: boolean, maxBytes: number): Promise<BodyResult> {
+  if (!body) return { ok: true, bytes: new Uint8Array() };
+  const tooLarge = { ok: false, status: 413, reason: `body exceeds ${maxBytes} bytes` } as const;
+  const wire = await readAtMost(body, maxBytes);
+  if (!wire) return tooLarge;
+  if (!gzip) return { ok: true, bytes: wire };
+  try {
+    const decoded = await readAtMost(new Blob([wire as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')), maxBytes);
+    if (!decoded) return { ...tooLarge, reason: `decoded body exceeds ${maxBytes} bytes` };
+    return { ok: true, bytes: decoded };
+  } catch {
+    return { ok: false, status: 400, reason: 'body is not valid gzip' };
+  }
+}

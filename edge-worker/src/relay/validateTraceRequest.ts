@@ -1,0 +1,36 @@
+import { countSpans, type DecodeResult, type OtlpSpan, type OtlpTraceRequest } from './otlpTypes.js';
+
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+
+/**
+ * The checks both encodings share, on the decoded request: it carries spans, and every span
+ * has valid (non-zero) ids and a start no later than its end. Returns the first problem.
+ */
+export function validateTraceRequest(request: OtlpTraceRequest): DecodeResult {
+  if (countSpans(request) === 0) return { ok: false, reason: 'the request holds no spans' };
+  for (const resourceSpans of request.resourceSpans) {
+    for (const scopeSpans of resourceSpans.scopeSpans) {
+      for (const span of scopeSpans.spans) {
+        const problem = spanProblem(span);
+        if (problem) return { ok: false, reason: `span ${JSON.stringify(span.name)}: ${problem}` };
+      }
+    }
+  }
+  return { ok: true, request };
+}
+
+function spanProblem(span: OtlpSpan): string | undefined {
+  if (!TRACE_ID.test(span.traceId) || span.traceId === ZERO_TRACE_ID) return 'missing or invalid traceId';
+  if (!SPAN_ID.test(span.spanId) || span.spanId === ZERO_SPAN_ID) return 'missing or invalid spanId';
+  if (span.parentSpanId && !SPAN_ID.test(span.parentSpanId)) return 'invalid parentSpanId';
+  const start = BigInt(span.startTimeUnixNano);
+  if (start === 0n) return 'missing startTimeUnixNano';
+  if (BigInt(span.endTimeUnixNano) < start) return 'ends before it starts';
+  for (const link of span.links) {
+    if (!TRACE_ID.test(link.traceId) || !SPAN_ID.test(link.spanId)) return 'a link has an invalid traceId or spanId';
+  }
+  return undefined;
+}
