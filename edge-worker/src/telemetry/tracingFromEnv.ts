@@ -1,0 +1,28 @@
+import { createEdgeTracing, type EdgeTracing } from './edgeTracing.js';
+import { otlpHeaders, otlpTracesUrl, type OtlpBindings } from './otlpEnv.js';
+
+export interface TracingBindings extends OtlpBindings {
+  OTEL_SERVICE_NAME?: string;
+}
+
+const cache = new Map<string, EdgeTracing>();
+
+/**
+ * The isolate's `EdgeTracing` for a set of `OTEL_*` bindings, built on first use and reused
+ * (one exporter per distinct configuration). For handlers outside the `trace()` middleware,
+ * such as a queue consumer.
+ */
+export function tracingFromEnv(env: TracingBindings, defaultServiceName = 'edge-worker'): EdgeTracing {
+  const config = {
+    serviceName: env.OTEL_SERVICE_NAME ?? defaultServiceName,
+    tracesUrl: otlpTracesUrl(env),
+    headers: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+  };
+  const key = JSON.stringify(config);
+  let tracing = cache.get(key);
+  if (!tracing) {
+    tracing = createEdgeTracing(config);
+    cache.set(key, tracing);
+  }
+  return tracing;
+}
