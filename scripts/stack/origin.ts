@@ -23,7 +23,7 @@ export function nextOriginPorts(origin: number): OriginPorts {
 export function originServiceSpecs(
   ports: OriginPorts,
   collectorUrl: string,
-  common: Pick<ServiceSpec, 'echo'> & { logFile: (name: string) => string },
+  common: Pick<ServiceSpec, 'echo'> & { logFile: (name: string) => string; runDir: string },
 ): ServiceSpec[] {
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const env = {
@@ -38,6 +38,7 @@ export function originServiceSpecs(
     PAYMENT_PORT: String(ports.payment),
     PAYMENT_URL: url(ports.payment),
     ORDERS_WORKER_PORT: String(ports.ordersWorker),
+    ORDERS_DB: join(common.runDir, 'orders.sqlite'),
   };
   const service = (name: string, readyUrl: string): ServiceSpec => ({
     name,

@@ -74,7 +74,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       echo,
       readyUrl: url(ports.collectorHealth),
     }),
-    ...originServiceSpecs(ports, urls.collector, { echo, logFile }).map(startService),
+    ...originServiceSpecs(ports, urls.collector, { echo, logFile, runDir }).map(startService),
     startService({
       name: 'edge-worker',
       command: node,

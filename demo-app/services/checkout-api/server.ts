@@ -4,6 +4,7 @@ import { markError } from '../shared/messaging.js';
 import { readJson, sendJson, serveJson } from '../shared/http.js';
 import { log } from '../shared/telemetry.js';
 import type { InventoryClient, ReserveReply } from '../inventory/grpc.js';
+import type { OrderStore } from './orders.js';
 
 /** What the shop's checkout scenarios do: `error` fails at payment, `slow` takes > 500 ms here. */
 export type Scenario = 'ok' | 'error' | 'slow';
@@ -16,11 +17,13 @@ export interface CheckoutApiOptions {
   port: number;
   inventory: InventoryClient;
   brokerUrl: string;
+  orders: OrderStore;
 }
 
 /**
- * POST /checkout: reserve stock at inventory (gRPC), which publishes OrderCreated; the orders
- * worker charges the payment service and posts the outcome, which checkout waits for.
+ * POST /checkout: reserve stock at inventory (gRPC), which publishes OrderCreated; store the
+ * order (SQLite); the orders worker charges the payment service and posts the outcome, which
+ * checkout waits for and records.
  */
 export function startCheckoutApi(options: CheckoutApiOptions): Promise<http.Server> {
   return serveJson(options.port, async (request, response, url) => {
@@ -29,8 +32,11 @@ export function startCheckoutApi(options: CheckoutApiOptions): Promise<http.Serv
     log('checkout started', { scenario });
     if (scenario === 'slow') await new Promise((resolve) => setTimeout(resolve, SLOW_DELAY_MILLIS));
 
-    const reservation = await reserve(options.inventory, { sku: 'sku-espresso-beans', quantity: 1, scenario, amountCents: 1890 });
+    const item = { sku: 'sku-espresso-beans', quantity: 1, amountCents: 1890 };
+    const reservation = await reserve(options.inventory, { ...item, scenario });
+    options.orders.add({ id: reservation.orderId, ...item });
     const outcome = await awaitOutcome(options.brokerUrl, reservation.orderId);
+    options.orders.setStatus(reservation.orderId, outcome.ok ? 'paid' : 'failed');
     const span = trace.getActiveSpan();
     span?.setAttribute('order.id', reservation.orderId);
     if (!outcome.ok) {
