@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bucketIndex, DurationHistogram, MAX_SERIES } from './durationHistogram.js';
+import { exemplarPriority } from './exemplarPriority.js';
+import { histogramsToOtlpJson } from './otlpMetricsJson.js';
+
+const exemplar = (traceId: string, priority = 0) => ({ traceId, spanId: 'b7ad6b7169203331', priority });
+
+describe('bucketIndex', () => {
+  it('puts a value on a boundary in the bucket it closes (upper-inclusive)', () => {
+    const bounds = [0.1, 0.5, 1];
+    assert.deepEqual([0, 0.1, 0.10001, 0.5, 1, 7].map((value) => bucketIndex(bounds, value)), [0, 0, 1, 1, 2, 3]);
+  });
+});
+
+describe('DurationHistogram', () => {
+  it('aggregates per attribute set and resets on collect (delta)', () => {
+    let now = 1000;
+    const histogram = new DurationHistogram('d', 'd', 's', [0.1, 0.5], () => now);
+    histogram.record(0.05, { route: '/a' });
+    histogram.record(0.7, { route: '/a' });
+    histogram.record(0.2, { route: '/b' });
+    now = 2000;
+    const [a, b] = histogram.collect();
+    assert.deepEqual([a!.count, a!.sum, a!.min, a!.max, a!.bucketCounts], [2, 0.75, 0.05, 0.7, [1, 0, 1]]);
+    assert.deepEqual([b!.attributes, b!.bucketCounts, a!.startUnixMillis, a!.timeUnixMillis], [{ route: '/b' }, [0, 1, 0], 1000, 2000]);
+    assert.deepEqual(histogram.collect(), []);
+  });
+
+  it('keeps the highest-priority exemplar per bucket', () => {
+    const histogram = new DurationHistogram('d', 'd', 's', [0.1, 1]);
+    histogram.record(0.5, {}, exemplar('a'.repeat(32), 2));
+    histogram.record(0.6, {}, exemplar('b'.repeat(32), 0));
+    histogram.record(0.05, {}, exemplar('c'.repeat(32), 0));
+    const [point] = histogram.collect();
+    assert.deepEqual(point!.exemplars.map((e) => [e.traceId[0], e.value]), [['c', 0.05], ['a', 0.5]]);
+  });
+
+  it('ignores bad values and bounds the number of series, counting drops', () => {
+    const histogram = new DurationHistogram('d', 'd');
+    histogram.record(Number.NaN, {});
+    histogram.record(-1, {});
+    for (let i = 0; i < MAX_SERIES + 5; i += 1) histogram.record(0.1, { i });
+    assert.equal(histogram.droppedMeasurements, 5);
+    assert.equal(histogram.collect().length, MAX_SERIES);
+  });
+});
+
+describe('exemplarPriority', () => {
+  it('prefers errors, then slow requests, then kept tiers', () => {
+    assert.equal(exemplarPriority({ error: true, durationSeconds: 0.01 }), 3);
+    assert.equal(exemplarPriority({ error: false, durationSeconds: 0.6 }), 2);
+    assert.equal(exemplarPriority({ error: false, durationSeconds: 0.01, tier: 'vip' }), 1);
+    assert.equal(exemplarPriority({ error: false, durationSeconds: 0.01, tier: 'free' }), 0);
+  });
+});
+
+describe('histogramsToOtlpJson', () => {
+  it('writes delta histograms with exemplars as OTLP/JSON', () => {
+    const histogram = new DurationHistogram('http.server.request.duration', 'Duration', 's', [0.1], () => 5);
+    histogram.record(0.2, { 'http.route': '/x', 'http.response.status_code': 200 }, exemplar('d'.repeat(32), 1));
+    const body = JSON.parse(histogramsToOtlpJson({ 'service.name': 'edge' }, 'scope', [{ name: histogram.name, description: 'Duration', unit: 's', points: histogram.collect() }]));
+    const metric = body.resourceMetrics[0].scopeMetrics[0].metrics[0];
+    assert.equal(metric.name, 'http.server.request.duration');
+    assert.equal(metric.histogram.aggregationTemporality, 1);
+    const point = metric.histogram.dataPoints[0];
+    assert.deepEqual(point.attributes, [
+      { key: 'http.route', value: { stringValue: '/x' } },
+      { key: 'http.response.status_code', value: { intValue: '200' } },
+    ]);
+    assert.deepEqual([point.count, point.bucketCounts, point.explicitBounds], ['1', ['0', '1'], [0.1]]);
+    assert.deepEqual(point.exemplars, [{ timeUnixNano: '5000000', asDouble: 0.2, traceId: 'd'.repeat(32), spanId: 'b7ad6b7169203331' }]);
+  });
+});
