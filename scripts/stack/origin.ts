@@ -30,6 +30,7 @@ export function originServiceSpecs(
     ...process.env,
     OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
     OTEL_BSP_SCHEDULE_DELAY: '200',
+    OTEL_METRIC_EXPORT_INTERVAL: '1000',
     ORIGIN_PORT: String(ports.origin),
     INVENTORY_PORT: String(ports.inventory),
     INVENTORY_ADDRESS: `127.0.0.1:${ports.inventory}`,

@@ -1,15 +1,21 @@
 /** Small JSON-over-HTTP helpers shared by the demo's origin services (node:http, so traced). */
 import http from 'node:http';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { httpMetrics } from './telemetry.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export type JsonHandler = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => Promise<void>;
 
-/** Serves `handler` on 127.0.0.1; `GET /health` answers 200 for readiness probes. */
+/**
+ * Serves `handler` on 127.0.0.1; `GET /health` answers 200 for readiness probes. Each request's
+ * duration goes to `http.server.request.duration`, its span as the exemplar.
+ */
 export function serveJson(port: number, handler: JsonHandler): Promise<http.Server> {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://service');
     if (request.method === 'GET' && url.pathname === '/health') return sendJson(response, 200, { ok: true });
+    recordServerDuration(request, response, url);
     handler(request, response, url).catch((error: unknown) => {
       if (!response.headersSent) sendJson(response, 500, { error: 'internal_error', message: String(error) });
       else response.end();
@@ -18,6 +24,29 @@ export function serveJson(port: number, handler: JsonHandler): Promise<http.Serv
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function recordServerDuration(request: http.IncomingMessage, response: http.ServerResponse, url: URL): void {
+  const metrics = httpMetrics();
+  if (!metrics) return;
+  const started = performance.now();
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  const tier = propagation.getBaggage(context.active())?.getEntry('user.tier')?.value;
+  response.once('finish', () => {
+    const status = response.statusCode;
+    metrics.recordServer({
+      durationSeconds: (performance.now() - started) / 1000,
+      attributes: {
+        'http.request.method': request.method ?? 'GET',
+        // The services route on exact paths; an unmatched one has no route.
+        ...(status !== 404 ? { 'http.route': url.pathname } : {}),
+        'http.response.status_code': status,
+      },
+      spanContext,
+      error: status >= 500,
+      tier,
+    });
   });
 }
 
@@ -45,6 +74,20 @@ export function sendJson(response: http.ServerResponse, status: number, body: un
 /** POSTs JSON with node:http (so the HTTP instrumentation makes the CLIENT span and injects context). */
 export function postJson(url: string, body: unknown, timeoutMillis = 10_000): Promise<{ status: number; body: unknown }> {
   const payload = JSON.stringify(body);
+  const started = performance.now();
+  const target = new URL(url);
+  const recordClient = (status: number) =>
+    httpMetrics()?.recordClient({
+      durationSeconds: (performance.now() - started) / 1000,
+      attributes: {
+        'http.request.method': 'POST',
+        'server.address': target.hostname,
+        'server.port': Number(target.port),
+        ...(status ? { 'http.response.status_code': status } : { 'error.type': 'network' }),
+      },
+      spanContext: trace.getActiveSpan()?.spanContext(),
+      error: status === 0 || status >= 400,
+    });
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,
@@ -59,13 +102,17 @@ export function postJson(url: string, body: unknown, timeoutMillis = 10_000): Pr
           } catch {
             parsed = undefined;
           }
+          recordClient(response.statusCode ?? 0);
           resolve({ status: response.statusCode ?? 0, body: parsed });
         });
         response.on('error', reject);
       },
     );
     request.on('timeout', () => request.destroy(new Error(`POST ${url} timed out after ${timeoutMillis} ms`)));
-    request.on('error', reject);
+    request.on('error', (error) => {
+      recordClient(0);
+      reject(error);
+    });
     request.end(payload);
   });
 }

@@ -4,7 +4,9 @@
  * Import it before anything that serves or sends HTTP.
  */
 import { createRequire } from 'node:module';
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
+import { HttpMetrics } from '@journeytrace/edge/metrics';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
@@ -18,7 +20,16 @@ export interface NodeTracing {
   shutdown(): Promise<void>;
 }
 
+let metrics: HttpMetrics | undefined;
+
+/** The service's HTTP duration histograms, once `startNodeTracing` has run. */
+export function httpMetrics(): HttpMetrics | undefined {
+  return metrics;
+}
+
 export function startNodeTracing(serviceName: string): NodeTracing {
+  // Telemetry problems (an export that failed, a dropped span) are said, never silent.
+  diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
   const provider = new NodeTracerProvider({
     // Merge, not replace: the default resource carries telemetry.sdk.language=nodejs.
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })),
@@ -39,7 +50,20 @@ export function startNodeTracing(serviceName: string): NodeTracing {
   });
   // ESM imports of node:http share this object; requiring it lets the instrumentation patch it.
   createRequire(import.meta.url)('node:http');
-  return { shutdown: () => provider.shutdown() };
+
+  // HTTP duration histograms with exemplars (the metrics SDK of this OpenTelemetry JS line
+  // records no exemplars), sent every OTEL_METRIC_EXPORT_INTERVAL ms.
+  const endpoint = (process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318').replace(/\/+$/, '');
+  metrics = new HttpMetrics({ metricsUrl: `${endpoint}/v1/metrics`, resource: { [ATTR_SERVICE_NAME]: serviceName } });
+  const interval = Number(process.env.OTEL_METRIC_EXPORT_INTERVAL) || 60_000;
+  const timer = setInterval(() => void metrics?.flush(), interval);
+  timer.unref();
+  return {
+    shutdown: async () => {
+      clearInterval(timer);
+      await Promise.all([provider.shutdown(), metrics?.flush()]);
+    },
+  };
 }
 
 /** JSON log lines with trace_id and span_id (the same shape as the edge worker's). */
