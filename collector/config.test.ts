@@ -14,10 +14,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 const collector = process.env.OTELCOL_BIN;
 const run = promisify(execFile);
 
-/** Each base config, and each overlay on top of config.yaml (the collector merges them in order). */
+/**
+ * Each whole config (config.yaml, front-tier.yaml), and each overlay `config.<environment>.yaml`
+ * on top of config.yaml (the collector merges them in order).
+ */
 const configs = readdirSync(here)
   .filter((name) => name.endsWith('.yaml') && name !== 'manifest.yaml')
-  .map((name) => (name === 'config.yaml' ? [name] : ['config.yaml', name]));
+  .map((name) => (/^config\.[\w-]+\.yaml$/.test(name) ? ['config.yaml', name] : [name]));
+
+/** What the shipped configs need from the environment, with harmless values. */
+const requiredEnv = {
+  JOURNEYTRACE_TRACES_FILE: '/dev/null',
+  JOURNEYTRACE_BACKEND_ENDPOINT: 'http://127.0.0.1:4318',
+  JOURNEYTRACE_SAMPLING_TIER: '[127.0.0.1:4317, 127.0.0.1:14317]',
+};
 
 describe('collector configs', () => {
   it('finds the collector built by the setup step', () => {
@@ -27,7 +37,7 @@ describe('collector configs', () => {
   for (const files of configs) {
     it(`${files.join(' + ')} is valid`, async () => {
       const args = ['validate', ...files.flatMap((file) => ['--config', join(here, file)])];
-      await run(collector!, args, { env: { ...process.env, JOURNEYTRACE_TRACES_FILE: '/dev/null' } });
+      await run(collector!, args, { env: { ...process.env, ...requiredEnv } });
     });
   }
 

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { StackPorts } from './stack.js';
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
 export function freePort(): Promise<number> {
@@ -19,4 +20,12 @@ export function portFromEnv(name: string, fallback: number): number {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}=${raw} is not a TCP port.`);
   return port;
+}
+
+/** A free port for every part of a stack, so stacks (tests, a demo) run side by side. */
+export async function freeStackPorts(): Promise<StackPorts> {
+  const names = ['app', 'edge', 'edgeInspector', 'origin', 'inventory', 'ordersQueue', 'payment', 'ordersWorker', 'collectorHttp', 'collectorGrpc', 'collectorHealth'] as const;
+  const ports = {} as Record<(typeof names)[number], number>;
+  for (const name of names) ports[name] = await freePort();
+  return ports satisfies StackPorts;
 }

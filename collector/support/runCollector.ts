@@ -1,0 +1,55 @@
+/**
+ * Runs the built collector on free ports for a test or a benchmark: the configs given (merged
+ * in order), its own traces file, ready once its health check answers.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../scripts/stack/ports.js';
+import { startService } from '../../scripts/stack/service.js';
+
+export interface RunCollectorOptions {
+  /** Shows in logs and names the traces file. */
+  name: string;
+  /** Paths of the configs, merged in order. */
+  configs: string[];
+  /** Folder for the traces file and the log. */
+  runDir: string;
+  /** Extra environment over the ports and paths set here. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningCollector {
+  /** OTLP/HTTP base URL (`…/v1/traces` receives). */
+  readonly httpUrl: string;
+  /** OTLP/gRPC `host:port`. */
+  readonly grpcAddress: string;
+  readonly tracesFile: string;
+  readonly logFile: string;
+  stop(): Promise<void>;
+}
+
+export async function runCollector(options: RunCollectorOptions): Promise<RunningCollector> {
+  const binary = process.env.OTELCOL_BIN;
+  if (!binary) throw new Error('OTELCOL_BIN is not set: run through `npm test` / `npm run bench`, which build the collector.');
+  mkdirSync(options.runDir, { recursive: true });
+  const [http, grpc, health] = [await freePort(), await freePort(), await freePort()];
+  const tracesFile = join(options.runDir, `${options.name}.traces.jsonl`);
+  const logFile = join(options.runDir, `${options.name}.log`);
+  const service = await startService({
+    name: options.name,
+    command: binary,
+    args: options.configs.flatMap((config) => ['--config', config]),
+    env: {
+      ...process.env,
+      COLLECTOR_HTTP_PORT: String(http),
+      COLLECTOR_GRPC_PORT: String(grpc),
+      COLLECTOR_HEALTH_PORT: String(health),
+      COLLECTOR_LISTEN_HOST: '127.0.0.1',
+      JOURNEYTRACE_TRACES_FILE: tracesFile,
+      ...options.env,
+    },
+    logFile,
+    readyUrl: `http://127.0.0.1:${health}`,
+  });
+  return { httpUrl: `http://127.0.0.1:${http}`, grpcAddress: `127.0.0.1:${grpc}`, tracesFile, logFile, stop: () => service.stop() };
+}

@@ -1,0 +1,65 @@
+/**
+ * Sends spans the way the edge does (its OTLP/HTTP protobuf fetch exporter), as one service,
+ * with trace ids chosen by the caller so tests know which journey each span belongs to.
+ */
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { OTLPFetchSpanExporter } from '../../edge-worker/src/export/OTLPFetchSpanExporter.js';
+
+export interface SpanSpec {
+  traceId: string;
+  name: string;
+  attributes?: Attributes;
+  error?: boolean;
+  /** How long the span lasts; 1 by default. */
+  durationMillis?: number;
+}
+
+export interface SpanSender {
+  /** Ends one span per spec (each a child of a remote parent in its trace) and queues it. */
+  send(specs: readonly SpanSpec[]): void;
+  /** Sends everything queued; resolves when the collector has answered. */
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export interface SpanSenderOptions {
+  serviceName: string;
+  /** Collector OTLP/HTTP base URL. */
+  collectorUrl: string;
+  /** Spans per export request; 512 (the batch processor's default) unless given. */
+  maxExportBatchSize?: number;
+}
+
+export function createSpanSender(options: SpanSenderOptions): SpanSender {
+  const exporter = new OTLPFetchSpanExporter({ url: `${options.collectorUrl}/v1/traces` });
+  const maxExportBatchSize = options.maxExportBatchSize ?? 512;
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
+    spanProcessors: [
+      new BatchSpanProcessor(exporter, { maxExportBatchSize, maxQueueSize: 1_000_000, scheduledDelayMillis: 60_000 }),
+    ],
+  });
+  const tracer = provider.getTracer('journeytrace-collector-tests');
+  return {
+    send(specs) {
+      const now = Date.now();
+      for (const spec of specs) {
+        const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: spec.traceId, spanId: randomHex(16), traceFlags: TraceFlags.SAMPLED, isRemote: true });
+        const duration = spec.durationMillis ?? 1;
+        const span = tracer.startSpan(spec.name, { kind: SpanKind.SERVER, attributes: spec.attributes, startTime: now - duration }, parent);
+        if (spec.error) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end(now);
+      }
+    },
+    flush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+/** Random lowercase hex of `length` characters (a trace id is 32, a span id 16). */
+export function randomHex(length: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length / 2));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,143 @@
+/**
+ * Tail sampling, judged on real journeys (Chromium -> edge on workerd -> origin services): the
+ * collector keeps errors, slow journeys and premium/vip users whole, and keeps a share of the
+ * rest. A second stack runs with that share at 0, beside the run's stack (share 100).
+ * Head sampling meets tail sampling at the edge: an unsampled traceparent yields no span at all.
+ */
+import { join } from 'node:path';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { DATA_DIR, ROOT } from '../../scripts/lib/paths.js';
+import { ensureToolchain } from '../../scripts/setup/index.js';
+import { freeStackPorts } from '../../scripts/stack/ports.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
+import { readKeptSpans, waitForTrace, type KeptSpan } from '../fixture/collectorOutput.js';
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the journey tests through \`npm test\`.`);
+  return value;
+};
+
+/** Every process a checkout passes through, by service name. */
+const BROWSER = 'shop-web';
+const SERVER_SIDE = ['edge-worker', 'checkout-api', 'inventory', 'orders-worker', 'payment'];
+
+/**
+ * Whole: each hop reported, and every span's parent is in the trace except the root's, whose
+ * parent may be `remoteParent` (a caller outside the trace, e.g. a test client).
+ */
+function isWhole(services: readonly string[], remoteParent = '') {
+  return (spans: KeptSpan[]) => {
+    const ids = new Set(spans.map((span) => span.spanId));
+    const roots = spans.filter((span) => !ids.has(span.parentSpanId));
+    return (
+      services.every((service) => spans.some((span) => span.service === service)) &&
+      roots.length === 1 &&
+      roots[0]!.parentSpanId === remoteParent
+    );
+  };
+}
+const wholeJourney = isWhole([BROWSER, ...SERVER_SIDE]);
+
+/** One checkout through the page; resolves with the journey's trace id once the page shows it. */
+async function checkout(page: Page, appUrl: string, tier: string, scenario: string): Promise<string> {
+  await page.goto(appUrl);
+  await page.locator('[data-testid=tier]').selectOption(tier);
+  await page.locator('[data-testid=scenario]').selectOption(scenario);
+  await page.locator('[data-testid=checkout]').click();
+  const result = page.locator('[data-testid=result]');
+  await expect(result).toHaveAttribute('data-trace-id', /^[0-9a-f]{32}$/, { timeout: 20_000 });
+  return (await result.getAttribute('data-trace-id'))!;
+}
+
+/** Waits past the collector's decision for everything sent so far (test overlay: 1 s). */
+const pastDecision = () => new Promise((resolve) => setTimeout(resolve, 2_500));
+
+async function spansOf(tracesFile: string, traceId: string): Promise<KeptSpan[]> {
+  return (await readKeptSpans(tracesFile)).filter((span) => span.traceId === traceId);
+}
+
+test.describe('baseline share 100 (the run stack)', () => {
+  test('a free, ok, fast journey is kept, whole', async ({ page }) => {
+    const traceId = await checkout(page, env('JOURNEYTRACE_APP_URL'), 'free', 'ok');
+    await expect(page.locator('[data-testid=result]')).toContainText('placed');
+    await waitForTrace(env('JOURNEYTRACE_TRACES_FILE'), traceId, wholeJourney);
+  });
+
+  test('an unsampled traceparent (flag 00) yields no edge or origin span; a sampled one is kept whole', async ({ request }) => {
+    const edgeUrl = env('JOURNEYTRACE_EDGE_URL');
+    const tracesFile = env('JOURNEYTRACE_TRACES_FILE');
+    const unsampled = await postCheckout(request, edgeUrl, '00');
+    // The sampled twin is the barrier: once it is kept, the unsampled one was judged too.
+    const sampled = await postCheckout(request, edgeUrl, '01');
+    await waitForTrace(tracesFile, sampled.traceId, isWhole(SERVER_SIDE, sampled.parentId));
+    await pastDecision();
+    // Share 100: anything that had reached the collector would have been kept.
+    expect(await spansOf(tracesFile, unsampled.traceId)).toEqual([]);
+  });
+});
+
+/** POSTs a checkout to the edge as a caller whose own span is `parentId`, sampled or not. */
+async function postCheckout(request: APIRequestContext, edgeUrl: string, flags: '00' | '01') {
+  const traceId = randomHex(32);
+  const parentId = randomHex(16);
+  const response = await request.post(`${edgeUrl}/api/checkout`, {
+    headers: { traceparent: `00-${traceId}-${parentId}-${flags}`, 'content-type': 'application/json' },
+    data: { scenario: 'ok' },
+  });
+  expect(response.status(), `checkout with trace flags ${flags}`).toBe(200);
+  return { traceId, parentId };
+}
+
+function randomHex(length: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(length / 2)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+test.describe('baseline share 0 (a second stack)', () => {
+  let stack: Stack;
+
+  test.beforeAll(async ({}, testInfo) => {
+    testInfo.setTimeout(120_000);
+    const { collector } = await ensureToolchain({ chromium: true });
+    const runDir = join(DATA_DIR, 'test-runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-share-0`);
+    stack = await startStack({
+      ports: await freeStackPorts(),
+      runDir,
+      tracesFile: join(runDir, 'collector', 'traces.jsonl'),
+      collectorBin: collector,
+      collectorConfigs: [join(ROOT, 'collector/config.yaml'), join(ROOT, 'collector/config.test.yaml')],
+      collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' },
+    });
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test('an error journey is kept, whole', async ({ page }) => {
+    const traceId = await checkout(page, stack.urls.app, 'free', 'error');
+    await waitForTrace(stack.tracesFile, traceId, wholeJourney);
+  });
+
+  test('a slow journey (> 500 ms) is kept, whole', async ({ page }) => {
+    const traceId = await checkout(page, stack.urls.app, 'free', 'slow');
+    await waitForTrace(stack.tracesFile, traceId, wholeJourney);
+  });
+
+  for (const tier of ['premium', 'vip']) {
+    test(`a ${tier} journey is kept, whole`, async ({ page }) => {
+      const traceId = await checkout(page, stack.urls.app, tier, 'ok');
+      const spans = await waitForTrace(stack.tracesFile, traceId, wholeJourney);
+      expect(spans.find((span) => span.service === 'edge-worker')?.attributes['user.tier']).toBe(tier);
+    });
+  }
+
+  test('a free, ok, fast journey is dropped: not one of its spans is kept', async ({ page }) => {
+    const dropped = await checkout(page, stack.urls.app, 'free', 'ok');
+    await expect(page.locator('[data-testid=result]')).toContainText('placed');
+    // A vip journey after it is the barrier: it is kept, so everything before it was judged.
+    const kept = await checkout(page, stack.urls.app, 'vip', 'ok');
+    await waitForTrace(stack.tracesFile, kept, wholeJourney);
+    await pastDecision();
+    expect(await spansOf(stack.tracesFile, dropped)).toEqual([]);
+  });
+});
