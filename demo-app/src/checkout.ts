@@ -1,4 +1,5 @@
 import type { JourneyTrace } from 'journeytrace';
+import type { DemoSession } from './session.js';
 
 export type CheckoutOutcome =
   | { ok: true; orderId: string; traceId: string }
@@ -9,14 +10,14 @@ export type CheckoutOutcome =
  * A failed checkout marks the step as an error (so the collector keeps the journey) and is
  * still shown to the user.
  */
-export async function checkout(journey: JourneyTrace, edgeUrl: string, scenario: string): Promise<CheckoutOutcome> {
+export async function checkout(journey: JourneyTrace, edgeUrl: string, scenario: string, session?: DemoSession): Promise<CheckoutOutcome> {
   let traceId = '';
   try {
     return await journey.step('checkout', async (step) => {
       traceId = step.traceId;
       const response = await fetch(`${edgeUrl}/api/checkout`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(await session?.headers()) },
         body: JSON.stringify({ scenario }),
       });
       const body = (await response.json().catch(() => ({}))) as { orderId?: string; error?: string };

@@ -1,6 +1,7 @@
 import { init } from 'journeytrace';
 import { loadShopConfig } from './config.js';
 import { checkout, type CheckoutOutcome } from './checkout.js';
+import { demoSession } from './session.js';
 
 const form = document.querySelector<HTMLFormElement>('#checkout-form')!;
 const tierSelect = document.querySelector<HTMLSelectElement>('[data-testid=tier]')!;
@@ -17,7 +18,12 @@ loadShopConfig().then((config) => {
     propagateTo: [config.edgeUrl],
     user: { tier: tierSelect.value },
   });
-  tierSelect.addEventListener('change', () => journey.setUser({ tier: tierSelect.value }));
+  const session = demoSession(config.edgeUrl);
+  void session.signIn(tierSelect.value);
+  tierSelect.addEventListener('change', () => {
+    journey.setUser({ tier: tierSelect.value });
+    void session.signIn(tierSelect.value);
+  });
   button.disabled = false;
 
   form.addEventListener('submit', (event) => {
@@ -26,7 +32,7 @@ loadShopConfig().then((config) => {
     result.className = '';
     result.textContent = 'Checking out…';
     delete result.dataset.traceId;
-    checkout(journey, config.edgeUrl, scenarioSelect.value).then(show, () => undefined).finally(() => {
+    checkout(journey, config.edgeUrl, scenarioSelect.value, session).then(show, () => undefined).finally(() => {
       button.disabled = false;
     });
   });

@@ -24,3 +24,6 @@ export const ATTR_CLOUD_PROVIDER = 'cloud.provider';
 export const ATTR_CLOUD_PLATFORM = 'cloud.platform';
 export const CLOUD_PROVIDER_VALUE_CLOUDFLARE = 'cloudflare';
 export const CLOUD_PLATFORM_VALUE_CLOUDFLARE_WORKERS = 'cloudflare.workers';
+
+/** Whether the user claims in baggage (`user.tier`, `enduser.id`) were verified at the edge. */
+export const ATTR_JOURNEYTRACE_BAGGAGE_VERIFIED = 'journeytrace.baggage.verified';

@@ -4,21 +4,41 @@
  */
 import { Hono } from 'hono';
 import { trace, traceCors, type TraceBindings, type TraceVariables } from './index.js';
+import { traceContextConformance } from './conformance/index.js';
+import { demoSignIn } from './demo/signIn.js';
+import { sessionTokenVerifier } from './session/index.js';
 
 export interface EdgeBindings extends TraceBindings {
   /** Base URL of the checkout API. */
   ORIGIN_URL: string;
   /** Comma-separated browser origins allowed to call the edge (the demo app's). */
   ALLOWED_ORIGINS: string;
+  /** HMAC secret for session tokens: a dev value in wrangler.toml, `wrangler secret put` in production. */
+  SESSION_SECRET?: string;
+  /** `1` serves the W3C trace-context test endpoint (test configurations only). */
+  EDGE_CONFORMANCE?: string;
 }
+
+// user.tier and enduser.id in baggage are claims; only a signed session token makes them facts.
+const verifyUser = sessionTokenVerifier<TraceBindings>({ secret: (env) => (env as EdgeBindings).SESSION_SECRET });
 
 const app = new Hono<{ Bindings: EdgeBindings; Variables: TraceVariables }>();
 
 // Registered before the middleware: readiness probes make no traces.
 app.get('/health', (c) => c.text('ok'));
 
-app.use(traceCors({ origins: (c) => splitOrigins(c.env.ALLOWED_ORIGINS) }));
-app.use(trace((env) => ({ propagateTo: [(env as EdgeBindings).ORIGIN_URL] })));
+// The W3C trace-context suite calls back to any harness URL: its own trace(), propagating everywhere.
+app.post(
+  '/__conformance/trace-context',
+  async (c, next) => (c.env.EDGE_CONFORMANCE === '1' ? next() : c.notFound()),
+  trace({ propagateTo: () => true }),
+  traceContextConformance,
+);
+
+app.use(traceCors({ origins: (c) => splitOrigins(c.env.ALLOWED_ORIGINS), allowHeaders: ['content-type', 'authorization'] }));
+app.use(trace((env) => ({ propagateTo: [(env as EdgeBindings).ORIGIN_URL], verifyUser })));
+
+app.post('/api/session', demoSignIn);
 
 app.post('/api/checkout', async (c) => {
   const body = await c.req.json<{ scenario?: string }>().catch(() => ({ scenario: undefined }));

@@ -28,6 +28,8 @@ export interface StackOptions {
   collectorEnv?: NodeJS.ProcessEnv;
   /** Print the services' output, prefixed with their names. */
   echo?: boolean;
+  /** Serve the edge's W3C trace-context test endpoint. Default: `EDGE_CONFORMANCE=1` in the environment. */
+  edgeConformance?: boolean;
 }
 
 export interface Stack {
@@ -89,6 +91,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '--var', `ORIGIN_URL:${urls.origin}`,
         '--var', `OTEL_EXPORTER_OTLP_ENDPOINT:${urls.collector}`,
         '--var', `ALLOWED_ORIGINS:${appOrigins.join(',')}`,
+        ...((options.edgeConformance ?? process.env.EDGE_CONFORMANCE === '1') ? ['--var', 'EDGE_CONFORMANCE:1'] : []),
       ],
       cwd: join(ROOT, 'edge-worker'),
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },

@@ -30,6 +30,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     tracesFile: join(runDir, 'collector', 'traces.jsonl'),
     collectorBin: collector,
     collectorConfigs: [join(ROOT, 'collector/config.yaml'), join(ROOT, 'collector/config.test.yaml')],
+    edgeConformance: true,
   });
   process.env.JOURNEYTRACE_APP_URL = stack.urls.app;
   process.env.JOURNEYTRACE_EDGE_URL = stack.urls.edge;

@@ -2,14 +2,25 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { backoffMillis, isRetryableStatus, parseRetryAfter } from './retryPolicy.js';
 
 export interface OTLPFetchSpanExporterOptions {
   /** Full traces URL, e.g. `http://127.0.0.1:4318/v1/traces`. */
   url: string;
   /** Extra request headers (e.g. the collector's auth header). */
   headers?: Record<string, string>;
-  /** Abort an export after this long. Default 10000. */
+  /** Abort one attempt after this long. Default 10000. */
   timeoutMillis?: number;
+  /** Attempts per batch, the first included, on 429, 5xx and network errors. Default 4. */
+  maxAttempts?: number;
+  /**
+   * Total time one batch may take, waits and attempts included; a `Retry-After` that does not
+   * fit is not waited for. Default 10000 (a worker's `waitUntil` lasts about 30 s).
+   */
+  retryBudgetMillis?: number;
+  /** First backoff; doubles per attempt up to `maxBackoffMillis`. Defaults 250 and 4000. */
+  initialBackoffMillis?: number;
+  maxBackoffMillis?: number;
   /** The fetch to send with; defaults to the global one. */
   fetch?: typeof fetch;
 }
@@ -25,13 +36,27 @@ export class OTLPFetchSpanExporter implements SpanExporter {
   private readonly _headers: Record<string, string>;
   private readonly _timeoutMillis: number;
   private readonly _fetch: typeof fetch;
+  private readonly _maxAttempts: number;
+  private readonly _retryBudgetMillis: number;
+  private readonly _initialBackoffMillis: number;
+  private readonly _maxBackoffMillis: number;
   private readonly _pending = new Set<Promise<void>>();
+  private _droppedSpans = 0;
 
   constructor(options: OTLPFetchSpanExporterOptions) {
     this._url = options.url;
     this._headers = { 'content-type': 'application/x-protobuf', ...options.headers };
     this._timeoutMillis = options.timeoutMillis ?? 10_000;
     this._fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this._maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this._retryBudgetMillis = Math.max(0, options.retryBudgetMillis ?? 10_000);
+    this._initialBackoffMillis = options.initialBackoffMillis ?? 250;
+    this._maxBackoffMillis = options.maxBackoffMillis ?? 4000;
+  }
+
+  /** Spans given up on since this exporter was made (each drop is also reported through `diag`). */
+  get droppedSpans(): number {
+    return this._droppedSpans;
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -50,24 +75,38 @@ export class OTLPFetchSpanExporter implements SpanExporter {
 
   private async _send(spans: ReadableSpan[]): Promise<ExportResult> {
     const body = ProtobufTraceSerializer.serializeRequest(spans);
-    if (!body) return failed(new Error('could not serialize spans'));
-    try {
-      const response = await this._fetch(this._url, {
-        method: 'POST',
-        headers: this._headers,
-        body: body as Uint8Array<ArrayBuffer>,
-        signal: AbortSignal.timeout(this._timeoutMillis),
-      });
-      await response.body?.cancel();
-      if (response.ok) return { code: ExportResultCode.SUCCESS };
-      return failed(new Error(`collector answered ${response.status} for ${spans.length} spans`));
-    } catch (error) {
-      return failed(error instanceof Error ? error : new Error(String(error)));
+    if (!body) return this._drop(spans.length, new Error('could not serialize spans'));
+    const deadline = Date.now() + this._retryBudgetMillis;
+    for (let attempt = 1; ; attempt++) {
+      let retryAfterMillis: number | undefined;
+      let error: Error;
+      try {
+        const response = await this._fetch(this._url, {
+          method: 'POST',
+          headers: this._headers,
+          body: body as Uint8Array<ArrayBuffer>,
+          signal: AbortSignal.timeout(Math.max(1, Math.min(this._timeoutMillis, deadline - Date.now()))),
+        });
+        await response.body?.cancel();
+        if (response.ok) return { code: ExportResultCode.SUCCESS };
+        error = new Error(`collector answered ${response.status}`);
+        if (!isRetryableStatus(response.status)) return this._drop(spans.length, error);
+        retryAfterMillis = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+      } catch (caught) {
+        error = caught instanceof Error ? caught : new Error(String(caught));
+      }
+      const waitMillis = retryAfterMillis ?? backoffMillis(attempt, this._initialBackoffMillis, this._maxBackoffMillis);
+      if (attempt >= this._maxAttempts) return this._drop(spans.length, new Error(`${error.message} after ${attempt} attempts`));
+      if (Date.now() + waitMillis >= deadline) {
+        return this._drop(spans.length, new Error(`${error.message}; no retry within the ${this._retryBudgetMillis} ms budget`));
+      }
+      await new Promise((resolve) => setTimeout(resolve, waitMillis));
     }
   }
-}
 
-function failed(error: Error): ExportResult {
-  diag.warn(`journeytrace: span export failed: ${error.message}`);
-  return { code: ExportResultCode.FAILED, error };
+  private _drop(count: number, error: Error): ExportResult {
+    this._droppedSpans += count;
+    diag.warn(`journeytrace: dropped ${count} spans (${this._droppedSpans} so far): ${error.message}`);
+    return { code: ExportResultCode.FAILED, error };
+  }
 }

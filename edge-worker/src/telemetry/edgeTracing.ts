@@ -1,9 +1,9 @@
 import { context, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { BaggageSpanProcessor } from '../baggage/BaggageSpanProcessor.js';
 import { OTLPFetchSpanExporter } from '../export/OTLPFetchSpanExporter.js';
+import { W3CPropagator } from '../propagation/index.js';
 import {
   ATTR_CLOUD_PLATFORM,
   ATTR_CLOUD_PROVIDER,
@@ -61,9 +61,8 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
   });
   return {
     tracer: provider.getTracer('@journeytrace/edge'),
-    propagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-    }),
+    // W3C Trace Context Level 2 and Baggage; core's pair fails the spec's tracestate and random-flag rules.
+    propagator: new W3CPropagator(),
     forceFlush: () => provider.forceFlush(),
   };
 }

@@ -83,6 +83,15 @@ describe('trace middleware', () => {
     });
   }
 
+  it('sets the Level 2 random flag on a trace it starts, and keeps an incoming one', async () => {
+    const { app, tracing } = tracedApp(exporter);
+    const started = await app.request('/api/items/1');
+    const continued = await app.request('/api/items/2', { headers: { traceparent: `00-${PARENT_TRACE_ID}-${PARENT_SPAN_ID}-03` } });
+    const [first, second] = await finishedSpans(exporter, tracing);
+    assert.equal(started.headers.get('server-timing'), `traceparent;desc="00-${first!.spanContext().traceId}-${first!.spanContext().spanId}-03"`);
+    assert.equal(continued.headers.get('server-timing'), `traceparent;desc="00-${PARENT_TRACE_ID}-${second!.spanContext().spanId}-03"`);
+  });
+
   it('marks 5xx responses and thrown errors as ERROR', async () => {
     const { app, tracing } = tracedApp(exporter);
     assert.equal((await app.request('/bad-gateway')).status, 502);

@@ -2,12 +2,25 @@
  * @module
  * Trace middleware for Hono on Cloudflare Workers.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace as traceApi, type Span } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  diag,
+  trace as traceApi,
+  type Attributes,
+  type Context as OtelContext,
+  type Span,
+} from '@opentelemetry/api';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import { createTracedFetch, propagateToOrigins, type PropagateTo } from '../../fetch/tracedFetch.js';
 import { headersGetter } from '../../fetch/headersCarrier.js';
+import { formatTraceParent, withRandomTraceId } from '../../propagation/index.js';
+import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
+import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
 import { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from '../../telemetry/edgeTracing.js';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -15,6 +28,7 @@ import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
+  ATTR_JOURNEYTRACE_BAGGAGE_VERIFIED,
   ATTR_URL_PATH,
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
@@ -47,6 +61,15 @@ export interface TraceOptions {
   promotedBaggageKeys?: readonly string[];
   /** Bring your own tracing (tests, or several apps sharing one pipeline). */
   tracing?: EdgeTracing;
+  /**
+   * Verifies who the user is (e.g. {@link sessionTokenVerifier}). When given, the claimed
+   * baggage keys are overwritten with verified values or dropped, before the SERVER span
+   * starts and before anything is propagated, and the span gets `journeytrace.baggage.verified`.
+   * Default: none (claims pass through unmarked).
+   */
+  verifyUser?: VerifyUser<TraceBindings>;
+  /** Baggage keys that are claims about the user. Default: `user.tier`, `enduser.id`. */
+  claimedBaggageKeys?: readonly string[];
 }
 
 type Env = { Bindings: TraceBindings; Variables: TraceVariables };
@@ -77,13 +100,15 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
 
     const request = c.req.raw;
     const url = new URL(request.url);
-    const parent = tracing.propagator.extract(ROOT_CONTEXT, request.headers, headersGetter);
-    const span = tracing.tracer.startSpan(
-      request.method,
-      { kind: SpanKind.SERVER, attributes: requestAttributes(request, url) },
-      parent,
-    );
-    const active = traceApi.setSpan(parent, span);
+    let parent = tracing.propagator.extract(ROOT_CONTEXT, request.headers, headersGetter);
+    const attributes: Attributes = requestAttributes(request, url);
+    if (resolved.verifyUser) {
+      const user = await verifyQuietly(resolved.verifyUser, request, env);
+      parent = withVerifiedUser(parent, user, resolved.claimedBaggageKeys);
+      attributes[ATTR_JOURNEYTRACE_BAGGAGE_VERIFIED] = user !== null;
+    }
+    const span = tracing.tracer.startSpan(request.method, { kind: SpanKind.SERVER, attributes }, parent);
+    const active = markRandomTraceId(parent, traceApi.setSpan(parent, span), span);
     c.set('span', span);
     c.set('tracedFetch', createTracedFetch(tracing, propagateTo));
 
@@ -93,10 +118,25 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
       recordError(span, error);
       throw error;
     } finally {
-      endServerSpan(c, span);
+      endServerSpan(c, span, serverTraceparent(tracing, active, span));
       flushAfterResponse(c, tracing);
     }
   });
+}
+
+/** A verifier that fails verifies no one: telemetry never fails the request. */
+async function verifyQuietly(verifyUser: VerifyUser<TraceBindings>, request: Request, env: TraceBindings) {
+  try {
+    return await verifyUser(request, env);
+  } catch (error) {
+    diag.warn(`journeytrace: user verification failed: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+/** A trace the edge starts gets ids from the SDK's random generator: say so with the Level 2 random flag. */
+function markRandomTraceId(parent: OtelContext, active: OtelContext, span: Span): OtelContext {
+  return traceApi.getSpanContext(parent) ? active : withRandomTraceId(active, span.spanContext().traceId);
 }
 
 function tracingConfig(options: TraceOptions, env: TraceBindings): EdgeTracingConfig {
@@ -120,8 +160,8 @@ function tracingFor(cache: Map<string, EdgeTracing>, config: EdgeTracingConfig):
   return tracing;
 }
 
-function requestAttributes(request: Request, url: URL) {
-  const attributes: Record<string, string> = {
+function requestAttributes(request: Request, url: URL): Attributes {
+  const attributes: Attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: request.method,
     [ATTR_URL_PATH]: url.pathname,
     [ATTR_URL_SCHEME]: url.protocol.replace(':', ''),
@@ -133,7 +173,7 @@ function requestAttributes(request: Request, url: URL) {
   return attributes;
 }
 
-function endServerSpan(c: Context<Env>, span: Span): void {
+function endServerSpan(c: Context<Env>, span: Span, traceparent: string): void {
   const route = routePath(c, -1);
   if (route && route !== '*' && route !== '/*') {
     span.setAttribute(ATTR_HTTP_ROUTE, route);
@@ -147,14 +187,20 @@ function endServerSpan(c: Context<Env>, span: Span): void {
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
   // Lets the browser link its spans (and the document load) to this trace.
-  const { traceId, spanId, traceFlags } = span.spanContext();
-  const flags = traceFlags.toString(16).padStart(2, '0');
   try {
-    c.res.headers.append('server-timing', `traceparent;desc="00-${traceId}-${spanId}-${flags}"`);
+    c.res.headers.append('server-timing', `traceparent;desc="${traceparent}"`);
   } catch {
     // Immutable headers (a response passed through from fetch): the trace is still exported.
   }
   span.end();
+}
+
+/** The SERVER span's own traceparent as the propagator writes it (random flag included). */
+function serverTraceparent(tracing: EdgeTracing, active: OtelContext, span: Span): string {
+  const carrier: Record<string, string> = {};
+  tracing.propagator.inject(active, carrier, { set: (target, key, value) => void (target[key] = value) });
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  return carrier.traceparent ?? formatTraceParent(traceId, spanId, traceFlags);
 }
 
 function recordError(span: Span, error: unknown): void {

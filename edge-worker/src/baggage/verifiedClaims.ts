@@ -1,0 +1,30 @@
+import { propagation, type Baggage, type Context } from '@opentelemetry/api';
+
+/** Baggage keys that state who the user is: claims from the browser, never facts on their own. */
+export const DEFAULT_CLAIMED_BAGGAGE_KEYS: readonly string[] = ['user.tier', 'enduser.id'];
+
+/** What the edge verified about the user, by baggage key (`user.tier`, `enduser.id`). */
+export type VerifiedUser = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Replaces the claimed keys in `baggage` with what was verified: a verified value overwrites
+ * the claim (or is added), a claim without a verified value is dropped. Other entries stay.
+ */
+export function applyVerifiedUser(
+  baggage: Baggage | undefined,
+  verified: VerifiedUser | null,
+  claimedKeys: readonly string[] = DEFAULT_CLAIMED_BAGGAGE_KEYS,
+): Baggage {
+  let result = (baggage ?? propagation.createBaggage()).removeEntries(...claimedKeys);
+  for (const key of claimedKeys) {
+    const value = verified?.[key];
+    if (value) result = result.setEntry(key, { value });
+  }
+  return result;
+}
+
+/** The same on a context: the baggage the SERVER span and every outbound call will see. */
+export function withVerifiedUser(context: Context, verified: VerifiedUser | null, claimedKeys?: readonly string[]): Context {
+  const baggage = applyVerifiedUser(propagation.getBaggage(context), verified, claimedKeys);
+  return baggage.getAllEntries().length > 0 ? propagation.setBaggage(context, baggage) : propagation.deleteBaggage(context);
+}

@@ -1,0 +1,5 @@
+/**
+ * @module
+ * The W3C trace-context test suite's service endpoint (test configurations only).
+ */
+export { traceContextConformance, parseConformanceCalls, CONFORMANCE_MAX_CALLS, type ConformanceCall } from './traceContextConformance.js';

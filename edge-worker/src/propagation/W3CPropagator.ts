@@ -1,0 +1,106 @@
+import {
+  baggageEntryMetadataFromString,
+  createContextKey,
+  isSpanContextValid,
+  propagation,
+  trace,
+  type Context,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+} from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { parseBaggage, serializeBaggage, type BaggageMember } from './baggage.js';
+import { BAGGAGE_HEADER, TRACE_FLAG_RANDOM, TRACE_PARENT_HEADER, TRACE_STATE_HEADER } from './constants.js';
+import { formatTraceParent, isRandom, parseTraceParent } from './traceparent.js';
+import { parseTraceState, W3CTraceState } from './tracestate.js';
+
+/**
+ * Remembers which trace id has a random right part, so the random flag survives the SDK's
+ * child spans (the SDK keeps only the sampled bit when it makes a span context).
+ */
+const RANDOM_TRACE_ID_KEY = createContextKey('journeytrace: trace id with the random flag');
+
+/**
+ * Marks `traceId` as randomly generated in `context`: a context injected from it (for that
+ * trace) carries the Level 2 random flag. Use it for traces the edge starts itself.
+ */
+export function withRandomTraceId(context: Context, traceId: string): Context {
+  return context.setValue(RANDOM_TRACE_ID_KEY, traceId);
+}
+
+/**
+ * `traceparent`, `tracestate` and `baggage` by W3C Trace Context Level 2 and W3C Baggage, in
+ * one propagator. Replaces @opentelemetry/core's pair, which keeps invalid or oversized
+ * tracestate lists and drops the random flag.
+ *
+ * Extraction never throws: an invalid traceparent leaves the context without a parent (a new
+ * trace starts) and its tracestate is ignored; invalid baggage members are skipped.
+ */
+export class W3CPropagator implements TextMapPropagator {
+  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    if (isTracingSuppressed(context)) return;
+    const spanContext = trace.getSpanContext(context);
+    if (spanContext && isSpanContextValid(spanContext)) {
+      const random = isRandom(spanContext.traceFlags) || context.getValue(RANDOM_TRACE_ID_KEY) === spanContext.traceId;
+      const flags = spanContext.traceFlags | (random ? TRACE_FLAG_RANDOM : 0);
+      setter.set(carrier, TRACE_PARENT_HEADER, formatTraceParent(spanContext.traceId, spanContext.spanId, flags));
+      const traceState = spanContext.traceState && limitedTraceState(spanContext.traceState.serialize());
+      if (traceState) setter.set(carrier, TRACE_STATE_HEADER, traceState);
+    }
+    const baggage = propagation.getBaggage(context);
+    if (baggage) {
+      const members = baggage.getAllEntries().map(([key, entry]): BaggageMember => ({
+        key,
+        value: entry.value,
+        properties: entry.metadata?.toString() || undefined,
+      }));
+      const header = serializeBaggage(members);
+      if (header) setter.set(carrier, BAGGAGE_HEADER, header);
+    }
+  }
+
+  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    let extracted = context;
+    const traceParentHeader = readHeader(getter, carrier, TRACE_PARENT_HEADER);
+    const parent = traceParentHeader === undefined ? null : parseTraceParent(traceParentHeader);
+    if (parent) {
+      const traceStateHeader = readHeader(getter, carrier, TRACE_STATE_HEADER);
+      extracted = trace.setSpanContext(extracted, {
+        traceId: parent.traceId,
+        spanId: parent.parentId,
+        traceFlags: parent.traceFlags,
+        isRemote: true,
+        traceState: traceStateHeader === undefined ? undefined : parseTraceState(traceStateHeader),
+      });
+      if (isRandom(parent.traceFlags)) extracted = withRandomTraceId(extracted, parent.traceId);
+    }
+    const baggageHeader = readHeader(getter, carrier, BAGGAGE_HEADER);
+    const members = baggageHeader === undefined ? [] : parseBaggage(baggageHeader);
+    if (members.length > 0) {
+      const entries = Object.fromEntries(
+        members.map(({ key, value, properties }) => [
+          key,
+          properties ? { value, metadata: baggageEntryMetadataFromString(properties) } : { value },
+        ]),
+      );
+      extracted = propagation.setBaggage(extracted, propagation.createBaggage(entries));
+    }
+    return extracted;
+  }
+
+  fields(): string[] {
+    return [TRACE_PARENT_HEADER, TRACE_STATE_HEADER, BAGGAGE_HEADER];
+  }
+}
+
+/** A header's value; repeated headers (arrays from Node carriers) joined as HTTP would. */
+function readHeader(getter: TextMapGetter, carrier: unknown, name: string): string | undefined {
+  const value = getter.get(carrier, name);
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+/** Another TraceState implementation may not validate or limit: re-read it through ours. */
+function limitedTraceState(serialized: string): string {
+  return (parseTraceState(serialized) ?? new W3CTraceState()).serialize();
+}

@@ -1,0 +1,33 @@
+import { diag } from '@opentelemetry/api';
+import type { VerifiedUser } from '../baggage/verifiedClaims.js';
+import { verifySessionToken } from './sessionToken.js';
+
+/** Verifies the user behind a request; `null` when nothing can be verified. */
+export type VerifyUser<E = unknown> = (request: Request, env: E) => Promise<VerifiedUser | null>;
+
+export interface SessionTokenVerifierOptions<E> {
+  /** The HMAC secret, e.g. `(env) => env.SESSION_SECRET` (a `wrangler secret` in production). */
+  secret: (env: E) => string | undefined;
+}
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/**
+ * A {@link VerifyUser} that reads `Authorization: Bearer <session token>` and turns a valid
+ * token into `user.tier` and `enduser.id`. A missing secret verifies no one (and says so once).
+ */
+export function sessionTokenVerifier<E>(options: SessionTokenVerifierOptions<E>): VerifyUser<E> {
+  let warned = false;
+  return async function verifyUser(request, env) {
+    const token = BEARER.exec(request.headers.get('authorization') ?? '')?.[1];
+    if (!token) return null;
+    const secret = options.secret(env);
+    if (!secret) {
+      if (!warned) diag.warn('journeytrace: no session secret configured; baggage claims are dropped');
+      warned = true;
+      return null;
+    }
+    const claims = await verifySessionToken(token, secret);
+    return claims && { 'user.tier': claims.tier, 'enduser.id': claims.sub };
+  };
+}
