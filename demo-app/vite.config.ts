@@ -28,7 +28,7 @@ function shopConfig(): Plugin {
 
 // zone.js cannot follow native async/await: ship ES2016 so awaits become zone-aware promises.
 export default defineConfig({
-  plugins: [shopConfig(), journeysApi(() => process.env.JOURNEYTRACE_TRACES_FILE)],
+  plugins: [shopConfig(), journeysApi({ tracesFile: () => process.env.JOURNEYTRACE_TRACES_FILE, metricsFile: () => process.env.JOURNEYTRACE_METRICS_FILE })],
   build: {
     target: 'es2016',
     rolldownOptions: { input: { shop: 'index.html', journeys: 'journeys.html' } },

@@ -3,10 +3,12 @@
  * collector's output file:
  *   GET /api/journeys            recent journeys, newest first (summaries)
  *   GET /api/journeys/<traceId>  every kept span of one journey
+ *   GET /api/latency             p50/p95 per route from the collector's metrics, with a slow exemplar
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'vite';
 import { readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
+import { readRouteLatency } from './latency.js';
 
 export interface JourneySummary {
   traceId: string;
@@ -44,17 +46,33 @@ export function summarize(spans: KeptSpan[]): JourneySummary[] {
   return summaries.sort((a, b) => b.startMillis - a.startMillis).slice(0, RECENT_JOURNEYS);
 }
 
-export function journeysApi(tracesFile: () => string | undefined): Plugin {
+export interface JourneysApiOptions {
+  /** The collector's traces output (OTLP JSON lines). */
+  tracesFile: () => string | undefined;
+  /** The collector's metrics output (OTLP JSON lines). */
+  metricsFile: () => string | undefined;
+}
+
+export function journeysApi(options: JourneysApiOptions): Plugin {
   const serve = (request: IncomingMessage, response: ServerResponse, next: () => void) => {
     const path = request.url?.split('?')[0] ?? '';
-    if (!path.startsWith('/api/journeys')) return next();
-    const file = tracesFile();
+    if (!path.startsWith('/api/journeys') && path !== '/api/latency') return next();
     const send = (status: number, body: unknown) => {
       response.statusCode = status;
       response.setHeader('content-type', 'application/json');
       response.setHeader('cache-control', 'no-store');
       response.end(JSON.stringify(body));
     };
+    if (path === '/api/latency') {
+      const metricsFile = options.metricsFile();
+      if (!metricsFile) return send(503, { error: 'JOURNEYTRACE_METRICS_FILE is not set for the demo app' });
+      readRouteLatency(metricsFile).then(
+        (latency) => send(200, latency),
+        (error: unknown) => send(500, { error: String(error) }),
+      );
+      return;
+    }
+    const file = options.tracesFile();
     if (!file) return send(503, { error: 'JOURNEYTRACE_TRACES_FILE is not set for the demo app' });
     const traceId = path.slice('/api/journeys/'.length);
     if (path !== '/api/journeys' && !TRACE_ID.test(traceId)) return send(400, { error: 'a trace id is 32 lowercase hex characters' });

@@ -35,6 +35,8 @@ export interface StackOptions {
 export interface Stack {
   readonly urls: { app: string; edge: string; origin: string; collector: string };
   readonly tracesFile: string;
+  /** Where the collector writes metrics (OTLP JSON lines), beside the traces file. */
+  readonly metricsFile: string;
   readonly services: readonly RunningService[];
   stop(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports, runDir, echo } = options;
   mkdirSync(runDir, { recursive: true });
   mkdirSync(join(options.tracesFile, '..'), { recursive: true });
+  const metricsFile = join(options.tracesFile, '..', 'metrics.jsonl');
   const urls = { app: url(ports.app), edge: url(ports.edge), origin: url(ports.origin), collector: url(ports.collectorHttp) };
   const appOrigins = [urls.app, `http://localhost:${ports.app}`];
   const node = process.execPath;
@@ -66,6 +69,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         COLLECTOR_GRPC_PORT: String(ports.collectorGrpc),
         COLLECTOR_HEALTH_PORT: String(ports.collectorHealth),
         JOURNEYTRACE_TRACES_FILE: options.tracesFile,
+        JOURNEYTRACE_METRICS_FILE: metricsFile,
         JOURNEYTRACE_APP_ORIGIN: appOrigins[0],
         JOURNEYTRACE_APP_ORIGIN_ALT: appOrigins[1],
         // A local stack keeps every ordinary journey unless told otherwise.
@@ -111,6 +115,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         EDGE_URL: urls.edge,
         COLLECTOR_URL: urls.collector,
         JOURNEYTRACE_TRACES_FILE: options.tracesFile,
+        JOURNEYTRACE_METRICS_FILE: metricsFile,
       },
       logFile: logFile('demo-app'),
       echo,
@@ -125,5 +130,5 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw new Error(failures.map((failure) => failure.message).join('\n\n'));
   }
-  return { urls, tracesFile: options.tracesFile, services, stop };
+  return { urls, tracesFile: options.tracesFile, metricsFile, services, stop };
 }

@@ -36,5 +36,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.JOURNEYTRACE_EDGE_URL = stack.urls.edge;
   process.env.JOURNEYTRACE_TRACES_FILE = stack.tracesFile;
   process.env.JOURNEYTRACE_RUN_DIR = runDir;
+  process.env.JOURNEYTRACE_METRICS_FILE = stack.metricsFile;
   return () => stack.stop();
 }

@@ -5,8 +5,10 @@
 import type { KeptSpan } from '@journeytrace/playwright/collector-output';
 import { layoutTrace, SPAN_KIND_NAMES } from '@journeytrace/playwright/trace-tree';
 import type { JourneySummary } from '../../server/journeysApi.js';
+import type { RouteLatency } from '../../server/latency.js';
 
 const list = document.querySelector<HTMLUListElement>('[data-testid=journey-list]')!;
+const latency = document.querySelector<HTMLTableSectionElement>('[data-testid=latency] tbody')!;
 const waterfall = document.querySelector<HTMLElement>('[data-testid=waterfall]')!;
 const REFRESH_MILLIS = 1500;
 const SERVICE_COLORS = ['#364fc7', '#0c8599', '#2b8a3e', '#e67700', '#862e9c', '#a61e4d', '#5c940d', '#1864ab'];
@@ -37,6 +39,36 @@ function renderList(journeys: JourneySummary[], selected: string): void {
       link.append(name, meta);
       item.append(link);
       return item;
+    }),
+  );
+}
+
+const millis = (seconds: number) => `${Math.round(seconds * 1000)} ms`;
+
+function renderLatency(routes: RouteLatency[]): void {
+  latency.replaceChildren(
+    ...routes.map((route) => {
+      const row = document.createElement('tr');
+      row.dataset.testid = 'latency-row';
+      row.dataset.service = route.service;
+      row.dataset.route = route.route;
+      const cells = [`${route.service} ${route.method} ${route.route}`, millis(route.p50Seconds), millis(route.p95Seconds), String(route.count)].map((text, index) => {
+        const cell = document.createElement('td');
+        cell.textContent = text;
+        if (index > 0) cell.className = 'num';
+        return cell;
+      });
+      const example = document.createElement('td');
+      if (route.slowExample) {
+        const link = document.createElement('a');
+        link.href = `#${route.slowExample.traceId}`;
+        link.dataset.testid = 'exemplar-link';
+        link.textContent = millis(route.slowExample.seconds);
+        link.title = `exemplar: trace ${route.slowExample.traceId}`;
+        example.append(link);
+      }
+      row.append(...cells, example);
+      return row;
     }),
   );
 }
@@ -98,6 +130,7 @@ async function refresh(): Promise<void> {
   const selected = location.hash.slice(1);
   try {
     renderList(await getJson<JourneySummary[]>('/api/journeys'), selected);
+    renderLatency(await getJson<RouteLatency[]>('/api/latency'));
     if (selected) renderWaterfall(selected, await getJson<KeptSpan[]>(`/api/journeys/${selected}`));
   } catch (error) {
     waterfall.textContent = `Could not read journeys: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,0 +1,94 @@
+/**
+ * Traces meet metrics: after journeys including a slow one, the collector's metrics output holds
+ * the HTTP duration histograms, with exemplars that point at journeys the collector kept, and
+ * the journey view links a slow bucket to its waterfall.
+ */
+import { readFile } from 'node:fs/promises';
+import { expect, readKeptSpans, test } from '@journeytrace/playwright';
+import type { Page } from '@playwright/test';
+
+const env = (name: string) => process.env[name] ?? '';
+
+interface Exemplar {
+  asDouble: number;
+  traceId: string;
+}
+interface Histogram {
+  service: string;
+  attributes: Record<string, string | number>;
+  exemplars: Exemplar[];
+}
+
+async function readHistograms(file: string, name: string): Promise<Histogram[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const found: Histogram[] = [];
+  for (const line of text.split('\n').filter(Boolean)) {
+    for (const rm of JSON.parse(line).resourceMetrics ?? []) {
+      const service = rm.resource?.attributes?.find((a: { key: string }) => a.key === 'service.name')?.value?.stringValue ?? '';
+      for (const sm of rm.scopeMetrics ?? []) {
+        for (const metric of sm.metrics ?? []) {
+          if (metric.name !== name) continue;
+          expect(metric.unit).toBe('s');
+          for (const point of metric.histogram?.dataPoints ?? []) {
+            const attributes = Object.fromEntries(
+              (point.attributes ?? []).map((a: { key: string; value: { stringValue?: string; intValue?: string } }) => [
+                a.key,
+                a.value.stringValue ?? Number(a.value.intValue),
+              ]),
+            );
+            found.push({ service, attributes, exemplars: point.exemplars ?? [] });
+          }
+        }
+      }
+    }
+  }
+  return found;
+}
+
+async function checkout(page: Page, tier: string, scenario: string): Promise<string> {
+  await page.goto(env('JOURNEYTRACE_APP_URL'));
+  await page.locator('[data-testid=tier]').selectOption(tier);
+  await page.locator('[data-testid=scenario]').selectOption(scenario);
+  await page.locator('[data-testid=checkout]').click();
+  const result = page.locator('[data-testid=result]');
+  await expect(result).toHaveAttribute('data-trace-id', /^[0-9a-f]{32}$/, { timeout: 20_000 });
+  return (await result.getAttribute('data-trace-id'))!;
+}
+
+test('duration histograms carry exemplars that lead to kept journeys; a slow bucket links to its waterfall', async ({ page }) => {
+  const slowTrace = await checkout(page, 'free', 'slow');
+  await checkout(page, 'premium', 'ok');
+  await checkout(page, 'free', 'error');
+
+  const metricsFile = env('JOURNEYTRACE_METRICS_FILE');
+  // The slow journey's checkout-api request lands in a bucket above 0.5 s, as an exemplar.
+  await expect
+    .poll(async () => (await readHistograms(metricsFile, 'http.server.request.duration')).flatMap((h) => h.exemplars).some((e) => e.traceId === slowTrace && e.asDouble > 0.5), {
+      timeout: 30_000,
+    })
+    .toBe(true);
+
+  const checkoutApi = async () =>
+    (await readHistograms(metricsFile, 'http.server.request.duration')).filter((h) => h.service === 'checkout-api' && h.attributes['http.route'] === '/checkout');
+  // Points are flushed every second: wait for the failed checkout's too.
+  await expect.poll(async () => (await checkoutApi()).map((h) => h.attributes['http.response.status_code']), { timeout: 15_000 }).toEqual(expect.arrayContaining([200, 502]));
+  expect((await checkoutApi())[0]!.attributes).toMatchObject({ 'http.request.method': 'POST' });
+  const server = await readHistograms(metricsFile, 'http.server.request.duration');
+  expect((await readHistograms(metricsFile, 'http.client.request.duration')).length).toBeGreaterThan(0);
+
+  // Every exemplar points at a journey the collector kept (errors, slow and premium are kept).
+  const exemplarTraces = new Set(server.flatMap((h) => h.exemplars.map((e) => e.traceId)));
+  await expect
+    .poll(async () => {
+      const kept = new Set((await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'))).map((span) => span.traceId));
+      return [...exemplarTraces].filter((traceId) => !kept.has(traceId));
+    }, { timeout: 30_000 })
+    .toEqual([]);
+
+  // The journey view: p50/p95 per route, and the slow example opens its waterfall.
+  await page.goto(`${env('JOURNEYTRACE_APP_URL')}/journeys.html`);
+  const row = page.locator('[data-testid=latency-row][data-service=checkout-api][data-route="/checkout"]');
+  await expect(row).toBeVisible({ timeout: 15_000 });
+  await row.locator('[data-testid=exemplar-link]').click();
+  await expect(page.locator('[data-testid=span-row][data-service=checkout-api]').first()).toBeVisible({ timeout: 15_000 });
+});
