@@ -46,6 +46,7 @@ export async function runCollector(options: RunCollectorOptions): Promise<Runnin
       COLLECTOR_HEALTH_PORT: String(health),
       COLLECTOR_LISTEN_HOST: '127.0.0.1',
       JOURNEYTRACE_TRACES_FILE: tracesFile,
+      JOURNEYTRACE_METRICS_FILE: join(options.runDir, `${options.name}.metrics.jsonl`),
       ...options.env,
     },
     logFile,
