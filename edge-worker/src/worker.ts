@@ -7,8 +7,11 @@ import { trace, traceCors, type TraceBindings, type TraceVariables } from './ind
 import { traceContextConformance } from './conformance/index.js';
 import { demoSignIn } from './demo/signIn.js';
 import { sessionTokenVerifier } from './session/index.js';
+import { processOrderEvent, publishOrderPlaced, type OrderEventsBindings } from './demo/orderEvents.js';
+import { traceQueueConsumer } from './queue/index.js';
+import { otlpRelay, type RelayBindings } from './relay/index.js';
 
-export interface EdgeBindings extends TraceBindings {
+export interface EdgeBindings extends TraceBindings, RelayBindings, OrderEventsBindings {
   /** Base URL of the checkout API. */
   ORIGIN_URL: string;
   /** Comma-separated browser origins allowed to call the edge (the demo app's). */
@@ -35,7 +38,9 @@ app.post(
   traceContextConformance,
 );
 
-app.use(traceCors({ origins: (c) => splitOrigins(c.env.ALLOWED_ORIGINS), allowHeaders: ['content-type', 'authorization'] }));
+app.use(traceCors({ origins: (c) => splitOrigins(c.env.ALLOWED_ORIGINS), allowHeaders: ['content-type', 'content-encoding', 'authorization'] }));
+// Browser spans, relayed to the collector; before trace(): relaying makes no spans that would loop back.
+app.post('/v1/traces', otlpRelay((env) => ({ allowedOrigins: splitOrigins(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS ?? (env as EdgeBindings).ALLOWED_ORIGINS) })));
 app.use(trace((env) => ({ propagateTo: [(env as EdgeBindings).ORIGIN_URL], verifyUser })));
 
 app.post('/api/session', demoSignIn);
@@ -47,6 +52,7 @@ app.post('/api/checkout', async (c) => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ scenario: body.scenario ?? 'ok' }),
   });
+  if (response.ok) await publishOrderPlaced(c, response);
   return new Response(response.body, { status: response.status, headers: { 'content-type': 'application/json' } });
 });
 
@@ -56,4 +62,8 @@ function splitOrigins(value: string | undefined): string[] {
   return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 }
 
-export default app;
+export default {
+  fetch: app.fetch,
+  // Order events continue in their journey's trace (demo/orderEvents.ts).
+  queue: traceQueueConsumer(processOrderEvent),
+};

@@ -34,6 +34,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   process.env.JOURNEYTRACE_APP_URL = stack.urls.app;
   process.env.JOURNEYTRACE_EDGE_URL = stack.urls.edge;
+  process.env.JOURNEYTRACE_COLLECTOR_URL = stack.urls.collector;
   process.env.JOURNEYTRACE_TRACES_FILE = stack.tracesFile;
   process.env.JOURNEYTRACE_RUN_DIR = runDir;
   process.env.JOURNEYTRACE_METRICS_FILE = stack.metricsFile;

@@ -5,7 +5,7 @@ import { decodeOtlpJson } from './decodeOtlpJson.js';
 import { attributeAllowList, filterAttributes, stripQuery } from './filterAttributes.js';
 import type { OtlpTraceRequest } from './otlpTypes.js';
 import { createRateLimiter } from './rateLimiter.js';
-import { readLimitedBody } from './readLimitedBody.js';
+import { DRAIN_FACTOR, readLimitedBody } from './readLimitedBody.js';
 import { browserSpans, jsonBody } from './testSpans.js';
 
 async function request(): Promise<OtlpTraceRequest> {
@@ -146,12 +146,24 @@ describe('readLimitedBody', () => {
     assert.deepEqual(over, { ok: false, status: 413, reason: 'body exceeds 10 bytes' });
   });
 
-  it('stops reading an endless stream at the limit', async () => {
+  it('stops reading an endless stream: the limit, then a bounded drain so the 413 reaches the client', async () => {
     let pulls = 0;
     const endless = new ReadableStream<Uint8Array>({ pull: (controller) => void (pulls++, controller.enqueue(new Uint8Array(1024))) });
     const result = await readLimitedBody(endless, false, 64 * 1024);
     assert.equal(result.ok, false);
-    assert.ok(pulls < 100);
+    const kib = 64 * (1 + DRAIN_FACTOR);
+    assert.ok(pulls >= kib && pulls < kib + 8, `read ${pulls} KiB`);
+  });
+
+  it('an oversized body that ends within the drain is read to its end', async () => {
+    let cancelled = false;
+    const chunks = [new Uint8Array(60 * 1024), new Uint8Array(60 * 1024)];
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) => (chunks.length ? controller.enqueue(chunks.shift()!) : controller.close()),
+      cancel: () => void (cancelled = true),
+    });
+    assert.equal((await readLimitedBody(body, false, 64 * 1024)).ok, false);
+    assert.equal(cancelled, false);
   });
 
   it('decodes gzip and limits the decoded size (a small bomb is refused)', async () => {

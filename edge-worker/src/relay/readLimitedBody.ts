@@ -9,8 +9,15 @@ export type BodyResult =
   | { ok: false; status: 413; reason: string }
   | { ok: false; status: 400; reason: string };
 
+/**
+ * An oversized body is still read (and thrown away) up to this many times the limit before
+ * the 413 goes out: an HTTP/1.1 client still sending when the answer comes may only see a
+ * reset (wrangler dev's proxy answers 503), and a browser SDK retries resets, not a 413.
+ */
+export const DRAIN_FACTOR = 4;
+
 /** Reads at most `maxBytes` from a stream; `undefined` when it holds more. */
-async function readAtMost(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | undefined> {
+async function readAtMost(stream: ReadableStream<Uint8Array>, maxBytes: number, drainBytes = 0): Promise<Uint8Array | undefined> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -20,7 +27,7 @@ async function readAtMost(stream: ReadableStream<Uint8Array>, maxBytes: number):
       if (done) break;
       total += value.byteLength;
       if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
+        await drain(reader, drainBytes);
         return undefined;
       }
       chunks.push(value);
@@ -37,6 +44,20 @@ async function readAtMost(stream: ReadableStream<Uint8Array>, maxBytes: number):
   return bytes;
 }
 
+/** Discards up to `bytes` more of the stream, then cancels whatever is left. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, bytes: number): Promise<void> {
+  try {
+    for (let drained = 0; drained <= bytes; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      drained += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client went away: nothing left to answer.
+  }
+}
+
 /**
  * The whole body, or 413 when the wire bytes (or, for gzip, the decoded bytes) exceed
  * `maxBytes`, or 400 when the gzip stream is corrupt or truncated.
@@ -44,7 +65,7 @@ async function readAtMost(stream: ReadableStream<Uint8Array>, maxBytes: number):
 export async function readLimitedBody(body: ReadableStream<Uint8Array> | null, gzip: boolean, maxBytes: number): Promise<BodyResult> {
   if (!body) return { ok: true, bytes: new Uint8Array() };
   const tooLarge = { ok: false, status: 413, reason: `body exceeds ${maxBytes} bytes` } as const;
-  const wire = await readAtMost(body, maxBytes);
+  const wire = await readAtMost(body, maxBytes, maxBytes * DRAIN_FACTOR);
   if (!wire) return tooLarge;
   if (!gzip) return { ok: true, bytes: wire };
   try {
