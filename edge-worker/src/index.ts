@@ -10,3 +10,23 @@ export { tracingFromEnv, type TracingBindings } from './telemetry/tracingFromEnv
 export { OTLPFetchSpanExporter, type OTLPFetchSpanExporterOptions } from './export/OTLPFetchSpanExporter.js';
 export { BaggageSpanProcessor, DEFAULT_PROMOTED_BAGGAGE_KEYS } from './baggage/BaggageSpanProcessor.js';
 export { AsyncLocalStorageContextManager } from './telemetry/AsyncLocalStorageContextManager.js';
+export {
+  W3CPropagator,
+  parseTraceParent,
+  formatTraceParent,
+  parseTraceState,
+  W3CTraceState,
+  parseBaggage,
+  serializeBaggage,
+  withRandomTraceId,
+  TRACE_STATE_MAX_MEMBERS,
+  TRACE_STATE_MAX_LENGTH,
+  BAGGAGE_MAX_MEMBERS,
+  BAGGAGE_MAX_BYTES,
+  type TraceParent,
+  type BaggageMember,
+} from './propagation/index.js';
+export { signSessionToken, verifySessionToken, sessionTokenVerifier, type SessionClaims, type SignSessionOptions, type SessionTokenVerifierOptions, type VerifyUser } from './session/index.js';
+export { applyVerifiedUser, withVerifiedUser, DEFAULT_CLAIMED_BAGGAGE_KEYS, type VerifiedUser } from './baggage/verifiedClaims.js';
+export { traceContextConformance, parseConformanceCalls, type ConformanceCall } from './conformance/index.js';
+export { injectTraceparentMeta, traceparentMetaTag } from './middleware/trace/htmlMeta.js';

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { trace, traceCors, type TraceBindings, type TraceVariables } from './index.js';
 import { traceContextConformance } from './conformance/index.js';
 import { demoSignIn } from './demo/signIn.js';
+import { landingPage } from './demo/landingPage.js';
 import { sessionTokenVerifier } from './session/index.js';
 import { processOrderEvent, publishOrderPlaced, type OrderEventsBindings } from './demo/orderEvents.js';
 import { traceQueueConsumer } from './queue/index.js';
@@ -44,6 +45,7 @@ app.post('/v1/traces', otlpRelay((env) => ({ allowedOrigins: splitOrigins(env.JO
 app.use(trace((env) => ({ propagateTo: [(env as EdgeBindings).ORIGIN_URL], verifyUser })));
 
 app.post('/api/session', demoSignIn);
+app.get('/', landingPage);
 
 app.post('/api/checkout', async (c) => {
   const body = await c.req.json<{ scenario?: string }>().catch(() => ({ scenario: undefined }));

@@ -92,6 +92,17 @@ describe('trace middleware', () => {
     assert.equal(continued.headers.get('server-timing'), `traceparent;desc="00-${PARENT_TRACE_ID}-${second!.spanContext().spanId}-03"`);
   });
 
+  it('adds Server-Timing to a response with immutable headers (one passed through from fetch)', async () => {
+    const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter });
+    const app = new Hono();
+    app.use(trace({ tracing }));
+    app.get('/elsewhere', () => Response.redirect('http://origin.test/moved', 302)); // immutable headers, like fetch's
+    const response = await app.request('/elsewhere', { headers: { traceparent: TRACEPARENT } });
+    assert.equal(response.status, 302);
+    assert.equal(response.headers.get('location'), 'http://origin.test/moved');
+    assert.match(response.headers.get('server-timing') ?? '', new RegExp(`^traceparent;desc="00-${PARENT_TRACE_ID}-[0-9a-f]{16}-01"$`));
+  });
+
   it('marks 5xx responses and thrown errors as ERROR', async () => {
     const { app, tracing } = tracedApp(exporter);
     assert.equal((await app.request('/bad-gateway')).status, 502);

@@ -20,6 +20,7 @@ import { createTracedFetch, propagateToOrigins, type PropagateTo } from '../../f
 import { headersGetter } from '../../fetch/headersCarrier.js';
 import { formatTraceParent, withRandomTraceId } from '../../propagation/index.js';
 import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
+import { injectTraceparentMeta } from './htmlMeta.js';
 import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
 import { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from '../../telemetry/edgeTracing.js';
 import {
@@ -186,13 +187,24 @@ function endServerSpan(c: Context<Env>, span: Span, traceparent: string): void {
     span.setAttribute(ATTR_ERROR_TYPE, String(status));
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
-  // Lets the browser link its spans (and the document load) to this trace.
-  try {
-    c.res.headers.append('server-timing', `traceparent;desc="${traceparent}"`);
-  } catch {
-    // Immutable headers (a response passed through from fetch): the trace is still exported.
-  }
+  linkResponse(c, traceparent);
   span.end();
+}
+
+/**
+ * Lets the browser link its spans and the document load to this trace: `Server-Timing` on
+ * every response, and `<meta name="traceparent">` in HTML.
+ */
+function linkResponse(c: Context<Env>, traceparent: string): void {
+  let response = injectTraceparentMeta(c.res, traceparent);
+  try {
+    response.headers.append('server-timing', `traceparent;desc="${traceparent}"`);
+  } catch {
+    // Immutable headers (a response passed through from fetch): copy it to add ours.
+    response = new Response(response.body, response);
+    response.headers.append('server-timing', `traceparent;desc="${traceparent}"`);
+  }
+  if (response !== c.res) c.res = response;
 }
 
 /** The SERVER span's own traceparent as the propagator writes it (random flag included). */
