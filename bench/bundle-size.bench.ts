@@ -1,15 +1,17 @@
 /**
- * Browser bundle size: the web SDK's npm entry against stock OpenTelemetry web with the same
- * instrumentation (sdk-trace-web, instrumentation-fetch, context-zone, OTLP/HTTP exporter,
- * W3C propagators), each bundled the same way (esbuild, ESM, minified, ES2016) and gzipped.
+ * Browser bundle size: the web SDK's entries against stock OpenTelemetry web with the same
+ * instrumentation (sdk-trace-web, instrumentation-fetch, context-zone, OTLP/HTTP exporter, W3C
+ * propagators), Honeycomb's web SDK and Grafana Faro (each at its README's minimal setup). Every
+ * entry is bundled the same way (esbuild, minified, ES2016, browser) and gzipped at level 9.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { ROOT } from '../scripts/lib/paths.js';
-import type { BenchSection } from './types.js';
+import { build, type Format } from 'esbuild';
+import { lastLines, run } from '../scripts/lib/run.js';
+import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
+import { ensureAnchor, installedVersion, scratchDir } from './support/anchors.js';
+import type { BenchRow, BenchSection } from './types.js';
 
 const STOCK_ENTRY = `
 import { ZoneContextManager } from '@opentelemetry/context-zone';
@@ -23,50 +25,118 @@ provider.register({ contextManager: new ZoneContextManager(), propagator: new Co
 registerInstrumentations({ instrumentations: [new FetchInstrumentation()] });
 `;
 
+// Every feature is on by default (errors, interactions, route changes, document load, web vitals).
 const SDK_ENTRY = `
 import { init } from 'journeytrace';
 init({ serviceName: 'bench', propagateTo: ['https://edge.example'] }).step('x', () => fetch('/'));
 `;
 
-async function gzipSize(source: string, dir: string): Promise<number> {
-  const entry = join(dir, `entry-${Math.random().toString(36).slice(2)}.js`);
-  writeFileSync(entry, source);
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2016',
-    platform: 'browser',
-    write: false,
-    nodePaths: [join(ROOT, 'node_modules')],
-    logLevel: 'silent',
+const SDK_ZONE_ENTRY = `
+import { init } from 'journeytrace';
+import { zoneContextManager } from 'journeytrace/zone';
+init({ serviceName: 'bench', propagateTo: ['https://edge.example'], contextManager: zoneContextManager() }).step('x', () => fetch('/'));
+`;
+
+// README "Getting started" of @honeycombio/opentelemetry-web.
+const HONEYCOMB_ENTRY = `
+import { HoneycombWebSDK, WebVitalsInstrumentation } from '@honeycombio/opentelemetry-web';
+import { getWebAutoInstrumentations } from '@opentelemetry/auto-instrumentations-web';
+const sdk = new HoneycombWebSDK({
+  apiKey: 'api-key-goes-here',
+  serviceName: 'bench',
+  instrumentations: [getWebAutoInstrumentations(), new WebVitalsInstrumentation()],
+});
+sdk.start();
+`;
+
+// README of @grafana/faro-web-sdk, the example with tracing.
+const FARO_ENTRY = `
+import { getWebInstrumentations, initializeFaro } from '@grafana/faro-web-sdk';
+import { TracingInstrumentation } from '@grafana/faro-web-tracing';
+initializeFaro({
+  url: 'https://agent.myapp/collect',
+  apiKey: 'secret',
+  instrumentations: [...getWebInstrumentations({ captureConsole: true }), new TracingInstrumentation()],
+  app: { name: 'bench', version: '1.0.0' },
+});
+`;
+
+/** Bundles `source` as if it were a file in `dir` (imports resolve from there) and returns its min+gzip size in bytes. */
+async function gzipSize(source: string, dir: string, format: Format = 'esm'): Promise<number> {
+  const scratch = scratchDir(dir, 'bundle');
+  try {
+    const entry = join(scratch.path, 'entry.js');
+    writeFileSync(entry, source);
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      format,
+      target: 'es2016',
+      platform: 'browser',
+      write: false,
+      legalComments: 'none',
+      logLevel: 'silent',
+    });
+    return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+  } finally {
+    scratch.remove();
+  }
+}
+
+/** The web SDK as published: its tsc build in web-sdk/dist. */
+async function buildWebSdk(): Promise<void> {
+  const tsc = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'web-sdk/tsconfig.json'], {
+    cwd: ROOT,
+    logFile: join(ROOT, '.data', 'bench-build-web-sdk.log'),
   });
-  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+  if (tsc.code !== 0) throw new Error(`building web-sdk failed:\n${lastLines(tsc.output)}`);
 }
 
 export default async function bundleSize(): Promise<BenchSection> {
-  const dir = mkdtempSync(join(tmpdir(), 'jt-bench-'));
-  try {
-    const [sdk, stock] = await Promise.all([gzipSize(SDK_ENTRY, dir), gzipSize(STOCK_ENTRY, dir)]);
-    const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
-    return {
-      title: 'Browser bundle size (min + gzip)',
-      command: 'npm run bench -- bundle-size',
-      versions: `journeytrace ${version('journeytrace')}; @opentelemetry/sdk-trace-web ${version('@opentelemetry/sdk-trace-web')}, instrumentation-fetch ${version('@opentelemetry/instrumentation-fetch')}; esbuild ${version('esbuild')}`,
-      rows: [
-        {
-          figure: 'web SDK npm entry (init + step + fetch, with zone)',
-          value: sdk / 1024,
-          unit: 'KiB',
-          anchor: 'stock OpenTelemetry web, same instrumentation',
-          anchorValue: stock / 1024,
-          target: '< 1',
-        },
-      ],
-      notes: ['Sizes are deterministic for a given lockfile; each is one build.'],
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const [honeycombDir, faroDir] = await Promise.all([ensureAnchor('honeycomb'), ensureAnchor('faro'), buildWebSdk()]);
+  // One build at a time: sizes do not depend on it, and the machine has two cores.
+  const sdk = await gzipSize(SDK_ENTRY, DATA_DIR);
+  const sdkZone = await gzipSize(SDK_ZONE_ENTRY, DATA_DIR);
+  const scriptTag = await gzipSize(`import ${JSON.stringify(join(ROOT, 'web-sdk/dist/scriptTag/index.js'))};`, DATA_DIR, 'iife');
+  const stock = await gzipSize(STOCK_ENTRY, DATA_DIR);
+  const honeycomb = await gzipSize(HONEYCOMB_ENTRY, honeycombDir);
+  const faro = await gzipSize(FARO_ENTRY, faroDir);
+
+  const kib = (bytes: number) => bytes / 1024;
+  const row = (figure: string, value: number, anchor: string, anchorValue: number): BenchRow => ({
+    figure,
+    value: kib(value),
+    unit: 'KiB',
+    anchor,
+    anchorValue: kib(anchorValue),
+    target: '< 1',
+  });
+  const v = (dir: string, pkg: string) => `${pkg} ${installedVersion(dir, pkg)}`;
+  return {
+    title: 'Browser bundle size (min + gzip)',
+    command: 'npm run bench -- bundle-size',
+    versions: [
+      `journeytrace ${installedVersion(ROOT, 'journeytrace')}`,
+      v(ROOT, '@opentelemetry/sdk-trace-web'),
+      v(ROOT, '@opentelemetry/instrumentation-fetch'),
+      v(ROOT, 'zone.js'),
+      v(honeycombDir, '@honeycombio/opentelemetry-web'),
+      v(honeycombDir, '@opentelemetry/auto-instrumentations-web'),
+      v(faroDir, '@grafana/faro-web-sdk'),
+      v(faroDir, '@grafana/faro-web-tracing'),
+      v(ROOT, 'esbuild'),
+    ].join(', '),
+    rows: [
+      row('journeytrace npm entry, all features (zone-less context)', sdk, 'stock OpenTelemetry web with zone, fetch only', stock),
+      row('journeytrace npm entry + `journeytrace/zone`', sdkZone, 'stock OpenTelemetry web with zone, fetch only', stock),
+      row('journeytrace script-tag build (IIFE)', scriptTag, 'stock OpenTelemetry web with zone, fetch only', stock),
+      row('journeytrace npm entry, all features', sdk, 'Honeycomb web SDK, README setup (auto-instrumentations + web vitals)', honeycomb),
+      row('journeytrace npm entry, all features', sdk, 'Grafana Faro web SDK + web tracing, README setup', faro),
+    ],
+    notes: [
+      'Sizes are deterministic for a given lockfile; each is one build. Anchors are installed from bench/anchors/*/package-lock.json, outside the workspaces, so each keeps its own OpenTelemetry copies as a user of it would get.',
+      'journeytrace "all features": session, baggage, journey steps, fetch spans, document load, interactions, route changes, web vitals, errors, retrying OTLP export. Honeycomb\'s README setup adds XHR, document-load and user-interaction instrumentation, logs and metrics exporters; Faro\'s adds console, errors, web vitals, session and view tracking and its own transport.',
+    ],
+  };
 }

@@ -16,13 +16,33 @@ const files = readdirSync(join(ROOT, 'bench'))
   .filter((name) => name.endsWith('.bench.ts'))
   .filter((name) => only.size === 0 || only.has(name.replace(/\.bench\.ts$/, '')))
   .sort();
+const known = new Set(readdirSync(join(ROOT, 'bench')).filter((name) => name.endsWith('.bench.ts')).map((name) => name.replace(/\.bench\.ts$/, '')));
+const unknown = [...only].filter((name) => !known.has(name));
+if (unknown.length > 0) {
+  console.error(`journeytrace: no benchmark named ${unknown.join(', ')}; there are: ${[...known].sort().join(', ')}.`);
+  process.exit(1);
+}
 
+// A section that fails is reported in its place; the others still run.
 const sections: BenchSection[] = [];
+const failed: string[] = [];
+const suiteStarted = Date.now();
 for (const file of files) {
   progress(`bench ${file}…`);
-  const module = (await import(pathToFileURL(join(ROOT, 'bench', file)).href)) as { default: () => Promise<BenchSection> };
-  sections.push(await module.default());
+  const started = Date.now();
+  try {
+    const module = (await import(pathToFileURL(join(ROOT, 'bench', file)).href)) as { default: () => Promise<BenchSection> };
+    sections.push(await module.default());
+    progress(`bench ${file} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    failed.push(file);
+    console.error(`journeytrace: bench ${file} failed: ${message}`);
+    const name = file.replace(/\.bench\.ts$/, '');
+    sections.push({ title: `${name} (failed)`, command: `npm run bench -- ${name}`, versions: 'n/a', rows: [], notes: [`This run failed: ${message.split('\n')[0]}`] });
+  }
 }
+progress(`benchmarks took ${((Date.now() - suiteStarted) / 1000).toFixed(0)} s`);
 
 const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
 const lines = [
@@ -34,7 +54,7 @@ const lines = [
 ];
 for (const section of sections) {
   lines.push(`## ${section.title}`, '', `Reproduce: \`${section.command}\`. Versions: ${section.versions}.`, '');
-  lines.push('| figure | value | anchor | anchor value | ratio | target |', '|---|---|---|---|---|---|');
+  if (section.rows.length > 0) lines.push('| figure | value | anchor | anchor value | ratio | target |', '|---|---|---|---|---|---|');
   for (const row of section.rows) {
     const spread = row.min !== undefined && row.max !== undefined ? ` (${fmt(row.min)}–${fmt(row.max)})` : '';
     const ratio = row.anchorValue ? (row.value / row.anchorValue).toFixed(2) : 'n/a';
@@ -49,3 +69,4 @@ if (only.size === 0) {
 } else {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
+if (failed.length > 0) process.exitCode = 1;

@@ -1,0 +1,263 @@
+/**
+ * Edge overhead in workerd: the same demo-style Hono worker (POST /api/checkout -> origin)
+ * untraced, traced with journeytrace's `trace()`, with @microlabs/otel-cf-workers, and with
+ * @hono/otel (on otel-cf-workers, as its README sets it up for Workers). Each variant is bundled
+ * by `wrangler deploy --dry-run --minify` and run by Miniflare in real workerd; the load comes
+ * over loopback in alternating rounds, and the spans go to a local sink that answers 200 at
+ * once, so the figures are the tracing's own cost, not a collector's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { gzipSync } from 'node:zlib';
+import { Miniflare } from 'miniflare';
+import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
+import { lastLines, run } from '../scripts/lib/run.js';
+import { freePort } from '../scripts/stack/ports.js';
+import { ensureAnchor, installedVersion, scratchDir } from './support/anchors.js';
+import type { SinkStats } from './support/loopbackServers.js';
+import { summarize, type BenchRow, type BenchSection } from './types.js';
+
+const COMPATIBILITY_DATE = '2026-04-20';
+/** Requests per measured batch, in-flight requests, and alternating rounds. */
+const REQUESTS_PER_BATCH = 400;
+const CONCURRENCY = 8;
+const ROUNDS = 7;
+const WARMUP_REQUESTS = 200;
+
+const routes = (fetchExpression: string) => `
+app.post('/api/checkout', async (c) => {
+  const body = await c.req.json().catch(() => ({}));
+  const response = await ${fetchExpression}(new URL('/checkout', c.env.ORIGIN_URL), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ scenario: body.scenario ?? 'ok' }),
+  });
+  return new Response(response.body, { status: response.status, headers: { 'content-type': 'application/json' } });
+});
+`;
+
+const otelCfWorkersConfig = `(env) => ({ exporter: { url: env.OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces' }, service: { name: 'edge-worker' } })`;
+
+interface Variant {
+  key: 'untraced' | 'journeytrace' | 'journeytraceNoExport' | 'otelCfWorkers' | 'honoOtel';
+  label: string;
+  /** Where the worker source is bundled from (its imports resolve there). */
+  home: 'root' | 'edge-anchor';
+  compatibilityFlags: string[];
+  source: string;
+}
+
+const VARIANTS: Variant[] = [
+  {
+    key: 'untraced',
+    label: 'untraced',
+    home: 'root',
+    compatibilityFlags: ['nodejs_als'],
+    source: `import { Hono } from 'hono';\nconst app = new Hono();\n${routes('fetch')}\nexport default app;\n`,
+  },
+  {
+    key: 'journeytrace',
+    label: 'journeytrace trace()',
+    home: 'root',
+    compatibilityFlags: ['nodejs_als'],
+    source: `import { Hono } from 'hono';\nimport { trace } from '@journeytrace/edge';\nconst app = new Hono();\napp.use(trace((env) => ({ propagateTo: [env.ORIGIN_URL] })));\n${routes('c.var.tracedFetch')}\nexport default app;\n`,
+  },
+  {
+    // Diagnostic: the same middleware with an exporter that drops spans, to split span work from export.
+    key: 'journeytraceNoExport',
+    label: 'journeytrace trace(), spans dropped instead of exported',
+    home: 'root',
+    compatibilityFlags: ['nodejs_als'],
+    source: `import { Hono } from 'hono';\nimport { createEdgeTracing, trace } from '@journeytrace/edge';\nconst tracing = createEdgeTracing({ serviceName: 'edge-worker', exporter: { export: (spans, done) => done({ code: 0 }), shutdown: async () => {} } });\nconst app = new Hono();\napp.use(trace((env) => ({ propagateTo: [env.ORIGIN_URL], tracing })));\n${routes('c.var.tracedFetch')}\nexport default app;\n`,
+  },
+  {
+    key: 'otelCfWorkers',
+    label: '@microlabs/otel-cf-workers',
+    home: 'edge-anchor',
+    compatibilityFlags: ['nodejs_compat'],
+    source: `import { Hono } from 'hono';\nimport { instrument } from '@microlabs/otel-cf-workers';\nconst app = new Hono();\n${routes('fetch')}\nexport default instrument(app, ${otelCfWorkersConfig});\n`,
+  },
+  {
+    key: 'honoOtel',
+    label: '@hono/otel (on otel-cf-workers)',
+    home: 'edge-anchor',
+    compatibilityFlags: ['nodejs_compat'],
+    source: `import { Hono } from 'hono';\nimport { httpInstrumentationMiddleware } from '@hono/otel';\nimport { instrument } from '@microlabs/otel-cf-workers';\nconst app = new Hono();\napp.use('*', httpInstrumentationMiddleware({ serviceName: 'edge-worker' }));\n${routes('fetch')}\nexport default instrument(app, ${otelCfWorkersConfig});\n`,
+  },
+];
+
+/** `wrangler deploy --dry-run --minify` of one variant: the bundle's path and gzip size. */
+async function bundle(variant: Variant, home: string, outRoot: string): Promise<{ script: string; gzipBytes: number }> {
+  const scratch = scratchDir(home, `edge-${variant.key}`);
+  try {
+    writeFileSync(join(scratch.path, 'worker.js'), variant.source);
+    writeFileSync(
+      join(scratch.path, 'wrangler.toml'),
+      `name = "bench-${variant.key.toLowerCase()}"\nmain = "worker.js"\ncompatibility_date = "${COMPATIBILITY_DATE}"\ncompatibility_flags = ${JSON.stringify(variant.compatibilityFlags)}\n`,
+    );
+    const outdir = join(outRoot, variant.key);
+    const result = await run(
+      process.execPath,
+      [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--minify', '--outdir', outdir],
+      { cwd: scratch.path, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, logFile: join(outRoot, `${variant.key}-build.log`) },
+    );
+    if (result.code !== 0) throw new Error(`wrangler dry run of the ${variant.label} worker failed:\n${lastLines(result.output)}`);
+    const script = readdirSync(outdir).find((name) => name.endsWith('.js'));
+    if (!script) throw new Error(`wrangler wrote no script for ${variant.label} in ${outdir}`);
+    const path = join(outdir, script);
+    return { script: path, gzipBytes: gzipSync(readFileSync(path), { level: 9 }).length };
+  } finally {
+    scratch.remove();
+  }
+}
+
+/** Starts the origin and the sink in their own process. */
+async function startLoopbackServers(): Promise<{ child: ChildProcess; origin: string; sink: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/support/loopbackServers.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the loopback servers exited (code ${code})`)));
+  });
+  const ports = JSON.parse(line) as { origin: number; sink: number };
+  return { child, origin: `http://127.0.0.1:${ports.origin}`, sink: `http://127.0.0.1:${ports.sink}` };
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+const BODY = '{"scenario":"ok"}';
+
+/** One POST /api/checkout as a browser sends it (a sampled traceparent and journey baggage). */
+function checkout(url: URL): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': BODY.length,
+          traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
+          baggage: 'session.id=c7b8a46d0143a764ed937fb03a9901c2,user.tier=premium',
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(BODY);
+  });
+}
+
+/** `count` requests, `CONCURRENCY` in flight: wall time per request in ms. */
+async function batch(base: string, count: number): Promise<number> {
+  const url = new URL('/api/checkout', base);
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        next += 1;
+        if ((await checkout(url)) !== 200) failures += 1;
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  if (failures > 0) throw new Error(`${failures} of ${count} requests to ${base} did not answer 200`);
+  return elapsed / count;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export default async function edge(): Promise<BenchSection> {
+  const anchorDir = await ensureAnchor('edge');
+  const outRoot = scratchDir(join(DATA_DIR, 'bench'), 'edge-bundles');
+  const servers = await startLoopbackServers();
+  const workers: Array<{ variant: Variant; mf: Miniflare; url: string; gzipBytes: number }> = [];
+  try {
+    for (const variant of VARIANTS) {
+      const built = await bundle(variant, variant.home === 'root' ? join(DATA_DIR, 'bench') : anchorDir, outRoot.path);
+      const mf = new Miniflare({
+        host: '127.0.0.1',
+        port: await freePort(),
+        modules: true,
+        scriptPath: built.script,
+        compatibilityDate: COMPATIBILITY_DATE,
+        compatibilityFlags: variant.compatibilityFlags,
+        bindings: {
+          ORIGIN_URL: servers.origin,
+          OTEL_SERVICE_NAME: 'edge-worker',
+          OTEL_EXPORTER_OTLP_ENDPOINT: `${servers.sink}/${variant.key}`,
+        },
+      });
+      workers.push({ variant, mf, url: (await mf.ready).toString(), gzipBytes: built.gzipBytes });
+    }
+
+    for (const worker of workers) await batch(worker.url, WARMUP_REQUESTS);
+    const samples = new Map<Variant['key'], number[]>(VARIANTS.map((variant) => [variant.key, []]));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      // Rotate the order each round so no variant always runs first or after the same one.
+      for (let i = 0; i < workers.length; i += 1) {
+        const worker = workers[(round + i) % workers.length]!;
+        samples.get(worker.variant.key)!.push(await batch(worker.url, REQUESTS_PER_BATCH));
+        await sleep(300); // Lets the previous variant's exports (in waitUntil) finish.
+      }
+    }
+    await sleep(1000);
+    const sink = (await (await fetch(`${servers.sink}/stats`)).json()) as Record<string, SinkStats>;
+
+    const perRequest = (key: Variant['key']) => summarize(samples.get(key)!);
+    const added = (key: Variant['key']) => summarize(samples.get(key)!.map((ms, round) => ms - samples.get('untraced')![round]!));
+    const untraced = perRequest('untraced');
+    const ours = added('journeytrace');
+    const gz = (key: Variant['key']) => workers.find((worker) => worker.variant.key === key)!.gzipBytes / 1024;
+    const rows: BenchRow[] = [
+      { figure: 'time per request, journeytrace trace()', ...spread(perRequest('journeytrace')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median, target: '< 1.1' },
+      { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @microlabs/otel-cf-workers', anchorValue: added('otelCfWorkers').median, target: '< 1' },
+      { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @hono/otel on otel-cf-workers', anchorValue: added('honoOtel').median, target: '< 1' },
+      { figure: 'added time per request, journeytrace with spans dropped (no export)', ...spread(added('journeytraceNoExport')), unit: 'ms', anchor: 'added time per request, journeytrace', anchorValue: ours.median },
+      { figure: 'time per request, @microlabs/otel-cf-workers', ...spread(perRequest('otelCfWorkers')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median },
+      { figure: 'time per request, @hono/otel on otel-cf-workers', ...spread(perRequest('honoOtel')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median },
+      { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, @microlabs/otel-cf-workers', anchorValue: gz('otelCfWorkers'), target: '< 1' },
+      { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, @hono/otel on otel-cf-workers', anchorValue: gz('honoOtel'), target: '< 1' },
+      { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, untraced', anchorValue: gz('untraced') },
+    ];
+    const exported = VARIANTS.filter((variant) => variant.key !== 'untraced' && variant.key !== 'journeytraceNoExport')
+      .map((variant) => `${variant.label} ${sink[variant.key]?.exports ?? 0} exports / ${(((sink[variant.key]?.bytes ?? 0) / 1024)).toFixed(0)} KiB`)
+      .join(', ');
+    return {
+      title: 'Edge overhead in workerd (demo-style Hono worker)',
+      command: 'npm run bench -- edge',
+      versions: [
+        `hono ${installedVersion(ROOT, 'hono')}`,
+        `wrangler ${installedVersion(ROOT, 'wrangler')}`,
+        `miniflare ${installedVersion(ROOT, 'miniflare')}`,
+        `@microlabs/otel-cf-workers ${installedVersion(anchorDir, '@microlabs/otel-cf-workers')}`,
+        `@hono/otel ${installedVersion(anchorDir, '@hono/otel')}`,
+        `@opentelemetry/sdk-trace-base ${installedVersion(ROOT, '@opentelemetry/sdk-trace-base')} (journeytrace), ${installedVersion(anchorDir, '@opentelemetry/sdk-trace-base')} (anchors)`,
+      ].join(', '),
+      rows,
+      notes: [
+        `Each worker: POST /api/checkout reads the JSON body and POSTs it to a local origin, which answers at once; requests carry a sampled traceparent and journey baggage like the browser's. ${ROUNDS} alternating rounds (order rotated) of ${REQUESTS_PER_BATCH} requests, ${CONCURRENCY} in flight, over loopback on keep-alive connections, after ${WARMUP_REQUESTS} warm-up requests each; "time per request" is the batch's wall time divided by its requests (so it includes the exports done in waitUntil); "added" is each round's difference to the untraced worker of the same round. Median (min–max) over rounds.`,
+        `Span endpoint: a local sink answering 200 at once (pure tracing overhead, no collector). Spans received: ${exported}. journeytrace exports protobuf; otel-cf-workers JSON.`,
+        'Bundles: `wrangler deploy --dry-run --minify`, gzip level 9. journeytrace needs only the nodejs_als compatibility flag; otel-cf-workers needs nodejs_compat. journeytrace also traces the outbound fetch (CLIENT span, context injected to the origin only); otel-cf-workers patches the global fetch for the same.',
+      ],
+    };
+  } finally {
+    await Promise.allSettled(workers.map((worker) => worker.mf.dispose()));
+    servers.child.kill('SIGTERM');
+    agent.destroy();
+    outRoot.remove();
+  }
+}
+
+function spread(summary: { median: number; min: number; max: number }) {
+  return { value: summary.median, min: summary.min, max: summary.max };
+}

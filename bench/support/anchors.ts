@@ -1,0 +1,42 @@
+/**
+ * The competitors the benchmarks compare against live in bench/anchors/<name>/, each its own
+ * npm project with a committed lockfile. They stay out of the workspaces on purpose: each brings
+ * its own @opentelemetry copies, which must not leak into the kit's single copy.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { progress } from '../../scripts/lib/log.js';
+import { ROOT } from '../../scripts/lib/paths.js';
+import { lastLines, run } from '../../scripts/lib/run.js';
+
+export type AnchorName = 'honeycomb' | 'faro' | 'edge';
+
+/** The folder of an anchor project, installed (`npm ci`, exact lockfile) on first use. */
+export async function ensureAnchor(name: AnchorName): Promise<string> {
+  const dir = join(ROOT, 'bench', 'anchors', name);
+  const lockHash = createHash('sha256').update(readFileSync(join(dir, 'package-lock.json'))).digest('hex');
+  const stamp = join(dir, 'node_modules', '.journeytrace-lock-hash');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash) return dir;
+  progress(`installing the ${name} anchor packages (bench/anchors/${name}, first run only)…`);
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  const result = await run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts'], {
+    cwd: dir,
+    logFile: join(dir, 'node_modules', '.install.log'),
+  });
+  if (result.code !== 0) throw new Error(`npm ci in bench/anchors/${name} failed:\n${lastLines(result.output)}`);
+  writeFileSync(stamp, lockHash);
+  return dir;
+}
+
+/** The installed version of `pkg` as seen from `dir` (an anchor folder or the repository root). */
+export function installedVersion(dir: string, pkg: string): string {
+  return (JSON.parse(readFileSync(join(dir, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** A scratch folder inside `dir` (so bare imports resolve from its node_modules), removed by the caller. */
+export function scratchDir(dir: string, label: string): { path: string; remove(): void } {
+  const path = join(dir, `.scratch-${label}-${process.pid}`);
+  mkdirSync(path, { recursive: true });
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
