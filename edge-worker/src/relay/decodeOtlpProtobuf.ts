@@ -51,13 +51,31 @@ class ProtobufReader {
 
   /** The next field's number and wire type. */
   tag(): { field: number; wireType: number } {
-    const key = this.varint();
-    const field = Number(key >> 3n);
-    const wireType = Number(key & 7n);
+    const key = this.uint();
+    const field = Math.floor(key / 8);
+    const wireType = key % 8;
     if (field === 0 || field > 536_870_911) throw new InvalidOtlpError(`invalid field number ${field}`);
     return { field, wireType };
   }
 
+  /**
+   * A varint as a plain number, for tags, lengths, counts and enums (no BigInt on the hot
+   * path). Values past 2^53 lose precision, but every caller range-checks far below that.
+   */
+  uint(): number {
+    let result = 0;
+    let multiplier = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this._pos >= this._end) throw new InvalidOtlpError('truncated varint');
+      const byte = this._bytes[this._pos++]!;
+      result += (byte & 0x7f) * multiplier;
+      if ((byte & 0x80) === 0) return result;
+      multiplier *= 128;
+    }
+    throw new InvalidOtlpError('varint longer than 10 bytes');
+  }
+
+  /** A full 64-bit varint (int64 attribute values). */
   varint(): bigint {
     let result = 0n;
     for (let shift = 0n; shift < 70n; shift += 7n) {
@@ -70,9 +88,9 @@ class ProtobufReader {
   }
 
   uint32(): number {
-    const value = this.varint();
-    if (value > 0xffff_ffffn) throw new InvalidOtlpError('uint32 out of range');
-    return Number(value);
+    const value = this.uint();
+    if (value > 0xffff_ffff) throw new InvalidOtlpError('uint32 out of range');
+    return value;
   }
 
   fixed64(): bigint {
@@ -123,7 +141,7 @@ class ProtobufReader {
   skip(wireType: number): void {
     switch (wireType) {
       case VARINT:
-        this.varint();
+        this.uint();
         return;
       case FIXED64:
         this._need(8);
@@ -142,9 +160,9 @@ class ProtobufReader {
   }
 
   private _length(): number {
-    const length = this.varint();
-    if (length > BigInt(this._end - this._pos)) throw new InvalidOtlpError('length runs past the end of its message');
-    return Number(length);
+    const length = this.uint();
+    if (length > this._end - this._pos) throw new InvalidOtlpError('length runs past the end of its message');
+    return length;
   }
 
   private _need(count: number): void {
@@ -164,7 +182,13 @@ function expectWireType(actual: number, expected: number, what: string): void {
   if (actual !== expected) throw new InvalidOtlpError(`${what} has wire type ${actual}, expected ${expected}`);
 }
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+const HEX_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+function hex(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) text += HEX_BYTE[byte];
+  return text;
+}
 
 function base64(bytes: Uint8Array): string {
   let binary = '';
@@ -191,7 +215,7 @@ function anyValue(reader: ProtobufReader, depth: number): OtlpAnyValue {
         return true;
       case 2:
         expectWireType(wireType, VARINT, 'AnyValue.bool_value');
-        value = { boolValue: reader.varint() !== 0n };
+        value = { boolValue: reader.uint() !== 0 };
         return true;
       case 3:
         expectWireType(wireType, VARINT, 'AnyValue.int_value');
