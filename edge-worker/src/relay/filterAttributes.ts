@@ -29,9 +29,13 @@ export const DEFAULT_RELAYED_SPAN_ATTRIBUTES: readonly string[] = [
   'exception.*',
   'user_agent.original',
   'session.id',
+  'session.previous_id',
   'user.tier',
   'enduser.id',
   'journey.*',
+  'browser.*',
+  'event.name',
+  'web_vital.*',
   'component',
   'event_type',
   'target_element',
@@ -39,7 +43,7 @@ export const DEFAULT_RELAYED_SPAN_ATTRIBUTES: readonly string[] = [
 ];
 
 /** Keys whose string values are URLs (or request targets) to strip. */
-const URL_KEYS = new Set(['url.full', 'url.original', 'http.url', 'http.target']);
+const URL_KEYS = new Set(['url.full', 'url.original', 'http.url', 'http.target', 'browser.navigation.from']);
 /** Keys that hold nothing but the parts of a URL we never relay. */
 const DROPPED_URL_KEYS = new Set(['url.query', 'url.fragment']);
 

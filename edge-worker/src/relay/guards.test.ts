@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ATTR_JOURNEYTRACE_CLOCK_SKEW_MS, clockSkewMillis, correctClockSkew } from './clockSkew.js';
 import { decodeOtlpJson } from './decodeOtlpJson.js';
-import { attributeAllowList, filterAttributes, stripQuery } from './filterAttributes.js';
+import {
+  attributeAllowList,
+  DEFAULT_RELAYED_RESOURCE_ATTRIBUTES,
+  DEFAULT_RELAYED_SPAN_ATTRIBUTES,
+  filterAttributes,
+  stripQuery,
+} from './filterAttributes.js';
 import type { OtlpTraceRequest } from './otlpTypes.js';
 import { createRateLimiter } from './rateLimiter.js';
 import { DRAIN_FACTOR, readLimitedBody } from './readLimitedBody.js';
@@ -34,6 +40,24 @@ describe('attribute allow-list', () => {
     assert.equal(stripQuery('https://a.example/p?token=1#x'), 'https://a.example/p');
     assert.equal(stripQuery('https://a.example/p#x?y'), 'https://a.example/p');
     assert.equal(stripQuery('/p'), '/p');
+  });
+
+  it('the defaults keep what the web SDK records and clean every URL it records', async () => {
+    const batch = await request();
+    const step = batch.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    step.attributes = [
+      { key: 'browser.navigation.from', value: { stringValue: 'https://shop.example/cart?coupon=SECRET' } },
+      { key: 'web_vital.name', value: { stringValue: 'LCP' } },
+      { key: 'event.name', value: { stringValue: 'session.start' } },
+      { key: 'user.email', value: { stringValue: 'alice@example.com' } },
+      { key: 'journeytrace.clock_skew_ms', value: { intValue: '999999' } },
+    ];
+    filterAttributes(batch, { resource: attributeAllowList(DEFAULT_RELAYED_RESOURCE_ATTRIBUTES), span: attributeAllowList(DEFAULT_RELAYED_SPAN_ATTRIBUTES) });
+    assert.deepEqual(step.attributes, [
+      { key: 'browser.navigation.from', value: { stringValue: 'https://shop.example/cart' } },
+      { key: 'web_vital.name', value: { stringValue: 'LCP' } },
+      { key: 'event.name', value: { stringValue: 'session.start' } },
+    ]);
   });
 
   it('filters resource, span, event and link attributes and cleans URLs', async () => {
