@@ -176,6 +176,8 @@ test('relays good batches to the collector, filtered and clock-corrected; refuse
   expect(step.resource['host.name']).toBeUndefined();
   expect(step.attributes['card.number']).toBeUndefined();
   expect(step.attributes['session.id']).toBe('abc');
+  // The page's user.tier=premium is a claim: relayed, it could force tail sampling.
+  expect(step.attributes['user.tier']).toBeUndefined();
   expect(fetchSpan.attributes['url.full']).toBe('https://edge.example/api/checkout');
   expect(fetchSpan.attributes['url.query']).toBeUndefined();
 

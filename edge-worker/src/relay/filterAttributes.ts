@@ -18,7 +18,13 @@ export const DEFAULT_RELAYED_RESOURCE_ATTRIBUTES: readonly string[] = [
   'session.id',
 ];
 
-/** Span, event and link attributes relayed by default. */
+/**
+ * Span, event and link attributes relayed by default. `user.tier` and `enduser.id` are not
+ * among them: on browser spans they are the page's claims, and tail sampling keeps a whole
+ * trace for any span with a premium tier, so a relayed `user.tier=vip` would force it. The
+ * edge's own spans carry the verified values; add the claims to `spanAttributes` only where
+ * nothing decides on them.
+ */
 export const DEFAULT_RELAYED_SPAN_ATTRIBUTES: readonly string[] = [
   'http.*',
   'url.*',
@@ -30,8 +36,6 @@ export const DEFAULT_RELAYED_SPAN_ATTRIBUTES: readonly string[] = [
   'user_agent.original',
   'session.id',
   'session.previous_id',
-  'user.tier',
-  'enduser.id',
   'journey.*',
   'browser.*',
   'event.name',
