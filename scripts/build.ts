@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { progress } from './lib/log.js';
 import { ROOT } from './lib/paths.js';
 import { lastLines, run } from './lib/run.js';
+import { buildScriptTag } from './buildScriptTag.js';
 
 /** Builds what the journey serves: the web SDK (tsc) and the demo app (vite). */
 export async function buildAll(): Promise<void> {
@@ -16,5 +17,6 @@ export async function buildAll(): Promise<void> {
     const result = await run(process.execPath, args, { cwd, logFile: join(ROOT, '.data', `build-${name}.log`) });
     if (result.code !== 0) throw new Error(`building ${name} failed:\n${lastLines(result.output)}`);
   }
+  await buildScriptTag();
   progress('built web-sdk and demo-app');
 }

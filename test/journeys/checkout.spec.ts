@@ -37,7 +37,7 @@ async function runCheckout(page: Page, tier: string, scenario: string) {
   const result = page.locator('[data-testid=result]');
   await expect(result).toHaveAttribute('data-trace-id', /^[0-9a-f]{32}$/, { timeout: 20_000 });
   const traceId = (await result.getAttribute('data-trace-id'))!;
-  const sessionId = await page.evaluate(() => sessionStorage.getItem('journeytrace.session.id'));
+  const sessionId = await page.evaluate(() => (JSON.parse(localStorage.getItem('journeytrace.session') ?? '{}') as { id?: string }).id);
   return { result, traceId, sessionId };
 }
 
@@ -47,7 +47,10 @@ type Hops = Record<(typeof HOP_NAMES)[number], KeptSpan>;
 /** Waits for every service's spans, then checks the whole chain and returns its hops by name. */
 async function wholeJourney(journey: Journey, traceId: string): Promise<{ trace: JourneyTrace; hops: Hops }> {
   const trace = await journey.trace(traceId, {
-    until: (arrived) => SERVICES.every((service) => arrived.findAll({ service }).length > 0) && arrived.findAll(CHECKOUT_CHAIN.at(-1)!).length > 0,
+    until: (arrived) =>
+      SERVICES.every((service) => arrived.findAll({ service }).length > 0) &&
+      // Every hop: a browser click span of the same trace may arrive before the step and its fetch.
+      CHECKOUT_CHAIN.every((hop) => arrived.findAll(hop).length > 0),
   });
   const chain = trace.expectChain(...CHECKOUT_CHAIN);
   const hops = Object.fromEntries(HOP_NAMES.map((name, index) => [name, chain[index]!])) as Hops;

@@ -1,4 +1,4 @@
-import { SpanStatusCode, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, context as contextApi, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 
 /** What a step's callback gets: its span and the journey's trace id. */
 export interface JourneyStep {
@@ -7,27 +7,41 @@ export interface JourneyStep {
   readonly traceId: string;
 }
 
+/** Keeps a context as the fallback for work that lost its own, until released. */
+export type HoldContext = (context: Context) => () => void;
+
 /**
- * Runs `fn` as the active span `name` under `parent`, so every fetch it makes (after any
- * number of awaits) is a child of the step. A thrown error or rejection is recorded on the
- * span with status ERROR and then rethrown unchanged.
+ * Runs `fn` as the active span `name` under `parent`. The step's context is exact for the
+ * synchronous part and *held* until the step ends, so fetches made after native awaits, in
+ * timers or handlers it started, are still its children. A thrown error or rejection is
+ * recorded on the span with status ERROR and then rethrown unchanged.
  */
-export function runStep<T>(
-  tracer: Tracer,
-  parent: Context,
-  name: string,
-  fn: (step: JourneyStep) => Promise<T> | T,
-): Promise<T> {
-  return tracer.startActiveSpan(name, {}, parent, async (span) => {
-    try {
-      return await fn({ span, traceId: span.spanContext().traceId });
-    } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      span.recordException(err);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+export async function runStep<T>(tracer: Tracer, parent: Context, hold: HoldContext, name: string, fn: (step: JourneyStep) => Promise<T> | T): Promise<T> {
+  const span = tracer.startSpan(name, {}, parent);
+  const stepContext = trace.setSpan(parent, span);
+  const release = hold(stepContext);
+  try {
+    return await contextApi.with(stepContext, () => fn({ span, traceId: span.spanContext().traceId }));
+  } catch (error) {
+    recordError(span, error);
+    throw error;
+  } finally {
+    release();
+    span.end();
+  }
+}
+
+/** Records `error` as an exception event and marks the span ERROR. */
+export function recordError(span: Span, error: unknown): void {
+  const err = error instanceof Error ? error : new Error(typeof error === 'string' ? error : safeString(error));
+  span.recordException(err);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'unknown error';
+  }
 }

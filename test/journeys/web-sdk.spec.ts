@@ -1,0 +1,364 @@
+/**
+ * The browser SDK in Chromium, through its script-tag build on plain HTML pages (no bundler,
+ * no transpiling: native async/await), exporting to the run's collector, whose output is what
+ * the assertions read.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test, type CDPSession, type Page } from '@playwright/test';
+import { readKeptSpans, SpanKind, StatusCode, waitForTrace, type KeptSpan } from '../fixture/collectorOutput.js';
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the journey tests through \`npm test\`.`);
+  return value;
+};
+const appUrl = () => env('JOURNEYTRACE_APP_URL').replace(/\/+$/, '');
+const edgeUrl = () => env('JOURNEYTRACE_EDGE_URL').replace(/\/+$/, '');
+const tracesFile = () => env('JOURNEYTRACE_TRACES_FILE');
+
+declare global {
+  interface Window {
+    journeytrace: {
+      journey?: {
+        sessionId: string;
+        sampled: boolean;
+        droppedSpans: number;
+        setUser(user: { tier?: string; id?: string }): void;
+        step<T>(name: string, fn: (step: { traceId: string }) => Promise<T> | T): Promise<T>;
+        forceFlush(): Promise<void>;
+      };
+      currentIds(): { trace_id?: string; span_id?: string };
+    };
+    asyncJourney(): Promise<string>;
+  }
+}
+
+/** Another origin (its own port) that records what reaches it and allows any CORS request. */
+interface ThirdParty {
+  url: string;
+  requests: Array<{ method: string; path: string; headers: IncomingHttpHeaders }>;
+  close(): Promise<void>;
+}
+
+async function startThirdParty(): Promise<ThirdParty> {
+  const requests: ThirdParty['requests'] = [];
+  const server: Server = createServer((request, response) => {
+    requests.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers });
+    response.setHeader('access-control-allow-origin', '*');
+    response.setHeader('access-control-allow-headers', '*');
+    response.setHeader('access-control-allow-methods', '*');
+    response.statusCode = request.method === 'OPTIONS' ? 204 : request.url?.startsWith('/fail') ? 503 : 200;
+    response.end(request.method === 'OPTIONS' ? undefined : '{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+// A document answered by page.route() has no IP address, so Chromium's Local Network Access
+// treats it as public and asks before it may reach 127.0.0.1: grant that, as a user would.
+test.use({ permissions: ['local-network-access'] });
+
+let collectorUrl = '';
+test.beforeAll(async ({ request }) => {
+  collectorUrl = ((await (await request.get(`${appUrl()}/shop-config.json`)).json()) as { collectorUrl: string }).collectorUrl;
+});
+
+interface PlainPageOptions {
+  /** `data-*` attributes of the script tag, beyond the collector and the edge. */
+  data?: Record<string, string>;
+  /** `window.journeytraceConfig`, set before the script tag. */
+  config?: Record<string, unknown>;
+  body?: string;
+  /** Answered as the document's `Server-Timing: traceparent`. */
+  traceparent?: string;
+}
+
+/**
+ * Opens a plain HTML page at the demo app's origin (so the collector's CORS allows it), served
+ * by the test rather than built by Vite, that loads the script-tag build the app serves.
+ */
+async function openPlainPage(page: Page, options: PlainPageOptions = {}): Promise<string> {
+  const path = `/__sdk/${randomBytes(4).toString('hex')}.html`;
+  const data = { 'service-name': 'plain-page', 'collector-url': collectorUrl, 'propagate-to': edgeUrl(), ...options.data };
+  const attributes = Object.entries(data).map(([key, value]) => `data-${key}="${value}"`).join(' ');
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>plain</title>
+<script>window.journeytraceConfig = ${JSON.stringify({ OTEL_BSP_SCHEDULE_DELAY: '200', ...options.config })};</script>
+<script src="/journeytrace.iife.js" ${attributes}></script></head>
+<body><h1>A plain page with a headline large enough to be the largest contentful paint</h1>${options.body ?? ''}</body></html>`;
+  await page.route(`${appUrl()}${path}`, (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { 'content-type': 'text/html', ...(options.traceparent ? { 'server-timing': `traceparent;desc="${options.traceparent}"` } : {}) },
+      body: html,
+    }),
+  );
+  await page.goto(`${appUrl()}${path}`);
+  await page.waitForFunction(() => Boolean(window.journeytrace?.journey));
+  return path;
+}
+
+/** Every request the page sends (preflights included), with the headers that went on the wire. */
+async function recordNetwork(page: Page) {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  const requests = new Map<string, { url: string; method: string; type?: string; headers: Record<string, string> }>();
+  cdp.on('Network.requestWillBeSent', (event) => {
+    const known = requests.get(event.requestId);
+    requests.set(event.requestId, { url: event.request.url, method: event.request.method, type: event.type, headers: { ...lower(event.request.headers), ...known?.headers } });
+  });
+  cdp.on('Network.requestWillBeSentExtraInfo', (event) => {
+    const known = requests.get(event.requestId);
+    requests.set(event.requestId, { url: known?.url ?? '', method: known?.method ?? '', type: known?.type, headers: { ...known?.headers, ...lower(event.headers) } });
+  });
+  await cdp.send('Network.enable');
+  return { all: () => [...requests.values()] };
+}
+
+function lower(headers: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), String(value)]));
+}
+
+const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'];
+const isBrowser = (span: KeptSpan) => span.resource['telemetry.sdk.language'] === 'webjs';
+const urlOf = (span: KeptSpan) => String(span.attributes['url.full'] ?? '');
+
+test('headers go to the allow-listed edge only: a third-party origin gets none, not even a preflight', async ({ page }) => {
+  const third = await startThirdParty();
+  try {
+    const network = await recordNetwork(page);
+    await openPlainPage(page, { data: { 'user-tier': 'premium' } });
+    const traceId = await page.evaluate(
+      ({ thirdUrl, edge }) =>
+        window.journeytrace.journey!.step('mixed origins', async (step) => {
+          await fetch(`${thirdUrl}/data`);
+          await fetch(`${edge}/api/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'ok' }) });
+          return step.traceId;
+        }),
+      { thirdUrl: third.url, edge: edgeUrl() },
+    );
+    const sessionId = await page.evaluate(() => window.journeytrace.journey!.sessionId);
+
+    // The third party saw one plain GET: no trace headers, and so no preflight either.
+    expect(third.requests.map((request) => request.method)).toEqual(['GET']);
+    for (const header of TRACE_HEADERS) expect(third.requests[0]!.headers[header]).toBeUndefined();
+    const toThird = network.all().filter((request) => request.url.startsWith(third.url));
+    expect(toThird.length).toBeGreaterThan(0);
+    expect(toThird.some((request) => request.method === 'OPTIONS' || request.type === 'Preflight')).toBe(false);
+    for (const request of toThird) for (const header of TRACE_HEADERS) expect(request.headers[header]).toBeUndefined();
+
+    // The edge got traceparent and the allow-listed baggage, percent-encoded.
+    const toEdge = network.all().find((request) => request.url === `${edgeUrl()}/api/checkout` && request.method === 'POST');
+    expect(toEdge?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(toEdge?.headers.baggage).toBe(`session.id=${sessionId},user.tier=premium`);
+
+    // The exporter's own requests carry no trace headers and make no spans.
+    await page.evaluate(() => window.journeytrace.journey!.forceFlush());
+    const exports = network.all().filter((request) => request.url.startsWith(`${collectorUrl}/v1/traces`) && request.method === 'POST');
+    expect(exports.length).toBeGreaterThan(0);
+    for (const request of exports) for (const header of TRACE_HEADERS) expect(request.headers[header]).toBeUndefined();
+
+    const spans = await waitForTrace(tracesFile(), traceId, (arrived) =>
+      arrived.some((span) => !isBrowser(span) && span.kind === SpanKind.SERVER) && arrived.filter((span) => isBrowser(span) && span.kind === SpanKind.CLIENT).length === 2,
+    );
+    const step = spans.find((span) => span.name === 'mixed origins')!;
+    const edgeFetch = spans.find((span) => isBrowser(span) && urlOf(span).startsWith(edgeUrl()))!;
+    const thirdFetch = spans.find((span) => isBrowser(span) && urlOf(span).startsWith(third.url))!;
+    expect(edgeFetch.parentSpanId).toBe(step.spanId);
+    expect(thirdFetch.parentSpanId).toBe(step.spanId); // Traced in the browser, just not told.
+    const edgeServer = spans.find((span) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER)!;
+    expect(edgeServer.parentSpanId).toBe(edgeFetch.spanId);
+    const all = await readKeptSpans(tracesFile());
+    expect(all.filter((span) => urlOf(span).includes('/v1/traces'))).toEqual([]);
+  } finally {
+    await third.close();
+  }
+});
+
+test('native async/await: fetches after awaits, in promise chains, timers and handlers started by a step are its children', async ({ page }) => {
+  await openPlainPage(page);
+  // Injected as source text: Chromium runs these async functions natively, untranspiled.
+  await page.addScriptTag({
+    content: `
+      window.asyncJourney = async function () {
+        const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+        const traceId = await journeytrace.journey.step('async journey', async (step) => {
+          await tick(); await tick(); await tick();
+          await fetch('/hop/after-awaits');
+          await Promise.resolve().then(tick).then(() => fetch('/hop/promise-chain'));
+          await new Promise((resolve) => setTimeout(() => resolve(fetch('/hop/timer')), 10));
+          const target = document.createElement('button');
+          document.body.append(target);
+          const handled = new Promise((resolve) => target.addEventListener('poke', () => resolve(fetch('/hop/handler'))));
+          await tick();
+          target.dispatchEvent(new Event('poke'));
+          await handled;
+          return step.traceId;
+        });
+        await tick();
+        await fetch('/hop/after-step');
+        return traceId;
+      };`,
+  });
+  expect(await page.evaluate(() => window.asyncJourney.toString())).toContain('await tick()');
+  const traceId = await page.evaluate(() => window.asyncJourney());
+  await page.evaluate(() => window.journeytrace.journey!.forceFlush());
+
+  const hops = ['after-awaits', 'promise-chain', 'timer', 'handler'];
+  const spans = await waitForTrace(tracesFile(), traceId, (arrived) => hops.every((hop) => arrived.some((span) => urlOf(span).endsWith(`/hop/${hop}`))));
+  const step = spans.find((span) => span.name === 'async journey')!;
+  for (const hop of hops) {
+    const fetchSpan = spans.find((span) => urlOf(span).endsWith(`/hop/${hop}`))!;
+    expect(fetchSpan.parentSpanId, hop).toBe(step.spanId);
+  }
+  // Once the step has ended, its context is released: the next fetch starts a trace of its own.
+  await expect.poll(async () => (await readKeptSpans(tracesFile())).find((span) => urlOf(span).endsWith('/hop/after-step')), { timeout: 15_000 }).toBeTruthy();
+  const after = (await readKeptSpans(tracesFile())).find((span) => urlOf(span).endsWith('/hop/after-step'))!;
+  expect(after.traceId).not.toBe(traceId);
+  expect(after.parentSpanId).toBe('');
+});
+
+test('errors: uncaught errors and unhandled rejections mark the active step ERROR; failed fetches are ERROR', async ({ page }) => {
+  const third = await startThirdParty();
+  const closed = await startThirdParty();
+  await closed.close(); // Nothing listens there any more: a network error.
+  try {
+    await openPlainPage(page);
+    const traceId = await page.evaluate(
+      ({ thirdUrl, closedUrl }) =>
+        window.journeytrace.journey!.step('failing journey', async (step) => {
+          setTimeout(() => {
+            throw new Error('uncaught boom');
+          }, 0);
+          void Promise.reject(new Error('unhandled boom'));
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await fetch(`${thirdUrl}/fail`);
+          await fetch(`${closedUrl}/down`).catch(() => undefined);
+          return step.traceId;
+        }),
+      { thirdUrl: third.url, closedUrl: closed.url },
+    );
+    await page.evaluate(() => window.journeytrace.journey!.forceFlush());
+    const spans = await waitForTrace(tracesFile(), traceId, (arrived) => arrived.filter((span) => span.kind === SpanKind.CLIENT).length === 2 && arrived.some((span) => span.name === 'failing journey'));
+    const step = spans.find((span) => span.name === 'failing journey')!;
+    expect(step.statusCode).toBe(StatusCode.ERROR);
+    expect(step.events.filter((name) => name === 'exception')).toHaveLength(2);
+    const serverError = spans.find((span) => urlOf(span).endsWith('/fail'))!;
+    expect(serverError.statusCode).toBe(StatusCode.ERROR);
+    expect(serverError.attributes['http.response.status_code']).toBe(503);
+    const networkError = spans.find((span) => urlOf(span).endsWith('/down'))!;
+    expect(networkError.statusCode).toBe(StatusCode.ERROR);
+  } finally {
+    await third.close();
+  }
+});
+
+test('flush on page hide: click, then navigate away at once; the click and its step still reach the collector', async ({ page }) => {
+  // The demo's plain page, served from loopback like a real site (keepalive requests sent while
+  // a page unloads are checked against where the document came from).
+  const marker = `leave-${randomBytes(4).toString('hex')}`;
+  // Nothing is exported on a timer within the test: only the flush on hide can deliver.
+  const config = { collectorUrl, propagateTo: [edgeUrl()], OTEL_BSP_SCHEDULE_DELAY: '600000' };
+  await page.goto(`${appUrl()}/plain.html?config=${encodeURIComponent(JSON.stringify(config))}`);
+  await page.waitForFunction(() => Boolean(window.journeytrace?.journey));
+  await page.evaluate((testId) => {
+    const button = document.createElement('button');
+    button.dataset.testid = testId;
+    button.textContent = 'Go';
+    button.addEventListener('click', () => void window.journeytrace.journey!.step('leave', () => new Promise((resolve) => setTimeout(resolve, 5000))));
+    document.body.append(button);
+  }, marker);
+  await page.locator(`[data-testid=${marker}]`).click();
+  await page.goto('about:blank');
+
+  const findClick = async () => (await readKeptSpans(tracesFile())).find((span) => span.name === 'click' && String(span.attributes['browser.target']).includes(marker));
+  await expect.poll(findClick, { timeout: 20_000 }).toBeTruthy();
+  const click = (await findClick())!;
+  const spans = await waitForTrace(tracesFile(), click.traceId, (arrived) => arrived.some((span) => span.name === 'leave'));
+  expect(spans.find((span) => span.name === 'leave')!.parentSpanId).toBe(click.spanId);
+});
+
+test('route changes through the history API are spans, parents of the fetches the new route makes', async ({ page }) => {
+  const path = await openPlainPage(page);
+  const route = `${path}/orders`;
+  const ids = await page.evaluate((to) => {
+    history.pushState({}, '', to);
+    const ids = window.journeytrace.currentIds();
+    void fetch('/hop/route');
+    return ids;
+  }, route);
+  expect(ids.trace_id).toMatch(/^[0-9a-f]{32}$/);
+  await page.waitForTimeout(500);
+  await page.evaluate(() => window.journeytrace.journey!.forceFlush());
+  const spans = await waitForTrace(tracesFile(), ids.trace_id!, (arrived) => arrived.some((span) => span.name === 'route change') && arrived.some((span) => urlOf(span).endsWith('/hop/route')));
+  const change = spans.find((span) => span.name === 'route change')!;
+  expect(change.attributes['url.path']).toBe(route);
+  expect(change.attributes['browser.navigation.type']).toBe('push');
+  expect(spans.find((span) => urlOf(span).endsWith('/hop/route'))!.parentSpanId).toBe(change.spanId);
+});
+
+test('the document load joins the server trace from Server-Timing; web vitals are reported under it', async ({ page }) => {
+  const traceId = randomBytes(16).toString('hex');
+  const serverSpanId = randomBytes(8).toString('hex');
+  await openPlainPage(page, { traceparent: `00-${traceId}-${serverSpanId}-01` });
+  await page.locator('h1').click(); // An input finalises LCP, which is then reported.
+
+  const spans = await waitForTrace(tracesFile(), traceId, (arrived) =>
+    ['documentLoad', 'documentFetch', 'web-vital TTFB', 'web-vital LCP'].every((name) => arrived.some((span) => span.name === name)),
+  );
+  const load = spans.find((span) => span.name === 'documentLoad')!;
+  expect(load.parentSpanId).toBe(serverSpanId);
+  expect(spans.find((span) => span.name === 'documentFetch')!.parentSpanId).toBe(load.spanId);
+  const lcp = spans.find((span) => span.name === 'web-vital LCP')!;
+  expect(lcp.parentSpanId).toBe(load.spanId);
+  expect(Number(lcp.attributes['web_vital.value'])).toBeGreaterThan(0);
+});
+
+test('session: one id across reloads and tabs, a new one with a session.start marker after 30 minutes idle', async ({ page, context }) => {
+  await openPlainPage(page);
+  const first = await page.evaluate(() => window.journeytrace.journey!.sessionId);
+  expect(first).toMatch(/^[0-9a-f]{32}$/);
+  await page.reload();
+  await page.waitForFunction(() => Boolean(window.journeytrace?.journey));
+  expect(await page.evaluate(() => window.journeytrace.journey!.sessionId)).toBe(first);
+  const tab = await context.newPage();
+  await openPlainPage(tab);
+  expect(await tab.evaluate(() => window.journeytrace.journey!.sessionId)).toBe(first);
+  await tab.close();
+
+  // 31 minutes idle, as storage would hold it; the next activity starts a new session.
+  const second = await page.evaluate(() => {
+    const record = JSON.parse(localStorage.getItem('journeytrace.session')!) as { lastActiveAt: number; startedAt: number };
+    localStorage.setItem('journeytrace.session', JSON.stringify({ ...record, startedAt: record.startedAt - 31 * 60_000, lastActiveAt: Date.now() - 31 * 60_000 }));
+    return window.journeytrace.journey!.sessionId;
+  });
+  expect(second).not.toBe(first);
+  expect(second).toMatch(/^[0-9a-f]{32}$/);
+  await page.evaluate(() => window.journeytrace.journey!.forceFlush());
+  await expect
+    .poll(async () => (await readKeptSpans(tracesFile())).find((span) => span.name === 'session.start' && span.attributes['session.id'] === second)?.attributes['session.previous_id'], { timeout: 15_000 })
+    .toBe(first);
+  await page.reload();
+  await page.waitForFunction(() => Boolean(window.journeytrace?.journey));
+  expect(await page.evaluate(() => window.journeytrace.journey!.sessionId)).toBe(second);
+});
+
+test('head sampling per session with a tier override: an unsampled session sends traceparent flags 00 and no spans', async ({ page }) => {
+  const network = await recordNetwork(page);
+  await openPlainPage(page, { data: { 'sample-rate': '0', 'sample-rate-by-tier': 'vip=1', 'user-tier': 'free' } });
+  expect(await page.evaluate(() => window.journeytrace.journey!.sampled)).toBe(false);
+  const unsampled = await page.evaluate(() => window.journeytrace.journey!.step('not traced', async (step) => (await fetch('/hop/unsampled'), step.traceId)));
+  const header = network.all().find((request) => request.url.endsWith('/hop/unsampled'))?.headers.traceparent;
+  expect(header).toBe(`00-${unsampled}-${header?.split('-')[2]}-00`);
+
+  await page.evaluate(() => window.journeytrace.journey!.setUser({ tier: 'vip' }));
+  expect(await page.evaluate(() => window.journeytrace.journey!.sampled)).toBe(true);
+  const sampled = await page.evaluate(() => window.journeytrace.journey!.step('traced', async (step) => (await fetch('/hop/vip'), step.traceId)));
+  await page.evaluate(() => window.journeytrace.journey!.forceFlush());
+  await waitForTrace(tracesFile(), sampled, (arrived) => arrived.some((span) => span.name === 'traced'));
+  expect((await readKeptSpans(tracesFile())).filter((span) => span.traceId === unsampled)).toEqual([]);
+});

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULTS, parseKeyValueList, resolveConfig, type JourneyTraceEnv, type JourneyTraceOptions } from './options.js';
+
+function resolve(options: JourneyTraceOptions & JourneyTraceEnv, origin = 'https://shop.example') {
+  const warnings: string[] = [];
+  const config = resolveConfig(options, (message) => warnings.push(message), origin);
+  return { config, warnings };
+}
+
+describe('resolveConfig', () => {
+  it('fills defaults: same-origin relay, everything on, no warnings', () => {
+    const { config, warnings } = resolve({ serviceName: 'shop-web' });
+    assert.equal(config.tracesUrl, 'https://shop.example/v1/traces');
+    assert.equal(config.relay, true);
+    assert.equal(config.sampleRate, 1);
+    assert.deepEqual(config.batch, { scheduledDelayMillis: 1000, maxQueueSize: 2048, maxExportBatchSize: 512 });
+    assert.deepEqual(config.session, { inactivityTimeoutMillis: DEFAULTS.sessionInactivityTimeoutMillis, maxDurationMillis: DEFAULTS.sessionMaxDurationMillis });
+    assert.equal(config.compression, 'gzip');
+    assert.ok(Object.values(config.features).every(Boolean));
+    assert.deepEqual(warnings, []);
+  });
+
+  it('posts to a collector or a relay, trimming slashes, relay winning with a warning', () => {
+    assert.deepEqual(pick(resolve({ collectorUrl: 'http://127.0.0.1:4318/' }).config), ['http://127.0.0.1:4318/v1/traces', false]);
+    assert.deepEqual(pick(resolve({ relayUrl: 'https://edge.shop.example' }).config), ['https://edge.shop.example/v1/traces', true]);
+    const both = resolve({ relayUrl: 'https://edge.example', collectorUrl: 'https://otel.example' });
+    assert.deepEqual(pick(both.config), ['https://edge.example/v1/traces', true]);
+    assert.equal(both.warnings.length, 1);
+  });
+
+  it('takes OTEL_* names when the option is absent, the option when both are there', () => {
+    const { config } = resolve({
+      OTEL_SERVICE_NAME: 'from-env',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      OTEL_BSP_MAX_QUEUE_SIZE: '100',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50',
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=prod,team=web%20shop',
+    });
+    assert.equal(config.serviceName, 'from-env');
+    assert.equal(config.tracesUrl, 'http://collector:4318/v1/traces');
+    assert.equal(config.sampleRate, 0.25);
+    assert.deepEqual(config.batch, { scheduledDelayMillis: 200, maxQueueSize: 100, maxExportBatchSize: 50 });
+    assert.equal(config.compression, 'none');
+    assert.deepEqual(config.resourceAttributes, { 'deployment.environment.name': 'prod', team: 'web shop' });
+    assert.equal(resolve({ serviceName: 'option', OTEL_SERVICE_NAME: 'env' }).config.serviceName, 'option');
+  });
+
+  it('clamps out-of-range numbers and replaces garbage, warning each time, never throwing', () => {
+    const { config, warnings } = resolve({
+      sampleRate: 7,
+      sampleRateByTier: { vip: -1, premium: Number.NaN },
+      maxQueueSize: 10,
+      maxExportBatchSize: 500,
+      scheduledDelayMillis: 'soon' as unknown as number,
+      compression: 'brotli' as 'gzip',
+      propagateTo: 'https://edge.example' as unknown as string[],
+    });
+    assert.equal(config.sampleRate, 1);
+    assert.deepEqual(config.sampleRateByTier, { vip: 0, premium: 1 });
+    assert.equal(config.batch.maxExportBatchSize, 10);
+    assert.equal(config.batch.scheduledDelayMillis, 1000);
+    assert.equal(config.compression, 'gzip');
+    assert.deepEqual(config.propagateTo, []);
+    assert.equal(warnings.length, 7);
+  });
+
+  it('names an unknown service the OpenTelemetry way', () => {
+    assert.equal(resolve({}).config.serviceName, 'unknown_service:webjs');
+    assert.equal(resolve({ serviceName: '  ' }).config.serviceName, 'unknown_service:webjs');
+  });
+});
+
+describe('parseKeyValueList', () => {
+  it('skips malformed pairs', () => {
+    assert.deepEqual(parseKeyValueList('a=1,broken,=x,b=%E0%A4%A,c= 3 '), { a: '1', c: '3' });
+  });
+});
+
+function pick(config: { tracesUrl: string; relay: boolean }) {
+  return [config.tracesUrl, config.relay];
+}

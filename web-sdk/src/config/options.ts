@@ -1,0 +1,209 @@
+import type { ContextManager } from '@opentelemetry/api';
+
+/** The signed-in user, carried as baggage `user.tier` and `enduser.id`. */
+export interface JourneyUser {
+  /** Service tier (`free`, `premium`, `vip`): baggage `user.tier`, and the key of `sampleRateByTier`. */
+  tier?: string;
+  /** The user's id: baggage `enduser.id`. */
+  id?: string;
+}
+
+/**
+ * Options of `init`. Each one that has an OpenTelemetry environment variable can also be given
+ * under that name (see `JourneyTraceEnv`), as the script-tag build does.
+ */
+export interface JourneyTraceOptions {
+  /** `service.name` of the browser spans (`OTEL_SERVICE_NAME`). Default `unknown_service:webjs`. */
+  serviceName?: string;
+  /**
+   * Base URL of an OTLP/HTTP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`): spans go to
+   * `${collectorUrl}/v1/traces`. Needs CORS on the collector when cross-origin.
+   */
+  collectorUrl?: string;
+  /**
+   * Base URL of the edge relay: spans go to `${relayUrl}/v1/traces?sent_at=<epoch ms>`. The
+   * default when neither is given is the page's own origin (a same-origin relay).
+   */
+  relayUrl?: string;
+  /**
+   * Origins (`https://api.example`) or `RegExp`s that receive `traceparent`, `tracestate` and
+   * `baggage`. The page's own origin always does; every other origin gets none. Default `[]`.
+   */
+  propagateTo?: ReadonlyArray<string | RegExp>;
+  /** Share of sessions traced, 0..1 (`OTEL_TRACES_SAMPLER_ARG`). Default 1. */
+  sampleRate?: number;
+  /** Per-tier rates that replace `sampleRate`, e.g. `{ vip: 1 }`. Default `{}`. */
+  sampleRateByTier?: Readonly<Record<string, number>>;
+  /** The user, if already known. */
+  user?: JourneyUser;
+  /** A session ends after this long without activity, in ms. Default 30 minutes. */
+  sessionInactivityTimeoutMillis?: number;
+  /** A session ends this long after it began, in ms. Default 4 hours. */
+  sessionMaxDurationMillis?: number;
+  /** Delay before ended spans are exported, in ms (`OTEL_BSP_SCHEDULE_DELAY`). Default 1000. */
+  scheduledDelayMillis?: number;
+  /** Spans held at most while waiting for export (`OTEL_BSP_MAX_QUEUE_SIZE`). Default 2048. */
+  maxQueueSize?: number;
+  /** Spans per export request (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`). Default 512, at most `maxQueueSize`. */
+  maxExportBatchSize?: number;
+  /** `gzip` (where CompressionStream exists) or `none` (`OTEL_EXPORTER_OTLP_COMPRESSION`). Default `gzip`. */
+  compression?: 'gzip' | 'none';
+  /** Extra resource attributes (`OTEL_RESOURCE_ATTRIBUTES`), e.g. `{ 'deployment.environment.name': 'prod' }`. */
+  resourceAttributes?: Readonly<Record<string, string>>;
+  /** Click spans. Default true. */
+  interactions?: boolean;
+  /** Spans for SPA route changes (history API, through the Navigation API). Default true. */
+  routeChanges?: boolean;
+  /** The document-load span tree, joined to the server's trace. Default true. */
+  documentLoad?: boolean;
+  /** LCP, INP, CLS and TTFB as spans. Default true. */
+  webVitals?: boolean;
+  /** Uncaught errors and unhandled rejections as exception events. Default true. */
+  errors?: boolean;
+  /** An extra context manager consulted first, e.g. `zoneContextManager()` from `journeytrace/zone`. */
+  contextManager?: ContextManager;
+  /** Storage of the session. Default `localStorage`. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Clock in epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** OpenTelemetry environment-variable names accepted in place of options (strings, as in an env). */
+export interface JourneyTraceEnv {
+  OTEL_SERVICE_NAME?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_TRACES_SAMPLER_ARG?: string;
+  OTEL_BSP_SCHEDULE_DELAY?: string;
+  OTEL_BSP_MAX_QUEUE_SIZE?: string;
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE?: string;
+  OTEL_EXPORTER_OTLP_COMPRESSION?: string;
+  OTEL_RESOURCE_ATTRIBUTES?: string;
+}
+
+/** Options with every default filled in and every value checked. */
+export interface ResolvedConfig {
+  serviceName: string;
+  /** Full URL the spans are posted to. */
+  tracesUrl: string;
+  /** Whether `tracesUrl` is a relay (gets `sent_at`). */
+  relay: boolean;
+  propagateTo: ReadonlyArray<string | RegExp>;
+  sampleRate: number;
+  sampleRateByTier: Readonly<Record<string, number>>;
+  user: JourneyUser;
+  session: { inactivityTimeoutMillis: number; maxDurationMillis: number };
+  batch: { scheduledDelayMillis: number; maxQueueSize: number; maxExportBatchSize: number };
+  compression: 'gzip' | 'none';
+  resourceAttributes: Record<string, string>;
+  features: { interactions: boolean; routeChanges: boolean; documentLoad: boolean; webVitals: boolean; errors: boolean };
+}
+
+const MINUTE_MILLIS = 60_000;
+export const DEFAULTS = {
+  serviceName: 'unknown_service:webjs',
+  sampleRate: 1,
+  sessionInactivityTimeoutMillis: 30 * MINUTE_MILLIS,
+  sessionMaxDurationMillis: 240 * MINUTE_MILLIS,
+  scheduledDelayMillis: 1000,
+  maxQueueSize: 2048,
+  maxExportBatchSize: 512,
+} as const;
+
+/**
+ * Resolves options once: option, then OTEL_* name, then default. Bad values never throw: each
+ * is reported through `warn` and replaced by the default or clamped into range.
+ */
+export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, warn: (message: string) => void, pageOrigin: string | undefined): ResolvedConfig {
+  const bad = (name: string, value: unknown, fallback: unknown) => warn(`journeytrace: ${name}=${JSON.stringify(value)} is not valid; using ${JSON.stringify(fallback)}`);
+  const number = (name: string, value: unknown, fallback: number, min: number, max: number): number => {
+    if (value === undefined || value === '') return fallback;
+    const n = typeof value === 'string' ? Number(value) : value;
+    if (typeof n !== 'number' || Number.isNaN(n)) {
+      bad(name, value, fallback);
+      return fallback;
+    }
+    if (n < min || n > max) {
+      const clamped = Math.min(max, Math.max(min, n));
+      bad(name, value, clamped);
+      return clamped;
+    }
+    return n;
+  };
+
+  const serviceName = nonEmpty(options.serviceName) ?? nonEmpty(options.OTEL_SERVICE_NAME) ?? DEFAULTS.serviceName;
+  const { tracesUrl, relay } = exportTarget(options, warn, pageOrigin);
+
+  const maxQueueSize = Math.round(number('maxQueueSize', options.maxQueueSize ?? options.OTEL_BSP_MAX_QUEUE_SIZE, DEFAULTS.maxQueueSize, 1, 100_000));
+  let maxExportBatchSize = Math.round(number('maxExportBatchSize', options.maxExportBatchSize ?? options.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, DEFAULTS.maxExportBatchSize, 1, 100_000));
+  if (maxExportBatchSize > maxQueueSize) {
+    warn(`journeytrace: maxExportBatchSize (${maxExportBatchSize}) is larger than maxQueueSize; using ${maxQueueSize}`);
+    maxExportBatchSize = maxQueueSize;
+  }
+
+  const sampleRateByTier: Record<string, number> = {};
+  for (const [tier, rate] of Object.entries(options.sampleRateByTier ?? {})) sampleRateByTier[tier] = number(`sampleRateByTier.${tier}`, rate, DEFAULTS.sampleRate, 0, 1);
+
+  let compression = options.compression ?? (options.OTEL_EXPORTER_OTLP_COMPRESSION as ResolvedConfig['compression'] | undefined) ?? 'gzip';
+  if (compression !== 'gzip' && compression !== 'none') {
+    bad('compression', compression, 'gzip');
+    compression = 'gzip';
+  }
+
+  const propagateTo = Array.isArray(options.propagateTo) ? options.propagateTo : [];
+  if (options.propagateTo !== undefined && !Array.isArray(options.propagateTo)) bad('propagateTo', options.propagateTo, []);
+
+  return {
+    serviceName,
+    tracesUrl,
+    relay,
+    propagateTo,
+    sampleRate: number('sampleRate', options.sampleRate ?? options.OTEL_TRACES_SAMPLER_ARG, DEFAULTS.sampleRate, 0, 1),
+    sampleRateByTier,
+    user: { ...options.user },
+    session: {
+      inactivityTimeoutMillis: number('sessionInactivityTimeoutMillis', options.sessionInactivityTimeoutMillis, DEFAULTS.sessionInactivityTimeoutMillis, 1000, 2 ** 31),
+      maxDurationMillis: number('sessionMaxDurationMillis', options.sessionMaxDurationMillis, DEFAULTS.sessionMaxDurationMillis, 1000, 2 ** 31),
+    },
+    batch: {
+      scheduledDelayMillis: number('scheduledDelayMillis', options.scheduledDelayMillis ?? options.OTEL_BSP_SCHEDULE_DELAY, DEFAULTS.scheduledDelayMillis, 0, 600_000),
+      maxQueueSize,
+      maxExportBatchSize,
+    },
+    compression,
+    resourceAttributes: { ...parseKeyValueList(options.OTEL_RESOURCE_ATTRIBUTES), ...options.resourceAttributes },
+    features: {
+      interactions: options.interactions !== false,
+      routeChanges: options.routeChanges !== false,
+      documentLoad: options.documentLoad !== false,
+      webVitals: options.webVitals !== false,
+      errors: options.errors !== false,
+    },
+  };
+}
+
+function exportTarget(options: JourneyTraceOptions & JourneyTraceEnv, warn: (message: string) => void, pageOrigin: string | undefined): { tracesUrl: string; relay: boolean } {
+  const relayUrl = nonEmpty(options.relayUrl);
+  const collectorUrl = nonEmpty(options.collectorUrl) ?? nonEmpty(options.OTEL_EXPORTER_OTLP_ENDPOINT);
+  if (relayUrl && collectorUrl) warn('journeytrace: both relayUrl and collectorUrl are set; using relayUrl');
+  const base = relayUrl ?? collectorUrl ?? pageOrigin ?? '';
+  return { tracesUrl: `${base.replace(/\/+$/, '')}/v1/traces`, relay: relayUrl !== undefined || collectorUrl === undefined };
+}
+
+/** `key=value,key2=value2` (as in OTEL_RESOURCE_ATTRIBUTES), values percent-decoded; bad pairs skipped. */
+export function parseKeyValueList(text: string | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const pair of (text ?? '').split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    try {
+      result[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      // Malformed escape: skip the pair.
+    }
+  }
+  return result;
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}

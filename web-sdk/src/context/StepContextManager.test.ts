@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
+import { StepContextManager } from './StepContextManager.js';
+
+const KEY = createContextKey('test');
+const named = (name: string) => ROOT_CONTEXT.setValue(KEY, name);
+const nameOf = (manager: StepContextManager) => manager.active().getValue(KEY);
+const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+
+describe('StepContextManager', () => {
+  it('is exact inside with(), and root outside', () => {
+    const manager = new StepContextManager().enable();
+    assert.equal(nameOf(manager), undefined);
+    manager.with(named('a'), () => {
+      assert.equal(nameOf(manager), 'a');
+      manager.with(named('b'), () => assert.equal(nameOf(manager), 'b'));
+      assert.equal(nameOf(manager), 'a');
+    });
+    assert.equal(nameOf(manager), undefined);
+  });
+
+  it('keeps a held context across native awaits, timers and handlers until released', async () => {
+    const manager = new StepContextManager().enable();
+    const release = manager.hold(named('step'));
+    await tick();
+    await tick();
+    assert.equal(nameOf(manager), 'step');
+    const inTimer = await new Promise((resolve) => setTimeout(() => resolve(nameOf(manager)), 1));
+    assert.equal(inTimer, 'step');
+    const target = new EventTarget();
+    let inHandler: unknown;
+    target.addEventListener('go', () => (inHandler = nameOf(manager)));
+    await tick();
+    target.dispatchEvent(new Event('go'));
+    assert.equal(inHandler, 'step');
+    release();
+    assert.equal(nameOf(manager), undefined);
+  });
+
+  it('prefers the exact context over the held one', () => {
+    const manager = new StepContextManager().enable();
+    const release = manager.hold(named('step'));
+    manager.with(named('fetch'), () => assert.equal(nameOf(manager), 'fetch'));
+    release();
+  });
+
+  it('falls back to the latest open hold, and to the earlier one when that ends', () => {
+    const manager = new StepContextManager().enable();
+    const releaseA = manager.hold(named('a'));
+    const releaseB = manager.hold(named('b'));
+    assert.equal(nameOf(manager), 'b');
+    releaseB();
+    releaseB();
+    assert.equal(nameOf(manager), 'a');
+    releaseA();
+    assert.equal(nameOf(manager), undefined);
+  });
+
+  it('releases holds out of order', () => {
+    const manager = new StepContextManager().enable();
+    const releaseA = manager.hold(named('a'));
+    const releaseB = manager.hold(named('b'));
+    releaseA();
+    assert.equal(nameOf(manager), 'b');
+    releaseB();
+    assert.equal(nameOf(manager), undefined);
+  });
+
+  it('binds functions to a context', () => {
+    const manager = new StepContextManager().enable();
+    const bound = manager.bind(named('bound'), () => nameOf(manager));
+    assert.equal(bound(), 'bound');
+  });
+
+  it('gives root and forgets holds once disabled', () => {
+    const manager = new StepContextManager().enable();
+    manager.hold(named('a'));
+    manager.disable();
+    assert.equal(nameOf(manager), undefined);
+    manager.enable();
+    assert.equal(nameOf(manager), undefined);
+  });
+});

@@ -1,0 +1,86 @@
+import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+
+/**
+ * Encodes spans as an OTLP/JSON `ExportTraceServiceRequest`
+ * (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding): ids as hex, times as
+ * decimal nanosecond strings, enums as numbers. Hand-written because the stock serializer
+ * brings protobuf code the browser never uses.
+ */
+export function encodeTraces(spans: readonly ReadableSpan[]): string {
+  const byResource = new Map<ReadableSpan['resource'], Map<string, ReadableSpan[]>>();
+  for (const span of spans) {
+    let scopes = byResource.get(span.resource);
+    if (!scopes) byResource.set(span.resource, (scopes = new Map()));
+    const scopeKey = `${span.instrumentationScope.name}@${span.instrumentationScope.version ?? ''}`;
+    const list = scopes.get(scopeKey);
+    if (list) list.push(span);
+    else scopes.set(scopeKey, [span]);
+  }
+  const resourceSpans = [...byResource].map(([resource, scopes]) => ({
+    resource: { attributes: keyValues(resource.attributes) },
+    scopeSpans: [...scopes.values()].map((list) => ({
+      scope: { name: list[0]!.instrumentationScope.name, version: list[0]!.instrumentationScope.version },
+      spans: list.map(encodeSpan),
+    })),
+  }));
+  return JSON.stringify({ resourceSpans });
+}
+
+function encodeSpan(span: ReadableSpan) {
+  const context = span.spanContext();
+  return {
+    traceId: context.traceId,
+    spanId: context.spanId,
+    parentSpanId: span.parentSpanContext?.spanId,
+    traceState: context.traceState?.serialize(),
+    flags: context.traceFlags,
+    name: span.name,
+    // OTLP counts from SPAN_KIND_UNSPECIFIED = 0; the API's INTERNAL is 0.
+    kind: span.kind + 1,
+    startTimeUnixNano: nanos(span.startTime),
+    endTimeUnixNano: nanos(span.endTime),
+    attributes: keyValues(span.attributes),
+    droppedAttributesCount: span.droppedAttributesCount,
+    events: span.events.map((event) => ({
+      timeUnixNano: nanos(event.time),
+      name: event.name,
+      attributes: keyValues(event.attributes ?? {}),
+      droppedAttributesCount: event.droppedAttributesCount ?? 0,
+    })),
+    droppedEventsCount: span.droppedEventsCount,
+    links: span.links.map((link) => ({
+      traceId: link.context.traceId,
+      spanId: link.context.spanId,
+      attributes: keyValues(link.attributes ?? {}),
+      droppedAttributesCount: link.droppedAttributesCount ?? 0,
+    })),
+    droppedLinksCount: span.droppedLinksCount,
+    status: { code: span.status.code, message: span.status.message },
+  };
+}
+
+/** [seconds, nanoseconds] as a decimal string, exact (a number would lose precision past 2^53). */
+export function nanos([seconds, nanoseconds]: HrTime): string {
+  if (seconds <= 0) return String(nanoseconds);
+  const fraction = String(nanoseconds);
+  return `${seconds}${'000000000'.slice(fraction.length)}${fraction}`;
+}
+
+function keyValues(attributes: Attributes) {
+  const list: Array<{ key: string; value: ReturnType<typeof anyValue> }> = [];
+  for (const key of Object.keys(attributes)) {
+    const value = attributes[key];
+    if (value !== undefined && value !== null) list.push({ key, value: anyValue(value) });
+  }
+  return list;
+}
+
+type AnyValue = { stringValue: string } | { boolValue: boolean } | { intValue: string } | { doubleValue: number } | { arrayValue: { values: AnyValue[] } };
+
+function anyValue(value: AttributeValue | null | undefined): AnyValue {
+  if (Array.isArray(value)) return { arrayValue: { values: (value as Array<AttributeValue | null | undefined>).map(anyValue) } };
+  if (typeof value === 'boolean') return { boolValue: value };
+  if (typeof value === 'number') return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+  return { stringValue: value == null ? '' : String(value) };
+}

@@ -1,0 +1,41 @@
+import { ROOT_CONTEXT, trace, type Tracer } from '@opentelemetry/api';
+import { ATTR_BROWSER_EVENT_TYPE, ATTR_BROWSER_TARGET } from '../semconv.js';
+import type { HoldContext } from './step.js';
+
+/** Event types traced as user interactions. */
+export const INTERACTION_EVENTS = ['click', 'submit'] as const;
+
+/**
+ * Opens a span for each click or form submit, before the page's own handlers run (capture
+ * phase on window), and holds its context until the next task, so the fetches and steps those
+ * handlers start are its children. Returns a function that stops listening.
+ */
+export function onInteraction(tracer: Tracer, hold: HoldContext): () => void {
+  const listener = (event: Event) => {
+    // A submit caused by a click continues the click's span instead of opening another.
+    if (event.type === 'submit' && trace.getActiveSpan()?.isRecording()) return;
+    const span = tracer.startSpan(event.type, {
+      attributes: { [ATTR_BROWSER_EVENT_TYPE]: event.type, [ATTR_BROWSER_TARGET]: describeTarget(event.target) },
+    }, ROOT_CONTEXT); // A user's action starts a journey of its own.
+    const release = hold(trace.setSpan(ROOT_CONTEXT, span));
+    setTimeout(() => {
+      release();
+      span.end();
+    }, 0);
+  };
+  for (const type of INTERACTION_EVENTS) addEventListener(type, listener, { capture: true, passive: true });
+  return () => {
+    for (const type of INTERACTION_EVENTS) removeEventListener(type, listener, { capture: true });
+  };
+}
+
+/** A short, stable description of the event target: `button#pay[data-testid=checkout]`. */
+export function describeTarget(target: EventTarget | null): string {
+  if (!target || !(target as Element).tagName) return '';
+  const element = target as Element;
+  let text = element.tagName.toLowerCase();
+  if (element.id) text += `#${element.id}`;
+  const testId = element.getAttribute('data-testid');
+  if (testId) text += `[data-testid=${testId}]`;
+  return text.slice(0, 200);
+}

@@ -1,0 +1,56 @@
+import { TraceFlags, isSpanContextValid, trace, type Context } from '@opentelemetry/api';
+import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+
+/** The session and tier a root span's decision is made for. */
+export type SamplingSubject = () => { sessionId: string; tier: string | undefined };
+
+export interface SessionSamplingOptions {
+  /** Share of sessions traced, 0..1. */
+  sampleRate: number;
+  /** Per-tier rates that replace `sampleRate`, e.g. `{ vip: 1 }`. */
+  sampleRateByTier: Readonly<Record<string, number>>;
+}
+
+/**
+ * ParentBased + TraceIdRatio, where the ratio is applied to the *session* id instead of each
+ * trace id: every root span of a session gets the same answer, so a journey is traced whole or
+ * not at all. Spans with a parent (local or remote, e.g. the server's traceparent for the
+ * document load) follow the parent's sampled flag.
+ */
+export class SessionSampler implements Sampler {
+  constructor(
+    private readonly _subject: SamplingSubject,
+    private readonly _options: SessionSamplingOptions,
+  ) {}
+
+  shouldSample(context: Context): SamplingResult {
+    const parent = trace.getSpanContext(context);
+    if (parent && isSpanContextValid(parent)) {
+      return { decision: parent.traceFlags & TraceFlags.SAMPLED ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+    }
+    const { sessionId, tier } = this._subject();
+    return { decision: isSessionSampled(sessionId, rateFor(tier, this._options)) ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+  }
+
+  toString(): string {
+    return `SessionSampler{sampleRate=${this._options.sampleRate}}`;
+  }
+}
+
+export function rateFor(tier: string | undefined, options: SessionSamplingOptions): number {
+  const byTier = tier === undefined ? undefined : options.sampleRateByTier[tier];
+  return byTier ?? options.sampleRate;
+}
+
+/**
+ * Whether a session id falls within `rate`: its first 8 hex digits read as a fraction of 2^32,
+ * like TraceIdRatioBasedSampler does with a trace id. Deterministic, so every tab of a session
+ * agrees.
+ */
+export function isSessionSampled(sessionId: string, rate: number): boolean {
+  if (rate >= 1) return true;
+  if (!(rate > 0)) return false;
+  const bucket = parseInt(sessionId.slice(0, 8), 16);
+  if (Number.isNaN(bucket)) return false;
+  return bucket / 0x1_0000_0000 < rate;
+}

@@ -1,0 +1,104 @@
+/**
+ * The journey session: one random id shared by the tabs of a site (localStorage), rotated after
+ * a stretch of inactivity or a maximum age, like an analytics session.
+ */
+
+/** Storage key of the session record. */
+export const SESSION_STORAGE_KEY = 'journeytrace.session';
+
+/** A session as kept in storage. Times are epoch milliseconds. */
+export interface SessionRecord {
+  readonly id: string;
+  readonly startedAt: number;
+  readonly lastActiveAt: number;
+}
+
+export interface SessionLimits {
+  /** A session ends after this long without a span. */
+  inactivityTimeoutMillis: number;
+  /** A session ends this long after it began, active or not. */
+  maxDurationMillis: number;
+}
+
+export type SessionStorage = Pick<Storage, 'getItem' | 'setItem'>;
+
+/** Called when a session begins, with the id of the one it replaces (if any). */
+export type OnSessionStart = (session: SessionRecord, previousId: string | undefined) => void;
+
+// Writing on every span would hammer storage; activity is recorded at this granularity.
+const TOUCH_GRANULARITY_MILLIS = 1000;
+
+/**
+ * Reads (and, when expired, rotates) the session on each call, so a rotation made by another
+ * tab is picked up, and records activity. Storage that throws (privacy modes, sandboxed
+ * frames) still gives a session held in memory for this page.
+ */
+export class JourneySession {
+  private _memory: SessionRecord | undefined;
+
+  constructor(
+    private readonly _storage: SessionStorage | undefined,
+    private readonly _limits: SessionLimits,
+    private readonly _now: () => number,
+    private readonly _onStart: OnSessionStart,
+  ) {}
+
+  /** The live session, after recording activity now. */
+  current(): SessionRecord {
+    const now = this._now();
+    const stored = this._read() ?? this._memory;
+    if (stored && !isExpired(stored, now, this._limits)) {
+      if (now - stored.lastActiveAt >= TOUCH_GRANULARITY_MILLIS) this._write({ ...stored, lastActiveAt: now });
+      else this._memory = stored;
+      return this._memory!;
+    }
+    const next: SessionRecord = { id: randomHex(16), startedAt: now, lastActiveAt: now };
+    this._write(next);
+    this._onStart(next, stored?.id);
+    return next;
+  }
+
+  private _read(): SessionRecord | undefined {
+    try {
+      return parseSessionRecord(this._storage?.getItem(SESSION_STORAGE_KEY));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private _write(record: SessionRecord): void {
+    this._memory = record;
+    try {
+      this._storage?.setItem(SESSION_STORAGE_KEY, JSON.stringify(record));
+    } catch {
+      // Not persisted; the session still holds for this page.
+    }
+  }
+}
+
+export function isExpired(session: SessionRecord, now: number, limits: SessionLimits): boolean {
+  return now - session.lastActiveAt >= limits.inactivityTimeoutMillis || now - session.startedAt >= limits.maxDurationMillis || now < session.startedAt;
+}
+
+/** A stored record, or `undefined` for anything that is not one (tampered, old format). */
+export function parseSessionRecord(text: string | null | undefined): SessionRecord | undefined {
+  if (!text) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, startedAt, lastActiveAt } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) return undefined;
+  if (typeof startedAt !== 'number' || typeof lastActiveAt !== 'number' || !(lastActiveAt >= startedAt)) return undefined;
+  return { id, startedAt, lastActiveAt };
+}
+
+export function randomHex(bytes: number): string {
+  const buffer = crypto.getRandomValues(new Uint8Array(bytes));
+  let hex = '';
+  for (const byte of buffer) hex += (byte < 16 ? '0' : '') + byte.toString(16);
+  return hex;
+}
