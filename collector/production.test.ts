@@ -5,9 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DATA_DIR } from '../scripts/lib/paths.js';
+import { freePort } from '../scripts/stack/ports.js';
 import { readKeptSpans, waitForTrace, type KeptSpan } from '../test/fixture/collectorOutput.js';
 import { runCollector, type RunningCollector } from './support/runCollector.js';
 import { createSpanSender, randomHex } from './support/spanSender.js';
@@ -89,6 +91,30 @@ describe('production overlay', () => {
     const [span] = await waitForTrace(backend.tracesFile, traceId, one);
     assert.equal(span!.attributes['enduser.id'], undefined);
     assert.equal(span!.attributes['url.full'], 'https://shop.example/api/checkout');
+  });
+
+  it('keeps the local copy and says so in its log when the backend is down', async () => {
+    const closedPort = await freePort();
+    const lonely = await runCollector({
+      name: 'production-backend-down',
+      runDir,
+      configs: [config('config.yaml'), config('config.production.yaml'), config('config.test.yaml')],
+      env: { JOURNEYTRACE_BACKEND_ENDPOINT: `http://127.0.0.1:${closedPort}`, JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' },
+    });
+    try {
+      const traceId = await sendPremiumJourney(lonely);
+      await waitForTrace(lonely.tracesFile, traceId, one);
+      const deadline = Date.now() + 10_000;
+      let log = '';
+      while (Date.now() < deadline && !/Will retry/.test(log)) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        log = await readFile(lonely.logFile, 'utf8');
+      }
+      // The export queues and retries; the log names the backend exporter and the failure.
+      assert.match(log, /Exporting failed\. Will retry.*otlphttp\/backend/);
+    } finally {
+      await lonely.stop();
+    }
   });
 
   it('sends nothing for a journey the sampler drops', async () => {
