@@ -1,0 +1,58 @@
+/**
+ * A forged tier cannot force tail sampling: on a stack whose collector keeps no ordinary
+ * journeys (baseline share 0), a checkout claiming `user.tier=vip` in baggage without a session
+ * leaves no span at all, while one signed in as vip is kept whole.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { DATA_DIR, ROOT } from '../../scripts/lib/paths.js';
+import { ensureToolchain } from '../../scripts/setup/index.js';
+import { freeStackPorts } from '../../scripts/stack/ports.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
+import { readKeptSpans, waitForTrace } from '../fixture/collectorOutput.js';
+
+let stack: Stack;
+
+test.beforeAll(async ({}, testInfo) => {
+  testInfo.setTimeout(120_000);
+  const { collector } = await ensureToolchain({ chromium: false });
+  const runDir = join(DATA_DIR, 'test-runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-forged-tier`);
+  stack = await startStack({
+    ports: await freeStackPorts(),
+    runDir,
+    tracesFile: join(runDir, 'collector', 'traces.jsonl'),
+    collectorBin: collector,
+    collectorConfigs: [join(ROOT, 'collector/config.yaml'), join(ROOT, 'collector/config.test.yaml')],
+    collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' },
+  });
+});
+test.afterAll(async () => {
+  await stack?.stop();
+});
+
+/** A checkout posted straight to the edge, as anyone can, in a new sampled trace. */
+async function checkout(headers: Record<string, string>): Promise<string> {
+  const traceId = randomBytes(16).toString('hex');
+  const response = await fetch(`${stack.urls.edge}/api/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, ...headers },
+    body: JSON.stringify({ scenario: 'ok' }),
+  });
+  expect(response.status).toBe(200);
+  return traceId;
+}
+
+test('a forged vip claim is dropped by the tail sampler; a signed-in vip is kept', async () => {
+  const forged = await checkout({ baggage: 'session.id=forger,user.tier=vip' });
+
+  const session = await fetch(`${stack.urls.edge}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"tier":"vip"}' });
+  const { token } = (await session.json()) as { token: string };
+  const signed = await checkout({ baggage: 'session.id=member,user.tier=vip', authorization: `Bearer ${token}` });
+
+  // The signed journey is the barrier: once it is kept, the earlier one has been judged too.
+  const kept = await waitForTrace(stack.tracesFile, signed, (spans) => spans.some((span) => span.service === 'checkout-api'));
+  expect(kept.find((span) => span.service === 'edge-worker')?.attributes['user.tier']).toBe('vip');
+  await new Promise((resolve) => setTimeout(resolve, 2_500)); // past the test overlay's 1 s decision wait
+  expect((await readKeptSpans(stack.tracesFile)).filter((span) => span.traceId === forged)).toEqual([]);
+});
