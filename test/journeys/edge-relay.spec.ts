@@ -203,3 +203,26 @@ test('429: too many requests from one client, with Retry-After; the worker keeps
   // Refused before the origin check? No: a foreign origin is still 403 first.
   expect((await relay('{}', { origin: 'http://evil.test' })).status).toBe(403);
 });
+
+test('cross-origin from the demo page in Chromium: preflight, gzip body, clock reading, spans in the collector', async ({ page }) => {
+  const edge = env('JOURNEYTRACE_EDGE_URL');
+  const { traceId, json } = await batch();
+  await page.goto(env('JOURNEYTRACE_APP_URL'));
+  const answer = await page.evaluate(
+    async ({ edge, body }) => {
+      // What a browser exporter does: gzip with CompressionStream, the clock reading in the query.
+      const gzipped = await new Response(new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+      const response = await fetch(`${edge}/v1/traces?sent_at=${Date.now()}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipped,
+        credentials: 'omit',
+      });
+      return { status: response.status, body: await response.text() };
+    },
+    { edge, body: new TextDecoder().decode(json) },
+  );
+  expect(answer).toEqual({ status: 200, body: '{}' });
+  const spans = await keptSpans(traceId, 2);
+  expect(spans.every((span) => span.resource['telemetry.sdk.language'] === 'webjs')).toBe(true);
+});
