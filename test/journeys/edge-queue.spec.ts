@@ -1,10 +1,16 @@
 /**
  * The queue hop at the edge, in workerd (wrangler dev's local queues) against the real
  * collector: after a checkout the edge publishes an `order-events` message and its own
- * consumer continues the same trace.
+ * consumer continues the same trace; a failed delivery is retried by the runtime and the
+ * retry joins the same trace.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { SpanKind, readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
+import { ROOT } from '../../scripts/lib/paths.js';
+import { freePort } from '../../scripts/stack/ports.js';
+import { startService } from '../../scripts/stack/service.js';
+import { SpanKind, StatusCode, readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -66,4 +72,72 @@ test('the order-events consumer joins the checkout trace: SERVER -> PRODUCER -> 
   expect(Number(batch.attributes['messaging.batch.message_count'])).toBeGreaterThanOrEqual(1);
   expect(consumer.startMillis).toBeGreaterThanOrEqual(producer.startMillis);
   expect(orderId).toBeTruthy();
+});
+
+const randomHex = (length: number) => crypto.randomUUID().replaceAll('-', '').slice(0, length);
+
+test('a failed delivery is retried: both attempts are CONSUMER spans under the producer, each batch span links to it', async () => {
+  // A worker of its own (test/workers/queue-retry) whose consumer fails every first delivery.
+  const runDir = join(env('JOURNEYTRACE_RUN_DIR'), 'queue-retry');
+  mkdirSync(runDir, { recursive: true });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const worker = await startService({
+    name: 'queue-retry',
+    command: process.execPath,
+    args: [
+      join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+      'dev',
+      '--ip', '127.0.0.1',
+      '--port', String(port),
+      '--inspector-port', String(await freePort()),
+      '--show-interactive-dev-session=false',
+      '--persist-to', join(runDir, 'wrangler-state'),
+      '--var', `OTEL_EXPORTER_OTLP_ENDPOINT:${env('JOURNEYTRACE_COLLECTOR_URL')}`,
+    ],
+    cwd: join(ROOT, 'test/workers/queue-retry'),
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    logFile: join(runDir, 'worker.log'),
+    readyUrl: `${url}/health`,
+    readyTimeoutMillis: 60_000,
+  });
+  try {
+    const traceId = randomHex(32);
+    const response = await fetch(`${url}/send?job=retry-me`, { method: 'POST', headers: { traceparent: `00-${traceId}-${randomHex(16)}-01` } });
+    expect(response.status).toBe(200);
+
+    let spans: KeptSpan[] = [];
+    const find = () => {
+      const producer = spans.find((span) => span.kind === SpanKind.PRODUCER && span.traceId === traceId);
+      const attempts = spans
+        .filter((span) => span.kind === SpanKind.CONSUMER && span.traceId === traceId)
+        .sort((a, b) => Number(a.attributes['messaging.cloudflare_queues.message.attempts']) - Number(b.attributes['messaging.cloudflare_queues.message.attempts']));
+      const batches = spans.filter((span) => span.kind === SpanKind.CONSUMER && producer !== undefined && span.traceId !== traceId && span.links.includes(producer.spanId));
+      return { producer, attempts, batches };
+    };
+    await expect
+      .poll(async () => {
+        spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
+        const { producer, attempts, batches } = find();
+        return { producer: producer !== undefined, attempts: attempts.length, batches: batches.length };
+      }, { timeout: 30_000, message: `retried queue spans of trace ${traceId}` })
+      .toEqual({ producer: true, attempts: 2, batches: 2 });
+
+    const { producer, attempts, batches } = find();
+    expect(producer!.attributes['messaging.destination.name']).toBe('retry-jobs');
+    for (const attempt of attempts) {
+      expect(attempt.parentSpanId).toBe(producer!.spanId);
+      expect(attempt.links[0]).toBe(producer!.spanId);
+    }
+    expect(attempts.map((span) => [span.attributes['messaging.cloudflare_queues.message.attempts'], span.statusCode])).toEqual([
+      [1, StatusCode.ERROR],
+      [2, StatusCode.UNSET],
+    ]);
+    expect(attempts[0]!.events).toContain('exception');
+    expect(attempts[0]!.attributes['messaging.message.id']).toBe(attempts[1]!.attributes['messaging.message.id']);
+    // Each delivery's batch span is the second link of its attempt.
+    expect(attempts.map((span) => span.links[1]).sort()).toEqual(batches.map((span) => span.spanId).sort());
+  } finally {
+    await worker.stop();
+  }
 });
