@@ -7,9 +7,15 @@ export interface CollectorTarget {
   headers: Record<string, string>;
   fetch: typeof fetch;
   timeoutMillis: number;
+  /** `gzip` compresses the body (OTLP/JSON shrinks ~10x), worth it when the collector is remote. */
+  compression: 'gzip' | 'none';
 }
 
 export type ForwardResult = { ok: true; status: number; retryAfter?: string } | { ok: false; error: Error };
+
+async function gzip(text: string): Promise<ArrayBuffer> {
+  return new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+}
 
 /**
  * Sends a validated batch to the collector as OTLP/JSON. The collector's answer (any status)
@@ -17,10 +23,12 @@ export type ForwardResult = { ok: true; status: number; retryAfter?: string } | 
  */
 export async function forwardToCollector(request: OtlpTraceRequest, target: CollectorTarget): Promise<ForwardResult> {
   try {
+    const json = JSON.stringify(request);
+    const gzipped = target.compression === 'gzip';
     const response = await target.fetch(target.url, {
       method: 'POST',
-      headers: { ...target.headers, 'content-type': 'application/json' },
-      body: JSON.stringify(request),
+      headers: { ...target.headers, 'content-type': 'application/json', ...(gzipped ? { 'content-encoding': 'gzip' } : {}) },
+      body: gzipped ? await gzip(json) : json,
       signal: AbortSignal.timeout(target.timeoutMillis),
     });
     await response.body?.cancel();

@@ -34,7 +34,9 @@ function relayApp(options: Partial<RelayOptions> = {}, collector: (request: Requ
       onForwardError: (error, spanCount) => forwardErrors.push(`${spanCount}: ${error.message}`),
       fetch: async (input, init) => {
         const request = new Request(input, init);
-        forwarded.push({ url: request.url, headers: request.headers, body: JSON.parse(await request.clone().text()) as Forwarded['body'] });
+        const gzipped = request.headers.get('content-encoding') === 'gzip';
+        const body = gzipped ? new Response(request.clone().body!.pipeThrough(new DecompressionStream('gzip'))) : request.clone();
+        forwarded.push({ url: request.url, headers: request.headers, body: JSON.parse(await body.text()) as Forwarded['body'] });
         return collector(request);
       },
       ...options,
@@ -75,6 +77,8 @@ describe('otlpRelay', () => {
     assert.equal(forwarded.length, 1);
     assert.equal(forwarded[0]!.url, 'http://collector.internal/v1/traces');
     assert.equal(forwarded[0]!.headers.get('authorization'), 'Bearer server-side-secret');
+    assert.equal(forwarded[0]!.headers.get('content-type'), 'application/json');
+    assert.equal(forwarded[0]!.headers.get('content-encoding'), 'gzip');
     const resourceKeys = forwarded[0]!.body.resourceSpans[0]!.resource.attributes.map((a) => a.key);
     assert.ok(resourceKeys.includes('service.name'));
     assert.equal(resourceKeys.includes('host.name'), false, 'resource attribute off the allow-list is dropped');
@@ -83,6 +87,13 @@ describe('otlpRelay', () => {
     assert.deepEqual(step.attributes.map((a) => a.key).sort(), ['journey.step', 'session.id'], 'claims (user.tier) and unknown keys are dropped');
     const fetchSpan = spans.find((span) => span.name === 'HTTP POST')!;
     assert.deepEqual(fetchSpan.attributes.find((a) => a.key === 'url.full')?.value, { stringValue: 'https://edge.example/api/checkout' });
+  });
+
+  it('forwards uncompressed when configured', async () => {
+    const { app, forwarded } = relayApp({ forwardCompression: 'none' });
+    assert.equal((await app.request(post(json as Uint8Array<ArrayBuffer>))).status, 200);
+    assert.equal(forwarded[0]!.headers.get('content-encoding'), null);
+    assert.equal(forwarded[0]!.body.resourceSpans[0]!.scopeSpans[0]!.spans.length, 2);
   });
 
   it('forwards gzip-compressed OTLP/protobuf', async () => {

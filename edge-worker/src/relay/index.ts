@@ -54,6 +54,8 @@ export interface RelayOptions {
   clockSkew?: ClockSkewOptions;
   /** Abort a forward after this long. Default 10000. */
   forwardTimeoutMillis?: number;
+  /** Compression of the forwarded body. Default `gzip`. */
+  forwardCompression?: 'gzip' | 'none';
   /** Called when the collector cannot be reached (the browser gets 502). Default: `console.warn`. */
   onForwardError?: (error: Error, spanCount: number) => void;
   /** The fetch used to reach the collector. Default: global `fetch`. */
@@ -106,6 +108,7 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
           headers: options.collectorHeaders ?? otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
           fetch: options.fetch ?? ((input, init) => fetch(input, init)),
           timeoutMillis: options.forwardTimeoutMillis ?? 10_000,
+          compression: options.forwardCompression ?? 'gzip',
         }
       : undefined,
     maxBodyBytes: options.maxBodyBytes ?? positiveInteger(env.JOURNEYTRACE_RELAY_MAX_BODY_BYTES, 'JOURNEYTRACE_RELAY_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
