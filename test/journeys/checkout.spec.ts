@@ -86,6 +86,14 @@ test('ok: a premium checkout is ONE trace through every hop, with session and ti
   expect(hops.edgeServer.resource['cloud.provider']).toBe('cloudflare');
   expect(hops.checkoutServer.resource['telemetry.sdk.language']).toBe('nodejs');
   expect(hops.edgeServer.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/api/checkout', 'http.response.status_code': 200 });
+  // The order is stored in SQLite: DB spans under checkout-api's SERVER span, with no values.
+  const insert = trace.span({ service: 'checkout-api', name: 'INSERT orders', kind: 'CLIENT' });
+  expect(insert.parentSpanId).toBe(hops.checkoutServer.spanId);
+  expect(insert.attributes).toMatchObject({ 'db.system.name': 'sqlite', 'db.operation.name': 'INSERT', 'db.collection.name': 'orders' });
+  expect(insert.attributes['db.query.text']).toBe('INSERT INTO orders (id, sku, quantity, amount_cents, status, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const update = trace.span({ service: 'checkout-api', name: 'UPDATE orders' });
+  expect(update.parentSpanId).toBe(hops.checkoutServer.spanId);
+  expect(update.attributes['db.query.text']).toBe('UPDATE orders SET status = ? WHERE id = ?');
   await expectLogsCarry(traceId);
 });
 
