@@ -2,7 +2,8 @@
  * Tail sampling, judged on real journeys (Chromium -> edge on workerd -> origin services): the
  * collector keeps errors, slow journeys and premium/vip users whole, and keeps a share of the
  * rest. A second stack runs with that share at 0, beside the run's stack (share 100).
- * Head sampling meets tail sampling at the edge: an unsampled traceparent yields no span at all.
+ * Head sampling meets tail sampling: a session the SDK does not sample sends traceparent flags 00,
+ * and the edge and origin follow it, so such a journey leaves no span at all, not half of one.
  */
 import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
@@ -10,6 +11,7 @@ import { DATA_DIR, ROOT } from '../../scripts/lib/paths.js';
 import { ensureToolchain } from '../../scripts/setup/index.js';
 import { freeStackPorts } from '../../scripts/stack/ports.js';
 import { startStack, type Stack } from '../../scripts/stack/stack.js';
+import { randomHex } from '../../collector/support/spanSender.js';
 import { readKeptSpans, waitForTrace, type KeptSpan } from '../fixture/collectorOutput.js';
 
 const env = (name: string) => {
@@ -89,8 +91,38 @@ async function postCheckout(request: APIRequestContext, edgeUrl: string, flags: 
   return { traceId, parentId };
 }
 
-function randomHex(length: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(length / 2)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+/** The SDK's journey as its script-tag build exposes it on `window.journeytrace`. */
+interface ScriptTagJourney {
+  sampled: boolean;
+  step<T>(name: string, fn: (step: { traceId: string }) => Promise<T>): Promise<T>;
+  forceFlush(): Promise<void>;
+}
+
+/**
+ * The demo's plain page (the SDK's script-tag build, served from loopback like a real site),
+ * initialised with the given sample rate.
+ */
+async function openSdkPage(page: Page, stack: Stack, options: { sampleRate: number }): Promise<void> {
+  const config = { serviceName: BROWSER, collectorUrl: stack.urls.collector, propagateTo: [stack.urls.edge], sampleRate: options.sampleRate };
+  await page.goto(`${stack.urls.app}/plain.html?config=${encodeURIComponent(JSON.stringify(config))}`);
+  await page.waitForFunction(() => Boolean((window as unknown as { journeytrace?: { journey?: unknown } }).journeytrace?.journey));
+}
+
+/** A checkout step through the SDK: the step span, its fetch to the edge, the whole origin path. */
+async function checkoutThroughSdk(page: Page, edgeUrl: string, scenario: string): Promise<{ traceId: string; sampled: boolean }> {
+  return page.evaluate(
+    async ({ edge, scenario }) => {
+      const journey = (window as unknown as { journeytrace: { journey: ScriptTagJourney } }).journeytrace.journey;
+      const traceId = await journey.step('checkout', async (step) => {
+        const response = await fetch(`${edge}/api/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario }) });
+        await response.body?.cancel();
+        return step.traceId;
+      });
+      await journey.forceFlush();
+      return { traceId, sampled: journey.sampled };
+    },
+    { edge: edgeUrl, scenario },
+  );
 }
 
 test.describe('baseline share 0 (a second stack)', () => {
@@ -130,6 +162,20 @@ test.describe('baseline share 0 (a second stack)', () => {
       expect(spans.find((span) => span.service === 'edge-worker')?.attributes['user.tier']).toBe(tier);
     });
   }
+
+  test('head meets tail: a journey dropped at the head sends no span at all; one kept at the head is judged whole', async ({ page }) => {
+    // Failing journeys, which the tail keeps whenever any of their spans arrive.
+    await openSdkPage(page, stack, { sampleRate: 0 });
+    const dropped = await checkoutThroughSdk(page, stack.urls.edge, 'error');
+    expect(dropped.sampled, 'the session is not sampled at sample rate 0').toBe(false);
+    await openSdkPage(page, stack, { sampleRate: 1 });
+    const kept = await checkoutThroughSdk(page, stack.urls.edge, 'error');
+    expect(kept.sampled, 'the session is sampled at sample rate 1').toBe(true);
+
+    await waitForTrace(stack.tracesFile, kept.traceId, wholeJourney);
+    await pastDecision();
+    expect(await spansOf(stack.tracesFile, dropped.traceId), 'no browser, edge or origin span of the unsampled journey').toEqual([]);
+  });
 
   test('a free, ok, fast journey is dropped: not one of its spans is kept', async ({ page }) => {
     const dropped = await checkout(page, stack.urls.app, 'free', 'ok');
