@@ -4,12 +4,10 @@
  * consumer continues the same trace; a failed delivery is retried by the runtime and the
  * retry joins the same trace.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ROOT } from '../../scripts/lib/paths.js';
-import { freePort } from '../../scripts/stack/ports.js';
-import { startService } from '../../scripts/stack/service.js';
+import { startWranglerDev } from '../../scripts/stack/wranglerDev.js';
 import { SpanKind, StatusCode, readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
 
 const env = (name: string) => {
@@ -78,29 +76,13 @@ const randomHex = (length: number) => crypto.randomUUID().replaceAll('-', '').sl
 
 test('a failed delivery is retried: both attempts are CONSUMER spans under the producer, each batch span links to it', async () => {
   // A worker of its own (test/workers/queue-retry) whose consumer fails every first delivery.
-  const runDir = join(env('JOURNEYTRACE_RUN_DIR'), 'queue-retry');
-  mkdirSync(runDir, { recursive: true });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const worker = await startService({
+  const worker = await startWranglerDev({
     name: 'queue-retry',
-    command: process.execPath,
-    args: [
-      join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
-      'dev',
-      '--ip', '127.0.0.1',
-      '--port', String(port),
-      '--inspector-port', String(await freePort()),
-      '--show-interactive-dev-session=false',
-      '--persist-to', join(runDir, 'wrangler-state'),
-      '--var', `OTEL_EXPORTER_OTLP_ENDPOINT:${env('JOURNEYTRACE_COLLECTOR_URL')}`,
-    ],
     cwd: join(ROOT, 'test/workers/queue-retry'),
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    logFile: join(runDir, 'worker.log'),
-    readyUrl: `${url}/health`,
-    readyTimeoutMillis: 60_000,
+    runDir: join(env('JOURNEYTRACE_RUN_DIR'), 'queue-retry'),
+    vars: { OTEL_EXPORTER_OTLP_ENDPOINT: env('JOURNEYTRACE_COLLECTOR_URL') },
   });
+  const url = worker.url;
   try {
     const traceId = randomHex(32);
     const response = await fetch(`${url}/send?job=retry-me`, { method: 'POST', headers: { traceparent: `00-${traceId}-${randomHex(16)}-01` } });

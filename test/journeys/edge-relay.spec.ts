@@ -6,14 +6,12 @@
  * It runs its own edge worker (same code, wrangler dev) with a low rate limit, so exhausting
  * the limit here cannot starve the other journeys' browsers.
  */
-import { mkdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { browserSpans, jsonBody, protobufBody } from '../../edge-worker/src/relay/testSpans.js';
 import { ROOT } from '../../scripts/lib/paths.js';
-import { freePort } from '../../scripts/stack/ports.js';
-import { startService, type RunningService } from '../../scripts/stack/service.js';
+import { startWranglerDev, type RunningWorker } from '../../scripts/stack/wranglerDev.js';
 import { readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
 
 const env = (name: string) => {
@@ -26,36 +24,22 @@ const SHOP = 'http://shop.relay.test';
 const RATE_LIMIT_PER_MINUTE = 40;
 const MAX_BODY_BYTES = 64 * 1024;
 
-let edge: RunningService;
+let edge: RunningWorker;
 let edgeUrl: string;
 
 test.beforeAll(async () => {
-  const runDir = join(env('JOURNEYTRACE_RUN_DIR'), 'edge-relay');
-  mkdirSync(runDir, { recursive: true });
-  const port = await freePort();
-  edgeUrl = `http://127.0.0.1:${port}`;
-  edge = await startService({
+  edge = await startWranglerDev({
     name: 'edge-relay',
-    command: process.execPath,
-    args: [
-      join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
-      'dev',
-      '--ip', '127.0.0.1',
-      '--port', String(port),
-      '--inspector-port', String(await freePort()),
-      '--show-interactive-dev-session=false',
-      '--persist-to', join(runDir, 'wrangler-state'),
-      '--var', `OTEL_EXPORTER_OTLP_ENDPOINT:${env('JOURNEYTRACE_COLLECTOR_URL')}`,
-      '--var', `ALLOWED_ORIGINS:${SHOP}`,
-      '--var', `JOURNEYTRACE_RELAY_RATE_LIMIT_PER_MINUTE:${RATE_LIMIT_PER_MINUTE}`,
-      '--var', `JOURNEYTRACE_RELAY_MAX_BODY_BYTES:${MAX_BODY_BYTES}`,
-    ],
     cwd: join(ROOT, 'edge-worker'),
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    logFile: join(runDir, 'edge-worker.log'),
-    readyUrl: `${edgeUrl}/health`,
-    readyTimeoutMillis: 60_000,
+    runDir: join(env('JOURNEYTRACE_RUN_DIR'), 'edge-relay'),
+    vars: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: env('JOURNEYTRACE_COLLECTOR_URL'),
+      ALLOWED_ORIGINS: SHOP,
+      JOURNEYTRACE_RELAY_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE),
+      JOURNEYTRACE_RELAY_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+    },
   });
+  edgeUrl = edge.url;
 });
 
 test.afterAll(async () => {

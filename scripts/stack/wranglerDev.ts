@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../lib/paths.js';
+import { freePort } from './ports.js';
+import { startService, type RunningService } from './service.js';
+
+export interface WranglerDevOptions {
+  /** Service name in logs. */
+  name: string;
+  /** Folder holding the worker's wrangler.toml. */
+  cwd: string;
+  /** Folder for the log and the local state (queues, caches). */
+  runDir: string;
+  /** `--var` bindings. */
+  vars?: Record<string, string>;
+}
+
+/** A running worker and its base URL. */
+export type RunningWorker = RunningService & { readonly url: string };
+
+/** A worker under `wrangler dev` (real workerd) on free ports, ready when `/health` answers. */
+export async function startWranglerDev(options: WranglerDevOptions): Promise<RunningWorker> {
+  mkdirSync(options.runDir, { recursive: true });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const service = await startService({
+    name: options.name,
+    command: process.execPath,
+    args: [
+      join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+      'dev',
+      '--ip', '127.0.0.1',
+      '--port', String(port),
+      '--inspector-port', String(await freePort()),
+      '--show-interactive-dev-session=false',
+      '--persist-to', join(options.runDir, 'wrangler-state'),
+      ...Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
+    ],
+    cwd: options.cwd,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    logFile: join(options.runDir, `${options.name}.log`),
+    readyUrl: `${url}/health`,
+    readyTimeoutMillis: 60_000,
+  });
+  return Object.assign(service, { url });
+}
