@@ -7,9 +7,7 @@
  * once, so the figures are the tracing's own cost, not a collector's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
@@ -18,14 +16,15 @@ import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
 import { lastLines, run } from '../scripts/lib/run.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { ensureAnchor, installedVersion, scratchDir } from './support/anchors.js';
+import { keepAliveAgent, postCheckout, runBounded } from './support/load.js';
 import type { SinkStats } from './support/loopbackServers.js';
 import { summarize, type BenchRow, type BenchSection } from './types.js';
 
 const COMPATIBILITY_DATE = '2026-04-20';
 /** Requests per measured batch, in-flight requests, and alternating rounds. */
-const REQUESTS_PER_BATCH = 400;
+const REQUESTS_PER_BATCH = 300;
 const CONCURRENCY = 8;
-const ROUNDS = 7;
+const ROUNDS = 11;
 const WARMUP_REQUESTS = 200;
 
 const routes = (fetchExpression: string) => `
@@ -127,49 +126,16 @@ async function startLoopbackServers(): Promise<{ child: ChildProcess; origin: st
   return { child, origin: `http://127.0.0.1:${ports.origin}`, sink: `http://127.0.0.1:${ports.sink}` };
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-const BODY = '{"scenario":"ok"}';
+const agent = keepAliveAgent(CONCURRENCY);
+const BAGGAGE = 'session.id=c7b8a46d0143a764ed937fb03a9901c2,user.tier=premium';
 
-/** One POST /api/checkout as a browser sends it (a sampled traceparent and journey baggage). */
-function checkout(url: URL): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': BODY.length,
-          traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
-          baggage: 'session.id=c7b8a46d0143a764ed937fb03a9901c2,user.tier=premium',
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(BODY);
-  });
-}
-
-/** `count` requests, `CONCURRENCY` in flight: wall time per request in ms. */
+/** `count` checkouts, `CONCURRENCY` in flight: wall time per request in ms. */
 async function batch(base: string, count: number): Promise<number> {
   const url = new URL('/api/checkout', base);
-  let next = 0;
   let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
-        next += 1;
-        if ((await checkout(url)) !== 200) failures += 1;
-      }
-    }),
-  );
-  const elapsed = performance.now() - started;
+  const elapsed = await runBounded(count, CONCURRENCY, async () => {
+    if ((await postCheckout(agent, url, BAGGAGE)).status !== 200) failures += 1;
+  });
   if (failures > 0) throw new Error(`${failures} of ${count} requests to ${base} did not answer 200`);
   return elapsed / count;
 }
@@ -245,7 +211,7 @@ export default async function edge(): Promise<BenchSection> {
       ].join(', '),
       rows,
       notes: [
-        `Each worker: POST /api/checkout reads the JSON body and POSTs it to a local origin, which answers at once; requests carry a sampled traceparent and journey baggage like the browser's. ${ROUNDS} alternating rounds (order rotated) of ${REQUESTS_PER_BATCH} requests, ${CONCURRENCY} in flight, over loopback on keep-alive connections, after ${WARMUP_REQUESTS} warm-up requests each; "time per request" is the batch's wall time divided by its requests (so it includes the exports done in waitUntil); "added" is each round's difference to the untraced worker of the same round. Median (min–max) over rounds.`,
+        `Each worker: POST /api/checkout reads the JSON body and POSTs it to a local origin, which answers at once; requests carry a sampled traceparent and journey baggage like the browser's. ${ROUNDS} alternating rounds (order rotated) of ${REQUESTS_PER_BATCH} requests, ${CONCURRENCY} in flight, over loopback on keep-alive connections, after ${WARMUP_REQUESTS} warm-up requests each; "time per request" is the batch's wall time divided by its requests (so it includes the exports done in waitUntil); "added" is each round's difference to the untraced worker of the same round. Median (min–max) over rounds; other work on the machine widens the spread.`,
         `Span endpoint: a local sink answering 200 at once (pure tracing overhead, no collector). Spans received: ${exported}. journeytrace exports protobuf; otel-cf-workers JSON.`,
         'Bundles: `wrangler deploy --dry-run --minify`, gzip level 9. journeytrace needs only the nodejs_als compatibility flag; otel-cf-workers needs nodejs_compat. journeytrace also traces the outbound fetch (CLIENT span, context injected to the origin only); otel-cf-workers patches the global fetch for the same.',
       ],

@@ -4,9 +4,8 @@
  * and whether every span emitted reaches the collector's file output. The anchor is the same
  * load sent straight to checkout-api, which shows what the edge hop costs.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import type { Agent } from 'node:http';
 import { join } from 'node:path';
 import { buildAll } from '../scripts/build.js';
 import { ROOT } from '../scripts/lib/paths.js';
@@ -15,6 +14,7 @@ import { freePort } from '../scripts/stack/ports.js';
 import { startStack, type StackPorts } from '../scripts/stack/stack.js';
 import { installedVersion } from './support/anchors.js';
 import { benchRunDir, servicesOfTrace, spansByTrace, waitFor } from './support/collector.js';
+import { keepAliveAgent, postCheckout, runBounded } from './support/load.js';
 import { summarize, type BenchSection } from './types.js';
 
 /** Journeys per measured batch, in flight at once, and alternating rounds per path. */
@@ -24,7 +24,7 @@ const ROUNDS = 3;
 /** How long the collector may take to write the last journeys (tail sampling waits 1 s per trace). */
 const DRAIN_TIMEOUT_MILLIS = 60_000;
 
-const BODY = '{"scenario":"ok"}';
+const BAGGAGE = 'session.id=c7b8a46d0143a764ed937fb03a9901c2,user.tier=free';
 
 interface Path {
   name: string;
@@ -32,45 +32,17 @@ interface Path {
 }
 
 /** One checkout journey with its own sampled trace id; resolves to that trace id. */
-function journey(agent: Agent, path: Path): Promise<string> {
-  const traceId = randomBytes(16).toString('hex');
-  return new Promise((resolve, reject) => {
-    const req = request(
-      path.url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': BODY.length,
-          traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
-          baggage: 'session.id=c7b8a46d0143a764ed937fb03a9901c2,user.tier=free',
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => (response.statusCode === 200 ? resolve(traceId) : reject(new Error(`${path.name} answered ${response.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(BODY);
-  });
+async function journey(agent: Agent, path: Path): Promise<string> {
+  const { traceId, status } = await postCheckout(agent, path.url, BAGGAGE);
+  if (status !== 200) throw new Error(`${path.name} answered ${status}`);
+  return traceId;
 }
 
 /** `count` journeys, `CONCURRENCY` in flight: journeys per second and their trace ids. */
 async function batch(agent: Agent, path: Path, count: number): Promise<{ perSecond: number; traceIds: string[] }> {
   const traceIds: string[] = [];
-  let started = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (started < count) {
-        started += 1;
-        traceIds.push(await journey(agent, path));
-      }
-    }),
-  );
-  return { perSecond: count / ((performance.now() - t0) / 1000), traceIds };
+  const elapsed = await runBounded(count, CONCURRENCY, async () => void traceIds.push(await journey(agent, path)));
+  return { perSecond: count / (elapsed / 1000), traceIds };
 }
 
 export default async function pipeline(): Promise<BenchSection> {
@@ -88,7 +60,7 @@ export default async function pipeline(): Promise<BenchSection> {
     collectorConfigs: [join(ROOT, 'collector/config.yaml'), join(ROOT, 'collector/config.test.yaml')],
     collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '100' },
   });
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const agent = keepAliveAgent(CONCURRENCY);
   try {
     const paths = {
       edge: { name: 'edge', url: new URL('/api/checkout', stack.urls.edge) },
@@ -160,7 +132,7 @@ export default async function pipeline(): Promise<BenchSection> {
         },
       ],
       notes: [
-        `${journeys} journeys (${ROUNDS} alternating rounds of ${JOURNEYS_PER_BATCH} per path, ${CONCURRENCY} in flight, loopback, keep-alive), each POST with its own sampled traceparent and baggage, scenario \`ok\`. The stack is scripts/stack/stack.ts on free ports with collector/config.yaml + config.test.yaml (tail-sampling decision wait 1 s, baseline share 100 %). Journeys per second count until the last response; the queue hop (orders-worker -> payment) finishes after it.`,
+        `${journeys} journeys (${ROUNDS} alternating rounds of ${JOURNEYS_PER_BATCH} per path, ${CONCURRENCY} in flight, loopback, keep-alive), each POST with its own sampled traceparent and baggage, scenario \`ok\`. The stack is scripts/stack/stack.ts on free ports (the edge under wrangler dev, whose proxy sits in front of workerd, as in the demo) with collector/config.yaml + config.test.yaml (tail-sampling decision wait 1 s, baseline share 100 %). Journeys per second count until the last response; the queue hop (orders-worker -> payment) finishes after it.`,
         `Spans per journey, from one probe journey per path on the idle stack: ${perJourney.edge} through the edge (${composition.edge}), ${perJourney.origin} straight to checkout-api (${composition.origin}). Journeys with a span count other than that: ${incomplete}${complete ? '' : ` (INCOMPLETE after ${DRAIN_TIMEOUT_MILLIS / 1000} s)`}; the collector had written everything ${drainSeconds.toFixed(1)} s after the last response.`,
       ],
     };

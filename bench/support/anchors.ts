@@ -17,16 +17,34 @@ export async function ensureAnchor(name: AnchorName): Promise<string> {
   const dir = join(ROOT, 'bench', 'anchors', name);
   const lockHash = createHash('sha256').update(readFileSync(join(dir, 'package-lock.json'))).digest('hex');
   const stamp = join(dir, 'node_modules', '.journeytrace-lock-hash');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash) return dir;
-  progress(`installing the ${name} anchor packages (bench/anchors/${name}, first run only)…`);
-  mkdirSync(join(dir, 'node_modules'), { recursive: true });
-  const result = await run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts'], {
-    cwd: dir,
-    logFile: join(dir, 'node_modules', '.install.log'),
-  });
-  if (result.code !== 0) throw new Error(`npm ci in bench/anchors/${name} failed:\n${lastLines(result.output)}`);
-  writeFileSync(stamp, lockHash);
-  return dir;
+  const installed = () => existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash;
+  if (installed()) return dir;
+  // Two bench runs started together install once: `npm ci` empties node_modules first.
+  const lock = join(dir, '.install.lock');
+  const deadline = Date.now() + 5 * 60_000;
+  while (!tryMkdir(lock)) {
+    if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  try {
+    if (installed()) return dir;
+    progress(`installing the ${name} anchor packages (bench/anchors/${name}, first run only)…`);
+    const result = await run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts'], { cwd: dir, logFile: join(lock, 'npm.log') });
+    if (result.code !== 0) throw new Error(`npm ci in bench/anchors/${name} failed:\n${lastLines(result.output)}`);
+    writeFileSync(stamp, lockHash);
+    return dir;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function tryMkdir(path: string): boolean {
+  try {
+    mkdirSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The installed version of `pkg` as seen from `dir` (an anchor folder or the repository root). */

@@ -1,0 +1,57 @@
+/** Bounded loopback load: a fixed number of requests, a fixed number in flight. */
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:http';
+
+/** Runs `task` `count` times with at most `concurrency` running; resolves to the wall time in ms. */
+export async function runBounded(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  return performance.now() - started;
+}
+
+/** A keep-alive agent for `concurrency` connections; `destroy()` it when done. */
+export function keepAliveAgent(concurrency: number): Agent {
+  return new Agent({ keepAlive: true, maxSockets: concurrency });
+}
+
+export interface JourneyRequest {
+  /** The trace id of the sampled traceparent sent. */
+  traceId: string;
+  status: number;
+}
+
+const CHECKOUT_BODY = '{"scenario":"ok"}';
+
+/**
+ * One `POST` of a checkout as the browser sends it: JSON body, a sampled traceparent with a
+ * fresh trace id, and journey baggage.
+ */
+export function postCheckout(agent: Agent, url: URL, baggage: string): Promise<JourneyRequest> {
+  const traceId = randomBytes(16).toString('hex');
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': CHECKOUT_BODY.length,
+          traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+          baggage,
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve({ traceId, status: response.statusCode ?? 0 }));
+      },
+    );
+    req.on('error', reject);
+    req.end(CHECKOUT_BODY);
+  });
+}
