@@ -63,6 +63,13 @@ describe('W3CPropagator', () => {
     }
   });
 
+  it('validates and limits a tracestate from another implementation on the way out', () => {
+    const foreign = { get: () => undefined, set() { return this; }, unset() { return this; }, serialize: () => 'ok=1,BAD=2' };
+    const outgoing: Carrier = {};
+    propagator.inject(trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: CHILD_ID, traceFlags: 1, traceState: foreign }), outgoing, setter);
+    assert.equal(outgoing.tracestate, undefined);
+  });
+
   it('ignores tracestate without a valid traceparent', () => {
     const extracted = propagator.extract(ROOT_CONTEXT, { traceparent: `00-${'0'.repeat(32)}-${PARENT_ID}-01`, tracestate: 'foo=1' }, getter);
     assert.equal(trace.getSpanContext(extracted), undefined);

@@ -8,6 +8,7 @@ import {
   type TextMapGetter,
   type TextMapPropagator,
   type TextMapSetter,
+  type TraceState,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { parseBaggage, serializeBaggage, type BaggageMember } from './baggage.js';
@@ -45,7 +46,7 @@ export class W3CPropagator implements TextMapPropagator {
       const random = isRandom(spanContext.traceFlags) || context.getValue(RANDOM_TRACE_ID_KEY) === spanContext.traceId;
       const flags = spanContext.traceFlags | (random ? TRACE_FLAG_RANDOM : 0);
       setter.set(carrier, TRACE_PARENT_HEADER, formatTraceParent(spanContext.traceId, spanContext.spanId, flags));
-      const traceState = spanContext.traceState && limitedTraceState(spanContext.traceState.serialize());
+      const traceState = spanContext.traceState && limitedTraceState(spanContext.traceState);
       if (traceState) setter.set(carrier, TRACE_STATE_HEADER, traceState);
     }
     const baggage = propagation.getBaggage(context);
@@ -100,7 +101,8 @@ function readHeader(getter: TextMapGetter, carrier: unknown, name: string): stri
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-/** Another TraceState implementation may not validate or limit: re-read it through ours. */
-function limitedTraceState(serialized: string): string {
-  return (parseTraceState(serialized) ?? new W3CTraceState()).serialize();
+/** Ours is valid and limited already; another implementation may be neither: re-read it through ours. */
+function limitedTraceState(traceState: TraceState): string {
+  if (traceState instanceof W3CTraceState) return traceState.serialize();
+  return (parseTraceState(traceState.serialize()) ?? new W3CTraceState()).serialize();
 }
