@@ -14,7 +14,8 @@ button.disabled = true;
 loadShopConfig().then((config) => {
   const journey = init({
     serviceName: 'shop-web',
-    collectorUrl: config.collectorUrl,
+    // Spans go through the edge (POST /v1/traces): no collector host or secret in the page.
+    relayUrl: config.edgeUrl,
     propagateTo: [config.edgeUrl],
     user: { tier: tierSelect.value },
   });
