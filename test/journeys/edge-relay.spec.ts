@@ -210,3 +210,26 @@ test('cross-origin from the demo page in Chromium: preflight, gzip body, clock r
   const spans = await keptSpans(traceId, 2);
   expect(spans.every((span) => span.resource['telemetry.sdk.language'] === 'webjs')).toBe(true);
 });
+
+test('the demo shop sends its spans through the edge relay, never to the collector', async ({ page }) => {
+  const edge = env('JOURNEYTRACE_EDGE_URL');
+  const collector = env('JOURNEYTRACE_COLLECTOR_URL');
+  const posted: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().includes('/v1/traces')) posted.push(request.url());
+  });
+  await page.goto(env('JOURNEYTRACE_APP_URL'));
+  await page.locator('[data-testid=checkout]').click();
+  const result = page.locator('[data-testid=result]');
+  await expect(result).toHaveAttribute('data-trace-id', /^[0-9a-f]{32}$/, { timeout: 20_000 });
+  const traceId = (await result.getAttribute('data-trace-id'))!;
+  await expect
+    .poll(async () => (await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'))).some((span) => span.traceId === traceId && span.resource['telemetry.sdk.language'] === 'webjs'), {
+      timeout: 30_000,
+      message: `browser spans of trace ${traceId} reach the collector`,
+    })
+    .toBe(true);
+  expect(posted.length).toBeGreaterThan(0);
+  for (const url of posted) expect(url).toMatch(new RegExp(`^${edge.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/v1/traces\\?sent_at=\\d+$`));
+  expect(posted.filter((url) => url.startsWith(collector))).toEqual([]);
+});
