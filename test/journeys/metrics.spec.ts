@@ -74,7 +74,13 @@ test('duration histograms carry exemplars that lead to kept journeys; a slow buc
   await expect.poll(async () => (await checkoutApi()).map((h) => h.attributes['http.response.status_code']), { timeout: 15_000 }).toEqual(expect.arrayContaining([200, 502]));
   expect((await checkoutApi())[0]!.attributes).toMatchObject({ 'http.request.method': 'POST' });
   const server = await readHistograms(metricsFile, 'http.server.request.duration');
-  expect((await readHistograms(metricsFile, 'http.client.request.duration')).length).toBeGreaterThan(0);
+  const client = await readHistograms(metricsFile, 'http.client.request.duration');
+  expect(client.length).toBeGreaterThan(0);
+  // The edge records both too, flushed in waitUntil with the spans (delta temporality).
+  await expect
+    .poll(async () => (await readHistograms(metricsFile, 'http.server.request.duration')).some((h) => h.service === 'edge-worker' && h.attributes['http.route'] === '/api/checkout' && h.exemplars.length > 0), { timeout: 15_000 })
+    .toBe(true);
+  expect((await readHistograms(metricsFile, 'http.client.request.duration')).some((h) => h.service === 'edge-worker')).toBe(true);
 
   // Every exemplar points at a journey the collector kept (errors, slow and premium are kept).
   const exemplarTraces = new Set(server.flatMap((h) => h.exemplars.map((e) => e.traceId)));

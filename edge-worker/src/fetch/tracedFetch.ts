@@ -34,9 +34,12 @@ export function createTracedFetch(
   baseFetch: typeof fetch = (input, init) => fetch(input, init),
 ): typeof fetch {
   return async function tracedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const startedMillis = Date.now();
     const request = new Request(input, init);
     const url = new URL(request.url);
     const parent = context.active();
+    const serverPort = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    let status = 0;
     const span = tracing.tracer.startSpan(
       request.method,
       {
@@ -45,7 +48,7 @@ export function createTracedFetch(
           [ATTR_HTTP_REQUEST_METHOD]: request.method,
           [ATTR_URL_FULL]: url.origin + url.pathname,
           [ATTR_SERVER_ADDRESS]: url.hostname,
-          [ATTR_SERVER_PORT]: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+          [ATTR_SERVER_PORT]: serverPort,
         },
       },
       parent,
@@ -55,6 +58,7 @@ export function createTracedFetch(
     }
     try {
       const response = await baseFetch(request);
+      status = response.status;
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
       if (response.status >= 400) {
         span.setAttribute(ATTR_ERROR_TYPE, String(response.status));
@@ -69,6 +73,18 @@ export function createTracedFetch(
       throw error;
     } finally {
       span.end();
+      // `http.client.request.duration`, with this call's span as the exemplar.
+      tracing.metrics?.recordClient({
+        durationSeconds: (Date.now() - startedMillis) / 1000,
+        attributes: {
+          [ATTR_HTTP_REQUEST_METHOD]: request.method,
+          [ATTR_SERVER_ADDRESS]: url.hostname,
+          [ATTR_SERVER_PORT]: serverPort,
+          ...(status ? { [ATTR_HTTP_RESPONSE_STATUS_CODE]: status } : { [ATTR_ERROR_TYPE]: 'network' }),
+        },
+        spanContext: span.spanContext(),
+        error: status === 0 || status >= 500,
+      });
     }
   };
 }

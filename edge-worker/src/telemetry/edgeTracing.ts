@@ -2,6 +2,7 @@ import { context, type TextMapPropagator, type Tracer } from '@opentelemetry/api
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { BaggageSpanProcessor } from '../baggage/BaggageSpanProcessor.js';
+import { HttpMetrics } from '../metrics/httpMetrics.js';
 import { OTLPFetchSpanExporter } from '../export/OTLPFetchSpanExporter.js';
 import { W3CPropagator } from '../propagation/index.js';
 import {
@@ -18,7 +19,9 @@ import { AsyncLocalStorageContextManager } from './AsyncLocalStorageContextManag
 export interface EdgeTracing {
   readonly tracer: Tracer;
   readonly propagator: TextMapPropagator;
-  /** Sends what has ended; call it in `ctx.waitUntil` so the response is not delayed. */
+  /** HTTP duration histograms with exemplars, when a metrics URL (or instance) is configured. */
+  readonly metrics?: HttpMetrics;
+  /** Sends what has ended (spans, and metrics since the last flush); call it in `ctx.waitUntil`. */
   forceFlush(): Promise<void>;
 }
 
@@ -26,6 +29,10 @@ export interface EdgeTracingConfig {
   serviceName: string;
   /** Where spans go; ignored when `exporter` is given. */
   tracesUrl?: string;
+  /** Where metrics go (delta histograms, OTLP/JSON); none are recorded without it or `metrics`. */
+  metricsUrl?: string;
+  /** Replaces the metrics built from `metricsUrl` (tests). */
+  metrics?: HttpMetrics;
   headers?: Record<string, string>;
   /** Baggage keys copied onto spans as attributes. */
   promotedBaggageKeys?: readonly string[];
@@ -59,10 +66,18 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
     resource,
     spanProcessors: [new BaggageSpanProcessor(config.promotedBaggageKeys), new BatchSpanProcessor(exporter)],
   });
+  const metrics =
+    config.metrics ??
+    (config.metricsUrl
+      ? new HttpMetrics({ metricsUrl: config.metricsUrl, headers: config.headers, resource: { [ATTR_SERVICE_NAME]: config.serviceName, [ATTR_CLOUD_PROVIDER]: CLOUD_PROVIDER_VALUE_CLOUDFLARE } })
+      : undefined);
   return {
     tracer: provider.getTracer('@journeytrace/edge'),
     // W3C Trace Context Level 2 and Baggage; core's pair fails the spec's tracestate and random-flag rules.
     propagator: new W3CPropagator(),
-    forceFlush: () => provider.forceFlush(),
+    metrics,
+    forceFlush: async () => {
+      await Promise.all([provider.forceFlush(), metrics?.flush()]);
+    },
   };
 }

@@ -7,6 +7,7 @@
 export interface OtlpBindings {
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT?: string;
   /** `key=value` pairs separated by commas, values URL-encoded. */
   OTEL_EXPORTER_OTLP_HEADERS?: string;
 }
@@ -16,6 +17,13 @@ export function otlpTracesUrl(env: OtlpBindings): string | undefined {
   if (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
   return base ? `${base}/v1/traces` : undefined;
+}
+
+/** The metrics URL: the signal-specific endpoint as is, else `${OTEL_EXPORTER_OTLP_ENDPOINT}/v1/metrics`. */
+export function otlpMetricsUrl(env: OtlpBindings): string | undefined {
+  if (env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) return env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  return base ? `${base}/v1/metrics` : undefined;
 }
 
 /** Parses `OTEL_EXPORTER_OTLP_HEADERS`; malformed pairs are skipped. */

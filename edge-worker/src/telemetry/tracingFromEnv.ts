@@ -1,5 +1,5 @@
-import { createEdgeTracing, type EdgeTracing } from './edgeTracing.js';
-import { otlpHeaders, otlpTracesUrl, type OtlpBindings } from './otlpEnv.js';
+import { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from './edgeTracing.js';
+import { otlpHeaders, otlpMetricsUrl, otlpTracesUrl, type OtlpBindings } from './otlpEnv.js';
 
 export interface TracingBindings extends OtlpBindings {
   OTEL_SERVICE_NAME?: string;
@@ -12,12 +12,22 @@ const cache = new Map<string, EdgeTracing>();
  * (one exporter per distinct configuration). For handlers outside the `trace()` middleware,
  * such as a queue consumer.
  */
-export function tracingFromEnv(env: TracingBindings, defaultServiceName = 'edge-worker'): EdgeTracing {
-  const config = {
-    serviceName: env.OTEL_SERVICE_NAME ?? defaultServiceName,
+export function tracingFromEnv(
+  env: TracingBindings,
+  defaultServiceName = 'edge-worker',
+  overrides: Partial<Pick<EdgeTracingConfig, 'serviceName' | 'promotedBaggageKeys'>> = {},
+): EdgeTracing {
+  return tracingFor({
+    serviceName: overrides.serviceName ?? env.OTEL_SERVICE_NAME ?? defaultServiceName,
     tracesUrl: otlpTracesUrl(env),
+    metricsUrl: otlpMetricsUrl(env),
     headers: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
-  };
+    promotedBaggageKeys: overrides.promotedBaggageKeys,
+  });
+}
+
+/** One `EdgeTracing` per distinct configuration, built on first use (not frozen by the first request). */
+export function tracingFor(config: EdgeTracingConfig): EdgeTracing {
   const key = JSON.stringify(config);
   let tracing = cache.get(key);
   if (!tracing) {

@@ -4,6 +4,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Hono } from 'hono';
 import { createEdgeTracing } from '../../telemetry/edgeTracing.js';
+import { HttpMetrics } from '../../metrics/httpMetrics.js';
 import { trace, type TraceVariables } from './index.js';
 
 const PARENT_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -126,5 +127,34 @@ describe('trace middleware', () => {
     assert.equal(response.status, 200);
     assert.equal(await response.text(), 'still here');
     await tracing.forceFlush();
+  });
+});
+
+describe('trace middleware metrics', () => {
+  it('sends http.server.request.duration per route with the request span as exemplar, flushed after the response', async () => {
+    const bodies: string[] = [];
+    const metrics = new HttpMetrics({
+      metricsUrl: 'http://collector.test/v1/metrics',
+      resource: { 'service.name': 'edge-test' },
+      fetch: async (_input, init) => {
+        bodies.push(String(init?.body));
+        return new Response(null, { status: 200 });
+      },
+    });
+    const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter: new InMemorySpanExporter(), metrics });
+    const app = new Hono<{ Variables: TraceVariables }>();
+    app.use(trace({ tracing }));
+    app.get('/api/items/:id', (c) => c.json({ id: c.req.param('id') }));
+    await app.request('/api/items/7', { headers: { traceparent: TRACEPARENT } });
+    await tracing.forceFlush();
+    const metric = JSON.parse(bodies[0]!).resourceMetrics[0].scopeMetrics[0].metrics[0];
+    assert.equal(metric.name, 'http.server.request.duration');
+    const point = metric.histogram.dataPoints[0];
+    assert.deepEqual(
+      point.attributes.map((a: { key: string; value: Record<string, unknown> }) => [a.key, Object.values(a.value)[0]]),
+      [['http.request.method', 'GET'], ['http.route', '/api/items/:id'], ['http.response.status_code', '200']],
+    );
+    assert.equal(point.exemplars[0].traceId, PARENT_TRACE_ID);
+    assert.equal(metrics.failedExports, 0);
   });
 });

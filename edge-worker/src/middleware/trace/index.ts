@@ -8,6 +8,7 @@ import {
   SpanStatusCode,
   context,
   diag,
+  propagation,
   trace as traceApi,
   type Attributes,
   type Context as OtelContext,
@@ -22,7 +23,8 @@ import { formatTraceParent, withRandomTraceId } from '../../propagation/index.js
 import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
 import { injectTraceparentMeta } from './htmlMeta.js';
 import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
-import { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from '../../telemetry/edgeTracing.js';
+import type { EdgeTracing } from '../../telemetry/edgeTracing.js';
+import { tracingFromEnv, type TracingBindings } from '../../telemetry/tracingFromEnv.js';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
@@ -35,13 +37,12 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
 } from '../../semconv.js';
 
-/** The bindings the middleware reads when an option is not given (`OTEL_*` names). */
-export interface TraceBindings {
-  OTEL_SERVICE_NAME?: string;
-  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
-  /** `key=value` pairs separated by commas, as in the OpenTelemetry spec. */
-  OTEL_EXPORTER_OTLP_HEADERS?: string;
+/**
+ * The bindings the middleware reads when an option is not given (`OTEL_*` names:
+ * `OTEL_SERVICE_NAME`, `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT`,
+ * `OTEL_EXPORTER_OTLP_HEADERS`).
+ */
+export interface TraceBindings extends TracingBindings {
   /** Comma-separated origins that receive trace headers and baggage from `c.var.tracedFetch`. */
   JOURNEYTRACE_PROPAGATE_TO?: string;
 }
@@ -91,12 +92,12 @@ type Env = { Bindings: TraceBindings; Variables: TraceVariables };
  * ```
  */
 export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOptions) = {}) {
-  const cache = new Map<string, EdgeTracing>();
-
   return createMiddleware<Env>(async function trace(c, next) {
+    const startedMillis = Date.now();
     const env: TraceBindings = c.env ?? {};
     const resolved = typeof options === 'function' ? options(env) : options;
-    const tracing = resolved.tracing ?? tracingFor(cache, tracingConfig(resolved, env));
+    const tracing =
+      resolved.tracing ?? tracingFromEnv(env, 'edge-worker', { serviceName: resolved.serviceName, promotedBaggageKeys: resolved.promotedBaggageKeys });
     const propagateTo = toPredicate(resolved.propagateTo ?? splitList(env.JOURNEYTRACE_PROPAGATE_TO));
 
     const request = c.req.raw;
@@ -120,6 +121,7 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
       throw error;
     } finally {
       endServerSpan(c, span, serverTraceparent(tracing, active, span));
+      recordServerDuration(c, tracing, span, parent, startedMillis);
       flushAfterResponse(c, tracing);
     }
   });
@@ -138,27 +140,6 @@ async function verifyQuietly(verifyUser: VerifyUser<TraceBindings>, request: Req
 /** A trace the edge starts gets ids from the SDK's random generator: say so with the Level 2 random flag. */
 function markRandomTraceId(parent: OtelContext, active: OtelContext, span: Span): OtelContext {
   return traceApi.getSpanContext(parent) ? active : withRandomTraceId(active, span.spanContext().traceId);
-}
-
-function tracingConfig(options: TraceOptions, env: TraceBindings): EdgeTracingConfig {
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
-  return {
-    serviceName: options.serviceName ?? env.OTEL_SERVICE_NAME ?? 'edge-worker',
-    tracesUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base}/v1/traces` : undefined),
-    headers: parseHeaderList(env.OTEL_EXPORTER_OTLP_HEADERS),
-    promotedBaggageKeys: options.promotedBaggageKeys,
-  };
-}
-
-/** One provider per distinct configuration, built on first use (not frozen by the first request). */
-function tracingFor(cache: Map<string, EdgeTracing>, config: EdgeTracingConfig): EdgeTracing {
-  const key = JSON.stringify(config);
-  let tracing = cache.get(key);
-  if (!tracing) {
-    tracing = createEdgeTracing(config);
-    cache.set(key, tracing);
-  }
-  return tracing;
 }
 
 function requestAttributes(request: Request, url: URL): Attributes {
@@ -215,6 +196,25 @@ function serverTraceparent(tracing: EdgeTracing, active: OtelContext, span: Span
   return carrier.traceparent ?? formatTraceParent(traceId, spanId, traceFlags);
 }
 
+/** `http.server.request.duration`, with this request's span as the exemplar. */
+function recordServerDuration(c: Context<Env>, tracing: EdgeTracing, span: Span, parent: OtelContext, startedMillis: number): void {
+  if (!tracing.metrics) return;
+  const route = routePath(c, -1);
+  const status = c.res.status;
+  tracing.metrics.recordServer({
+    durationSeconds: (Date.now() - startedMillis) / 1000,
+    attributes: {
+      [ATTR_HTTP_REQUEST_METHOD]: c.req.method,
+      ...(route && route !== '*' && route !== '/*' ? { [ATTR_HTTP_ROUTE]: route } : {}),
+      [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
+    },
+    spanContext: span.spanContext(),
+    error: status >= 500 || c.error !== undefined,
+    // After verification: a forged tier does not make its exemplar preferred.
+    tier: propagation.getBaggage(parent)?.getEntry('user.tier')?.value,
+  });
+}
+
 function recordError(span: Span, error: unknown): void {
   const err = error instanceof Error ? error : new Error(String(error));
   span.recordException(err);
@@ -237,14 +237,4 @@ function toPredicate(propagateTo: readonly string[] | PropagateTo): PropagateTo 
 
 function splitList(value: string | undefined): string[] {
   return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
-}
-
-function parseHeaderList(value: string | undefined): Record<string, string> | undefined {
-  if (!value) return undefined;
-  const headers: Record<string, string> = {};
-  for (const pair of splitList(value)) {
-    const eq = pair.indexOf('=');
-    if (eq > 0) headers[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
-  }
-  return headers;
 }
