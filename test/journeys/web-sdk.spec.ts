@@ -86,7 +86,10 @@ interface PlainPageOptions {
 async function openPlainPage(page: Page, options: PlainPageOptions = {}): Promise<string> {
   const path = `/__sdk/${randomBytes(4).toString('hex')}.html`;
   const data = { 'service-name': 'plain-page', 'collector-url': collectorUrl, 'propagate-to': edgeUrl(), ...options.data };
-  const attributes = Object.entries(data).map(([key, value]) => `data-${key}="${value}"`).join(' ');
+  const attributes = Object.entries(data)
+    .filter(([, value]) => value !== '')
+    .map(([key, value]) => `data-${key}="${value}"`)
+    .join(' ');
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>plain</title>
 <script>window.journeytraceConfig = ${JSON.stringify({ OTEL_BSP_SCHEDULE_DELAY: '200', ...options.config })};</script>
 <script src="/journeytrace.iife.js" ${attributes}></script></head>
@@ -173,7 +176,7 @@ test('headers go to the allow-listed edge only: a third-party origin gets none, 
     const edgeServer = spans.find((span) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER)!;
     expect(edgeServer.parentSpanId).toBe(edgeFetch.spanId);
     const all = await readKeptSpans(tracesFile());
-    expect(all.filter((span) => urlOf(span).includes('/v1/traces'))).toEqual([]);
+    expect(all.filter((span) => span.service === 'plain-page' && urlOf(span).startsWith(`${collectorUrl}/v1/traces`))).toEqual([]);
   } finally {
     await third.close();
   }
@@ -361,4 +364,22 @@ test('head sampling per session with a tier override: an unsampled session sends
   await page.evaluate(() => window.journeytrace.journey!.forceFlush());
   await waitForTrace(tracesFile(), sampled, (arrived) => arrived.some((span) => span.name === 'traced'));
   expect((await readKeptSpans(tracesFile())).filter((span) => span.traceId === unsampled)).toEqual([]);
+});
+
+test('relayUrl: spans go through the edge relay, gzip-compressed, with the browser clock reading', async ({ page }) => {
+  const network = await recordNetwork(page);
+  await openPlainPage(page, { data: { 'collector-url': '', 'relay-url': edgeUrl() } });
+  const traceId = await page.evaluate(() => window.journeytrace.journey!.step('relayed', async (step) => (await fetch('/hop/relayed'), step.traceId)));
+  await page.evaluate(() => window.journeytrace.journey!.forceFlush());
+
+  const spans = await waitForTrace(tracesFile(), traceId, (arrived) => arrived.some((span) => span.name === 'relayed') && arrived.some((span) => urlOf(span).endsWith('/hop/relayed')));
+  expect(spans.find((span) => urlOf(span).endsWith('/hop/relayed'))!.parentSpanId).toBe(spans.find((span) => span.name === 'relayed')!.spanId);
+  const exports = network.all().filter((request) => request.url.startsWith(`${edgeUrl()}/v1/traces`) && request.method === 'POST');
+  expect(exports.length).toBeGreaterThan(0);
+  for (const request of exports) {
+    expect(request.url).toMatch(/\/v1\/traces\?sent_at=\d{13}$/);
+    expect(request.headers['content-encoding']).toBe('gzip');
+  }
+  expect(network.all().some((request) => request.url.startsWith(collectorUrl))).toBe(false);
+  expect(await page.evaluate(() => window.journeytrace.journey!.droppedSpans)).toBe(0);
 });

@@ -17,6 +17,8 @@ export interface OtlpHttpTransportOptions {
   maxAttempts: number;
   initialBackoffMillis: number;
   maxBackoffMillis: number;
+  /** A request still unanswered after this long counts as a network error. Default 10000. */
+  timeoutMillis?: number;
   sleep?: (millis: number) => Promise<void>;
 }
 
@@ -62,7 +64,9 @@ export class OtlpHttpTransport {
     const url = this._options.sendClockReading ? withSentAt(this._options.url, this._options.now()) : this._options.url;
     if (keepalive) this._keepaliveBytesInFlight += body.byteLength;
     try {
-      return await this._options.fetch.call(globalThis, url, { method: 'POST', headers, body: body as BodyInit, keepalive, credentials: 'omit' });
+      // A hung request must not hold its spans (and forceFlush) forever.
+      const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(this._options.timeoutMillis ?? 10_000) : undefined;
+      return await this._options.fetch.call(globalThis, url, { method: 'POST', headers, body: body as BodyInit, keepalive, credentials: 'omit', signal });
     } catch {
       return undefined; // Network error: retried.
     } finally {

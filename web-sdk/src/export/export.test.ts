@@ -81,6 +81,19 @@ describe('OtlpHttpTransport', () => {
     assert.equal(calls.length, 4);
   });
 
+  it('times out a request that never answers, and retries it', async () => {
+    let calls = 0;
+    const hanging = ((_url: string, init: RequestInit) => {
+      calls += 1;
+      if (calls > 1) return Promise.resolve(new Response(null, { status: 200 }));
+      return new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    }) as unknown as typeof globalThis.fetch;
+    const keepLoopAlive = setTimeout(() => undefined, 5000); // AbortSignal.timeout's timer does not, in Node.
+    assert.equal(await transport(hanging, { timeoutMillis: 20 }).transport.send(body, false), 'sent');
+    clearTimeout(keepLoopAlive);
+    assert.equal(calls, 2);
+  });
+
   it('does not retry a refusal (4xx other than 429)', async () => {
     const { fetch, calls } = scriptedFetch([400]);
     assert.equal(await transport(fetch).transport.send(body, false), 'rejected');
