@@ -6,7 +6,7 @@
  * over loopback in alternating rounds, and the spans go to a local sink that answers 200 at
  * once, so the figures are the tracing's own cost, not a collector's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -142,14 +142,42 @@ async function batch(base: string, count: number): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** This process's workerd children (Miniflare spawns one per instance), from /proc. */
+function workerdChildren(): Set<number> {
+  const pids = new Set<number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = procStat(Number(entry));
+    if (stat && stat.comm.startsWith('workerd') && stat.ppid === process.pid) pids.add(Number(entry));
+  }
+  return pids;
+}
+
+/** `/proc/<pid>/stat`: the command name, parent and CPU time (user + system, all threads) in clock ticks. */
+function procStat(pid: number): { comm: string; ppid: number; cpuTicks: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    // After "pid (comm) ": state ppid ... utime (14th field) stime (15th).
+    const fields = stat.slice(close + 2).split(' ');
+    return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined;
+  }
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const cpuMillis = (pid: number | undefined) => (pid === undefined ? NaN : ((procStat(pid)?.cpuTicks ?? NaN) * 1000) / TICKS_PER_SECOND);
+
 export default async function edge(): Promise<BenchSection> {
   const anchorDir = await ensureAnchor('edge');
   const outRoot = scratchDir(join(DATA_DIR, 'bench'), 'edge-bundles');
   const servers = await startLoopbackServers();
-  const workers: Array<{ variant: Variant; mf: Miniflare; url: string; gzipBytes: number }> = [];
+  const workers: Array<{ variant: Variant; mf: Miniflare; url: string; gzipBytes: number; workerdPid?: number }> = [];
   try {
     for (const variant of VARIANTS) {
       const built = await bundle(variant, variant.home === 'root' ? join(DATA_DIR, 'bench') : anchorDir, outRoot.path);
+      const before = workerdChildren();
       const mf = new Miniflare({
         host: '127.0.0.1',
         port: await freePort(),
@@ -163,17 +191,22 @@ export default async function edge(): Promise<BenchSection> {
           OTEL_EXPORTER_OTLP_ENDPOINT: `${servers.sink}/${variant.key}`,
         },
       });
-      workers.push({ variant, mf, url: (await mf.ready).toString(), gzipBytes: built.gzipBytes });
+      const url = (await mf.ready).toString();
+      const started = [...workerdChildren()].filter((pid) => !before.has(pid));
+      workers.push({ variant, mf, url, gzipBytes: built.gzipBytes, workerdPid: started.length === 1 ? started[0] : undefined });
     }
 
     for (const worker of workers) await batch(worker.url, WARMUP_REQUESTS);
     const samples = new Map<Variant['key'], number[]>(VARIANTS.map((variant) => [variant.key, []]));
+    const cpuSamples = new Map<Variant['key'], number[]>(VARIANTS.map((variant) => [variant.key, []]));
     for (let round = 0; round < ROUNDS; round += 1) {
       // Rotate the order each round so no variant always runs first or after the same one.
       for (let i = 0; i < workers.length; i += 1) {
         const worker = workers[(round + i) % workers.length]!;
+        const cpuBefore = cpuMillis(worker.workerdPid);
         samples.get(worker.variant.key)!.push(await batch(worker.url, REQUESTS_PER_BATCH));
-        await sleep(300); // Lets the previous variant's exports (in waitUntil) finish.
+        await sleep(300); // Lets this batch's exports (in waitUntil) finish, and count their CPU.
+        cpuSamples.get(worker.variant.key)!.push((cpuMillis(worker.workerdPid) - cpuBefore) / REQUESTS_PER_BATCH);
       }
     }
     await sleep(1000);
@@ -183,8 +216,20 @@ export default async function edge(): Promise<BenchSection> {
     const added = (key: Variant['key']) => summarize(samples.get(key)!.map((ms, round) => ms - samples.get('untraced')![round]!));
     const untraced = perRequest('untraced');
     const ours = added('journeytrace');
+    const cpu = (key: Variant['key']) => summarize(cpuSamples.get(key)!);
+    const addedCpu = (key: Variant['key']) => summarize(cpuSamples.get(key)!.map((ms, round) => ms - cpuSamples.get('untraced')![round]!));
+    const cpuMeasured = workers.every((worker) => worker.workerdPid !== undefined);
+    const cpuRows: BenchRow[] = cpuMeasured
+      ? [
+          { figure: 'workerd CPU per request, journeytrace trace()', ...spread(cpu('journeytrace')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median, target: '< 1.1' },
+          { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @microlabs/otel-cf-workers', anchorValue: addedCpu('otelCfWorkers').median, target: '< 1' },
+          { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @hono/otel on otel-cf-workers', anchorValue: addedCpu('honoOtel').median, target: '< 1' },
+          { figure: 'added workerd CPU per request, journeytrace with spans dropped (no export)', ...spread(addedCpu('journeytraceNoExport')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
+        ]
+      : [];
     const gz = (key: Variant['key']) => workers.find((worker) => worker.variant.key === key)!.gzipBytes / 1024;
     const rows: BenchRow[] = [
+      ...cpuRows,
       { figure: 'time per request, journeytrace trace()', ...spread(perRequest('journeytrace')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median, target: '< 1.1' },
       { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @microlabs/otel-cf-workers', anchorValue: added('otelCfWorkers').median, target: '< 1' },
       { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @hono/otel on otel-cf-workers', anchorValue: added('honoOtel').median, target: '< 1' },
@@ -211,7 +256,10 @@ export default async function edge(): Promise<BenchSection> {
       ].join(', '),
       rows,
       notes: [
-        `Each worker: POST /api/checkout reads the JSON body and POSTs it to a local origin, which answers at once; requests carry a sampled traceparent and journey baggage like the browser's. ${ROUNDS} alternating rounds (order rotated) of ${REQUESTS_PER_BATCH} requests, ${CONCURRENCY} in flight, over loopback on keep-alive connections, after ${WARMUP_REQUESTS} warm-up requests each; "time per request" is the batch's wall time divided by its requests (so it includes the exports done in waitUntil); "added" is each round's difference to the untraced worker of the same round. Median (min–max) over rounds; other work on the machine widens the spread.`,
+        `Each worker: POST /api/checkout reads the JSON body and POSTs it to a local origin, which answers at once; requests carry a sampled traceparent and journey baggage like the browser's. ${ROUNDS} alternating rounds (order rotated) of ${REQUESTS_PER_BATCH} requests, ${CONCURRENCY} in flight, over loopback on keep-alive connections, after ${WARMUP_REQUESTS} warm-up requests each; "time per request" is the batch's wall time divided by its requests (so it includes the exports done in waitUntil); "added" is each round's difference to the untraced worker of the same round. Median (min–max) over rounds; other work on the machine widens the spread of wall times.`,
+        cpuMeasured
+          ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (/proc, ${TICKS_PER_SECOND} ticks/s) over the batch and the 300 ms after it (its exports in waitUntil included), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
+          : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
         `Span endpoint: a local sink answering 200 at once (pure tracing overhead, no collector). Spans received: ${exported}. journeytrace exports protobuf; otel-cf-workers JSON.`,
         'Bundles: `wrangler deploy --dry-run --minify`, gzip level 9. journeytrace needs only the nodejs_als compatibility flag; otel-cf-workers needs nodejs_compat. journeytrace also traces the outbound fetch (CLIENT span, context injected to the origin only); otel-cf-workers patches the global fetch for the same.',
       ],
