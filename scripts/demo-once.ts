@@ -3,44 +3,21 @@
  * free ports, runs one checkout in headless Chromium, waits until the collector holds the
  * whole trace, prints it as a text waterfall and exits (0 when every hop arrived).
  */
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { waitForTrace } from '@journeytrace/playwright/collector-output';
 import { renderTrace } from '@journeytrace/playwright/trace-tree';
 import { progress } from './lib/log.js';
-import { DATA_DIR, ROOT } from './lib/paths.js';
-import { freePort } from './stack/ports.js';
-import { startStack } from './stack/stack.js';
+import { startTestStack } from './stack/testStack.js';
 
 /** Every service of the demo journey: the trace is whole when each has sent its spans. */
 export const JOURNEY_SERVICES = ['shop-web', 'edge-worker', 'checkout-api', 'inventory', 'orders-worker', 'payment'];
 
-export async function runOnce(toolchain: { chromium: string; collector: string }, args: string[]): Promise<number> {
+export async function runOnce(toolchain: { chromium: string }, args: string[]): Promise<number> {
   const option = (name: string, fallback: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
   const tier = option('tier', 'premium');
   const scenario = option('scenario', 'ok');
-  const runDir = join(DATA_DIR, 'demo-once', `${Date.now()}`);
-  const ports = {
-    app: await freePort(),
-    edge: await freePort(),
-    edgeInspector: await freePort(),
-    origin: await freePort(),
-    inventory: await freePort(),
-    ordersQueue: await freePort(),
-    payment: await freePort(),
-    ordersWorker: await freePort(),
-    collectorHttp: await freePort(),
-    collectorGrpc: await freePort(),
-    collectorHealth: await freePort(),
-  };
   progress('starting the journey on free ports…');
-  const stack = await startStack({
-    ports,
-    runDir,
-    tracesFile: join(runDir, 'traces.jsonl'),
-    collectorBin: toolchain.collector,
-    collectorConfigs: [join(ROOT, 'collector/config.yaml'), join(ROOT, 'collector/config.test.yaml')],
-  });
+  const stack = await startTestStack({ name: 'demo-once' });
   const browser = await chromium.launch({
     executablePath: toolchain.chromium,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

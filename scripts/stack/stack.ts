@@ -34,6 +34,8 @@ export interface StackOptions {
 
 export interface Stack {
   readonly urls: { app: string; edge: string; origin: string; collector: string };
+  /** This run's folder: service logs, worker state, the collector's files. */
+  readonly runDir: string;
   readonly tracesFile: string;
   /** Where the collector writes metrics (OTLP JSON lines), beside the traces file. */
   readonly metricsFile: string;
@@ -130,5 +132,5 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw new Error(failures.map((failure) => failure.message).join('\n\n'));
   }
-  return { urls, tracesFile: options.tracesFile, metricsFile, services, stop };
+  return { urls, runDir, tracesFile: options.tracesFile, metricsFile, services, stop };
 }

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test, type Journey, type JourneyTrace, type KeptSpan, type SpanSelector } from '@journeytrace/playwright';
 import type { Page } from '@playwright/test';
+import { checkoutInShop } from './support/shop.js';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -30,13 +31,7 @@ const CHECKOUT_CHAIN: SpanSelector[] = [
 const SERVICES = [...new Set(CHECKOUT_CHAIN.map((hop) => hop.service!))];
 
 async function runCheckout(page: Page, tier: string, scenario: string) {
-  await page.goto(env('JOURNEYTRACE_APP_URL'));
-  await page.locator('[data-testid=tier]').selectOption(tier);
-  await page.locator('[data-testid=scenario]').selectOption(scenario);
-  await page.locator('[data-testid=checkout]').click();
-  const result = page.locator('[data-testid=result]');
-  await expect(result).toHaveAttribute('data-trace-id', /^[0-9a-f]{32}$/, { timeout: 20_000 });
-  const traceId = (await result.getAttribute('data-trace-id'))!;
+  const { result, traceId } = await checkoutInShop(page, env('JOURNEYTRACE_APP_URL'), tier, scenario);
   const sessionId = await page.evaluate(() => (JSON.parse(localStorage.getItem('journeytrace.session') ?? '{}') as { id?: string }).id);
   return { result, traceId, sessionId };
 }

@@ -3,17 +3,13 @@
  * collector kept. A screenshot of the waterfall is kept as a test artifact.
  */
 import { expect, test } from '@journeytrace/playwright';
+import { checkoutInShop } from './support/shop.js';
 
 const appUrl = () => process.env.JOURNEYTRACE_APP_URL ?? '';
 
 test('a failed checkout links to its waterfall: every service, errors in red, baggage on hover', async ({ page }, testInfo) => {
-  await page.goto(appUrl());
-  await page.locator('[data-testid=tier]').selectOption('vip');
-  await page.locator('[data-testid=scenario]').selectOption('error');
-  await page.locator('[data-testid=checkout]').click();
+  const { traceId } = await checkoutInShop(page, appUrl(), 'vip', 'error');
   const link = page.locator('[data-testid=journey-link]');
-  await expect(link).toBeVisible({ timeout: 20_000 });
-  const traceId = await page.locator('[data-testid=result]').getAttribute('data-trace-id');
 
   await link.click();
   await expect(page).toHaveURL(new RegExp(`/journeys\\.html#${traceId}$`));

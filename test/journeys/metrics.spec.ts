@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, readKeptSpans, test } from '@journeytrace/playwright';
 import type { Page } from '@playwright/test';
+import { checkoutInShop } from './support/shop.js';
 
 const env = (name: string) => process.env[name] ?? '';
 
@@ -45,15 +46,7 @@ async function readHistograms(file: string, name: string): Promise<Histogram[]> 
   return found;
 }
 
-async function checkout(page: Page, tier: string, scenario: string): Promise<string> {
-  await page.goto(env('JOURNEYTRACE_APP_URL'));
-  await page.locator('[data-testid=tier]').selectOption(tier);
-  await page.locator('[data-testid=scenario]').selectOption(scenario);
-  await page.locator('[data-testid=checkout]').click();
-  const result = page.locator('[data-testid=result]');
-  await expect(result).toHaveAttribute('data-trace-id', /^[0-9a-f]{32}$/, { timeout: 20_000 });
-  return (await result.getAttribute('data-trace-id'))!;
-}
+const checkout = async (page: Page, tier: string, scenario: string) => (await checkoutInShop(page, env('JOURNEYTRACE_APP_URL'), tier, scenario)).traceId;
 
 test('duration histograms carry exemplars that lead to kept journeys; a slow bucket links to its waterfall', async ({ page }) => {
   const slowTrace = await checkout(page, 'free', 'slow');

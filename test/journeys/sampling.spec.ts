@@ -5,12 +5,10 @@
  * Head sampling meets tail sampling: a session the SDK does not sample sends traceparent flags 00,
  * and the edge and origin follow it, so such a journey leaves no span at all, not half of one.
  */
-import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { DATA_DIR, ROOT } from '../../scripts/lib/paths.js';
-import { ensureToolchain } from '../../scripts/setup/index.js';
-import { freeStackPorts } from '../../scripts/stack/ports.js';
-import { startStack, type Stack } from '../../scripts/stack/stack.js';
+import type { Stack } from '../../scripts/stack/stack.js';
+import { startTestStack } from '../../scripts/stack/testStack.js';
+import { checkoutInShop } from './support/shop.js';
 import { randomHex } from '../../collector/support/spanSender.js';
 import { readKeptSpans, waitForTrace, type KeptSpan } from '../fixture/collectorOutput.js';
 
@@ -42,15 +40,7 @@ function isWhole(services: readonly string[], remoteParent = '') {
 const wholeJourney = isWhole([BROWSER, ...SERVER_SIDE]);
 
 /** One checkout through the page; resolves with the journey's trace id once the page shows it. */
-async function checkout(page: Page, appUrl: string, tier: string, scenario: string): Promise<string> {
-  await page.goto(appUrl);
-  await page.locator('[data-testid=tier]').selectOption(tier);
-  await page.locator('[data-testid=scenario]').selectOption(scenario);
-  await page.locator('[data-testid=checkout]').click();
-  const result = page.locator('[data-testid=result]');
-  await expect(result).toHaveAttribute('data-trace-id', /^[0-9a-f]{32}$/, { timeout: 20_000 });
-  return (await result.getAttribute('data-trace-id'))!;
-}
+const checkout = async (page: Page, appUrl: string, tier: string, scenario: string) => (await checkoutInShop(page, appUrl, tier, scenario)).traceId;
 
 /** Waits past the collector's decision for everything sent so far (test overlay: 1 s). */
 const pastDecision = () => new Promise((resolve) => setTimeout(resolve, 2_500));
@@ -130,16 +120,7 @@ test.describe('baseline share 0 (a second stack)', () => {
 
   test.beforeAll(async ({}, testInfo) => {
     testInfo.setTimeout(120_000);
-    const { collector } = await ensureToolchain({ chromium: true });
-    const runDir = join(DATA_DIR, 'test-runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-share-0`);
-    stack = await startStack({
-      ports: await freeStackPorts(),
-      runDir,
-      tracesFile: join(runDir, 'collector', 'traces.jsonl'),
-      collectorBin: collector,
-      collectorConfigs: [join(ROOT, 'collector/config.yaml'), join(ROOT, 'collector/config.test.yaml')],
-      collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' },
-    });
+    stack = await startTestStack({ name: 'share-0', collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' } });
   });
   test.afterAll(async () => {
     await stack?.stop();

@@ -4,28 +4,16 @@
  * leaves no span at all, while one signed in as vip is kept whole.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { DATA_DIR, ROOT } from '../../scripts/lib/paths.js';
-import { ensureToolchain } from '../../scripts/setup/index.js';
-import { freeStackPorts } from '../../scripts/stack/ports.js';
-import { startStack, type Stack } from '../../scripts/stack/stack.js';
+import type { Stack } from '../../scripts/stack/stack.js';
+import { startTestStack } from '../../scripts/stack/testStack.js';
 import { readKeptSpans, waitForTrace } from '../fixture/collectorOutput.js';
 
 let stack: Stack;
 
 test.beforeAll(async ({}, testInfo) => {
   testInfo.setTimeout(120_000);
-  const { collector } = await ensureToolchain({ chromium: false });
-  const runDir = join(DATA_DIR, 'test-runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-forged-tier`);
-  stack = await startStack({
-    ports: await freeStackPorts(),
-    runDir,
-    tracesFile: join(runDir, 'collector', 'traces.jsonl'),
-    collectorBin: collector,
-    collectorConfigs: [join(ROOT, 'collector/config.yaml'), join(ROOT, 'collector/config.test.yaml')],
-    collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' },
-  });
+  stack = await startTestStack({ name: 'forged-tier', collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' } });
 });
 test.afterAll(async () => {
   await stack?.stop();

@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { DATA_DIR, ROOT } from '../lib/paths.js';
+import { ensureCollector } from '../setup/collector.js';
+import { freeStackPorts } from './ports.js';
+import { startStack, type Stack, type StackOptions } from './stack.js';
+
+export interface TestStackOptions extends Pick<StackOptions, 'collectorEnv' | 'edgeConformance' | 'echo'> {
+  /** Names the run's folder under `.data/test-runs/`. */
+  name?: string;
+}
+
+/**
+ * The whole journey on free ports (so it runs beside a demo or another run), with the
+ * collector's test overlay (quick decisions), its files in a run folder of its own.
+ */
+export async function startTestStack(options: TestStackOptions = {}): Promise<Stack> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const runDir = join(DATA_DIR, 'test-runs', `${stamp}-${process.pid}${options.name ? `-${options.name}` : ''}`);
+  return startStack({
+    ports: await freeStackPorts(),
+    runDir,
+    tracesFile: join(runDir, 'collector', 'traces.jsonl'),
+    collectorBin: await ensureCollector(),
+    collectorConfigs: [join(ROOT, 'collector/config.yaml'), join(ROOT, 'collector/config.test.yaml')],
+    collectorEnv: options.collectorEnv,
+    edgeConformance: options.edgeConformance,
+    echo: options.echo,
+  });
+}
