@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { trace, traceCors, type TraceBindings, type TraceVariables } from './index.js';
+import { log } from './log/log.js';
 import { traceContextConformance } from './conformance/index.js';
 import { demoSignIn } from './demo/signIn.js';
 import { landingPage } from './demo/landingPage.js';
@@ -54,6 +55,7 @@ app.post('/api/checkout', async (c) => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ scenario: body.scenario ?? 'ok' }),
   });
+  log('checkout forwarded', { status: response.status });
   if (response.ok) await publishOrderPlaced(c, response);
   return new Response(response.body, { status: response.status, headers: { 'content-type': 'application/json' } });
 });
