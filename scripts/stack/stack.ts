@@ -96,6 +96,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '--persist-to', join(runDir, 'wrangler-state'),
         '--var', `ORIGIN_URL:${urls.origin}`,
         '--var', `OTEL_EXPORTER_OTLP_ENDPOINT:${urls.collector}`,
+        // Local runs want metrics within a second; production keeps the 10 s default.
+        '--var', 'OTEL_METRIC_EXPORT_INTERVAL:1000',
         '--var', `ALLOWED_ORIGINS:${appOrigins.join(',')}`,
         ...((options.edgeConformance ?? process.env.EDGE_CONFORMANCE === '1') ? ['--var', 'EDGE_CONFORMANCE:1'] : []),
       ],

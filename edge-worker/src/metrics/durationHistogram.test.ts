@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { bucketIndex, DurationHistogram, MAX_SERIES } from './durationHistogram.js';
 import { exemplarPriority } from './exemplarPriority.js';
 import { histogramsToOtlpJson } from './otlpMetricsJson.js';
+import { HttpMetrics } from './httpMetrics.js';
 
 const exemplar = (traceId: string, priority = 0) => ({ traceId, spanId: 'b7ad6b7169203331', priority });
 
@@ -70,5 +71,32 @@ describe('histogramsToOtlpJson', () => {
     ]);
     assert.deepEqual([point.count, point.bucketCounts, point.explicitBounds], ['1', ['0', '1'], [0.1]]);
     assert.deepEqual(point.exemplars, [{ timeUnixNano: '5000000', asDouble: 0.2, traceId: 'd'.repeat(32), spanId: 'b7ad6b7169203331' }]);
+  });
+});
+
+describe('HttpMetrics.flushIfDue', () => {
+  it('sends at most once per export interval', async () => {
+    let now = 0;
+    let sent = 0;
+    const metrics = new HttpMetrics({
+      metricsUrl: 'http://collector.test/v1/metrics',
+      resource: {},
+      now: () => now,
+      exportIntervalMillis: 1000,
+      fetch: async () => {
+        sent += 1;
+        return new Response(null, { status: 200 });
+      },
+    });
+    metrics.recordServer({ durationSeconds: 0.1, attributes: {}, error: false });
+    await metrics.flushIfDue();
+    assert.equal(sent, 0);
+    now = 1000;
+    await metrics.flushIfDue();
+    assert.equal(sent, 1);
+    metrics.recordServer({ durationSeconds: 0.1, attributes: {}, error: false });
+    now = 1500;
+    await metrics.flushIfDue();
+    assert.equal(sent, 1);
   });
 });

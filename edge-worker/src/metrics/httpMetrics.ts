@@ -11,6 +11,11 @@ export interface HttpMetricsOptions {
   headers?: Record<string, string>;
   fetch?: typeof fetch;
   now?: () => number;
+  /**
+   * `flushIfDue()` sends at most this often (ms). Default 10000 (`OTEL_METRIC_EXPORT_INTERVAL`
+   * where the caller reads it). 0 sends on every call.
+   */
+  exportIntervalMillis?: number;
 }
 
 export interface RequestOutcome {
@@ -31,10 +36,24 @@ export class HttpMetrics {
   readonly server: DurationHistogram;
   readonly client: DurationHistogram;
   private _failedExports = 0;
+  private _lastFlushMillis: number;
 
   constructor(private readonly _options: HttpMetricsOptions) {
     this.server = new DurationHistogram('http.server.request.duration', 'Duration of HTTP server requests.', 's', undefined, _options.now);
     this.client = new DurationHistogram('http.client.request.duration', 'Duration of HTTP client requests.', 's', undefined, _options.now);
+    this._lastFlushMillis = (_options.now ?? Date.now)();
+  }
+
+  /**
+   * Flushes when the export interval has passed since the last flush. On Workers, call it in
+   * `waitUntil` after each request: one metrics request per interval rather than per request.
+   * What an evicted isolate recorded since its last flush is lost (the price of not sending
+   * a request for every request).
+   */
+  async flushIfDue(): Promise<void> {
+    const now = (this._options.now ?? Date.now)();
+    if (now - this._lastFlushMillis < (this._options.exportIntervalMillis ?? 10_000)) return;
+    await this.flush();
   }
 
   /** Exports that failed (their points are counted here, not silently lost). */
@@ -52,6 +71,7 @@ export class HttpMetrics {
 
   /** Sends everything recorded since the last flush (delta). Never throws. */
   async flush(): Promise<void> {
+    this._lastFlushMillis = (this._options.now ?? Date.now)();
     const metrics = [this.server, this.client].map((histogram) => ({
       name: histogram.name,
       description: histogram.description,

@@ -21,7 +21,7 @@ export interface EdgeTracing {
   readonly propagator: TextMapPropagator;
   /** HTTP duration histograms with exemplars, when a metrics URL (or instance) is configured. */
   readonly metrics?: HttpMetrics;
-  /** Sends what has ended (spans, and metrics since the last flush); call it in `ctx.waitUntil`. */
+  /** Sends ended spans, and metrics when their interval has passed; call it in `ctx.waitUntil`. */
   forceFlush(): Promise<void>;
 }
 
@@ -33,6 +33,8 @@ export interface EdgeTracingConfig {
   metricsUrl?: string;
   /** Replaces the metrics built from `metricsUrl` (tests). */
   metrics?: HttpMetrics;
+  /** How often metrics are sent (ms), checked at each flush. Default 10000. */
+  metricsIntervalMillis?: number;
   headers?: Record<string, string>;
   /** Baggage keys copied onto spans as attributes. */
   promotedBaggageKeys?: readonly string[];
@@ -69,15 +71,21 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
   const metrics =
     config.metrics ??
     (config.metricsUrl
-      ? new HttpMetrics({ metricsUrl: config.metricsUrl, headers: config.headers, resource: { [ATTR_SERVICE_NAME]: config.serviceName, [ATTR_CLOUD_PROVIDER]: CLOUD_PROVIDER_VALUE_CLOUDFLARE } })
+      ? new HttpMetrics({
+          metricsUrl: config.metricsUrl,
+          headers: config.headers,
+          resource: { [ATTR_SERVICE_NAME]: config.serviceName, [ATTR_CLOUD_PROVIDER]: CLOUD_PROVIDER_VALUE_CLOUDFLARE },
+          exportIntervalMillis: config.metricsIntervalMillis,
+        })
       : undefined);
   return {
     tracer: provider.getTracer('@journeytrace/edge'),
     // W3C Trace Context Level 2 and Baggage; core's pair fails the spec's tracestate and random-flag rules.
     propagator: new W3CPropagator(),
     metrics,
+    // Spans go after every request; metrics once per interval (flushIfDue).
     forceFlush: async () => {
-      await Promise.all([provider.forceFlush(), metrics?.flush()]);
+      await Promise.all([provider.forceFlush(), metrics?.flushIfDue()]);
     },
   };
 }

@@ -3,6 +3,8 @@ import { otlpHeaders, otlpMetricsUrl, otlpTracesUrl, type OtlpBindings } from '.
 
 export interface TracingBindings extends OtlpBindings {
   OTEL_SERVICE_NAME?: string;
+  /** Milliseconds between metrics exports (OpenTelemetry's name). Default 10000. */
+  OTEL_METRIC_EXPORT_INTERVAL?: string;
 }
 
 const cache = new Map<string, EdgeTracing>();
@@ -23,6 +25,7 @@ export function tracingFromEnv(
     metricsUrl: otlpMetricsUrl(env),
     headers: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
     promotedBaggageKeys: overrides.promotedBaggageKeys,
+    metricsIntervalMillis: nonNegative(env.OTEL_METRIC_EXPORT_INTERVAL),
   });
 }
 
@@ -35,4 +38,10 @@ export function tracingFor(config: EdgeTracingConfig): EdgeTracing {
     cache.set(key, tracing);
   }
   return tracing;
+}
+
+/** A bad value falls back to the default (undefined) rather than failing requests. */
+function nonNegative(value: string | undefined): number | undefined {
+  const parsed = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
 }

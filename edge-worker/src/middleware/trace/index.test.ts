@@ -136,6 +136,7 @@ describe('trace middleware metrics', () => {
     const metrics = new HttpMetrics({
       metricsUrl: 'http://collector.test/v1/metrics',
       resource: { 'service.name': 'edge-test' },
+      exportIntervalMillis: 0,
       fetch: async (_input, init) => {
         bodies.push(String(init?.body));
         return new Response(null, { status: 200 });
