@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../lib/paths.js';
 import { originServiceSpecs, type OriginPorts } from './origin.js';
-import { startService, type RunningService } from './service.js';
+import { startService, type RunningService, type ServiceSpec } from './service.js';
 
 /** Every port the running journey uses (all on 127.0.0.1). */
 export interface StackPorts extends OriginPorts {
@@ -41,6 +41,8 @@ export interface Stack {
   readonly metricsFile: string;
   readonly services: readonly RunningService[];
   stop(): Promise<void>;
+  /** Stops one service, runs `whileDown`, then starts it again on its ports and waits until it is ready. */
+  restart(name: string, whileDown?: () => Promise<void>): Promise<void>;
 }
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
@@ -60,8 +62,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const bin = (pkg: string, file: string) => join(ROOT, 'node_modules', pkg, 'bin', file);
   const logFile = (name: string) => join(runDir, `${name}.log`);
 
-  const starting = [
-    startService({
+  const specs: ServiceSpec[] = [
+    {
       name: 'collector',
       command: options.collectorBin,
       args: options.collectorConfigs.flatMap((config) => ['--config', config]),
@@ -81,9 +83,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logFile: logFile('collector'),
       echo,
       readyUrl: url(ports.collectorHealth),
-    }),
-    ...originServiceSpecs(ports, urls.collector, { echo, logFile, runDir }).map(startService),
-    startService({
+    },
+    ...originServiceSpecs(ports, urls.collector, { echo, logFile, runDir }),
+    {
       name: 'edge-worker',
       command: node,
       args: [
@@ -107,8 +109,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       echo,
       readyUrl: `${urls.edge}/health`,
       readyTimeoutMillis: 60_000,
-    }),
-    startService({
+    },
+    {
       name: 'demo-app',
       command: node,
       args: [bin('vite', 'vite.js'), 'preview', '--configLoader', 'runner'],
@@ -124,15 +126,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logFile: logFile('demo-app'),
       echo,
       readyUrl: urls.app,
-    }),
+    },
   ];
+  const starting = specs.map(startService);
   const settled = await Promise.allSettled(starting);
   const services = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const restart = async (name: string, whileDown?: () => Promise<void>) => {
+    const index = services.findIndex((service) => service.name === name);
+    const spec = specs.find((candidate) => candidate.name === name);
+    if (index < 0 || !spec) throw new Error(`no service named ${name}`);
+    await services[index]!.stop();
+    try {
+      await whileDown?.();
+    } finally {
+      services[index] = await startService(spec);
+    }
+  };
   const stop = async () => void (await Promise.all(services.map((service) => service.stop())));
   const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
   if (failures.length > 0) {
     await stop();
     throw new Error(failures.map((failure) => failure.message).join('\n\n'));
   }
-  return { urls, runDir, tracesFile: options.tracesFile, metricsFile, services, stop };
+  return { urls, runDir, tracesFile: options.tracesFile, metricsFile, services, stop, restart };
 }

@@ -11,7 +11,7 @@ export interface OTLPFetchSpanExporterOptions {
   headers?: Record<string, string>;
   /** Abort one attempt after this long. Default 10000. */
   timeoutMillis?: number;
-  /** Attempts per batch, the first included, on 429, 5xx and network errors. Default 4. */
+  /** Attempts per batch, the first included, on 429, 5xx and network errors. Default 8 (the budget usually ends them first). */
   maxAttempts?: number;
   /**
    * Total time one batch may take, waits and attempts included; a `Retry-After` that does not
@@ -48,7 +48,7 @@ export class OTLPFetchSpanExporter implements SpanExporter {
     this._headers = { 'content-type': 'application/x-protobuf', ...options.headers };
     this._timeoutMillis = options.timeoutMillis ?? 10_000;
     this._fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this._maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this._maxAttempts = Math.max(1, options.maxAttempts ?? 8);
     this._retryBudgetMillis = Math.max(0, options.retryBudgetMillis ?? 10_000);
     this._initialBackoffMillis = options.initialBackoffMillis ?? 250;
     this._maxBackoffMillis = options.maxBackoffMillis ?? 4000;
