@@ -4,39 +4,14 @@
  * feature on, spans exported to the same loopback server), alternated round by round.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { buildScriptTag, SCRIPT_TAG_FILE } from '../scripts/buildScriptTag.js';
-import { lastLines, run } from '../scripts/lib/run.js';
+import type { Page } from 'playwright-core';
 import { ROOT } from '../scripts/lib/paths.js';
-import { ensureToolchain } from '../scripts/setup/index.js';
+import { startSdkPages } from './support/sdkPages.js';
 import { summarize, type BenchSection } from './types.js';
 
 const FETCHES_PER_ROUND = 200;
 const ROUNDS = 7;
-
-function page(withSdk: boolean): string {
-  const sdk = withSdk ? '<script src="/journeytrace.iife.js" data-service-name="bench" data-web-vitals="false"></script>' : '';
-  return `<!doctype html><html><head><meta charset="utf-8">${sdk}</head><body><h1>bench</h1></body></html>`;
-}
-
-function serve(script: Buffer) {
-  let exportedBytes = 0;
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const path = request.url?.split('?')[0];
-    request.on('data', (chunk: Buffer) => (exportedBytes += path === '/v1/traces' ? chunk.length : 0));
-    request.on('end', () => {
-      response.setHeader('cache-control', 'no-store');
-      if (path === '/journeytrace.iife.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-      else if (path === '/sdk.html' || path === '/plain.html') response.writeHead(200, { 'content-type': 'text/html' }).end(page(path === '/sdk.html'));
-      else if (path === '/v1/traces') response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      else response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  return { server, exportedBytes: () => exportedBytes };
-}
 
 /** Mean ms per fetch over one round, measured in the page (source text: tsx would wrap a function). */
 async function round(target: Page, withSdk: boolean): Promise<number> {
@@ -51,14 +26,7 @@ async function round(target: Page, withSdk: boolean): Promise<number> {
 }
 
 export default async function fetchOverhead(): Promise<BenchSection> {
-  const { chromium: executablePath } = await ensureToolchain({ chromium: true });
-  const tsc = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'web-sdk/tsconfig.json'], { cwd: ROOT });
-  if (tsc.code !== 0) throw new Error(`building web-sdk failed:\n${lastLines(tsc.output)}`);
-  await buildScriptTag();
-  const { server, exportedBytes } = serve(readFileSync(SCRIPT_TAG_FILE));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] });
+  const { origin, browser, exportedBytes, close } = await startSdkPages();
   try {
     const plain = await browser.newPage();
     const traced = await browser.newPage();
@@ -91,7 +59,6 @@ export default async function fetchOverhead(): Promise<BenchSection> {
       ],
     };
   } finally {
-    await browser.close();
-    await new Promise((resolve) => server.close(resolve));
+    await close();
   }
 }

@@ -1,0 +1,59 @@
+/**
+ * A loopback server for browser benchmarks: a plain page and the same page running the web
+ * SDK's script-tag build (every feature on but web vitals), a `/ping` endpoint, and a sink for
+ * the SDK's exports. Also builds the script tag and launches Chromium.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { buildScriptTag, SCRIPT_TAG_FILE } from '../../scripts/buildScriptTag.js';
+import { lastLines, run } from '../../scripts/lib/run.js';
+import { ROOT } from '../../scripts/lib/paths.js';
+import { ensureToolchain } from '../../scripts/setup/index.js';
+
+function page(withSdk: boolean): string {
+  const sdk = withSdk ? '<script src="/journeytrace.iife.js" data-service-name="bench" data-web-vitals="false"></script>' : '';
+  return `<!doctype html><html><head><meta charset="utf-8">${sdk}</head><body><h1>bench</h1><button id="go">go</button></body></html>`;
+}
+
+export interface SdkPages {
+  origin: string;
+  browser: Browser;
+  /** Bytes of spans the SDK pages exported so far. */
+  exportedBytes(): number;
+  close(): Promise<void>;
+}
+
+/** Serves `/plain.html` and `/sdk.html` on loopback and launches Chromium. */
+export async function startSdkPages(): Promise<SdkPages> {
+  const { chromium: executablePath } = await ensureToolchain({ chromium: true });
+  const tsc = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'web-sdk/tsconfig.json'], { cwd: ROOT });
+  if (tsc.code !== 0) throw new Error(`building web-sdk failed:\n${lastLines(tsc.output)}`);
+  await buildScriptTag();
+  const script = readFileSync(SCRIPT_TAG_FILE);
+  let exportedBytes = 0;
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const path = request.url?.split('?')[0];
+    request.on('data', (chunk: Buffer) => (exportedBytes += path === '/v1/traces' ? chunk.length : 0));
+    request.on('end', () => {
+      response.setHeader('cache-control', 'no-store');
+      if (path === '/journeytrace.iife.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      else if (path === '/sdk.html' || path === '/plain.html') response.writeHead(200, { 'content-type': 'text/html' }).end(page(path === '/sdk.html'));
+      else if (path === '/v1/traces') response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      else response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] });
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    browser,
+    exportedBytes: () => exportedBytes,
+    close: async () => {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
