@@ -22,7 +22,11 @@ export interface EdgeBindings extends TraceBindings, RelayBindings, OrderEventsB
   SESSION_SECRET?: string;
   /** `1` serves the W3C trace-context test endpoint (test configurations only). */
   EDGE_CONFORMANCE?: string;
+  /** How long the edge waits for the origin, in ms. Default 10000. */
+  ORIGIN_TIMEOUT_MS?: string;
 }
+
+const DEFAULT_ORIGIN_TIMEOUT_MILLIS = 10_000;
 
 // user.tier and enduser.id in baggage are claims; only a signed session token makes them facts.
 const verifyUser = sessionTokenVerifier<TraceBindings>({ secret: (env) => (env as EdgeBindings).SESSION_SECRET });
@@ -50,17 +54,31 @@ app.get('/', landingPage);
 
 app.post('/api/checkout', async (c) => {
   const body = await c.req.json<{ scenario?: string }>().catch(() => ({ scenario: undefined }));
-  const response = await c.var.tracedFetch(new URL('/checkout', c.env.ORIGIN_URL), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ scenario: body.scenario ?? 'ok' }),
-  });
+  let response: Response;
+  try {
+    response = await c.var.tracedFetch(new URL('/checkout', c.env.ORIGIN_URL), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: body.scenario ?? 'ok' }),
+      signal: AbortSignal.timeout(originTimeoutMillis(c.env.ORIGIN_TIMEOUT_MS)),
+    });
+  } catch (error) {
+    // The CLIENT span holds the exception; the page gets a clear answer, not a hang.
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    log('origin call failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    return c.json({ ok: false, error: timedOut ? 'origin_timeout' : 'origin_unavailable' }, timedOut ? 504 : 502);
+  }
   log('checkout forwarded', { status: response.status });
   if (response.ok) await publishOrderPlaced(c, response);
   return new Response(response.body, { status: response.status, headers: { 'content-type': 'application/json' } });
 });
 
 app.onError((error, c) => c.json({ error: 'edge_error', message: error.message }, 502));
+
+function originTimeoutMillis(value: string | undefined): number {
+  const millis = Number(value);
+  return value && Number.isFinite(millis) && millis > 0 ? millis : DEFAULT_ORIGIN_TIMEOUT_MILLIS;
+}
 
 function splitOrigins(value: string | undefined): string[] {
   return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);

@@ -30,6 +30,8 @@ export interface StackOptions {
   echo?: boolean;
   /** Serve the edge's W3C trace-context test endpoint. Default: `EDGE_CONFORMANCE=1` in the environment. */
   edgeConformance?: boolean;
+  /** Further bindings for the edge worker (wrangler `--var`), e.g. `ORIGIN_TIMEOUT_MS`. */
+  edgeVars?: Record<string, string>;
 }
 
 export interface Stack {
@@ -102,6 +104,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '--var', 'OTEL_METRIC_EXPORT_INTERVAL:1000',
         '--var', `ALLOWED_ORIGINS:${appOrigins.join(',')}`,
         ...((options.edgeConformance ?? process.env.EDGE_CONFORMANCE === '1') ? ['--var', 'EDGE_CONFORMANCE:1'] : []),
+        ...Object.entries(options.edgeVars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
       ],
       cwd: join(ROOT, 'edge-worker'),
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },

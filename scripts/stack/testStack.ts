@@ -4,7 +4,7 @@ import { ensureCollector } from '../setup/collector.js';
 import { freeStackPorts } from './ports.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
 
-export interface TestStackOptions extends Pick<StackOptions, 'collectorEnv' | 'edgeConformance' | 'echo'> {
+export interface TestStackOptions extends Pick<StackOptions, 'collectorEnv' | 'edgeConformance' | 'edgeVars' | 'echo'> {
   /** Names the run's folder under `.data/test-runs/`. */
   name?: string;
 }
@@ -24,6 +24,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<St
     collectorConfigs: [join(ROOT, 'collector/config.yaml'), join(ROOT, 'collector/config.test.yaml')],
     collectorEnv: options.collectorEnv,
     edgeConformance: options.edgeConformance,
+    edgeVars: options.edgeVars,
     echo: options.echo,
   });
 }
