@@ -75,13 +75,13 @@ export default async function pipeline(): Promise<BenchSection> {
       let last = 0;
       let stableSince = Date.now();
       // Settled: the count has not changed for 3 s (the queue hop lands later than the response).
-      await waitFor(() => {
-        const count = spansByTrace(stack.tracesFile).get(traceId) ?? 0;
+      await waitFor(async () => {
+        const count = (await spansByTrace(stack.tracesFile)).get(traceId) ?? 0;
         if (count !== last) [last, stableSince] = [count, Date.now()];
         return count > 0 && Date.now() - stableSince > 3000;
       }, 20_000);
       perJourney[key] = last;
-      composition[key] = servicesOfTrace(stack.tracesFile, traceId);
+      composition[key] = await servicesOfTrace(stack.tracesFile, traceId);
     }
     if (perJourney.edge === 0 || perJourney.origin === 0) throw new Error(`probe journeys reached the collector with no spans (${JSON.stringify(perJourney)}); see ${runDir}`);
 
@@ -95,15 +95,16 @@ export default async function pipeline(): Promise<BenchSection> {
       }
     }
     const emitted = [...expected.values()].reduce((sum, count) => sum + count, 0);
-    const written = () => {
-      const counts = spansByTrace(stack.tracesFile);
+    const written = async () => {
+      const counts = await spansByTrace(stack.tracesFile);
       return [...expected.keys()].reduce((sum, traceId) => sum + (counts.get(traceId) ?? 0), 0);
     };
     const drainStarted = Date.now();
-    const complete = await waitFor(() => written() >= emitted, DRAIN_TIMEOUT_MILLIS, 500);
+    const complete = await waitFor(async () => (await written()) >= emitted, DRAIN_TIMEOUT_MILLIS, 500);
     const drainSeconds = (Date.now() - drainStarted) / 1000;
-    const received = written();
-    const incomplete = [...expected].filter(([traceId, count]) => (spansByTrace(stack.tracesFile).get(traceId) ?? 0) !== count).length;
+    const received = await written();
+    const finalCounts = await spansByTrace(stack.tracesFile);
+    const incomplete = [...expected].filter(([traceId, count]) => (finalCounts.get(traceId) ?? 0) !== count).length;
 
     const edge = summarize(rates.edge);
     const origin = summarize(rates.origin);

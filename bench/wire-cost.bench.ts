@@ -157,18 +157,18 @@ export default async function wireCost(): Promise<BenchSection> {
     for (const side of Object.values(SIDES)) {
       for (const key of side.encodings) {
         const spans = journey()[side.label as 'browser' | 'edge'];
-        const status = await post(collector.url, ENCODINGS[key], ENCODINGS[key].encode(spans));
+        const status = await post(collector.httpUrl, ENCODINGS[key], ENCODINGS[key].encode(spans));
         const traceId = spans[0]!.spanContext().traceId;
         expected.set(traceId, (expected.get(traceId) ?? 0) + spans.length);
         (status === 200 ? accepted : refused).push(`${side.label} ${ENCODINGS[key].name} (HTTP ${status})`);
       }
     }
-    const complete = () => {
-      const written = spansByTrace(collector.tracesFile);
+    const complete = async () => {
+      const written = await spansByTrace(collector.tracesFile);
       return [...expected].every(([traceId, count]) => written.get(traceId) === count);
     };
     const allWritten = await waitFor(complete, 20_000);
-    const written = spansByTrace(collector.tracesFile);
+    const written = await spansByTrace(collector.tracesFile);
     const writtenSpans = [...expected.keys()].reduce((sum, traceId) => sum + (written.get(traceId) ?? 0), 0);
     const sentSpans = [...expected.values()].reduce((sum, count) => sum + count, 0);
     return {
