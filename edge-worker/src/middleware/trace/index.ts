@@ -92,13 +92,27 @@ type Env = { Bindings: TraceBindings; Variables: TraceVariables };
  * ```
  */
 export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOptions) = {}) {
+  // Options, tracing and the traced fetch depend on the bindings only: resolve them once per
+  // bindings object (one per isolate on Workers), not on every request.
+  const resolvedByEnv = new WeakMap<TraceBindings, { resolved: TraceOptions; tracing: EdgeTracing; tracedFetch: typeof fetch }>();
+  const resolveFor = (env: TraceBindings) => {
+    let entry = resolvedByEnv.get(env);
+    if (!entry) {
+      const resolved = typeof options === 'function' ? options(env) : options;
+      const tracing =
+        resolved.tracing ?? tracingFromEnv(env, 'edge-worker', { serviceName: resolved.serviceName, promotedBaggageKeys: resolved.promotedBaggageKeys });
+      const propagateTo = toPredicate(resolved.propagateTo ?? splitList(env.JOURNEYTRACE_PROPAGATE_TO));
+      entry = { resolved, tracing, tracedFetch: createTracedFetch(tracing, propagateTo) };
+      resolvedByEnv.set(env, entry);
+    }
+    return entry;
+  };
+  const noBindings: TraceBindings = {};
+
   return createMiddleware<Env>(async function trace(c, next) {
     const startedMillis = Date.now();
-    const env: TraceBindings = c.env ?? {};
-    const resolved = typeof options === 'function' ? options(env) : options;
-    const tracing =
-      resolved.tracing ?? tracingFromEnv(env, 'edge-worker', { serviceName: resolved.serviceName, promotedBaggageKeys: resolved.promotedBaggageKeys });
-    const propagateTo = toPredicate(resolved.propagateTo ?? splitList(env.JOURNEYTRACE_PROPAGATE_TO));
+    const env: TraceBindings = c.env ?? noBindings;
+    const { resolved, tracing, tracedFetch } = resolveFor(env);
 
     const request = c.req.raw;
     const url = new URL(request.url);
@@ -112,7 +126,7 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
     const span = tracing.tracer.startSpan(request.method, { kind: SpanKind.SERVER, attributes }, parent);
     const active = markRandomTraceId(parent, traceApi.setSpan(parent, span), span);
     c.set('span', span);
-    c.set('tracedFetch', createTracedFetch(tracing, propagateTo));
+    c.set('tracedFetch', tracedFetch);
 
     try {
       await context.with(active, next);
