@@ -3,7 +3,7 @@
  * p50/p95 per service and route of `http.server.request.duration`, and an exemplar from the
  * slowest bucket that has one, which links a slow bucket to an example journey.
  */
-import { readFile } from 'node:fs/promises';
+import { readExportRequests } from '@journeytrace/playwright/collector-output';
 
 export interface RouteLatency {
   service: string;
@@ -48,21 +48,8 @@ interface Series {
 const METRIC = 'http.server.request.duration';
 
 export async function readRouteLatency(metricsFile: string): Promise<RouteLatency[]> {
-  let text = '';
-  try {
-    text = await readFile(metricsFile, 'utf8');
-  } catch {
-    return [];
-  }
   const series = new Map<string, Series>();
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let request: OtlpMetricsRequest;
-    try {
-      request = JSON.parse(line) as OtlpMetricsRequest;
-    } catch {
-      continue;
-    }
+  for (const request of await readExportRequests<OtlpMetricsRequest>(metricsFile)) {
     for (const resourceMetrics of request.resourceMetrics ?? []) {
       const service = stringAttribute(resourceMetrics.resource?.attributes, 'service.name') ?? '?';
       for (const scope of resourceMetrics.scopeMetrics ?? []) {

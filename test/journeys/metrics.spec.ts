@@ -3,8 +3,7 @@
  * the HTTP duration histograms, with exemplars that point at journeys the collector kept, and
  * the journey view links a slow bucket to its waterfall.
  */
-import { readFile } from 'node:fs/promises';
-import { expect, readKeptSpans, test } from '@journeytrace/playwright';
+import { expect, readExportRequests, readKeptSpans, test } from '@journeytrace/playwright';
 import type { Page } from '@playwright/test';
 import { checkoutInShop } from './support/shop.js';
 
@@ -20,22 +19,26 @@ interface Histogram {
   exemplars: Exemplar[];
 }
 
+type KeyValue = { key: string; value: { stringValue?: string; intValue?: string } };
+interface MetricsRequest {
+  resourceMetrics?: Array<{
+    resource?: { attributes?: KeyValue[] };
+    scopeMetrics?: Array<{ metrics?: Array<{ name: string; unit?: string; histogram?: { dataPoints?: Array<{ attributes?: KeyValue[]; exemplars?: Exemplar[] }> } }> }>;
+  }>;
+}
+
 async function readHistograms(file: string, name: string): Promise<Histogram[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
   const found: Histogram[] = [];
-  for (const line of text.split('\n').filter(Boolean)) {
-    for (const rm of JSON.parse(line).resourceMetrics ?? []) {
-      const service = rm.resource?.attributes?.find((a: { key: string }) => a.key === 'service.name')?.value?.stringValue ?? '';
+  for (const request of await readExportRequests<MetricsRequest>(file)) {
+    for (const rm of request.resourceMetrics ?? []) {
+      const service = rm.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ?? '';
       for (const sm of rm.scopeMetrics ?? []) {
         for (const metric of sm.metrics ?? []) {
           if (metric.name !== name) continue;
           expect(metric.unit).toBe('s');
           for (const point of metric.histogram?.dataPoints ?? []) {
             const attributes = Object.fromEntries(
-              (point.attributes ?? []).map((a: { key: string; value: { stringValue?: string; intValue?: string } }) => [
-                a.key,
-                a.value.stringValue ?? Number(a.value.intValue),
-              ]),
+              (point.attributes ?? []).map((a) => [a.key, a.value.stringValue ?? Number(a.value.intValue)]),
             );
             found.push({ service, attributes, exemplars: point.exemplars ?? [] });
           }
