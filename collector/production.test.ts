@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DATA_DIR } from '../scripts/lib/paths.js';
 import { freePort } from '../scripts/stack/ports.js';
-import { readKeptSpans, waitForTrace, type KeptSpan } from '../test/fixture/collectorOutput.js';
+import { readKeptSpans, type KeptSpan } from '../test/fixture/collectorOutput.js';
+import { waitForTrace } from '../test/fixture/waitForJourney.js';
 import { runCollector, type RunningCollector } from './support/runCollector.js';
 import { createSpanSender, randomHex } from './support/spanSender.js';
 

@@ -4,7 +4,7 @@
  * whole trace, prints it as a text waterfall and exits (0 when every hop arrived).
  */
 import { chromium } from 'playwright-core';
-import { waitForTrace } from '@journeytrace/playwright/collector-output';
+import { waitForTrace } from '@journeytrace/playwright/wait';
 import { renderTrace } from '@journeytrace/playwright/trace-tree';
 import { progress } from './lib/log.js';
 import { startTestStack } from './stack/testStack.js';

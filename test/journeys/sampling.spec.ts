@@ -10,7 +10,8 @@ import type { Stack } from '../../scripts/stack/stack.js';
 import { startTestStack } from '../../scripts/stack/testStack.js';
 import { checkoutInShop } from './support/shop.js';
 import { randomHex } from '../../collector/support/spanSender.js';
-import { readKeptSpans, waitForTrace, type KeptSpan } from '../fixture/collectorOutput.js';
+import { readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
+import { waitForTrace } from '../fixture/waitForJourney.js';
 
 const env = (name: string) => {
   const value = process.env[name];

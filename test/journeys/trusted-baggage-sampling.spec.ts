@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import type { Stack } from '../../scripts/stack/stack.js';
 import { startTestStack } from '../../scripts/stack/testStack.js';
-import { readKeptSpans, waitForTrace } from '../fixture/collectorOutput.js';
+import { readKeptSpans } from '../fixture/collectorOutput.js';
+import { waitForTrace } from '../fixture/waitForJourney.js';
 
 let stack: Stack;
 

@@ -4,7 +4,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { SpanKind, waitForTrace, type KeptSpan } from '../fixture/collectorOutput.js';
+import { SpanKind, type KeptSpan } from '../fixture/collectorOutput.js';
+import { waitForTrace } from '../fixture/waitForJourney.js';
 
 const edgeUrl = () => required('JOURNEYTRACE_EDGE_URL');
 const tracesFile = () => required('JOURNEYTRACE_TRACES_FILE');

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type CDPSession, type Page } from '@playwright/test';
-import { readKeptSpans, SpanKind, StatusCode, waitForTrace, type KeptSpan } from '../fixture/collectorOutput.js';
+import { readKeptSpans, SpanKind, StatusCode, type KeptSpan } from '../fixture/collectorOutput.js';
+import { waitForTrace } from '../fixture/waitForJourney.js';
 
 const env = (name: string) => {
   const value = process.env[name];
