@@ -134,8 +134,9 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
       recordError(span, error);
       throw error;
     } finally {
-      endServerSpan(c, span, serverTraceparent(tracing, active, span));
-      recordServerDuration(c, tracing, span, parent, startedMillis);
+      const route = matchedRoute(c);
+      endServerSpan(c, span, route, serverTraceparent(tracing, active, span));
+      recordServerDuration(c, tracing, span, route, parent, startedMillis);
       flushAfterResponse(c, tracing);
     }
   });
@@ -169,9 +170,14 @@ function requestAttributes(request: Request, url: URL): Attributes {
   return attributes;
 }
 
-function endServerSpan(c: Context<Env>, span: Span, traceparent: string): void {
+/** The route template that answered (`/api/items/:id`), or undefined when only middleware matched. */
+function matchedRoute(c: Context<Env>): string | undefined {
   const route = routePath(c, -1);
-  if (route && route !== '*' && route !== '/*') {
+  return route && route !== '*' && route !== '/*' ? route : undefined;
+}
+
+function endServerSpan(c: Context<Env>, span: Span, route: string | undefined, traceparent: string): void {
+  if (route) {
     span.setAttribute(ATTR_HTTP_ROUTE, route);
     span.updateName(`${c.req.method} ${route}`);
   }
@@ -211,15 +217,14 @@ function serverTraceparent(tracing: EdgeTracing, active: OtelContext, span: Span
 }
 
 /** `http.server.request.duration`, with this request's span as the exemplar. */
-function recordServerDuration(c: Context<Env>, tracing: EdgeTracing, span: Span, parent: OtelContext, startedMillis: number): void {
+function recordServerDuration(c: Context<Env>, tracing: EdgeTracing, span: Span, route: string | undefined, parent: OtelContext, startedMillis: number): void {
   if (!tracing.metrics) return;
-  const route = routePath(c, -1);
   const status = c.res.status;
   tracing.metrics.recordServer({
     durationSeconds: (Date.now() - startedMillis) / 1000,
     attributes: {
       [ATTR_HTTP_REQUEST_METHOD]: c.req.method,
-      ...(route && route !== '*' && route !== '/*' ? { [ATTR_HTTP_ROUTE]: route } : {}),
+      ...(route ? { [ATTR_HTTP_ROUTE]: route } : {}),
       [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
     },
     spanContext: span.spanContext(),
