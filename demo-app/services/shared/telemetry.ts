@@ -15,6 +15,7 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { RetryingSpanExporter } from './RetryingSpanExporter.js';
 
 export interface NodeTracing {
   shutdown(): Promise<void>;
@@ -35,8 +36,10 @@ export function startNodeTracing(serviceName: string): NodeTracing {
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })),
     spanProcessors: [
       new BaggageSpanProcessor(),
-      // Reads OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_BSP_SCHEDULE_DELAY from the environment.
-      new BatchSpanProcessor(new OTLPTraceExporter()),
+      // Reads OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_BSP_SCHEDULE_DELAY from the environment. The
+      // retrying wrapper holds what the collector could not take (a restart, an outage) and sends
+      // it again once it is back: up to OTEL_EXPORTER_OTLP_RETRY_MAX_QUEUE_SIZE spans, drops reported.
+      new BatchSpanProcessor(new RetryingSpanExporter(new OTLPTraceExporter())),
     ],
   });
   provider.register();
