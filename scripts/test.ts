@@ -1,17 +1,19 @@
 /**
  * `npm test`: installs what is missing (chromium, the collector build), builds, type-checks,
  * runs the unit tests (node's test runner) and the journey tests (Playwright in Chromium),
- * then prints one summary line: `npm test: N passed, N failed`.
+ * then prints one summary line: `npm test: N passed, N failed`. When every test passed, the
+ * README's reliability section is rewritten from the figures the tests recorded in this run.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildAll } from './build.js';
 import { progress, SetupError } from './lib/log.js';
 import { DATA_DIR, ROOT } from './lib/paths.js';
 import { run } from './lib/run.js';
 import { ensureToolchain } from './setup/index.js';
+import { faultsFromJourneyReport, readFigures, renderReliability, replaceReliabilitySection, type Figure } from '../test/reliability/figures.js';
 
-const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'collector', 'scripts', 'test/fixture', 'test/property', 'test/security'];
+const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'collector', 'scripts', 'test/fixture', 'test/property', 'test/security', 'test/reliability', 'test/load'];
 // Per run, so a second run beside this one never clears its reports.
 const REPORTS_DIR = join(DATA_DIR, 'test-reports', String(process.pid));
 
@@ -37,8 +39,10 @@ async function main(): Promise<number> {
     tally.passed += part.passed;
     tally.failed += part.failed;
   }
+  const passed = tally.failed === 0 && tally.passed > 0;
+  if (passed) updateReliabilitySection();
   console.log(`\nnpm test: ${tally.passed} passed, ${tally.failed} failed`);
-  return tally.failed === 0 && tally.passed > 0 ? 0 : 1;
+  return passed ? 0 : 1;
 }
 
 async function runUnitTests(): Promise<Tally> {
@@ -48,7 +52,8 @@ async function runUnitTests(): Promise<Tally> {
   const result = await run(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
-    { cwd: ROOT },
+    // Tests record their reliability figures there (test/reliability/figures.ts), as journey tests do.
+    { cwd: ROOT, env: { ...process.env, JOURNEYTRACE_TEST_OUTPUT: REPORTS_DIR } },
   );
   const report = readFileSync(tap, 'utf8');
   const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(report)?.[1] ?? 0);
@@ -74,6 +79,24 @@ async function runJourneyTests(): Promise<Tally> {
   }
   if (result.code !== 0 && tally.failed === 0) tally.failed = 1;
   return tally;
+}
+
+/** The README's reliability section, from the figures this run's tests recorded. */
+function updateReliabilitySection(): void {
+  const figures: Figure[] = readFigures(REPORTS_DIR);
+  try {
+    figures.push(faultsFromJourneyReport(JSON.parse(readFileSync(join(REPORTS_DIR, 'journeys.json'), 'utf8')) as Parameters<typeof faultsFromJourneyReport>[0]));
+  } catch {
+    // No journey report: nothing to count.
+  }
+  const readmePath = join(ROOT, 'README.md');
+  const updated = replaceReliabilitySection(readFileSync(readmePath, 'utf8'), renderReliability(figures, new Date().toISOString().slice(0, 10)));
+  if (updated === undefined) {
+    progress('README.md has no reliability markers: its reliability section was not updated');
+    return;
+  }
+  writeFileSync(readmePath, updated);
+  progress(`README.md reliability section updated from this run's figures (${relative(ROOT, REPORTS_DIR)}/reliability)`);
 }
 
 function findTests(dir: string): string[] {

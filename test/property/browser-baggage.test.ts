@@ -8,12 +8,15 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseBaggage } from '../../edge-worker/src/propagation/index.js';
 import { serializeBaggage } from '../../web-sdk/src/baggage/serializeBaggage.js';
+import { casesRecorder } from './support/recordCases.js';
+
+const recordCases = casesRecorder('browser-baggage');
 
 const key = fc.oneof(fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz.-_0123456789'), minLength: 1, maxLength: 16 }), fc.string({ maxLength: 8 }));
 const value = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ maxLength: 9000 }));
 
 describe('browser baggage read at the edge', () => {
-  it('stays within the limits and round-trips every kept entry', () => {
+  it('stays within the limits and round-trips every kept entry', (t) => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.tuple(key, value), { maxLength: 200, selector: ([name]) => name }), (entries) => {
         const { header, dropped } = serializeBaggage(entries);
@@ -29,5 +32,6 @@ describe('browser baggage read at the edge', () => {
       }),
       { numRuns: 100_000 },
     );
+    recordCases(t.name, 100_000);
   });
 });

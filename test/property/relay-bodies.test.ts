@@ -8,6 +8,9 @@ import fc from 'fast-check';
 import { decodeOtlpJson } from '../../edge-worker/src/relay/decodeOtlpJson.js';
 import { decodeOtlpProtobuf } from '../../edge-worker/src/relay/decodeOtlpProtobuf.js';
 import { browserSpans, jsonBody, protobufBody } from '../../edge-worker/src/relay/testSpans.js';
+import { casesRecorder } from './support/recordCases.js';
+
+const recordCases = casesRecorder('relay-bodies');
 
 const RUNS = 100_000;
 
@@ -42,16 +45,19 @@ describe('relay decoders', () => {
     json = jsonBody(spans);
   });
 
-  it('protobuf: never throws on garbage, truncated or mutated bodies', () => {
+  it('protobuf: never throws on garbage, truncated or mutated bodies', (t) => {
     fc.assert(fc.property(mutated(protobuf), (bytes) => expectAnswer(decodeOtlpProtobuf(bytes))), { numRuns: RUNS });
+    recordCases(t.name, RUNS);
   });
 
-  it('JSON: never throws on garbage, truncated or mutated bodies', () => {
+  it('JSON: never throws on garbage, truncated or mutated bodies', (t) => {
     fc.assert(fc.property(mutated(json), (bytes) => expectAnswer(decodeOtlpJson(bytes))), { numRuns: RUNS });
+    recordCases(t.name, RUNS);
   });
 
-  it('JSON: never throws on arbitrary JSON values', () => {
+  it('JSON: never throws on arbitrary JSON values', (t) => {
     const encoder = new TextEncoder();
     fc.assert(fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => expectAnswer(decodeOtlpJson(encoder.encode(JSON.stringify(value))))), { numRuns: RUNS });
+    recordCases(t.name, RUNS);
   });
 });

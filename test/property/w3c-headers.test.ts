@@ -18,6 +18,9 @@ import {
   parseTraceState,
   serializeBaggage,
 } from '../../edge-worker/src/propagation/index.js';
+import { casesRecorder } from './support/recordCases.js';
+
+const recordCases = casesRecorder('w3c-headers');
 
 const RUNS = 100_000;
 const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
@@ -30,7 +33,7 @@ const traceparentish = fc.oneof(
 );
 
 describe('traceparent', () => {
-  it('never throws, and accepts only valid ids and versions', () => {
+  it('never throws, and accepts only valid ids and versions', (t) => {
     fc.assert(
       fc.property(traceparentish, (header) => {
         const parsed = parseTraceParent(header);
@@ -44,9 +47,10 @@ describe('traceparent', () => {
       }),
       { numRuns: RUNS },
     );
+    recordCases(t.name, RUNS);
   });
 
-  it('reads back what it writes', () => {
+  it('reads back what it writes', (t) => {
     fc.assert(
       fc.property(hex(32), hex(16), fc.integer({ min: 0, max: 3 }), (traceId, spanId, flags) => {
         fc.pre(!/^0+$/.test(traceId) && !/^0+$/.test(spanId));
@@ -55,6 +59,7 @@ describe('traceparent', () => {
       }),
       { numRuns: RUNS },
     );
+    recordCases(t.name, RUNS);
   });
 });
 
@@ -62,7 +67,7 @@ const member = fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 40 
 const listOf = (item: fc.Arbitrary<string>) => fc.array(item, { maxLength: 40 }).map((items) => items.join(','));
 
 describe('tracestate', () => {
-  it('never throws, and what it keeps is within the limits', () => {
+  it('never throws, and what it keeps is within the limits', (t) => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 600 }), listOf(member)), (header) => {
         const state = parseTraceState(header);
@@ -72,11 +77,12 @@ describe('tracestate', () => {
       }),
       { numRuns: RUNS },
     );
+    recordCases(t.name, RUNS);
   });
 });
 
 describe('baggage', () => {
-  it('never throws, and what it keeps is within 180 entries and 8192 bytes', () => {
+  it('never throws, and what it keeps is within 180 entries and 8192 bytes', (t) => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 300 }), listOf(member), fc.string({ unit: 'binary', maxLength: 200 })), (header) => {
         const members = parseBaggage(header);
@@ -85,9 +91,10 @@ describe('baggage', () => {
       }),
       { numRuns: RUNS },
     );
+    recordCases(t.name, RUNS);
   });
 
-  it('reads back any value, percent-encoded', () => {
+  it('reads back any value, percent-encoded', (t) => {
     const key = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz.-_'), minLength: 1, maxLength: 12 });
     fc.assert(
       fc.property(key, fc.string({ unit: 'grapheme', maxLength: 30 }), (name, value) => {
@@ -96,11 +103,12 @@ describe('baggage', () => {
       }),
       { numRuns: RUNS },
     );
+    recordCases(t.name, RUNS);
   });
 });
 
 describe('W3CPropagator.extract', () => {
-  it('never throws on any combination of headers, and continues only a valid parent', () => {
+  it('never throws on any combination of headers, and continues only a valid parent', (t) => {
     const propagator = new W3CPropagator();
     fc.assert(
       fc.property(traceparentish, fc.string({ maxLength: 100 }), fc.string({ maxLength: 100 }), (traceparent, tracestate, baggage) => {
@@ -111,5 +119,6 @@ describe('W3CPropagator.extract', () => {
       }),
       { numRuns: RUNS },
     );
+    recordCases(t.name, RUNS);
   });
 });

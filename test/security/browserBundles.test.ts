@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from '../../scripts/lib/paths.js';
+import { recordFigure } from '../reliability/figures.js';
 
 const BUNDLE_DIRS = [join(ROOT, 'web-sdk/dist'), join(ROOT, 'demo-app/dist')];
 
@@ -47,6 +48,7 @@ describe('browser bundles', () => {
     assert.ok(bundles.some((path) => path.endsWith('journeytrace.iife.js')), 'the script-tag build was scanned');
     assert.ok(bundles.some((path) => path.includes(join('demo-app', 'dist', 'assets'))), 'the demo app build was scanned');
     assert.deepEqual(leaks(bundles), []);
+    recordFigure('security browser bundles', { kind: 'scan', files: bundles.length, patterns: forbidden().length });
   });
 
   it('the scan finds a planted secret (it can fail)', () => {
