@@ -10,24 +10,23 @@ export interface OtlpHttpTransportOptions {
   sendClockReading: boolean;
   /** `gzip` compresses with CompressionStream where the browser has it. */
   compression: 'gzip' | 'none';
-  /** The page's own fetch, taken before instrumentation wraps it: exports are never traced. */
+  /** The page's own fetch, taken before it is wrapped: exports are never traced. */
   fetch: typeof fetch;
   now: () => number;
-  /** Tries per request, the first included. */
-  maxAttempts: number;
-  initialBackoffMillis: number;
-  maxBackoffMillis: number;
   /** A request still unanswered after this long counts as a network error. Default 10000. */
   timeoutMillis?: number;
-  sleep?: (millis: number) => Promise<void>;
 }
 
-/** `sent`: accepted; `rejected`: refused for good (4xx); `failed`: still failing after every retry. */
-export type SendOutcome = 'sent' | 'rejected' | 'failed';
+/**
+ * `sent`: accepted. `rejected`: refused for good (4xx other than 408 and 429), never worth
+ * resending. `retry`: 408, 429, 5xx or a network error: worth sending again later, after
+ * `retryAfterMillis` when the endpoint said so (`Retry-After`).
+ */
+export type SendOutcome = { outcome: 'sent' } | { outcome: 'rejected'; status: number } | { outcome: 'retry'; retryAfterMillis?: number };
 
 /**
- * Posts OTLP/JSON bodies with retries: 429, 5xx and network errors are retried with
- * exponential backoff and jitter (honouring `Retry-After`), other statuses are final.
+ * Posts one OTLP/JSON body, once. Retrying is the caller's job (the span processor keeps the
+ * spans queued and backs off), so an outage of any length holds spans, not requests.
  */
 export class OtlpHttpTransport {
   private _keepaliveBytesInFlight = 0;
@@ -40,22 +39,15 @@ export class OtlpHttpTransport {
   }
 
   async send(body: Uint8Array, keepalive: boolean): Promise<SendOutcome> {
-    const { maxAttempts, initialBackoffMillis, maxBackoffMillis } = this._options;
     // A keepalive request must start now, before the page goes: no awaited compression.
     const compressed = !keepalive && this._options.compression === 'gzip' ? await gzip(body) : undefined;
-    for (let attempt = 1; ; attempt += 1) {
-      const response = await this._post(compressed ?? body, compressed !== undefined, keepalive);
-      if (response && response.ok) return 'sent';
-      const retryable = !response || response.status === 429 || response.status >= 500;
-      if (!retryable) {
-        diag.warn(`journeytrace: the trace endpoint refused an export (HTTP ${response.status})`);
-        return 'rejected';
-      }
-      if (attempt >= maxAttempts) return 'failed';
-      const backoff = Math.min(maxBackoffMillis, initialBackoffMillis * 2 ** (attempt - 1));
-      const delay = retryAfterMillis(response?.headers.get('retry-after')) ?? backoff * (0.5 + Math.random() / 2);
-      await (this._options.sleep ?? sleep)(Math.min(delay, maxBackoffMillis));
+    const response = await this._post(compressed ?? body, compressed !== undefined, keepalive);
+    if (response && response.ok) return { outcome: 'sent' };
+    if (response && !isRetryable(response.status)) {
+      diag.warn(`journeytrace: the trace endpoint refused an export (HTTP ${response.status})`);
+      return { outcome: 'rejected', status: response.status };
     }
+    return { outcome: 'retry', retryAfterMillis: retryAfterMillis(response?.headers.get('retry-after')) };
   }
 
   private async _post(body: Uint8Array, gzipped: boolean, keepalive: boolean): Promise<Response | undefined> {
@@ -97,4 +89,7 @@ async function gzip(body: Uint8Array): Promise<Uint8Array | undefined> {
   }
 }
 
-const sleep = (millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis));
+/** 408 (timeout), 429 (too many requests) and 5xx are passing conditions; other statuses are final. */
+export function isRetryable(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TraceFlags } from '@opentelemetry/api';
+import { DiagLogLevel, TraceFlags, diag } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { JourneySpanProcessor } from './JourneySpanProcessor.js';
-import { KEEPALIVE_BUDGET_BYTES, OtlpHttpTransport, retryAfterMillis, withSentAt, type OtlpHttpTransportOptions } from './OtlpHttpTransport.js';
+import { backoffMillis, DEFAULT_RETRY } from './backoff.js';
+import { JourneySpanProcessor, type Timers } from './JourneySpanProcessor.js';
+import { KEEPALIVE_BUDGET_BYTES, OtlpHttpTransport, retryAfterMillis, withSentAt, type OtlpHttpTransportOptions, type SendOutcome } from './OtlpHttpTransport.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'test' });
 
@@ -47,67 +48,43 @@ function scriptedFetch(statuses: Array<number | 'network'>, headers: Record<stri
 }
 
 function transport(fetch: typeof globalThis.fetch, overrides: Partial<OtlpHttpTransportOptions> = {}) {
-  const sleeps: number[] = [];
   const t = new OtlpHttpTransport({
     url: 'https://shop.example/v1/traces',
     sendClockReading: false,
     compression: 'none',
     fetch,
     now: () => 1764000000123,
-    maxAttempts: 4,
-    initialBackoffMillis: 100,
-    maxBackoffMillis: 1000,
-    sleep: async (millis) => void sleeps.push(millis),
     ...overrides,
   });
-  return { transport: t, sleeps };
+  return { transport: t };
 }
 
 const body = new TextEncoder().encode('{}');
 
 describe('OtlpHttpTransport', () => {
-  it('retries 429, 5xx and network errors with growing backoff, then succeeds', async () => {
-    const { fetch, calls } = scriptedFetch([503, 'network', 429, 200]);
-    const { transport: t, sleeps } = transport(fetch);
-    assert.equal(await t.send(body, false), 'sent');
-    assert.equal(calls.length, 4);
-    assert.equal(sleeps.length, 3);
-    assert.ok(sleeps[0]! >= 50 && sleeps[0]! <= 100 && sleeps[2]! >= 200 && sleeps[2]! <= 400, String(sleeps));
+  it('sends once: 2xx is sent; 408, 429, 5xx and network errors are worth a retry; other 4xx are refusals', async () => {
+    const cases: Array<[number | 'network', SendOutcome['outcome']]> = [[200, 'sent'], [204, 'sent'], [408, 'retry'], [429, 'retry'], [500, 'retry'], [503, 'retry'], ['network', 'retry'], [400, 'rejected'], [403, 'rejected'], [413, 'rejected']];
+    for (const [status, expected] of cases) {
+      const { fetch, calls } = scriptedFetch([status]);
+      assert.equal((await transport(fetch).transport.send(body, false)).outcome, expected, String(status));
+      assert.equal(calls.length, 1, String(status));
+    }
+    assert.deepEqual(await transport(scriptedFetch([400]).fetch).transport.send(body, false), { outcome: 'rejected', status: 400 });
   });
 
-  it('gives up after maxAttempts', async () => {
-    const { fetch, calls } = scriptedFetch([500, 500, 500, 500, 200]);
-    assert.equal(await transport(fetch).transport.send(body, false), 'failed');
-    assert.equal(calls.length, 4);
-  });
-
-  it('times out a request that never answers, and retries it', async () => {
-    let calls = 0;
-    const hanging = ((_url: string, init: RequestInit) => {
-      calls += 1;
-      if (calls > 1) return Promise.resolve(new Response(null, { status: 200 }));
-      return new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
-    }) as unknown as typeof globalThis.fetch;
-    const keepLoopAlive = setTimeout(() => undefined, 5000); // AbortSignal.timeout's timer does not, in Node.
-    assert.equal(await transport(hanging, { timeoutMillis: 20 }).transport.send(body, false), 'sent');
-    clearTimeout(keepLoopAlive);
-    assert.equal(calls, 2);
-  });
-
-  it('does not retry a refusal (4xx other than 429)', async () => {
-    const { fetch, calls } = scriptedFetch([400]);
-    assert.equal(await transport(fetch).transport.send(body, false), 'rejected');
-    assert.equal(calls.length, 1);
-  });
-
-  it('honours Retry-After, capped', async () => {
-    const { fetch } = scriptedFetch([429, 200], { 'retry-after': '0' });
-    const { transport: t, sleeps } = transport(fetch);
-    await t.send(body, false);
-    assert.deepEqual(sleeps, [0]);
+  it('passes Retry-After on', async () => {
+    assert.deepEqual(await transport(scriptedFetch([429], { 'retry-after': '7' }).fetch).transport.send(body, false), { outcome: 'retry', retryAfterMillis: 7000 });
+    assert.deepEqual(await transport(scriptedFetch([503]).fetch).transport.send(body, false), { outcome: 'retry', retryAfterMillis: undefined });
     assert.equal(retryAfterMillis('120'), 120_000);
     assert.equal(retryAfterMillis('Thu, 01 Jan 1970 00:00:10 GMT', 0), 10_000);
     assert.equal(retryAfterMillis('soon'), undefined);
+  });
+
+  it('times out a request that never answers: worth a retry', async () => {
+    const hanging = ((_url: string, init: RequestInit) => new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof globalThis.fetch;
+    const keepLoopAlive = setTimeout(() => undefined, 5000); // AbortSignal.timeout's timer does not, in Node.
+    assert.equal((await transport(hanging, { timeoutMillis: 20 }).transport.send(body, false)).outcome, 'retry');
+    clearTimeout(keepLoopAlive);
   });
 
   it('sends the browser clock reading to a relay, and JSON with keepalive when asked', async () => {
@@ -130,35 +107,223 @@ describe('OtlpHttpTransport', () => {
   });
 });
 
+describe('backoffMillis', () => {
+  const max = () => 1; // Jitter at its top: the plain schedule.
+  it('doubles from 1 s and stays at the 5 s cap, with no last try', () => {
+    assert.deepEqual([1, 2, 3, 4, 5, 50, 5000].map((failures) => backoffMillis(failures, undefined, DEFAULT_RETRY, max)), [1000, 2000, 4000, 5000, 5000, 5000, 5000]);
+  });
+
+  it('keeps trying through a 30 s outage, and tries again within 5 s of its end', () => {
+    let elapsed = 0;
+    let failures = 0;
+    while (elapsed < 30_000) elapsed += backoffMillis(++failures, undefined, DEFAULT_RETRY, max);
+    assert.ok(failures >= 8, String(failures));
+    assert.ok(elapsed - 30_000 <= DEFAULT_RETRY.maxBackoffMillis);
+  });
+
+  it('jitters between half and all of the backoff', () => {
+    assert.equal(backoffMillis(3, undefined, DEFAULT_RETRY, () => 0), 2000);
+    assert.equal(backoffMillis(3, undefined, DEFAULT_RETRY, () => 0.5), 3000);
+  });
+
+  it('honours Retry-After, capped', () => {
+    assert.equal(backoffMillis(1, 7000, DEFAULT_RETRY), 7000);
+    assert.equal(backoffMillis(9, 0, DEFAULT_RETRY), 0);
+    assert.equal(backoffMillis(1, 3_600_000, DEFAULT_RETRY), DEFAULT_RETRY.maxRetryAfterMillis);
+  });
+});
+
+/** Timers and a clock that move only when told, for schedules of many seconds. */
+class FakeTime implements Timers {
+  now = 0;
+  private _next = 1;
+  private _timers = new Map<number, { at: number; callback: () => void }>();
+
+  set(callback: () => void, millis: number): unknown {
+    const handle = this._next++;
+    this._timers.set(handle, { at: this.now + millis, callback });
+    return handle;
+  }
+
+  clear(handle: unknown): void {
+    this._timers.delete(handle as number);
+  }
+
+  /** Moves the clock on by `millis`, running each timer due on the way and letting its promises settle. */
+  async advance(millis: number): Promise<void> {
+    const until = this.now + millis;
+    for (;;) {
+      await settle();
+      const due = [...this._timers.entries()].filter(([, timer]) => timer.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this._timers.delete(due[0]);
+      this.now = Math.max(this.now, due[1].at);
+      due[1].callback();
+    }
+    this.now = until;
+    await settle();
+  }
+}
+
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+type Answer = SendOutcome | 'hang';
+
+/**
+ * A transport whose answer is decided at each send (`answer`), recording every body, with the
+ * keepalive budget of a browser: keepalive bodies count against it until answered.
+ */
+function fakeTransport(answer: (call: number) => Answer) {
+  const sends: Array<{ names: string[]; keepalive: boolean; bytes: number; outcome: SendOutcome['outcome'] | 'hang' }> = [];
+  let keepaliveInFlight = 0;
+  const pending: Array<() => void> = [];
+  const fake = {
+    keepaliveBytesLeft: () => KEEPALIVE_BUDGET_BYTES - keepaliveInFlight,
+    async send(sent: Uint8Array, keepalive: boolean): Promise<SendOutcome> {
+      const outcome = answer(sends.length);
+      const names = (JSON.parse(new TextDecoder().decode(sent)) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }> }).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)));
+      sends.push({ names, keepalive, bytes: sent.byteLength, outcome: outcome === 'hang' ? 'hang' : outcome.outcome });
+      if (keepalive) keepaliveInFlight += sent.byteLength;
+      if (outcome === 'hang') await new Promise<void>((resolve) => pending.push(resolve));
+      if (keepalive) keepaliveInFlight -= sent.byteLength;
+      return outcome === 'hang' ? { outcome: 'sent' } : outcome;
+    },
+  };
+  const delivered = () => sends.filter((send) => send.outcome === 'sent').flatMap((send) => send.names);
+  return { transport: fake, sends, delivered, release: () => pending.splice(0).forEach((resolve) => resolve()) };
+}
+
+const names = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `span-${from + i}`);
+const SENT: SendOutcome = { outcome: 'sent' };
+const DOWN: SendOutcome = { outcome: 'retry' };
+
+/** Captures what the SDK reports through diag. */
+function captureDiag(): { warnings: string[]; restore(): void } {
+  const warnings: string[] = [];
+  const noop = () => undefined;
+  diag.setLogger({ error: noop, info: noop, debug: noop, verbose: noop, warn: (message: string) => void warnings.push(message) }, DiagLogLevel.WARN);
+  return { warnings, restore: () => diag.disable() };
+}
+
 describe('JourneySpanProcessor', () => {
-  const options = { maxQueueSize: 10, maxExportBatchSize: 4, scheduledDelayMillis: 10 };
+  const options = { maxQueueSize: 100, maxExportBatchSize: 4, scheduledDelayMillis: 1000 };
 
   it('exports sampled spans in batches and skips unsampled ones', async () => {
-    const { fetch, calls } = scriptedFetch([]);
-    const processor = new JourneySpanProcessor(transport(fetch).transport, options);
+    const { transport: fake, sends, delivered } = fakeTransport(() => SENT);
+    const time = new FakeTime();
+    const processor = new JourneySpanProcessor(fake, options, {}, time, () => time.now);
     for (let i = 0; i < 6; i += 1) processor.onEnd(endedSpan(i));
     processor.onEnd(endedSpan(99, TraceFlags.NONE));
     await processor.forceFlush();
-    const names = calls.map((call) => JSON.parse(new TextDecoder().decode(call.init.body as Uint8Array)).resourceSpans[0].scopeSpans[0].spans.map((s: { name: string }) => s.name));
-    assert.deepEqual(names.flat().sort(), ['span-0', 'span-1', 'span-2', 'span-3', 'span-4', 'span-5']);
-    assert.ok(names.every((batch) => batch.length <= 4));
+    assert.deepEqual(delivered(), names(0, 6));
+    assert.ok(sends.every((send) => send.names.length <= 4));
     assert.equal(processor.droppedSpans, 0);
   });
 
-  it('bounds the queue and counts what it drops', async () => {
-    const { fetch } = scriptedFetch([]);
-    const processor = new JourneySpanProcessor(transport(fetch).transport, { ...options, maxExportBatchSize: 100 });
-    for (let i = 0; i < 15; i += 1) processor.onEnd(endedSpan(i));
-    assert.equal(processor.droppedSpans, 5);
-    await processor.forceFlush();
+  it('a 30 s outage: spans wait in the queue, are retried with backoff, and all arrive in order once the endpoint is back', async () => {
+    const time = new FakeTime();
+    let up = false;
+    const { transport: fake, sends, delivered } = fakeTransport(() => (up ? SENT : DOWN));
+    const processor = new JourneySpanProcessor(fake, options, {}, time, () => time.now);
+    // One span every 500 ms for 30 s, while nothing gets through.
+    for (let i = 0; i < 60; i += 1) {
+      processor.onEnd(endedSpan(i));
+      await time.advance(500);
+    }
+    assert.deepEqual(delivered(), []);
+    const triesDuringOutage = sends.length;
+    assert.ok(triesDuringOutage >= 6, `tries during the outage: ${triesDuringOutage}`);
+    // While down, one probe at a time and at most one per backoff (1, 2, 4, then every <= 5 s).
+    assert.ok(triesDuringOutage <= 12, `tries during the outage: ${triesDuringOutage}`);
+    up = true;
+    await time.advance(DEFAULT_RETRY.maxBackoffMillis + options.scheduledDelayMillis);
+    assert.deepEqual(delivered(), names(0, 60));
+    assert.equal(processor.droppedSpans, 0);
+    assert.equal(processor.queuedSpans, 0);
   });
 
-  it('counts spans the endpoint refused or that failed every retry', async () => {
-    const { fetch } = scriptedFetch([400, 500, 500, 500, 500]);
-    const processor = new JourneySpanProcessor(transport(fetch).transport, { ...options, maxExportBatchSize: 2 });
+  it('honours Retry-After before the next try', async () => {
+    const time = new FakeTime();
+    const { transport: fake, sends, delivered } = fakeTransport((call) => (call === 0 ? { outcome: 'retry', retryAfterMillis: 20_000 } : SENT));
+    const processor = new JourneySpanProcessor(fake, options, {}, time, () => time.now);
     for (let i = 0; i < 4; i += 1) processor.onEnd(endedSpan(i));
+    await time.advance(19_000);
+    processor.onEnd(endedSpan(4));
+    await time.advance(500);
+    assert.equal(sends.length, 1);
+    await time.advance(1000);
+    assert.deepEqual(delivered(), names(0, 5));
+  });
+
+  it('during an outage holds at most maxQueueSize spans: the oldest are kept, the rest dropped, counted and reported', async () => {
+    const diagnostics = captureDiag();
+    try {
+      const time = new FakeTime();
+      let up = false;
+      const { transport: fake, delivered } = fakeTransport(() => (up ? SENT : DOWN));
+      const processor = new JourneySpanProcessor(fake, { maxQueueSize: 10, maxExportBatchSize: 4, scheduledDelayMillis: 100 }, {}, time, () => time.now);
+      for (let i = 0; i < 25; i += 1) {
+        processor.onEnd(endedSpan(i));
+        await time.advance(400);
+      }
+      assert.equal(processor.droppedSpans, 15);
+      up = true;
+      await time.advance(10_000);
+      assert.deepEqual(delivered(), names(0, 10));
+      assert.equal(processor.droppedSpans, 15);
+      assert.ok(diagnostics.warnings.some((message) => /spans dropped .*; 15 dropped so far/.test(message)), diagnostics.warnings.join('\n'));
+    } finally {
+      diagnostics.restore();
+    }
+  });
+
+  it('drops and counts what the endpoint refuses (4xx), without retrying it; 429 is retried', async () => {
+    const diagnostics = captureDiag();
+    try {
+      const time = new FakeTime();
+      const { transport: fake, sends, delivered } = fakeTransport((call) => (call === 0 ? { outcome: 'rejected', status: 400 } : call === 1 ? { outcome: 'retry', retryAfterMillis: 0 } : SENT));
+      const processor = new JourneySpanProcessor(fake, { ...options, maxExportBatchSize: 2 }, {}, time, () => time.now);
+      for (let i = 0; i < 4; i += 1) processor.onEnd(endedSpan(i));
+      await time.advance(5000);
+      assert.equal(processor.droppedSpans, 2);
+      assert.deepEqual(delivered(), names(2, 4));
+      assert.deepEqual(sends.map((send) => send.names), [names(0, 2), names(2, 4), names(2, 4)]);
+      assert.ok(diagnostics.warnings.some((message) => message.includes('HTTP 400')), diagnostics.warnings.join('\n'));
+    } finally {
+      diagnostics.restore();
+    }
+  });
+
+  it('forceFlush during an outage tries once and returns; the spans stay queued for the schedule', async () => {
+    const time = new FakeTime();
+    let up = false;
+    const { transport: fake, delivered } = fakeTransport(() => (up ? SENT : DOWN));
+    const processor = new JourneySpanProcessor(fake, options, {}, time, () => time.now);
+    for (let i = 0; i < 6; i += 1) processor.onEnd(endedSpan(i));
     await processor.forceFlush();
-    assert.equal(processor.droppedSpans, 4);
+    assert.equal(processor.queuedSpans, 6);
+    up = true;
+    await time.advance(DEFAULT_RETRY.maxBackoffMillis + options.scheduledDelayMillis);
+    assert.deepEqual(delivered(), names(0, 6));
+  });
+
+  it('on hide after an outage, sends what was waiting with keepalive requests that fit the 64 KiB budget together', async () => {
+    const time = new FakeTime();
+    let up = false;
+    const { transport: fake, sends } = fakeTransport(() => (up ? 'hang' : DOWN));
+    const processor = new JourneySpanProcessor(fake, { maxQueueSize: 100, maxExportBatchSize: 100, scheduledDelayMillis: 100 }, {}, time, () => time.now);
+    for (let i = 0; i < 12; i += 1) processor.onEnd(endedSpan(i, TraceFlags.SAMPLED, 9000));
+    await time.advance(200);
+    assert.equal(processor.queuedSpans, 12);
+    up = true;
+    processor.flushOnHide();
+    const onHide = sends.filter((send) => send.keepalive);
+    assert.ok(onHide.length >= 1);
+    // Answers not in yet: every keepalive body counts against the budget at once.
+    assert.ok(onHide.reduce((sum, send) => sum + send.bytes, 0) <= KEEPALIVE_BUDGET_BYTES);
+    const sentOnHide = onHide.flatMap((send) => send.names);
+    assert.deepEqual(sentOnHide, names(0, sentOnHide.length));
+    assert.ok(processor.queuedSpans > 0 && processor.queuedSpans + sentOnHide.length === 12, 'what does not fit stays queued');
   });
 
   it('on hide, sends everything with keepalive requests that fit the 64 KiB budget together', async () => {

@@ -7,15 +7,17 @@ interface NavigateEventLike extends Event {
   readonly destination: { readonly url: string; readonly sameDocument: boolean };
 }
 
+type HistoryMethod = 'pushState' | 'replaceState';
+
 /**
- * A span `route change` for each same-document navigation (history.pushState/replaceState,
- * back/forward, hash changes), seen through the Navigation API's `navigate` event, which needs
- * no patching of `history`. Its context is held until the next task so the fetches the new
- * route starts are its children. Where the Navigation API is missing, back/forward
- * (`popstate`) is still seen; pushState is not. Returns a function that stops listening.
+ * A span `route change` for each same-document navigation: history.pushState/replaceState,
+ * back/forward and hash changes. Seen through the Navigation API's `navigate` event where the
+ * browser has it (no patching of `history`); elsewhere through wrapped `pushState` and
+ * `replaceState` and the `popstate` event. `browser.navigation.type` is `push`, `replace` or
+ * `traverse` either way. Its context is held until the next task so the fetches the new route
+ * starts are its children. Returns a function that stops listening (and unwraps `history`).
  */
-export function onRouteChange(tracer: Tracer, hold: HoldContext): () => void {
-  const navigation = (globalThis as { navigation?: EventTarget }).navigation;
+export function onRouteChange(tracer: Tracer, hold: HoldContext, navigation = (globalThis as { navigation?: EventTarget }).navigation): () => void {
   let current = location.href;
   const start = (to: string, type: string) => {
     const from = current;
@@ -37,7 +39,23 @@ export function onRouteChange(tracer: Tracer, hold: HoldContext): () => void {
     navigation.addEventListener('navigate', listener);
     return () => navigation.removeEventListener('navigate', listener);
   }
-  const listener = () => start(location.href, 'traverse');
-  addEventListener('popstate', listener);
-  return () => removeEventListener('popstate', listener);
+  const wrap = (method: HistoryMethod, type: string) => {
+    const original = history[method];
+    const wrapped = function (this: History, ...args: Parameters<History[HistoryMethod]>) {
+      const result = original.apply(this, args);
+      start(location.href, type);
+      return result;
+    };
+    history[method] = wrapped;
+    return () => {
+      if (history[method] === wrapped) history[method] = original;
+    };
+  };
+  const unwrap = [wrap('pushState', 'push'), wrap('replaceState', 'replace')];
+  const onPopState = () => start(location.href, 'traverse');
+  addEventListener('popstate', onPopState);
+  return () => {
+    for (const stop of unwrap) stop();
+    removeEventListener('popstate', onPopState);
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * Turns a `propagateTo` entry into the pattern instrumentation-fetch matches URLs against.
+ * Turns a `propagateTo` entry into the pattern request URLs are matched against.
  *
  * An origin string matches that origin's URLs only: `https://a.example` must not match
  * `https://a.example.evil` or `https://a.example:8443`, which a plain prefix test would.

@@ -1,0 +1,198 @@
+/**
+ * @module
+ * `journeytrace/core`: sessions, baggage, journey steps, fetch spans and the retrying export,
+ * with no page instrumentation unless it is passed in `features`. An app that uses only `step()`
+ * and fetch pays for nothing else; the default entry is this plus every feature.
+ *
+ * @example
+ * ```ts
+ * import { init } from 'journeytrace/core';
+ * import { errors } from 'journeytrace/features';
+ * const journey = init({ serviceName: 'shop-web', propagateTo: ['https://edge.shop.example'], features: [errors()] });
+ * await journey.step('checkout', () => fetch('https://edge.shop.example/api/checkout', { method: 'POST' }));
+ * ```
+ */
+import { ROOT_CONTEXT, context, diag, propagation, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { JourneyBaggagePropagator } from './baggage/JourneyBaggagePropagator.js';
+import { resolveConfig, type JourneyTraceEnv, type JourneyTraceOptions, type JourneyUser } from './config/options.js';
+import { StepContextManager } from './context/StepContextManager.js';
+import { JourneySpanProcessor } from './export/JourneySpanProcessor.js';
+import { OtlpHttpTransport } from './export/OtlpHttpTransport.js';
+import { instrumentFetch } from './fetch/instrumentFetch.js';
+import { runStep, type HoldContext, type JourneyStep } from './journey/step.js';
+import { propagationFilter } from './propagation/propagationFilter.js';
+import { rateFor, isSessionSampled, SessionSampler } from './sampling/SessionSampler.js';
+import { ATTR_ENDUSER_ID, ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_TIER } from './semconv.js';
+import { JourneySession } from './session/session.js';
+import { SessionSpanProcessor } from './session/SessionSpanProcessor.js';
+
+export type { JourneyTraceEnv, JourneyTraceOptions, JourneyUser } from './config/options.js';
+export type { JourneyStep } from './journey/step.js';
+export type { CurrentIds, LogRecord } from './logging/log.js';
+export { BAGGAGE_KEYS, type BaggageKey } from './baggage/journeyBaggage.js';
+export { currentIds, log } from './logging/log.js';
+
+/** What a feature gets from the SDK it is started by. */
+export interface FeatureHost {
+  readonly tracer: Tracer;
+  /** Keeps a context as the fallback for work that lost its own (after awaits, in timers) until released. */
+  readonly hold: HoldContext;
+  /** The page's documentLoad context once recorded (set by `documentLoad`, read by `webVitals`). */
+  pageContext: Context | undefined;
+}
+
+/**
+ * A piece of page instrumentation: started once by `init`, returns how to stop it. Features
+ * start before the SDK's own page-hide flush is registered, so what they record on hide is sent.
+ */
+export type JourneyFeature = (host: FeatureHost) => (() => void) | void;
+
+/** Options of `journeytrace/core`'s `init`: those of the default entry, plus the features to run. */
+export interface JourneyTraceCoreOptions extends JourneyTraceOptions, JourneyTraceEnv {
+  /** Page instrumentation to run, from `journeytrace/features`. Default none. */
+  features?: ReadonlyArray<JourneyFeature>;
+}
+
+/** The handle `init` returns. */
+export interface JourneyTrace {
+  /** The current session id (32 hex), stamped on every span and sent as baggage `session.id`. */
+  readonly sessionId: string;
+  /** Whether the current session is traced (head sampling, decided once per session and tier). */
+  readonly sampled: boolean;
+  /**
+   * Spans lost so far: more than the export queue holds, or refused by the endpoint (4xx other
+   * than 408 and 429). Spans waiting out an outage are kept and retried, not counted.
+   */
+  readonly droppedSpans: number;
+  /** Sets (or clears, with `{}`) the user carried in baggage from now on. */
+  setUser(user: JourneyUser): void;
+  /**
+   * Runs `fn` as a named journey step: an active span whose fetches (after any number of native
+   * awaits, in timers and handlers it starts) are its children.
+   */
+  step<T>(name: string, fn: (step: JourneyStep) => Promise<T> | T): Promise<T>;
+  /** Sends every ended span now. */
+  forceFlush(): Promise<void>;
+  /** Flushes, then stops tracing and removes every listener. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts journey tracing for this page with the given features. Never throws for bad options:
+ * each is reported through `diag` and replaced by its default.
+ * @see https://www.w3.org/TR/trace-context/ and https://www.w3.org/TR/baggage/
+ */
+export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
+  const pageOrigin = globalThis.location?.origin;
+  const config = resolveConfig(options, (message) => diag.warn(message), pageOrigin);
+  // Taken before fetch is wrapped: the exporter's requests are never traced.
+  const nativeFetch = globalThis.fetch;
+  let user: JourneyUser = config.user;
+  let tracer: Tracer | undefined;
+
+  const session = new JourneySession(options.storage ?? localStorageOrUndefined(), config.session, options.now ?? Date.now, (_started, previousId) => {
+    // Synchronously: a rotation noticed while the page unloads must be flushed with it.
+    const attributes = previousId ? { [ATTR_SESSION_PREVIOUS_ID]: previousId } : {};
+    tracer?.startSpan('session.start', { attributes }, ROOT_CONTEXT).end();
+  });
+  const journeyValues = () => ({ [ATTR_SESSION_ID]: session.current().id, [ATTR_USER_TIER]: user.tier, [ATTR_ENDUSER_ID]: user.id });
+
+  const processor = new JourneySpanProcessor(
+    new OtlpHttpTransport({
+      url: config.tracesUrl,
+      sendClockReading: config.relay,
+      compression: config.compression,
+      fetch: nativeFetch,
+      now: options.now ?? Date.now,
+    }),
+    config.batch,
+  );
+  const sampling = { sampleRate: config.sampleRate, sampleRateByTier: config.sampleRateByTier };
+  const provider = new BasicTracerProvider({
+    // Merge, not replace: the default resource carries telemetry.sdk.language=webjs.
+    resource: defaultResource().merge(resourceFromAttributes({ ...config.resourceAttributes, 'service.name': config.serviceName })),
+    sampler: new SessionSampler(() => ({ sessionId: session.current().id, tier: user.tier }), sampling),
+    spanProcessors: [new SessionSpanProcessor(journeyValues), processor],
+  });
+  // What WebTracerProvider.register does, without the stack context manager it would bundle.
+  const contextManager = new StepContextManager(options.contextManager).enable();
+  context.setGlobalContextManager(contextManager);
+  trace.setGlobalTracerProvider(provider);
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new JourneyBaggagePropagator(journeyValues)] }));
+  tracer = provider.getTracer('journeytrace');
+  const activeTracer = tracer;
+
+  const stops: Array<() => void> = [];
+  stops.push(
+    instrumentFetch(activeTracer, {
+      propagateTo: propagationFilter(config.propagateTo, pageOrigin, (message) => diag.warn(message)),
+      ignore: (url) => url.href.startsWith(config.tracesUrl),
+    }),
+  );
+
+  // Spans a page leaving now would lose: ended on pagehide so they are flushed with the rest.
+  const open = new Set<Span>();
+  const hold: HoldContext = (held) => {
+    const release = contextManager.hold(held);
+    const span = trace.getSpan(held);
+    if (span) open.add(span);
+    return () => {
+      release();
+      if (span) open.delete(span);
+    };
+  };
+
+  const host: FeatureHost = { tracer: activeTracer, hold, pageContext: undefined };
+  for (const feature of options.features ?? []) {
+    const stop = feature(host);
+    if (stop) stops.push(stop);
+  }
+  const listen = (target: EventTarget, type: string, listener: () => void) => {
+    target.addEventListener(type, listener);
+    stops.push(() => target.removeEventListener(type, listener));
+  };
+  // After the features, whose reports on hide (web vitals) must be queued before the flush.
+  listen(globalThis, 'pagehide', () => {
+    for (const span of open) span.end();
+    open.clear();
+    processor.flushOnHide();
+  });
+  listen(document, 'visibilitychange', () => {
+    if (document.visibilityState === 'hidden') processor.flushOnHide();
+  });
+
+  return {
+    get sessionId() {
+      return session.current().id;
+    },
+    get sampled() {
+      return isSessionSampled(session.current().id, rateFor(user.tier, sampling));
+    },
+    get droppedSpans() {
+      return processor.droppedSpans;
+    },
+    setUser(next) {
+      user = { ...next };
+    },
+    step(name, fn) {
+      return runStep(activeTracer, context.active(), hold, name, fn);
+    },
+    forceFlush: () => provider.forceFlush(),
+    async shutdown() {
+      for (const stop of stops.splice(0)) stop();
+      await provider.shutdown();
+      contextManager.disable();
+    },
+  };
+}
+
+function localStorageOrUndefined(): Storage | undefined {
+  try {
+    return globalThis.localStorage; // Throws in some sandboxed frames.
+  } catch {
+    return undefined;
+  }
+}

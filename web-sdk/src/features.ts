@@ -1,0 +1,34 @@
+/**
+ * @module
+ * `journeytrace/features`: the page instrumentation the default entry runs, one factory each,
+ * for `init({ features: [...] })` of `journeytrace/core`. What an app does not import is not in
+ * its bundle.
+ *
+ * @example
+ * ```ts
+ * import { init } from 'journeytrace/core';
+ * import { errors, routeChanges } from 'journeytrace/features';
+ * init({ serviceName: 'shop-web', features: [errors(), routeChanges()] });
+ * ```
+ */
+import type { JourneyFeature } from './core.js';
+import { captureErrors } from './errors/captureErrors.js';
+import { onDocumentLoad } from './journey/documentLoad.js';
+import { onInteraction } from './journey/interactions.js';
+import { onRouteChange } from './journey/routeChanges.js';
+import { onWebVitals } from './vitals/onWebVitals.js';
+
+/** Uncaught errors and unhandled rejections as exception events with status ERROR on the active span. */
+export const errors = (): JourneyFeature => (host) => captureErrors(host.tracer);
+
+/** A span for each click and form submit, parent of what its handlers start. */
+export const interactions = (): JourneyFeature => (host) => onInteraction(host.tracer, host.hold);
+
+/** A `route change` span for each same-document navigation (pushState, replaceState, back/forward). */
+export const routeChanges = (): JourneyFeature => (host) => onRouteChange(host.tracer, host.hold);
+
+/** The document-load span tree from navigation timing, joined to the server's trace. */
+export const documentLoad = (): JourneyFeature => (host) => onDocumentLoad(host.tracer, (loaded) => (host.pageContext = loaded));
+
+/** LCP, INP, CLS and TTFB as spans under the page's documentLoad span. */
+export const webVitals = (): JourneyFeature => (host) => onWebVitals(host.tracer, () => host.pageContext);
