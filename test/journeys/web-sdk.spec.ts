@@ -305,6 +305,120 @@ test('route changes through the history API are spans, parents of the fetches th
   expect(spans.find((span) => urlOf(span).endsWith('/hop/route'))!.parentSpanId).toBe(change.spanId);
 });
 
+/** Runs `navigate` on the page and, in the route's first task, notes the trace ids and fetches `/hop/<hop>`. */
+async function changeRoute(page: Page, how: 'push' | 'replace' | 'back', to: string, hop: string): Promise<string> {
+  const ids = await page.evaluate(
+    ({ how, to, hop }) =>
+      new Promise<{ trace_id?: string }>((resolve) => {
+        const onRoute = () => {
+          const ids = window.journeytrace.currentIds();
+          void fetch(`/hop/${hop}`);
+          resolve(ids);
+        };
+        if (how === 'back') {
+          addEventListener('popstate', onRoute, { once: true });
+          history.back();
+        } else {
+          if (how === 'push') history.pushState({}, '', to);
+          else history.replaceState({}, '', to);
+          onRoute();
+        }
+      }),
+    { how, to, hop },
+  );
+  expect(ids.trace_id).toMatch(/^[0-9a-f]{32}$/);
+  return ids.trace_id!;
+}
+
+for (const api of ['Navigation API', 'history wrapping (no Navigation API)'] as const) {
+  test(`route changes by pushState, replaceState and back are spans of type push, replace and traverse (${api})`, async ({ page }) => {
+    if (api !== 'Navigation API') await page.addInitScript(() => Object.defineProperty(window, 'navigation', { value: undefined, configurable: true }));
+    const path = await openPlainPage(page);
+    expect(await page.evaluate(() => 'navigation' in window && Boolean((window as { navigation?: unknown }).navigation))).toBe(api === 'Navigation API');
+    const marker = randomBytes(3).toString('hex');
+    const changes = [
+      { how: 'push', to: `${path}/orders`, type: 'push', expectedPath: `${path}/orders` },
+      { how: 'replace', to: `${path}/orders/7`, type: 'replace', expectedPath: `${path}/orders/7` },
+      { how: 'back', to: '', type: 'traverse', expectedPath: path },
+    ] as const;
+    for (const change of changes) {
+      const hop = `route-${marker}-${change.how}`;
+      const traceId = await changeRoute(page, change.how, change.to, hop);
+      await page.evaluate(() => window.journeytrace.journey!.forceFlush());
+      const spans = await waitForTrace(tracesFile(), traceId, (arrived) => arrived.some((span) => span.name === 'route change') && arrived.some((span) => urlOf(span).endsWith(`/hop/${hop}`)));
+      const route = spans.find((span) => span.name === 'route change')!;
+      expect(route.attributes['browser.navigation.type'], change.how).toBe(change.type);
+      expect(route.attributes['url.path'], change.how).toBe(change.expectedPath);
+      expect(spans.find((span) => urlOf(span).endsWith(`/hop/${hop}`))!.parentSpanId, change.how).toBe(route.spanId);
+    }
+  });
+}
+
+test('web vitals: a layout shift and a slow interaction reach the collector as CLS and INP when the page is hidden', async ({ page }) => {
+  // The demo's plain page, served from loopback like a real site; nothing is exported on a timer
+  // within the test, so only the flush on hide can deliver the vitals.
+  const config = { collectorUrl, propagateTo: [edgeUrl()], OTEL_BSP_SCHEDULE_DELAY: '600000' };
+  await page.goto(`${appUrl()}/plain.html?config=${encodeURIComponent(JSON.stringify(config))}`);
+  await page.waitForFunction(() => Boolean(window.journeytrace?.journey));
+  const sessionId = await page.evaluate(() => window.journeytrace.journey!.sessionId);
+  // The browser's own entries, watched independently of the SDK: the reference values.
+  await page.evaluate(() => {
+    const seen: { shifts: Array<{ value: number; startTime: number; hadRecentInput: boolean }>; events: Array<{ id: number; duration: number }> } = { shifts: [], events: [] };
+    (window as unknown as { seen: typeof seen }).seen = seen;
+    new PerformanceObserver((list) => seen.shifts.push(...list.getEntries().map((e) => ({ value: (e as unknown as { value: number }).value, startTime: e.startTime, hadRecentInput: (e as unknown as { hadRecentInput: boolean }).hadRecentInput })))).observe({ type: 'layout-shift', buffered: true });
+    new PerformanceObserver((list) => seen.events.push(...list.getEntries().map((e) => ({ id: (e as unknown as { interactionId: number }).interactionId, duration: e.duration })))).observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
+  });
+  // A banner pushed in above the content, with no input before it: a layout shift.
+  await page.evaluate(() => {
+    const banner = document.createElement('div');
+    banner.style.height = '240px';
+    banner.textContent = 'banner';
+    document.body.prepend(banner);
+  });
+  await page.waitForFunction(() => (window as unknown as { seen: { shifts: unknown[] } }).seen.shifts.length > 0);
+  // A click whose handler blocks the main thread for 150 ms: a slow interaction.
+  await page.evaluate(() => {
+    const button = document.createElement('button');
+    button.dataset.testid = 'slow';
+    button.textContent = 'slow';
+    button.addEventListener('click', () => {
+      const until = performance.now() + 150;
+      while (performance.now() < until);
+    });
+    document.body.append(button);
+  });
+  await page.locator('[data-testid=slow]').click();
+  await page.waitForFunction(() => (window as unknown as { seen: { events: Array<{ id: number }> } }).seen.events.some((event) => event.id > 0));
+  const seen = await page.evaluate(() => (window as unknown as { seen: { shifts: Array<{ value: number; startTime: number; hadRecentInput: boolean }>; events: Array<{ id: number; duration: number }> } }).seen);
+  await page.goto('about:blank');
+
+  // CLS by its definition: the largest window of shifts without recent input, < 1 s apart, < 5 s long.
+  let cls = 0;
+  let sessionWindow: Array<{ value: number; startTime: number }> = [];
+  for (const shift of seen.shifts.filter((entry) => !entry.hadRecentInput)) {
+    const continues = sessionWindow.length && shift.startTime - sessionWindow[sessionWindow.length - 1]!.startTime < 1000 && shift.startTime - sessionWindow[0]!.startTime < 5000;
+    sessionWindow = continues ? [...sessionWindow, shift] : [shift];
+    cls = Math.max(cls, sessionWindow.reduce((sum, entry) => sum + entry.value, 0));
+  }
+  // INP with one interaction: its longest event.
+  const inp = Math.max(...seen.events.filter((event) => event.id > 0).map((event) => event.duration));
+  expect(cls).toBeGreaterThan(0);
+  expect(inp).toBeGreaterThanOrEqual(150);
+
+  const vital = async (name: string) => (await readKeptSpans(tracesFile())).find((span) => span.name === `web-vital ${name}` && span.attributes['session.id'] === sessionId);
+  await expect.poll(async () => Boolean((await vital('CLS')) && (await vital('INP'))), { timeout: 20_000 }).toBe(true);
+  const [clsSpan, inpSpan] = [(await vital('CLS'))!, (await vital('INP'))!];
+  expect(Number(clsSpan.attributes['web_vital.value'])).toBeCloseTo(cls, 6);
+  expect(clsSpan.attributes['web_vital.rating']).toBe(cls <= 0.1 ? 'good' : cls <= 0.25 ? 'needs-improvement' : 'poor');
+  expect(Number(inpSpan.attributes['web_vital.value'])).toBe(inp);
+  expect(inpSpan.attributes['web_vital.rating']).toBe(inp <= 200 ? 'good' : inp <= 500 ? 'needs-improvement' : 'poor');
+  // Recorded against the journey: under the page's documentLoad span, in its trace.
+  const spans = await waitForTrace(tracesFile(), clsSpan.traceId, (arrived) => arrived.some((span) => span.name === 'documentLoad'));
+  const load = spans.find((span) => span.name === 'documentLoad')!;
+  expect(clsSpan.parentSpanId).toBe(load.spanId);
+  expect(inpSpan.parentSpanId).toBe(load.spanId);
+});
+
 test('the document load joins the server trace from Server-Timing; web vitals are reported under it', async ({ page }) => {
   const traceId = randomBytes(16).toString('hex');
   const serverSpanId = randomBytes(8).toString('hex');
