@@ -198,18 +198,26 @@ export default async function edge(): Promise<BenchSection> {
 
     for (const worker of workers) await batch(worker.url, WARMUP_REQUESTS);
     const samples = new Map<Variant['key'], number[]>(VARIANTS.map((variant) => [variant.key, []]));
-    const cpuSamples = new Map<Variant['key'], number[]>(VARIANTS.map((variant) => [variant.key, []]));
+    // Each variant's workerd CPU at the start of each of its batches: a round's CPU runs from its
+    // batch's start to the next one's, so exports a worker defers (batched across requests, sent
+    // up to a second later) count for the round that made them, wherever they happen.
+    const cpuAtStart = new Map<Variant['key'], number[]>(VARIANTS.map((variant) => [variant.key, []]));
     for (let round = 0; round < ROUNDS; round += 1) {
       // Rotate the order each round so no variant always runs first or after the same one.
       for (let i = 0; i < workers.length; i += 1) {
         const worker = workers[(round + i) % workers.length]!;
-        const cpuBefore = cpuMillis(worker.workerdPid);
+        cpuAtStart.get(worker.variant.key)!.push(cpuMillis(worker.workerdPid));
         samples.get(worker.variant.key)!.push(await batch(worker.url, REQUESTS_PER_BATCH));
-        await sleep(300); // Lets this batch's exports (in waitUntil) finish, and count their CPU.
-        cpuSamples.get(worker.variant.key)!.push((cpuMillis(worker.workerdPid) - cpuBefore) / REQUESTS_PER_BATCH);
+        await sleep(300); // Lets this batch's exports (in waitUntil) finish before the next variant's batch.
       }
     }
-    await sleep(1000);
+    await sleep(2000); // Longer than any variant's export delay: the last round's exports are done.
+    const cpuSamples = new Map<Variant['key'], number[]>(
+      workers.map((worker) => {
+        const starts = [...cpuAtStart.get(worker.variant.key)!, cpuMillis(worker.workerdPid)];
+        return [worker.variant.key, starts.slice(1).map((end, round) => (end - starts[round]!) / REQUESTS_PER_BATCH)];
+      }),
+    );
     const sink = (await (await fetch(`${servers.sink}/stats`)).json()) as Record<string, SinkStats>;
 
     const perRequest = (key: Variant['key']) => summarize(samples.get(key)!);
@@ -258,7 +266,7 @@ export default async function edge(): Promise<BenchSection> {
       notes: [
         `Each worker: POST /api/checkout reads the JSON body and POSTs it to a local origin, which answers at once; requests carry a sampled traceparent and journey baggage like the browser's. ${ROUNDS} alternating rounds (order rotated) of ${REQUESTS_PER_BATCH} requests, ${CONCURRENCY} in flight, over loopback on keep-alive connections, after ${WARMUP_REQUESTS} warm-up requests each; "time per request" is the batch's wall time divided by its requests (so it includes the exports done in waitUntil); "added" is each round's difference to the untraced worker of the same round. Median (min–max) over rounds; other work on the machine widens the spread of wall times.`,
         cpuMeasured
-          ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (/proc, ${TICKS_PER_SECOND} ticks/s) over the batch and the 300 ms after it (its exports in waitUntil included), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
+          ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (/proc, ${TICKS_PER_SECOND} ticks/s) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
           : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
         `Span endpoint: a local sink answering 200 at once (pure tracing overhead, no collector). Spans received: ${exported}. journeytrace exports protobuf; otel-cf-workers JSON.`,
         'Bundles: `wrangler deploy --dry-run --minify`, gzip level 9. journeytrace needs only the nodejs_als compatibility flag; otel-cf-workers needs nodejs_compat. journeytrace also traces the outbound fetch (CLIENT span, context injected to the origin only); otel-cf-workers patches the global fetch for the same.',

@@ -2,6 +2,7 @@ import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ExportFailure } from './exportFailure.js';
 import { backoffMillis, isRetryableStatus, parseRetryAfter } from './retryPolicy.js';
 
 export interface OTLPFetchSpanExporterOptions {
@@ -30,6 +31,10 @@ export interface OTLPFetchSpanExporterOptions {
  *
  * The stock exporter also works in workerd but pulls in its CommonJS build and doubles the
  * bundle; protobuf is ~2.6x smaller on the wire than JSON.
+ *
+ * `export()` retries within its budget and then drops (standalone use). The edge's
+ * `EdgeBatchSpanProcessor` calls `sendOnce()` instead and keeps failed batches in its own
+ * isolate-level retry queue, which outlives one request.
  */
 export class OTLPFetchSpanExporter implements SpanExporter {
   private readonly _url: string;
@@ -73,29 +78,45 @@ export class OTLPFetchSpanExporter implements SpanExporter {
     return this.forceFlush();
   }
 
+  /**
+   * One attempt, no retry and no drop counting: the failure is an `ExportFailure` that says
+   * whether another attempt may help and how long the collector asked to wait.
+   */
+  async sendOnce(spans: ReadableSpan[]): Promise<ExportResult> {
+    const body = ProtobufTraceSerializer.serializeRequest(spans);
+    if (!body) return { code: ExportResultCode.FAILED, error: new ExportFailure('could not serialize spans', false) };
+    return this._attempt(body, this._timeoutMillis);
+  }
+
+  private async _attempt(body: Uint8Array, timeoutMillis: number): Promise<ExportResult> {
+    try {
+      const response = await this._fetch(this._url, {
+        method: 'POST',
+        headers: this._headers,
+        body: body as Uint8Array<ArrayBuffer>,
+        signal: AbortSignal.timeout(Math.max(1, timeoutMillis)),
+      });
+      await response.body?.cancel();
+      if (response.ok) return { code: ExportResultCode.SUCCESS };
+      const retryable = isRetryableStatus(response.status);
+      const retryAfterMillis = retryable ? parseRetryAfter(response.headers.get('retry-after'), Date.now()) : undefined;
+      return { code: ExportResultCode.FAILED, error: new ExportFailure(`collector answered ${response.status}`, retryable, retryAfterMillis, response.status) };
+    } catch (caught) {
+      const message = caught instanceof Error ? caught.message : String(caught);
+      return { code: ExportResultCode.FAILED, error: new ExportFailure(message, true) };
+    }
+  }
+
   private async _send(spans: ReadableSpan[]): Promise<ExportResult> {
     const body = ProtobufTraceSerializer.serializeRequest(spans);
     if (!body) return this._drop(spans.length, new Error('could not serialize spans'));
     const deadline = Date.now() + this._retryBudgetMillis;
     for (let attempt = 1; ; attempt++) {
-      let retryAfterMillis: number | undefined;
-      let error: Error;
-      try {
-        const response = await this._fetch(this._url, {
-          method: 'POST',
-          headers: this._headers,
-          body: body as Uint8Array<ArrayBuffer>,
-          signal: AbortSignal.timeout(Math.max(1, Math.min(this._timeoutMillis, deadline - Date.now()))),
-        });
-        await response.body?.cancel();
-        if (response.ok) return { code: ExportResultCode.SUCCESS };
-        error = new Error(`collector answered ${response.status}`);
-        if (!isRetryableStatus(response.status)) return this._drop(spans.length, error);
-        retryAfterMillis = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-      } catch (caught) {
-        error = caught instanceof Error ? caught : new Error(String(caught));
-      }
-      const waitMillis = retryAfterMillis ?? backoffMillis(attempt, this._initialBackoffMillis, this._maxBackoffMillis);
+      const result = await this._attempt(body, Math.min(this._timeoutMillis, deadline - Date.now()));
+      if (result.code === ExportResultCode.SUCCESS) return result;
+      const error = result.error as ExportFailure;
+      if (!error.retryable) return this._drop(spans.length, error);
+      const waitMillis = error.retryAfterMillis ?? backoffMillis(attempt, this._initialBackoffMillis, this._maxBackoffMillis);
       if (attempt >= this._maxAttempts) return this._drop(spans.length, new Error(`${error.message} after ${attempt} attempts`));
       if (Date.now() + waitMillis >= deadline) {
         return this._drop(spans.length, new Error(`${error.message}; no retry within the ${this._retryBudgetMillis} ms budget`));

@@ -90,6 +90,7 @@ export function traceQueueConsumer<Body, Env extends object = TracingBindings>(
       },
       ROOT_CONTEXT,
     );
+    tracing.requestStarted();
     try {
       for (const { message, parent, creation, body } of deliveries) {
         const span = tracing.tracer.startSpan(
@@ -117,7 +118,7 @@ export function traceQueueConsumer<Body, Env extends object = TracingBindings>(
       }
     } finally {
       batchSpan.end();
-      ctx.waitUntil(tracing.forceFlush().catch(() => {}));
+      ctx.waitUntil(tracing.requestEnded().catch(() => {}));
     }
   };
 }

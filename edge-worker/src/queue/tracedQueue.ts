@@ -69,7 +69,7 @@ export function tracedQueue<Body>(queue: QueueProducer<TracedMessageBody<Body>>,
       throw error;
     } finally {
       span.end();
-      const flushed = tracing.forceFlush().catch(() => {});
+      const flushed = tracing.flushWhenDue().catch(() => {});
       try {
         options.executionCtx?.waitUntil(flushed);
       } catch {

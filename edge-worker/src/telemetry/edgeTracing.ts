@@ -1,9 +1,11 @@
-import { context, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { BaggageSpanProcessor } from '../baggage/BaggageSpanProcessor.js';
 import { HttpMetrics } from '../metrics/httpMetrics.js';
+import { EdgeBatchSpanProcessor, type DropReport, type EdgeBatchSpanProcessorOptions } from '../export/EdgeBatchSpanProcessor.js';
 import { OTLPFetchSpanExporter } from '../export/OTLPFetchSpanExporter.js';
+import { log } from '../log/log.js';
 import { W3CPropagator } from '../propagation/index.js';
 import {
   ATTR_CLOUD_PLATFORM,
@@ -21,8 +23,20 @@ export interface EdgeTracing {
   readonly propagator: TextMapPropagator;
   /** HTTP duration histograms with exemplars, when a metrics URL (or instance) is configured. */
   readonly metrics?: HttpMetrics;
-  /** Sends ended spans, and metrics when their interval has passed; call it in `ctx.waitUntil`. */
+  /** Marks a request (or queue batch) as in flight, for the flush policy; pair it with `requestEnded`. */
+  requestStarted(): void;
+  /**
+   * Marks it as ended; pass the promise to `ctx.waitUntil`. Sends the spans that are due (the
+   * isolate's buffer is full or old enough, or no request is in flight) and metrics whose
+   * interval has passed, or holds the isolate until a scheduled send. Never rejects.
+   */
+  requestEnded(): Promise<void>;
+  /** As `requestEnded`, without counting a request (e.g. after a queue send). */
+  flushWhenDue(): Promise<void>;
+  /** Sends every held span now (retries included) and metrics whose interval has passed. */
   forceFlush(): Promise<void>;
+  /** Spans given up on in this isolate (queue full, refused by the collector); each drop is reported. */
+  readonly droppedSpans: number;
 }
 
 export interface EdgeTracingConfig {
@@ -40,6 +54,8 @@ export interface EdgeTracingConfig {
   promotedBaggageKeys?: readonly string[];
   /** Replaces the OTLP fetch exporter (tests pass an in-memory one). */
   exporter?: SpanExporter;
+  /** Batching and retry-queue settings of the isolate's span buffer (`OTEL_BSP_*` in `tracingFromEnv`). */
+  batch?: Omit<EdgeBatchSpanProcessorOptions, 'onDrop'>;
 }
 
 let contextManagerInstalled = false;
@@ -64,9 +80,11 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
       [ATTR_CLOUD_PLATFORM]: CLOUD_PLATFORM_VALUE_CLOUDFLARE_WORKERS,
     }),
   );
+  // Retries are the processor's (an isolate-level queue), so the exporter makes one attempt per send.
+  const processor = new EdgeBatchSpanProcessor(exporter, { ...config.batch, onDrop: reportDrop });
   const provider = new BasicTracerProvider({
     resource,
-    spanProcessors: [new BaggageSpanProcessor(config.promotedBaggageKeys), new BatchSpanProcessor(exporter)],
+    spanProcessors: [new BaggageSpanProcessor(config.promotedBaggageKeys), processor],
   });
   const metrics =
     config.metrics ??
@@ -83,9 +101,29 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
     // W3C Trace Context Level 2 and Baggage; core's pair fails the spec's tracestate and random-flag rules.
     propagator: new W3CPropagator(),
     metrics,
-    // Spans go after every request; metrics once per interval (flushIfDue).
+    requestStarted: () => processor.requestStarted(),
+    // Spans when the isolate's buffer is due; metrics once per interval (flushIfDue).
+    requestEnded: async () => {
+      await Promise.all([processor.requestEnded(), metrics?.flushIfDue()]);
+    },
+    flushWhenDue: async () => {
+      await Promise.all([processor.flushWhenDue(), metrics?.flushIfDue()]);
+    },
     forceFlush: async () => {
-      await Promise.all([provider.forceFlush(), metrics?.flushIfDue()]);
+      await Promise.all([processor.forceFlush(), metrics?.flushIfDue()]);
+    },
+    get droppedSpans() {
+      return processor.droppedSpans;
     },
   };
+}
+
+/**
+ * Drops also go to the log as one JSON line (`journeytrace.spans.dropped`), since a worker's
+ * `diag` usually has no logger: what the edge gave up on is visible in `wrangler tail`.
+ */
+function reportDrop(report: DropReport): void {
+  context.with(ROOT_CONTEXT, () =>
+    log('journeytrace.spans.dropped', { dropped_spans: report.droppedSpans, dropped_spans_total: report.droppedSpansTotal, reason: report.reason }),
+  );
 }

@@ -5,6 +5,16 @@ export interface TracingBindings extends OtlpBindings {
   OTEL_SERVICE_NAME?: string;
   /** Milliseconds between metrics exports (OpenTelemetry's name). Default 10000. */
   OTEL_METRIC_EXPORT_INTERVAL?: string;
+  /** Longest a span waits in the isolate's buffer while other requests are in flight, ms. Default 1000. */
+  OTEL_BSP_SCHEDULE_DELAY?: string;
+  /** Spans per export request. Default 512. */
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE?: string;
+  /** Spans held at most (buffered and awaiting retry). Default 2048. */
+  OTEL_BSP_MAX_QUEUE_SIZE?: string;
+  /** Approximate bytes awaiting retry at most. Default 4194304 (4 MiB). */
+  JOURNEYTRACE_BSP_MAX_QUEUE_BYTES?: string;
+  /** `false` keeps spans for `OTEL_BSP_SCHEDULE_DELAY` even when no other request is in flight. Default `true`. */
+  JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE?: string;
 }
 
 const cache = new Map<string, EdgeTracing>();
@@ -26,6 +36,13 @@ export function tracingFromEnv(
     headers: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
     promotedBaggageKeys: overrides.promotedBaggageKeys,
     metricsIntervalMillis: nonNegative(env.OTEL_METRIC_EXPORT_INTERVAL),
+    batch: {
+      scheduledDelayMillis: nonNegative(env.OTEL_BSP_SCHEDULE_DELAY),
+      maxExportBatchSize: nonNegative(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE),
+      maxQueueSize: nonNegative(env.OTEL_BSP_MAX_QUEUE_SIZE),
+      maxQueueBytes: nonNegative(env.JOURNEYTRACE_BSP_MAX_QUEUE_BYTES),
+      flushWhenIdle: env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE === undefined ? undefined : env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE.trim().toLowerCase() !== 'false',
+    },
   });
 }
 

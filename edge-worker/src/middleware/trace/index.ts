@@ -128,6 +128,7 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
     c.set('span', span);
     c.set('tracedFetch', tracedFetch);
 
+    tracing.requestStarted();
     try {
       await context.with(active, next);
     } catch (error) {
@@ -241,8 +242,9 @@ function recordError(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
 }
 
+/** Ends the request for the isolate's span buffer, which decides whether its spans go now. */
 function flushAfterResponse(c: Context<Env>, tracing: EdgeTracing): void {
-  const flushed = tracing.forceFlush().catch(() => {});
+  const flushed = tracing.requestEnded().catch(() => {});
   try {
     c.executionCtx.waitUntil(flushed);
   } catch {

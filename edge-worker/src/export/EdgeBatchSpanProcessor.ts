@@ -1,0 +1,382 @@
+/**
+ * @module
+ * The isolate's span buffer and retry queue: spans from many requests go out in one export, and
+ * a batch the collector could not take waits in the isolate for a later flush instead of being
+ * given up when one request's `waitUntil` ends.
+ *
+ * Why not sdk-trace-base's `BatchSpanProcessor`: flushing it in every request's `waitUntil` (the
+ * only way to be sure spans leave a Worker) sends one export per request, and its timer does not
+ * run in an isolate that has no request. Here each request's `waitUntil` decides what is due:
+ *
+ * - the buffer holds `maxExportBatchSize` spans, or its oldest span is `scheduledDelayMillis`
+ *   old, or (with `flushWhenIdle`) no other request is in flight: send now;
+ * - otherwise the first request that finds nothing scheduled waits until the buffer is due and
+ *   sends it: its `waitUntil` holds the isolate, so spans are never stranded in an idle isolate;
+ * - failed exports (network error, timeout, 429, 5xx) stay at the head of the queue and are
+ *   retried after a backoff (or the collector's `Retry-After`) by whichever request's flush comes
+ *   next; one request waits for a retry at most `maxWaitMillis`.
+ *
+ * Memory is bounded: at most `maxQueueSize` spans (buffer and retry queue together) and about
+ * `maxQueueBytes` awaiting retry. What does not fit, and what the collector refuses (4xx other
+ * than 429), is counted in `droppedSpans` and reported, never silently lost.
+ */
+import { ROOT_CONTEXT, TraceFlags, context, diag, type Context } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { isRetryableFailure, retryAfterOf } from './exportFailure.js';
+import { backoffMillis } from './retryPolicy.js';
+
+export interface EdgeBatchSpanProcessorOptions {
+  /** Longest a span waits in the buffer while other requests are in flight, in ms (`OTEL_BSP_SCHEDULE_DELAY`). Default 1000. */
+  scheduledDelayMillis?: number;
+  /** Spans per export request; a buffer this full is sent at once (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`). Default 512. */
+  maxExportBatchSize?: number;
+  /** Spans held at most, buffered and awaiting retry together (`OTEL_BSP_MAX_QUEUE_SIZE`). Default 2048. */
+  maxQueueSize?: number;
+  /** Approximate protobuf bytes awaiting retry at most. Default 4 MiB. */
+  maxQueueBytes?: number;
+  /**
+   * Send at once when a request ends and no other request is in flight. Default true: at low
+   * traffic spans reach the collector right after the request (tail sampling judges whole
+   * traces after a short wait); under concurrent load they still go in shared batches.
+   */
+  flushWhenIdle?: boolean;
+  /** First wait after a failed export; doubles per failure up to `maxBackoffMillis`. Defaults 500 and 5000. */
+  initialBackoffMillis?: number;
+  maxBackoffMillis?: number;
+  /** A `Retry-After` longer than this is shortened to it. Default 60000. */
+  maxRetryAfterMillis?: number;
+  /**
+   * How long one request's `waitUntil` may keep waiting for a scheduled send or a retry. Default
+   * 25000 (Workers end `waitUntil` work 30 s after the response). Spans still held then are sent
+   * by the next request's flush.
+   */
+  maxWaitMillis?: number;
+  /**
+   * A send that has not finished after this long is taken for lost (its request's context was
+   * cancelled) and its batch is sent again. Default 15000 (above the exporter's 10 s timeout).
+   */
+  sendTimeoutMillis?: number;
+  /** Where drops are reported; default `diag.warn` plus `onDropReport` of the caller. */
+  onDrop?: (report: DropReport) => void;
+}
+
+/** One report of spans given up on since the previous report. */
+export interface DropReport {
+  /** Spans dropped since the previous report. */
+  droppedSpans: number;
+  /** Spans dropped since the processor was made. */
+  droppedSpansTotal: number;
+  /** Why, for the last of them. */
+  reason: string;
+}
+
+/** An exporter that can make a single attempt and leave retrying to the caller (`OTLPFetchSpanExporter`). */
+interface SingleAttemptExporter extends SpanExporter {
+  sendOnce(spans: ReadableSpan[]): Promise<ExportResult>;
+}
+
+interface Batch {
+  spans: ReadableSpan[];
+  /** Approximate protobuf size, known once the batch has failed. */
+  bytes: number;
+}
+
+const DEFAULTS = {
+  scheduledDelayMillis: 1000,
+  maxExportBatchSize: 512,
+  maxQueueSize: 2048,
+  maxQueueBytes: 4 * 1024 * 1024,
+  initialBackoffMillis: 500,
+  maxBackoffMillis: 5000,
+  maxRetryAfterMillis: 60_000,
+  maxWaitMillis: 25_000,
+  sendTimeoutMillis: 15_000,
+};
+
+export class EdgeBatchSpanProcessor implements SpanProcessor {
+  private readonly _exporter: SpanExporter;
+  private readonly _options: typeof DEFAULTS & { flushWhenIdle: boolean };
+  private readonly _onDrop: ((report: DropReport) => void) | undefined;
+  /** Ended spans not yet cut into a batch, and when the oldest of them ended. */
+  private _buffer: ReadableSpan[] = [];
+  private _bufferSinceMillis = 0;
+  /** Batches to send, oldest first; a batch leaves only once the collector has answered for it. */
+  private _queue: Batch[] = [];
+  private _queuedSpans = 0;
+  private _retryBytes = 0;
+  private _inFlightRequests = 0;
+  /** No send before this (backoff or Retry-After after a failure). */
+  private _blockedUntilMillis = 0;
+  private _failures = 0;
+  /** The send under way, if any, and when it started. */
+  private _sending: { sinceMillis: number; batch: Batch; done: Promise<void> } | undefined;
+  /** The request waiting to send the buffer (or a retry), if any, and until when. */
+  private _waiter: { untilMillis: number } | undefined;
+  private _dropped = 0;
+  private _unreported = 0;
+  private _lastDropReason = '';
+
+  constructor(exporter: SpanExporter, options: EdgeBatchSpanProcessorOptions = {}) {
+    this._exporter = exporter;
+    const resolved = { ...DEFAULTS, flushWhenIdle: options.flushWhenIdle ?? true };
+    for (const key of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) {
+      const value = options[key];
+      if (value === undefined) continue;
+      if (Number.isFinite(value) && value >= 0) resolved[key] = value;
+      else diag.warn(`journeytrace: ignoring ${key}=${String(value)}; using ${DEFAULTS[key]}`);
+    }
+    resolved.maxQueueSize = Math.max(1, Math.floor(resolved.maxQueueSize));
+    resolved.maxExportBatchSize = Math.max(1, Math.floor(resolved.maxExportBatchSize));
+    if (resolved.maxExportBatchSize > resolved.maxQueueSize) {
+      diag.warn(`journeytrace: maxExportBatchSize ${resolved.maxExportBatchSize} is above maxQueueSize; using ${resolved.maxQueueSize}`);
+      resolved.maxExportBatchSize = resolved.maxQueueSize;
+    }
+    this._options = resolved;
+    this._onDrop = options.onDrop;
+  }
+
+  /** Spans given up on since this processor was made (queue full, refused by the collector). */
+  get droppedSpans(): number {
+    return this._dropped;
+  }
+
+  /** Spans held now: buffered, or waiting for (or in) delivery. */
+  get queuedSpans(): number {
+    return this._buffer.length + this._queuedSpans;
+  }
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if (this._buffer.length + this._queuedSpans >= this._options.maxQueueSize) {
+      this._drop(1, `the span queue is full (${this._options.maxQueueSize} spans, OTEL_BSP_MAX_QUEUE_SIZE)`);
+      return;
+    }
+    if (this._buffer.length === 0) this._bufferSinceMillis = Date.now();
+    this._buffer.push(span);
+  }
+
+  /** A request (or queue batch) whose spans end here has started: the isolate is not idle. */
+  requestStarted(): void {
+    this._inFlightRequests += 1;
+  }
+
+  /**
+   * A request has ended: what to pass to `ctx.waitUntil`. Sends what is due, or waits until the
+   * buffer is due when no other request waits for it; resolves at once otherwise. Never rejects.
+   */
+  requestEnded(): Promise<void> {
+    this._inFlightRequests = Math.max(0, this._inFlightRequests - 1);
+    return this.flushWhenDue();
+  }
+
+  /** Sends what is due now, or waits for it as `requestEnded` does, without counting a request. */
+  async flushWhenDue(): Promise<void> {
+    try {
+      await this._pump(Date.now() + this._options.maxWaitMillis);
+    } catch (error) {
+      diag.warn(`journeytrace: span flush failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this._reportDrops();
+    }
+  }
+
+  /** Sends everything held now, retries included (without waiting out a backoff); one attempt per batch. */
+  async forceFlush(): Promise<void> {
+    this._cutBuffer();
+    for (const batch of [...this._queue]) {
+      const sending = this._sending;
+      if (sending?.batch === batch) await sending.done;
+      if (!this._queue.includes(batch)) continue;
+      await this._send(batch);
+    }
+    this._reportDrops();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.forceFlush();
+    await this._exporter.shutdown();
+  }
+
+  /**
+   * Sends due batches one at a time; when something is held but not due yet, waits for it
+   * (until `deadlineMillis`) unless another request already does.
+   */
+  private async _pump(deadlineMillis: number): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      if (this._sending) {
+        // One send at a time; the sender looks again when it is done. A send that never
+        // finished belonged to a request whose context was cancelled: take over.
+        if (now - this._sending.sinceMillis < this._options.sendTimeoutMillis) return;
+        this._sending = undefined;
+      }
+      const dueMillis = this._dueMillis(now);
+      if (dueMillis === undefined) return;
+      if (dueMillis <= now) {
+        if (this._buffer.length > 0 && this._bufferDueMillis() <= now) this._cutBuffer();
+        const batch = this._head();
+        if (!batch) return;
+        const done = this._send(batch);
+        const sending = { sinceMillis: now, batch, done };
+        this._sending = sending;
+        try {
+          await done;
+        } finally {
+          if (this._sending === sending) this._sending = undefined;
+        }
+        continue;
+      }
+      // Not due yet. One waiter is enough; it looks again when it wakes (a waiter whose
+      // request's context was cancelled never wakes: take over once it is overdue).
+      if (this._waiter && this._waiter.untilMillis <= dueMillis && now - this._waiter.untilMillis < this._options.sendTimeoutMillis) return;
+      if (dueMillis > deadlineMillis) return;
+      const waiter = { untilMillis: dueMillis };
+      this._waiter = waiter;
+      await sleep(dueMillis - now);
+      if (this._waiter === waiter) this._waiter = undefined;
+    }
+  }
+
+  /** When the next send may happen: now or later; undefined when nothing is held. */
+  private _dueMillis(now: number): number | undefined {
+    let due: number | undefined;
+    if (this._queue.length > 0) due = now;
+    if (this._buffer.length > 0) due = Math.min(due ?? Infinity, this._bufferDueMillis());
+    if (due === undefined) return undefined;
+    return Math.max(due, this._blockedUntilMillis);
+  }
+
+  private _bufferDueMillis(): number {
+    if (this._buffer.length >= this._options.maxExportBatchSize) return 0;
+    if (this._options.flushWhenIdle && this._inFlightRequests === 0) return 0;
+    return this._bufferSinceMillis + this._options.scheduledDelayMillis;
+  }
+
+  /** Moves the buffer into the send queue in batches of at most `maxExportBatchSize`. */
+  private _cutBuffer(): void {
+    const size = this._options.maxExportBatchSize;
+    for (let start = 0; start < this._buffer.length; start += size) {
+      const spans = this._buffer.length <= size ? this._buffer : this._buffer.slice(start, start + size);
+      this._queue.push({ spans, bytes: 0 });
+      this._queuedSpans += spans.length;
+    }
+    this._buffer = [];
+  }
+
+  /** The oldest batch, merged with the ones after it up to `maxExportBatchSize` (after an outage: few, full exports). */
+  private _head(): Batch | undefined {
+    let head = this._queue[0];
+    while (head && this._queue.length > 1 && head.spans.length + this._queue[1]!.spans.length <= this._options.maxExportBatchSize) {
+      const next = this._queue[1]!;
+      head = { spans: head.spans.concat(next.spans), bytes: head.bytes + next.bytes };
+      this._queue.splice(0, 2, head);
+    }
+    return head;
+  }
+
+  /** One attempt for `batch`; it leaves the queue on success or refusal, and stays (bounded) otherwise. */
+  private async _send(batch: Batch): Promise<void> {
+    const result = await context.with(ROOT_CONTEXT, () => exportOnce(this._exporter, batch.spans));
+    if (result.code === ExportResultCode.SUCCESS) {
+      this._remove(batch);
+      if (this._failures > 0) diag.info(`journeytrace: span export works again; ${this.queuedSpans} spans still held`);
+      this._failures = 0;
+      this._blockedUntilMillis = 0;
+      return;
+    }
+    if (!isRetryableFailure(result.error)) {
+      this._remove(batch);
+      this._drop(batch.spans.length, `the collector refused them (${result.error?.message ?? 'no reason given'})`);
+      return;
+    }
+    this._failures += 1;
+    const waitMillis = Math.min(
+      retryAfterOf(result.error) ?? backoffMillis(this._failures, this._options.initialBackoffMillis, this._options.maxBackoffMillis),
+      this._options.maxRetryAfterMillis,
+    );
+    this._blockedUntilMillis = Date.now() + waitMillis;
+    if (this._failures === 1) {
+      diag.warn(`journeytrace: span export failed (${result.error?.message ?? 'no reason given'}); holding spans for a retry`);
+    }
+    // Everything queued now waits for a retry: bound it by size as well as by count.
+    for (const held of this._queue) {
+      if (held.bytes > 0) continue;
+      held.bytes = approximateBytes(held.spans);
+      this._retryBytes += held.bytes;
+    }
+    // Over the byte bound: keep the oldest (they are retried first), drop the newest.
+    while (this._retryBytes > this._options.maxQueueBytes && this._queue.length > 1) {
+      const newest = this._queue[this._queue.length - 1]!;
+      this._remove(newest);
+      this._drop(newest.spans.length, `the retry queue is over ${this._options.maxQueueBytes} bytes`);
+    }
+  }
+
+  private _remove(batch: Batch): void {
+    const index = this._queue.indexOf(batch);
+    if (index < 0) return;
+    this._queue.splice(index, 1);
+    this._queuedSpans -= batch.spans.length;
+    this._retryBytes -= batch.bytes;
+  }
+
+  private _drop(count: number, reason: string): void {
+    this._dropped += count;
+    this._unreported += count;
+    this._lastDropReason = reason;
+  }
+
+  /** At most one report per flush, with the running total: a full queue drops on every span. */
+  private _reportDrops(): void {
+    if (this._unreported === 0) return;
+    const report = { droppedSpans: this._unreported, droppedSpansTotal: this._dropped, reason: this._lastDropReason };
+    this._unreported = 0;
+    diag.warn(`journeytrace: dropped ${report.droppedSpans} spans (${report.reason}); ${report.droppedSpansTotal} dropped so far`);
+    try {
+      this._onDrop?.(report);
+    } catch {
+      // A reporter that fails must not fail the flush.
+    }
+  }
+}
+
+function exportOnce(exporter: SpanExporter, spans: ReadableSpan[]): Promise<ExportResult> {
+  const single = exporter as Partial<SingleAttemptExporter>;
+  if (typeof single.sendOnce === 'function') return single.sendOnce(spans).catch((error: unknown) => failed(error));
+  return new Promise<ExportResult>((resolve) => {
+    try {
+      exporter.export(spans, resolve);
+    } catch (error) {
+      resolve(failed(error));
+    }
+  });
+}
+
+function failed(error: unknown): ExportResult {
+  return { code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) };
+}
+
+/**
+ * About what a batch takes as OTLP protobuf: ids, times and framing, plus the strings. Only
+ * computed for batches held for a retry, so the bound costs nothing while exports succeed.
+ */
+export function approximateBytes(spans: readonly ReadableSpan[]): number {
+  let bytes = 0;
+  for (const span of spans) {
+    bytes += 64 + span.name.length;
+    for (const key in span.attributes) {
+      const value = span.attributes[key];
+      bytes += 8 + key.length + (typeof value === 'string' ? value.length : Array.isArray(value) ? 16 * value.length : 9);
+    }
+    for (const event of span.events) bytes += 24 + event.name.length + 64 * Object.keys(event.attributes ?? {}).length;
+    bytes += 48 * span.links.length;
+  }
+  return bytes;
+}
+
+function sleep(millis: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, millis)));
+}
