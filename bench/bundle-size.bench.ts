@@ -31,6 +31,12 @@ import { init } from 'journeytrace';
 init({ serviceName: 'bench', propagateTo: ['https://edge.example'] }).step('x', () => fetch('/'));
 `;
 
+// An app that uses only steps and fetch spans: journeytrace/core with no features.
+const SDK_CORE_ENTRY = `
+import { init } from 'journeytrace/core';
+init({ serviceName: 'bench', propagateTo: ['https://edge.example'] }).step('x', () => fetch('/'));
+`;
+
 const SDK_ZONE_ENTRY = `
 import { init } from 'journeytrace';
 import { zoneContextManager } from 'journeytrace/zone';
@@ -97,6 +103,7 @@ export default async function bundleSize(): Promise<BenchSection> {
   const [honeycombDir, faroDir] = await Promise.all([ensureAnchor('honeycomb'), ensureAnchor('faro'), buildWebSdk()]);
   // One build at a time: sizes do not depend on it, and the machine has two cores.
   const sdk = await gzipSize(SDK_ENTRY, DATA_DIR);
+  const sdkCore = await gzipSize(SDK_CORE_ENTRY, DATA_DIR);
   const sdkZone = await gzipSize(SDK_ZONE_ENTRY, DATA_DIR);
   const scriptTag = await gzipSize(`import ${JSON.stringify(join(ROOT, 'web-sdk/dist/scriptTag/index.js'))};`, DATA_DIR, 'iife');
   const stock = await gzipSize(STOCK_ENTRY, DATA_DIR);
@@ -129,6 +136,7 @@ export default async function bundleSize(): Promise<BenchSection> {
     ].join(', '),
     rows: [
       row('journeytrace npm entry, all features (zone-less context)', sdk, 'stock OpenTelemetry web with zone, fetch only', stock),
+      row('journeytrace/core, steps and fetch only (tree-shaken)', sdkCore, 'stock OpenTelemetry web with zone, fetch only', stock),
       row('journeytrace npm entry + `journeytrace/zone`', sdkZone, 'stock OpenTelemetry web with zone, fetch only', stock),
       row('journeytrace script-tag build (IIFE)', scriptTag, 'stock OpenTelemetry web with zone, fetch only', stock),
       row('journeytrace npm entry, all features', sdk, 'Honeycomb web SDK, README setup (auto-instrumentations + web vitals)', honeycomb),
@@ -136,7 +144,7 @@ export default async function bundleSize(): Promise<BenchSection> {
     ],
     notes: [
       'Sizes are deterministic for a given lockfile; each is one build. Anchors are installed from bench/anchors/*/package-lock.json, outside the workspaces, so each keeps its own OpenTelemetry copies as a user of it would get.',
-      'journeytrace "all features": session, baggage, journey steps, fetch spans, document load, interactions, route changes, web vitals, errors, retrying OTLP export. Honeycomb\'s README setup adds XHR, document-load and user-interaction instrumentation, logs and metrics exporters; Faro\'s adds console, errors, web vitals, session and view tracking and its own transport.',
+      'journeytrace "all features": session, baggage, journey steps, fetch spans, document load, interactions, route changes, web vitals (LCP, INP, CLS, TTFB on PerformanceObserver, no web-vitals package), errors, retrying OTLP export. `journeytrace/core` keeps session, baggage, steps, fetch spans and the export, and takes features only when passed them. Honeycomb\'s README setup adds XHR, document-load and user-interaction instrumentation, logs and metrics exporters; Faro\'s adds console, errors, web vitals, session and view tracking and its own transport.',
     ],
   };
 }

@@ -1,6 +1,6 @@
 /**
  * A loopback server for browser benchmarks: a plain page and the same page running the web
- * SDK's script-tag build (every feature on but web vitals), a `/ping` endpoint, and a sink for
+ * SDK's script-tag build (every feature on), a `/ping` endpoint, and a sink for
  * the SDK's exports. Also builds the script tag and launches Chromium.
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { ROOT } from '../../scripts/lib/paths.js';
 import { ensureToolchain } from '../../scripts/setup/index.js';
 
 function page(withSdk: boolean): string {
-  const sdk = withSdk ? '<script src="/journeytrace.iife.js" data-service-name="bench" data-web-vitals="false"></script>' : '';
+  const sdk = withSdk ? '<script src="/journeytrace.iife.js" data-service-name="bench"></script>' : '';
   return `<!doctype html><html><head><meta charset="utf-8">${sdk}</head><body><h1>bench</h1><button id="go">go</button></body></html>`;
 }
 
