@@ -129,7 +129,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   stops.push(
     instrumentFetch(activeTracer, {
       propagateTo: propagationFilter(config.propagateTo, pageOrigin, (message) => diag.warn(message)),
-      ignore: (url) => url.href.startsWith(config.tracesUrl),
+      ignore: (href) => href.startsWith(config.tracesUrl),
     }),
   );
 

@@ -10,10 +10,10 @@ const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
  * conventions: name `{method}`, `http.request.method`, `url.full`, `server.address`, `server.port`.
  * @see https://opentelemetry.io/docs/specs/semconv/http/http-spans/#http-client-span
  */
-export function httpClientSpan(method: string, url: URL): { name: string; attributes: Attributes } {
+export function httpClientSpan(method: string, url: URL, href = url.href): { name: string; attributes: Attributes } {
   const upper = method.toUpperCase();
   const known = KNOWN_METHODS.has(upper) ? upper : '_OTHER';
-  const attributes: Attributes = { [ATTR_HTTP_REQUEST_METHOD]: known, [ATTR_URL_FULL]: url.href, [ATTR_SERVER_ADDRESS]: url.hostname };
+  const attributes: Attributes = { [ATTR_HTTP_REQUEST_METHOD]: known, [ATTR_URL_FULL]: href, [ATTR_SERVER_ADDRESS]: url.hostname };
   if (known !== method) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = method;
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol];
   if (port) attributes[ATTR_SERVER_PORT] = port;

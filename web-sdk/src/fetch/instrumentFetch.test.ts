@@ -40,7 +40,7 @@ describe('instrumentFetch', () => {
     exporter.reset();
     seen = [];
     answer = async () => new Response('ok');
-    restore = instrumentFetch(tracer, { propagateTo: (url) => url.origin === 'https://edge.example', ignore: (url) => url.pathname === '/v1/traces', baseUrl: 'https://shop.example/' }, target);
+    restore = instrumentFetch(tracer, { propagateTo: (url) => url.origin === 'https://edge.example', ignore: (href) => href.startsWith('https://shop.example/v1/traces'), baseUrl: 'https://shop.example/' }, target);
   });
   afterEach(() => {
     restore();

@@ -3,10 +3,10 @@ import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE } from '../semconv.js';
 import { httpClientSpan } from './httpAttributes.js';
 
 export interface FetchTracingOptions {
-  /** Whether a request to `url` may carry `traceparent`, `tracestate` and `baggage`. */
-  propagateTo: (url: URL) => boolean;
+  /** Whether a request to `url` (`href` is `url.href`, serialized once) may carry `traceparent`, `tracestate` and `baggage`. */
+  propagateTo: (url: URL, href: string) => boolean;
   /** Requests never traced (the exporter's own, as a backstop: it uses the unwrapped fetch). */
-  ignore: (url: URL) => boolean;
+  ignore: (href: string) => boolean;
   /** Base of relative URLs. Default `location.href`. */
   baseUrl?: string;
 }
@@ -30,11 +30,12 @@ export function instrumentFetch(tracer: Tracer, options: FetchTracingOptions, ta
     } catch {
       return original.call(this, input, init); // Let fetch report the bad URL itself.
     }
-    if (options.ignore(url)) return original.call(this, input, init);
+    const href = url.href;
+    if (options.ignore(href)) return original.call(this, input, init);
     const parent = context.active();
-    const { name, attributes } = httpClientSpan(init?.method ?? (input instanceof Request ? input.method : 'GET'), url);
+    const { name, attributes } = httpClientSpan(init?.method ?? (input instanceof Request ? input.method : 'GET'), url, href);
     const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
-    if (options.propagateTo(url)) {
+    if (options.propagateTo(url, href)) {
       const spanContext = trace.setSpan(parent, span);
       if (input instanceof Request) {
         // Request headers cannot be replaced, only mutated: copy first so the caller's Request is untouched.

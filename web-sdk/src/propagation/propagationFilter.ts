@@ -5,17 +5,17 @@ import { originPattern } from './originPattern.js';
  * only when a `propagateTo` entry matches it. Entries that are not URLs are reported and allow
  * nothing.
  */
-export function propagationFilter(entries: ReadonlyArray<string | RegExp>, pageOrigin: string | undefined, warn: (message: string) => void): (url: URL) => boolean {
+export function propagationFilter(entries: ReadonlyArray<string | RegExp>, pageOrigin: string | undefined, warn: (message: string) => void): (url: URL, href?: string) => boolean {
   const patterns = entries.flatMap((entry) => {
     const pattern = originPattern(entry);
     if (!pattern) warn(`journeytrace: propagateTo entry ${String(entry)} is not a URL; ignored`);
     return pattern ? [pattern] : [];
   });
-  return (url) => {
+  return (url, href = url.href) => {
     if (url.origin === pageOrigin) return true;
     return patterns.some((pattern) => {
       pattern.lastIndex = 0; // A /g or /y pattern keeps state between tests.
-      return pattern.test(url.href);
+      return pattern.test(href);
     });
   };
 }

@@ -35,6 +35,8 @@ const TOUCH_GRANULARITY_MILLIS = 1000;
  */
 export class JourneySession {
   private _memory: SessionRecord | undefined;
+  private _readText: string | null | undefined;
+  private _readRecord: SessionRecord | undefined;
 
   constructor(
     private readonly _storage: SessionStorage | undefined,
@@ -60,7 +62,13 @@ export class JourneySession {
 
   private _read(): SessionRecord | undefined {
     try {
-      return parseSessionRecord(this._storage?.getItem(SESSION_STORAGE_KEY));
+      const text = this._storage?.getItem(SESSION_STORAGE_KEY);
+      // Read at every span start: parse only when another write (this tab's or another's) changed it.
+      if (text !== this._readText) {
+        this._readText = text;
+        this._readRecord = parseSessionRecord(text);
+      }
+      return this._readRecord;
     } catch {
       return undefined;
     }
