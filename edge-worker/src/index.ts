@@ -8,10 +8,13 @@ export { createTracedFetch, propagateToOrigins, type PropagateTo } from './fetch
 export { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from './telemetry/edgeTracing.js';
 export { tracingFromEnv, type TracingBindings } from './telemetry/tracingFromEnv.js';
 export { OTLPFetchSpanExporter, type OTLPFetchSpanExporterOptions } from './export/OTLPFetchSpanExporter.js';
+export { EdgeBatchSpanProcessor, type EdgeBatchSpanProcessorOptions, type DropReport } from './export/EdgeBatchSpanProcessor.js';
+export { ExportFailure } from './export/exportFailure.js';
 export { BaggageSpanProcessor, DEFAULT_PROMOTED_BAGGAGE_KEYS } from './baggage/BaggageSpanProcessor.js';
 export { AsyncLocalStorageContextManager } from './telemetry/AsyncLocalStorageContextManager.js';
 export {
   W3CPropagator,
+  injectedTraceParent,
   parseTraceParent,
   formatTraceParent,
   parseTraceState,

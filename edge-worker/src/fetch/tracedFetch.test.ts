@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace as traceApi } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Hono } from 'hono';
 import { createEdgeTracing } from '../telemetry/edgeTracing.js';
@@ -65,6 +65,34 @@ describe('tracedFetch', () => {
     assert.equal(client?.status.code, SpanStatusCode.ERROR);
     assert.equal(client?.attributes['error.type'], '503');
   });
+});
+
+describe('tracedFetch inputs', () => {
+  const network = (sent: Request[]) => async (input: RequestInfo | URL, init?: RequestInit) => (sent.push(new Request(input, init)), new Response('{}'));
+
+  for (const [label, call] of [
+    ['a URL and init', (f: typeof fetch) => f(new URL('http://origin.test/checkout'), { method: 'post', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })],
+    ['a string and init', (f: typeof fetch) => f('http://origin.test/checkout', { method: 'post', headers: [['content-type', 'application/json']], body: '{"a":1}' })],
+    ['a Request', (f: typeof fetch) => f(new Request('http://origin.test/checkout', { method: 'post', headers: { 'content-type': 'application/json' }, body: '{"a":1}' }))],
+  ] as const) {
+    it(`keeps method, headers and body of ${label}, and adds the context`, async () => {
+      const exporter = new InMemorySpanExporter();
+      const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter });
+      const sent: Request[] = [];
+      const tracedFetch = createTracedFetch(tracing, propagateToOrigins(['http://origin.test']), network(sent));
+      const parent = tracing.tracer.startSpan('parent');
+      await context.with(traceApi.setSpan(context.active(), parent), () => call(tracedFetch));
+      parent.end();
+      await tracing.forceFlush();
+      const client = exporter.getFinishedSpans().find((span) => span.kind === SpanKind.CLIENT)!;
+      assert.equal(client.name, 'POST');
+      assert.equal(client.attributes['http.request.method'], 'POST');
+      assert.equal(sent[0]!.method, 'POST');
+      assert.equal(sent[0]!.headers.get('content-type'), 'application/json');
+      assert.match(sent[0]!.headers.get('traceparent') ?? '', new RegExp(`^00-${parent.spanContext().traceId}-${client.spanContext().spanId}-0[13]$`));
+      assert.equal(await sent[0]!.text(), '{"a":1}');
+    });
+  }
 });
 
 describe('propagateToOrigins', () => {

@@ -35,17 +35,21 @@ export function createTracedFetch(
 ): typeof fetch {
   return async function tracedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const startedMillis = Date.now();
-    const request = new Request(input, init);
-    const url = new URL(request.url);
+    // A Request is copied only when one is passed in: for a URL and init, a second Request
+    // (and its body stream) would be pure overhead; only the headers are copied, to inject.
+    const request = input instanceof Request ? new Request(input, init) : undefined;
+    const url = request ? new URL(request.url) : input instanceof URL ? input : new URL(input as string);
+    const method = request ? request.method : normalizeMethod(init?.method);
+    const headers = request ? request.headers : new Headers(init?.headers);
     const parent = context.active();
     const serverPort = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     let status = 0;
     const span = tracing.tracer.startSpan(
-      request.method,
+      method,
       {
         kind: SpanKind.CLIENT,
         attributes: {
-          [ATTR_HTTP_REQUEST_METHOD]: request.method,
+          [ATTR_HTTP_REQUEST_METHOD]: method,
           [ATTR_URL_FULL]: url.origin + url.pathname,
           [ATTR_SERVER_ADDRESS]: url.hostname,
           [ATTR_SERVER_PORT]: serverPort,
@@ -54,10 +58,10 @@ export function createTracedFetch(
       parent,
     );
     if (propagateTo(url)) {
-      tracing.propagator.inject(trace.setSpan(parent, span), request.headers, headersSetter);
+      tracing.propagator.inject(trace.setSpan(parent, span), headers, headersSetter);
     }
     try {
-      const response = await baseFetch(request);
+      const response = await (request ? baseFetch(request) : baseFetch(input, { ...init, headers }));
       status = response.status;
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
       if (response.status >= 400) {
@@ -77,7 +81,7 @@ export function createTracedFetch(
       tracing.metrics?.recordClient({
         durationSeconds: (Date.now() - startedMillis) / 1000,
         attributes: {
-          [ATTR_HTTP_REQUEST_METHOD]: request.method,
+          [ATTR_HTTP_REQUEST_METHOD]: method,
           [ATTR_SERVER_ADDRESS]: url.hostname,
           [ATTR_SERVER_PORT]: serverPort,
           ...(status ? { [ATTR_HTTP_RESPONSE_STATUS_CODE]: status } : { [ATTR_ERROR_TYPE]: 'network' }),
@@ -87,4 +91,13 @@ export function createTracedFetch(
       });
     }
   };
+}
+
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+/** The method as `new Request` would report it: the standard ones upper-cased, others as given. */
+function normalizeMethod(method: string | undefined): string {
+  if (method === undefined) return 'GET';
+  const upper = method.toUpperCase();
+  return NORMALIZED_METHODS.has(upper) ? upper : method;
 }

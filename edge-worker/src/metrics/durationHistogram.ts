@@ -138,6 +138,10 @@ export function bucketIndex(boundaries: readonly number[], value: number): numbe
   return low;
 }
 
+/** One string per attribute set, whatever the key order; JSON-quoted parts keep it unambiguous. */
 function seriesKey(attributes: MetricAttributes): string {
-  return JSON.stringify(Object.keys(attributes).sort().map((key) => [key, attributes[key]]));
+  const keys = Object.keys(attributes).sort();
+  let key = '';
+  for (const name of keys) key += `${JSON.stringify(name)}:${JSON.stringify(attributes[name])},`;
+  return key;
 }

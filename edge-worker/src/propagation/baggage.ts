@@ -15,6 +15,7 @@ const BAGGAGE_OCTETS = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
 const OWS_EDGES = /^[ \t]+|[ \t]+$/g;
 const trimOws = (text: string) => text.replace(OWS_EDGES, '');
 const utf8 = new TextEncoder();
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * Parses a `baggage` header by the W3C Baggage rules. Never throws: a malformed list-member
@@ -77,7 +78,8 @@ export function serializeBaggage(members: Iterable<BaggageMember>): string {
     if (parts.length >= BAGGAGE_MAX_MEMBERS) break;
     if (!TOKEN.test(key)) continue;
     const part = `${key}=${encodeURIComponent(value)}${properties ? `;${properties}` : ''}`;
-    const size = utf8.encode(part).length + (parts.length > 0 ? 1 : 0);
+    // Keys and encoded values are ASCII; only properties may hold other characters.
+    const size = (ASCII.test(part) ? part.length : utf8.encode(part).length) + (parts.length > 0 ? 1 : 0);
     if (bytes + size > BAGGAGE_MAX_BYTES) continue;
     bytes += size;
     parts.push(part);

@@ -5,5 +5,5 @@
 export { parseTraceParent, formatTraceParent, type TraceParent } from './traceparent.js';
 export { parseTraceState, W3CTraceState, isValidTraceStateKey, isValidTraceStateValue } from './tracestate.js';
 export { parseBaggage, serializeBaggage, type BaggageMember } from './baggage.js';
-export { W3CPropagator, withRandomTraceId } from './W3CPropagator.js';
+export { W3CPropagator, injectedTraceParent, withRandomTraceId } from './W3CPropagator.js';
 export * from './constants.js';

@@ -19,7 +19,7 @@ import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import { createTracedFetch, propagateToOrigins, type PropagateTo } from '../../fetch/tracedFetch.js';
 import { headersGetter } from '../../fetch/headersCarrier.js';
-import { formatTraceParent, withRandomTraceId } from '../../propagation/index.js';
+import { W3CPropagator, formatTraceParent, injectedTraceParent, withRandomTraceId } from '../../propagation/index.js';
 import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
 import { injectTraceparentMeta } from './htmlMeta.js';
 import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
@@ -211,6 +211,11 @@ function linkResponse(c: Context<Env>, traceparent: string): void {
 
 /** The SERVER span's own traceparent as the propagator writes it (random flag included). */
 function serverTraceparent(tracing: EdgeTracing, active: OtelContext, span: Span): string {
+  // Ours writes it without serializing tracestate and baggage; another propagator is asked.
+  if (tracing.propagator instanceof W3CPropagator) {
+    const traceparent = injectedTraceParent(active);
+    if (traceparent) return traceparent;
+  }
   const carrier: Record<string, string> = {};
   tracing.propagator.inject(active, carrier, { set: (target, key, value) => void (target[key] = value) });
   const { traceId, spanId, traceFlags } = span.spanContext();
