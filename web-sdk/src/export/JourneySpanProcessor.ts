@@ -47,6 +47,7 @@ export class JourneySpanProcessor implements SpanProcessor {
   private _dropReportPending = false;
   private _failures = 0;
   private _failedSends = 0;
+  private _stopped = false;
   private _retryAt = 0;
   private _encoder = new TextEncoder();
   private readonly _retry: RetryOptions;
@@ -74,7 +75,7 @@ export class JourneySpanProcessor implements SpanProcessor {
   onStart(_span: Span, _context: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    if (!(span.spanContext().traceFlags & TraceFlags.SAMPLED)) return;
+    if (this._stopped || !(span.spanContext().traceFlags & TraceFlags.SAMPLED)) return;
     if (this._queue.length >= this._options.maxQueueSize) {
       this._drop(1, 'the export queue is full');
       return;
@@ -119,8 +120,11 @@ export class JourneySpanProcessor implements SpanProcessor {
     if (this._queue.length) this._schedule();
   }
 
+  /** Flushes once; spans still failing then are given up (the page asked the SDK to stop). */
   async shutdown(): Promise<void> {
     await this.forceFlush();
+    this._stopped = true;
+    this._clearTimer();
   }
 
   private _largestFitting(maxCount: number, budget: number): { count: number; body?: Uint8Array } {
@@ -199,7 +203,7 @@ export class JourneySpanProcessor implements SpanProcessor {
   }
 
   private _schedule(): void {
-    if (this._timer !== undefined) return;
+    if (this._timer !== undefined || this._stopped) return;
     const delay = Math.max(this._options.scheduledDelayMillis, this._failures ? this._retryAt - this._now() : 0);
     this._timer = this._timers.set(() => {
       this._timer = undefined;

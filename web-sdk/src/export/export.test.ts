@@ -307,6 +307,18 @@ describe('JourneySpanProcessor', () => {
     assert.deepEqual(delivered(), names(0, 6));
   });
 
+  it('after shutdown, no timer is left behind and nothing more is sent', async () => {
+    const time = new FakeTime();
+    const { transport: fake, sends } = fakeTransport(() => DOWN);
+    const processor = new JourneySpanProcessor(fake, options, {}, time, () => time.now);
+    for (let i = 0; i < 3; i += 1) processor.onEnd(endedSpan(i));
+    await processor.shutdown();
+    const tries = sends.length;
+    processor.onEnd(endedSpan(3));
+    await time.advance(60_000);
+    assert.equal(sends.length, tries);
+  });
+
   it('on hide after an outage, sends what was waiting with keepalive requests that fit the 64 KiB budget together', async () => {
     const time = new FakeTime();
     let up = false;
