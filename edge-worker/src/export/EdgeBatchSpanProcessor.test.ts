@@ -37,7 +37,7 @@ const refused: ExportResult = { code: ExportResultCode.FAILED, error: new Export
 
 function setup(options: EdgeBatchSpanProcessorOptions, exporter: SpanExporter = new ScriptedExporter()) {
   const drops: DropReport[] = [];
-  const processor = new EdgeBatchSpanProcessor(exporter, { initialBackoffMillis: 20, maxBackoffMillis: 40, ...options, onDrop: (report) => drops.push(report) });
+  const processor = new EdgeBatchSpanProcessor(exporter, { initialBackoffMillis: 20, maxBackoffMillis: 40, idleDelayMillis: 0, ...options, onDrop: (report) => drops.push(report) });
   const tracer = new BasicTracerProvider({ spanProcessors: [processor] }).getTracer('test');
   const end = (...names: string[]) => names.forEach((name) => tracer.startSpan(name).end());
   return { processor, end, drops, exporter: exporter as ScriptedExporter };
@@ -60,6 +60,23 @@ describe('EdgeBatchSpanProcessor', () => {
     await processor.requestEnded();
     assert.deepEqual(exporter.exports, [['a1', 'a2', 'b1', 'b2', 'c1', 'c2']]);
     assert.equal(processor.queuedSpans, 0);
+  });
+
+  it('waits idleDelayMillis after the isolate goes idle: a request that follows closely shares the export', async () => {
+    const { processor, end, exporter } = setup({ scheduledDelayMillis: 60_000, idleDelayMillis: 60 });
+    processor.requestStarted();
+    end('a');
+    const started = Date.now();
+    const idle = processor.requestEnded(); // the isolate is idle: due in 60 ms
+    await sleep(20);
+    processor.requestStarted(); // busy again before then
+    end('b');
+    await sleep(60);
+    assert.equal(exporter.attempts, 0, 'not idle for 60 ms yet');
+    const last = processor.requestEnded();
+    await Promise.all([idle, last]);
+    assert.deepEqual(exporter.exports, [['a', 'b']]);
+    assert.ok(Date.now() - started >= 135, `sent 60 ms after the last request ended (${Date.now() - started} ms)`);
   });
 
   it('sends at once when the buffer holds a full batch', async () => {

@@ -9,7 +9,7 @@
  * run in an isolate that has no request. Here each request's `waitUntil` decides what is due:
  *
  * - the buffer holds `maxExportBatchSize` spans, or its oldest span is `scheduledDelayMillis`
- *   old, or (with `flushWhenIdle`) no other request is in flight: send now;
+ *   old, or (with `flushWhenIdle`) no request has been in flight for `idleDelayMillis`: send now;
  * - otherwise the first request that finds nothing scheduled waits until the buffer is due and
  *   sends it: its `waitUntil` holds the isolate, so spans are never stranded in an idle isolate;
  * - failed exports (network error, timeout, 429, 5xx) stay at the head of the queue and are
@@ -36,11 +36,14 @@ export interface EdgeBatchSpanProcessorOptions {
   /** Approximate protobuf bytes awaiting retry at most. Default 4 MiB. */
   maxQueueBytes?: number;
   /**
-   * Send at once when a request ends and no other request is in flight. Default true: at low
-   * traffic spans reach the collector right after the request (tail sampling judges whole
-   * traces after a short wait); under concurrent load they still go in shared batches.
+   * Send soon after the isolate goes idle: once no request has been in flight for
+   * `idleDelayMillis`. Default true: at low traffic spans reach the collector right after their
+   * request (tail sampling judges whole traces after a short wait); under load, when requests
+   * overlap or follow each other closely, they still go in shared batches.
    */
   flushWhenIdle?: boolean;
+  /** How long the isolate must stay idle before `flushWhenIdle` sends, ms. Default 100. */
+  idleDelayMillis?: number;
   /** First wait after a failed export; doubles per failure up to `maxBackoffMillis`. Defaults 500 and 5000. */
   initialBackoffMillis?: number;
   maxBackoffMillis?: number;
@@ -87,6 +90,7 @@ const DEFAULTS = {
   maxExportBatchSize: 512,
   maxQueueSize: 2048,
   maxQueueBytes: 4 * 1024 * 1024,
+  idleDelayMillis: 100,
   initialBackoffMillis: 500,
   maxBackoffMillis: 5000,
   maxRetryAfterMillis: 60_000,
@@ -106,6 +110,8 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
   private _queuedSpans = 0;
   private _retryBytes = 0;
   private _inFlightRequests = 0;
+  /** When the last request in flight ended (undefined while one is in flight). */
+  private _idleSinceMillis: number | undefined = Date.now();
   /** No send before this (backoff or Retry-After after a failure). */
   private _blockedUntilMillis = 0;
   private _failures = 0;
@@ -161,6 +167,7 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
   /** A request (or queue batch) whose spans end here has started: the isolate is not idle. */
   requestStarted(): void {
     this._inFlightRequests += 1;
+    this._idleSinceMillis = undefined;
   }
 
   /**
@@ -169,6 +176,7 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
    */
   requestEnded(): Promise<void> {
     this._inFlightRequests = Math.max(0, this._inFlightRequests - 1);
+    if (this._inFlightRequests === 0) this._idleSinceMillis = Date.now();
     return this.flushWhenDue();
   }
 
@@ -251,8 +259,9 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
 
   private _bufferDueMillis(): number {
     if (this._buffer.length >= this._options.maxExportBatchSize) return 0;
-    if (this._options.flushWhenIdle && this._inFlightRequests === 0) return 0;
-    return this._bufferSinceMillis + this._options.scheduledDelayMillis;
+    const scheduled = this._bufferSinceMillis + this._options.scheduledDelayMillis;
+    if (!this._options.flushWhenIdle || this._idleSinceMillis === undefined) return scheduled;
+    return Math.min(scheduled, this._idleSinceMillis + this._options.idleDelayMillis);
   }
 
   /** Moves the buffer into the send queue in batches of at most `maxExportBatchSize`. */
