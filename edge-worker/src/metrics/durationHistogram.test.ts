@@ -74,6 +74,36 @@ describe('histogramsToOtlpJson', () => {
   });
 });
 
+describe('HttpMetrics counters', () => {
+  it('sends each counter as a cumulative monotonic sum, also when no request was recorded', async () => {
+    let now = 1000;
+    let dropped = 0;
+    const bodies: string[] = [];
+    const metrics = new HttpMetrics({
+      metricsUrl: 'http://collector.test/v1/metrics',
+      resource: { 'service.name': 'edge' },
+      now: () => now,
+      counters: [{ name: 'journeytrace.edge.spans.dropped', description: 'Dropped spans.', unit: '{span}', read: () => dropped }],
+      fetch: async (_url, init) => {
+        bodies.push(String(init?.body));
+        return new Response(null, { status: 200 });
+      },
+    });
+    await metrics.flush();
+    assert.equal(bodies.length, 0, 'nothing recorded and nothing dropped: nothing sent');
+    dropped = 7;
+    now = 3000;
+    await metrics.flush();
+    const [metric] = JSON.parse(bodies[0]!).resourceMetrics[0].scopeMetrics[0].metrics;
+    assert.equal(metric.name, 'journeytrace.edge.spans.dropped');
+    assert.deepEqual(metric.sum, {
+      aggregationTemporality: 2,
+      isMonotonic: true,
+      dataPoints: [{ startTimeUnixNano: '1000000000', timeUnixNano: '3000000000', asInt: '7' }],
+    });
+  });
+});
+
 describe('HttpMetrics.flushIfDue', () => {
   it('sends at most once per export interval', async () => {
     let now = 0;

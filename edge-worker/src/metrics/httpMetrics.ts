@@ -16,6 +16,11 @@ export interface HttpMetricsOptions {
    * where the caller reads it). 0 sends on every call.
    */
   exportIntervalMillis?: number;
+  /**
+   * Monotonic counts sent beside the histograms as cumulative sums (since this object was
+   * made), read at each flush: e.g. the spans the edge dropped.
+   */
+  counters?: ReadonlyArray<{ name: string; description: string; unit: string; read: () => number }>;
 }
 
 export interface RequestOutcome {
@@ -37,11 +42,13 @@ export class HttpMetrics {
   readonly client: DurationHistogram;
   private _failedExports = 0;
   private _lastFlushMillis: number;
+  private readonly _startMillis: number;
 
   constructor(private readonly _options: HttpMetricsOptions) {
     this.server = new DurationHistogram('http.server.request.duration', 'Duration of HTTP server requests.', 's', undefined, _options.now);
     this.client = new DurationHistogram('http.client.request.duration', 'Duration of HTTP client requests.', 's', undefined, _options.now);
     this._lastFlushMillis = (_options.now ?? Date.now)();
+    this._startMillis = this._lastFlushMillis;
   }
 
   /**
@@ -78,8 +85,16 @@ export class HttpMetrics {
       unit: histogram.unit,
       points: histogram.collect(),
     }));
-    if (metrics.every((metric) => metric.points.length === 0)) return;
-    const body = histogramsToOtlpJson(this._options.resource, '@journeytrace/edge', metrics);
+    const counters = (this._options.counters ?? []).map((counter) => ({
+      name: counter.name,
+      description: counter.description,
+      unit: counter.unit,
+      value: counter.read(),
+      startUnixMillis: this._startMillis,
+      timeUnixMillis: this._lastFlushMillis,
+    }));
+    if (metrics.every((metric) => metric.points.length === 0) && counters.every((counter) => counter.value === 0)) return;
+    const body = histogramsToOtlpJson(this._options.resource, '@journeytrace/edge', metrics, counters);
     const send = this._options.fetch ?? ((input, init) => fetch(input, init));
     try {
       const response = await send(this._options.metricsUrl, {

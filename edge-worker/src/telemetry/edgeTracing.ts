@@ -58,6 +58,9 @@ export interface EdgeTracingConfig {
   batch?: Omit<EdgeBatchSpanProcessorOptions, 'onDrop'>;
 }
 
+/** The isolate's count of dropped spans, sent with the HTTP metrics (cumulative sum). */
+export const METRIC_SPANS_DROPPED = 'journeytrace.edge.spans.dropped';
+
 let contextManagerInstalled = false;
 
 /** Installs the AsyncLocalStorage context manager once per isolate (idempotent). */
@@ -94,6 +97,14 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
           headers: config.headers,
           resource: { [ATTR_SERVICE_NAME]: config.serviceName, [ATTR_CLOUD_PROVIDER]: CLOUD_PROVIDER_VALUE_CLOUDFLARE },
           exportIntervalMillis: config.metricsIntervalMillis,
+          counters: [
+            {
+              name: METRIC_SPANS_DROPPED,
+              description: 'Spans the edge gave up on: over the queue bounds, or refused by the collector.',
+              unit: '{span}',
+              read: () => processor.droppedSpans,
+            },
+          ],
         })
       : undefined);
   return {
