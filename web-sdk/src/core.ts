@@ -12,18 +12,18 @@
  * await journey.step('checkout', () => fetch('https://edge.shop.example/api/checkout', { method: 'POST' }));
  * ```
  */
-import { ROOT_CONTEXT, context, diag, propagation, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, diag, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
 import { JourneyBaggagePropagator } from './baggage/JourneyBaggagePropagator.js';
 import { resolveConfig, type JourneyTraceEnv, type JourneyTraceOptions, type JourneyUser } from './config/options.js';
 import { StepContextManager } from './context/StepContextManager.js';
 import { JourneySpanProcessor } from './export/JourneySpanProcessor.js';
 import { OtlpHttpTransport } from './export/OtlpHttpTransport.js';
-import { instrumentFetch } from './fetch/instrumentFetch.js';
+import { fetchSpans } from './fetch/fetchSpans.js';
 import { runStep, type HoldContext, type JourneyStep } from './journey/step.js';
-import { propagationFilter } from './propagation/propagationFilter.js';
+import { propagationPatterns } from './propagation/propagationFilter.js';
 import { rateFor, isSessionSampled, SessionSampler } from './sampling/SessionSampler.js';
 import { ATTR_ENDUSER_ID, ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_TIER } from './semconv.js';
 import { JourneySession } from './session/session.js';
@@ -88,7 +88,7 @@ export interface JourneyTrace {
 export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   const pageOrigin = globalThis.location?.origin;
   const config = resolveConfig(options, (message) => diag.warn(message), pageOrigin);
-  // Taken before fetch is wrapped: the exporter's requests are never traced.
+  // Taken before instrumentation-fetch patches fetch: the exporter's requests are never traced.
   const nativeFetch = globalThis.fetch;
   let user: JourneyUser = config.user;
   let tracer: Tracer | undefined;
@@ -111,27 +111,23 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
     config.batch,
   );
   const sampling = { sampleRate: config.sampleRate, sampleRateByTier: config.sampleRateByTier };
-  const provider = new BasicTracerProvider({
+  const provider = new WebTracerProvider({
     // Merge, not replace: the default resource carries telemetry.sdk.language=webjs.
     resource: defaultResource().merge(resourceFromAttributes({ ...config.resourceAttributes, 'service.name': config.serviceName })),
     sampler: new SessionSampler(() => ({ sessionId: session.current().id, tier: user.tier }), sampling),
     spanProcessors: [new SessionSpanProcessor(journeyValues), processor],
   });
-  // What WebTracerProvider.register does, without the stack context manager it would bundle.
-  const contextManager = new StepContextManager(options.contextManager).enable();
-  context.setGlobalContextManager(contextManager);
-  trace.setGlobalTracerProvider(provider);
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new JourneyBaggagePropagator(journeyValues)] }));
+  const contextManager = new StepContextManager(options.contextManager);
+  provider.register({
+    contextManager,
+    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new JourneyBaggagePropagator(journeyValues)] }),
+  });
   tracer = provider.getTracer('journeytrace');
   const activeTracer = tracer;
 
-  const stops: Array<() => void> = [];
-  stops.push(
-    instrumentFetch(activeTracer, {
-      propagateTo: propagationFilter(config.propagateTo, pageOrigin, (message) => diag.warn(message)),
-      ignore: (href) => href.startsWith(config.tracesUrl),
-    }),
-  );
+  const fetchInstrumentation = fetchSpans({ propagateTo: propagationPatterns(config.propagateTo, (message) => diag.warn(message)), tracesUrl: config.tracesUrl });
+  fetchInstrumentation.setTracerProvider(provider);
+  const stops: Array<() => void> = [() => fetchInstrumentation.disable()];
 
   // Spans a page leaving now would lose: ended on pagehide so they are flushed with the rest.
   const open = new Set<Span>();

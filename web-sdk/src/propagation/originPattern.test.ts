@@ -22,9 +22,11 @@ describe('originPattern', () => {
     assert.ok(originPattern('https://shop.example/some/path')!.test('https://shop.example/api'));
   });
 
-  it('passes regular expressions through', () => {
-    const pattern = /^https:\/\/api\./;
-    assert.equal(originPattern(pattern), pattern);
+  it('takes regular expressions as they are, without the g and y flags (their lastIndex would carry over)', () => {
+    const pattern = originPattern(/^https:\/\/api\d\./giy)!;
+    assert.equal(pattern.source, '^https:\\/\\/api\\d\\.');
+    assert.equal(pattern.flags, 'i');
+    for (let i = 0; i < 3; i += 1) assert.ok('https://API1.example/x'.match(pattern));
   });
 
   it('ignores entries that are not URLs', () => {
