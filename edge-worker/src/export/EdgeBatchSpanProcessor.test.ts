@@ -165,6 +165,21 @@ describe('EdgeBatchSpanProcessor', () => {
     assert.deepEqual(exporter.delivered, ['1', '2', '3', '4', '5'], 'the oldest are kept');
   });
 
+  it('reports drops at most once a second, and every dropped span in some report', async () => {
+    const { processor, end, exporter, drops } = setup({ maxQueueSize: 2, maxExportBatchSize: 2, maxWaitMillis: 0, initialBackoffMillis: 10_000 });
+    exporter.fallback = down();
+    for (let i = 0; i < 50; i += 1) {
+      processor.requestStarted();
+      end(`s${i}`);
+      await processor.requestEnded();
+    }
+    assert.equal(processor.droppedSpans, 48);
+    assert.equal(drops.length, 1, 'one report in the first second, not one per request');
+    await processor.forceFlush();
+    assert.equal(drops.reduce((sum, report) => sum + report.droppedSpans, 0), 48);
+    assert.equal(drops.at(-1)!.droppedSpansTotal, 48);
+  });
+
   it('bounds the bytes awaiting retry: the newest batch goes first', async () => {
     const { processor, end, exporter, drops } = setup({ maxExportBatchSize: 2, maxQueueBytes: 250, maxWaitMillis: 0, initialBackoffMillis: 1 });
     exporter.fallback = down();

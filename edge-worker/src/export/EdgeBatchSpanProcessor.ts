@@ -85,6 +85,8 @@ interface Batch {
   bytes: number;
 }
 
+const DROP_REPORT_INTERVAL_MILLIS = 1000;
+
 const DEFAULTS = {
   scheduledDelayMillis: 1000,
   maxExportBatchSize: 512,
@@ -122,6 +124,7 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
   private _dropped = 0;
   private _unreported = 0;
   private _lastDropReason = '';
+  private _lastReportMillis = -Infinity;
 
   constructor(exporter: SpanExporter, options: EdgeBatchSpanProcessorOptions = {}) {
     this._exporter = exporter;
@@ -200,7 +203,7 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
       if (!this._queue.includes(batch)) continue;
       await this._send(batch);
     }
-    this._reportDrops();
+    this._reportDrops(true);
   }
 
   async shutdown(): Promise<void> {
@@ -338,9 +341,15 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
     this._lastDropReason = reason;
   }
 
-  /** At most one report per flush, with the running total: a full queue drops on every span. */
-  private _reportDrops(): void {
+  /**
+   * At most one report per second (and per flush), with the running total: a full queue drops on
+   * every span. What a report leaves out goes in the next one; `droppedSpans` is always current.
+   */
+  private _reportDrops(force = false): void {
     if (this._unreported === 0) return;
+    const now = Date.now();
+    if (!force && now - this._lastReportMillis < DROP_REPORT_INTERVAL_MILLIS) return;
+    this._lastReportMillis = now;
     const report = { droppedSpans: this._unreported, droppedSpansTotal: this._dropped, reason: this._lastDropReason };
     this._unreported = 0;
     diag.warn(`journeytrace: dropped ${report.droppedSpans} spans (${report.reason}); ${report.droppedSpansTotal} dropped so far`);
