@@ -16,18 +16,18 @@ import { ROOT_CONTEXT, context, diag, trace, type Context, type Span, type Trace
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
-import { JourneyBaggagePropagator } from './baggage/JourneyBaggagePropagator.js';
+import { journeyBaggagePropagator } from './baggage/JourneyBaggagePropagator.js';
 import { resolveConfig, type JourneyTraceEnv, type JourneyTraceOptions, type JourneyUser } from './config/options.js';
-import { StepContextManager } from './context/StepContextManager.js';
-import { JourneySpanProcessor } from './export/JourneySpanProcessor.js';
-import { OtlpHttpTransport } from './export/OtlpHttpTransport.js';
+import { stepContextManager } from './context/StepContextManager.js';
+import { journeySpanProcessor } from './export/JourneySpanProcessor.js';
+import { otlpHttpTransport } from './export/OtlpHttpTransport.js';
 import { fetchSpans } from './fetch/fetchSpans.js';
 import { runStep, type HoldContext, type JourneyStep } from './journey/step.js';
 import { propagationPatterns } from './propagation/propagationFilter.js';
-import { rateFor, isSessionSampled, SessionSampler } from './sampling/SessionSampler.js';
+import { rateFor, isSessionSampled, sessionSampler } from './sampling/SessionSampler.js';
 import { ATTR_ENDUSER_ID, ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_TIER } from './semconv.js';
-import { JourneySession } from './session/session.js';
-import { SessionSpanProcessor } from './session/SessionSpanProcessor.js';
+import { journeySession } from './session/session.js';
+import { sessionSpanProcessor } from './session/SessionSpanProcessor.js';
 
 export type { JourneyTraceEnv, JourneyTraceOptions, JourneyUser } from './config/options.js';
 export type { JourneyStep } from './journey/step.js';
@@ -93,15 +93,15 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   let user: JourneyUser = config.user;
   let tracer: Tracer | undefined;
 
-  const session = new JourneySession(options.storage ?? localStorageOrUndefined(), config.session, options.now ?? Date.now, (_started, previousId) => {
+  const session = journeySession(options.storage ?? localStorageOrUndefined(), config.session, options.now ?? Date.now, (_started, previousId) => {
     // Synchronously: a rotation noticed while the page unloads must be flushed with it.
     const attributes = previousId ? { [ATTR_SESSION_PREVIOUS_ID]: previousId } : {};
     tracer?.startSpan('session.start', { attributes }, ROOT_CONTEXT).end();
   });
   const journeyValues = () => ({ [ATTR_SESSION_ID]: session.current().id, [ATTR_USER_TIER]: user.tier, [ATTR_ENDUSER_ID]: user.id });
 
-  const processor = new JourneySpanProcessor(
-    new OtlpHttpTransport({
+  const processor = journeySpanProcessor(
+    otlpHttpTransport({
       url: config.tracesUrl,
       sendClockReading: config.relay,
       compression: config.compression,
@@ -114,13 +114,13 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   const provider = new WebTracerProvider({
     // Merge, not replace: the default resource carries telemetry.sdk.language=webjs.
     resource: defaultResource().merge(resourceFromAttributes({ ...config.resourceAttributes, 'service.name': config.serviceName })),
-    sampler: new SessionSampler(() => ({ sessionId: session.current().id, tier: user.tier }), sampling),
-    spanProcessors: [new SessionSpanProcessor(journeyValues), processor],
+    sampler: sessionSampler(() => ({ sessionId: session.current().id, tier: user.tier }), sampling),
+    spanProcessors: [sessionSpanProcessor(journeyValues), processor],
   });
-  const contextManager = new StepContextManager(options.contextManager);
+  const contextManager = stepContextManager(options.contextManager);
   provider.register({
     contextManager,
-    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new JourneyBaggagePropagator(journeyValues)] }),
+    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), journeyBaggagePropagator(journeyValues)] }),
   });
   tracer = provider.getTracer('journeytrace');
   const activeTracer = tracer;

@@ -1,4 +1,4 @@
-import { diag, propagation, type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
+import { diag, propagation, type TextMapPropagator } from '@opentelemetry/api';
 import { BAGGAGE_KEYS, type BaggageKey } from './journeyBaggage.js';
 import { serializeBaggage } from './serializeBaggage.js';
 
@@ -12,27 +12,21 @@ export type JourneyBaggageValues = () => Partial<Record<BaggageKey, string | und
  * else what the context's baggage holds for those keys. Anything else the page put in baggage
  * stays in the page. Extraction is left to the server side.
  */
-export class JourneyBaggagePropagator implements TextMapPropagator {
-  constructor(private readonly _values: JourneyBaggageValues) {}
-
-  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
-    const values = this._values();
-    const baggage = propagation.getBaggage(context);
-    const entries: Array<[string, string]> = [];
-    for (const key of BAGGAGE_KEYS) {
-      const value = values[key] ?? baggage?.getEntry(key)?.value;
-      if (value) entries.push([key, value]);
-    }
-    const { header, dropped } = serializeBaggage(entries);
-    if (dropped.length) diag.warn(`journeytrace: baggage ${dropped.join(', ')} left out: over the W3C limits`);
-    if (header) setter.set(carrier, BAGGAGE_HEADER, header);
-  }
-
-  extract(context: Context, _carrier: unknown, _getter: TextMapGetter): Context {
-    return context;
-  }
-
-  fields(): string[] {
-    return [BAGGAGE_HEADER];
-  }
+export function journeyBaggagePropagator(journeyValues: JourneyBaggageValues): TextMapPropagator {
+  return {
+    inject(context, carrier, setter) {
+      const values = journeyValues();
+      const baggage = propagation.getBaggage(context);
+      const entries: Array<[string, string]> = [];
+      for (const key of BAGGAGE_KEYS) {
+        const value = values[key] ?? baggage?.getEntry(key)?.value;
+        if (value) entries.push([key, value]);
+      }
+      const { header, dropped } = serializeBaggage(entries);
+      if (dropped.length) diag.warn(`journeytrace: baggage ${dropped.join(', ')} left out: over the W3C limits`);
+      if (header) setter.set(carrier, BAGGAGE_HEADER, header);
+    },
+    extract: (context) => context,
+    fields: () => [BAGGAGE_HEADER],
+  };
 }

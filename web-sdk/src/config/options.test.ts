@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULTS, parseKeyValueList, resolveConfig, type JourneyTraceEnv, type JourneyTraceOptions } from './options.js';
+import { resolveConfig, type JourneyTraceEnv, type JourneyTraceOptions } from './options.js';
 
 function resolve(options: JourneyTraceOptions & JourneyTraceEnv, origin = 'https://shop.example') {
   const warnings: string[] = [];
@@ -9,15 +9,14 @@ function resolve(options: JourneyTraceOptions & JourneyTraceEnv, origin = 'https
 }
 
 describe('resolveConfig', () => {
-  it('fills defaults: same-origin relay, everything on, no warnings', () => {
+  it('fills defaults: same-origin relay, no warnings', () => {
     const { config, warnings } = resolve({ serviceName: 'shop-web' });
     assert.equal(config.tracesUrl, 'https://shop.example/v1/traces');
     assert.equal(config.relay, true);
     assert.equal(config.sampleRate, 1);
     assert.deepEqual(config.batch, { scheduledDelayMillis: 1000, maxQueueSize: 2048, maxExportBatchSize: 512 });
-    assert.deepEqual(config.session, { inactivityTimeoutMillis: DEFAULTS.sessionInactivityTimeoutMillis, maxDurationMillis: DEFAULTS.sessionMaxDurationMillis });
+    assert.deepEqual(config.session, { inactivityTimeoutMillis: 30 * 60_000, maxDurationMillis: 4 * 60 * 60_000 });
     assert.equal(config.compression, 'gzip');
-    assert.ok(Object.values(config.features).every(Boolean));
     assert.deepEqual(warnings, []);
   });
 
@@ -72,11 +71,9 @@ describe('resolveConfig', () => {
     assert.equal(resolve({}).config.serviceName, 'unknown_service:webjs');
     assert.equal(resolve({ serviceName: '  ' }).config.serviceName, 'unknown_service:webjs');
   });
-});
 
-describe('parseKeyValueList', () => {
-  it('skips malformed pairs', () => {
-    assert.deepEqual(parseKeyValueList('a=1,broken,=x,b=%E0%A4%A,c= 3 '), { a: '1', c: '3' });
+  it('reads OTEL_RESOURCE_ATTRIBUTES percent-decoded, skipping malformed pairs', () => {
+    assert.deepEqual(resolve({ OTEL_RESOURCE_ATTRIBUTES: 'a=1,broken,=x,b=%E0%A4%A,c= 3 ' }).config.resourceAttributes, { a: '1', c: '3' });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ContextManager } from '@opentelemetry/api';
+import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 
 /** The signed-in user, carried as baggage `user.tier` and `enduser.id`. */
 export interface JourneyUser {
@@ -95,19 +96,22 @@ export interface ResolvedConfig {
   batch: { scheduledDelayMillis: number; maxQueueSize: number; maxExportBatchSize: number };
   compression: 'gzip' | 'none';
   resourceAttributes: Record<string, string>;
-  features: { interactions: boolean; routeChanges: boolean; documentLoad: boolean; webVitals: boolean; errors: boolean };
 }
 
+export const DEFAULT_SERVICE_NAME = 'unknown_service:webjs';
 const MINUTE_MILLIS = 60_000;
-export const DEFAULTS = {
-  serviceName: 'unknown_service:webjs',
-  sampleRate: 1,
-  sessionInactivityTimeoutMillis: 30 * MINUTE_MILLIS,
-  sessionMaxDurationMillis: 240 * MINUTE_MILLIS,
-  scheduledDelayMillis: 1000,
-  maxQueueSize: 2048,
-  maxExportBatchSize: 512,
-} as const;
+
+type NumberOption = 'sampleRate' | 'sessionInactivityTimeoutMillis' | 'sessionMaxDurationMillis' | 'scheduledDelayMillis' | 'maxQueueSize' | 'maxExportBatchSize';
+
+/** Each numeric option: its OpenTelemetry name (if any), its default, and the range it is clamped into. */
+export const NUMBER_OPTIONS: Readonly<Record<NumberOption, readonly [keyof JourneyTraceEnv | undefined, number, number, number]>> = {
+  sampleRate: ['OTEL_TRACES_SAMPLER_ARG', 1, 0, 1],
+  sessionInactivityTimeoutMillis: [undefined, 30 * MINUTE_MILLIS, 1000, 2 ** 31],
+  sessionMaxDurationMillis: [undefined, 240 * MINUTE_MILLIS, 1000, 2 ** 31],
+  scheduledDelayMillis: ['OTEL_BSP_SCHEDULE_DELAY', 1000, 0, 600_000],
+  maxQueueSize: ['OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1, 100_000],
+  maxExportBatchSize: ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1, 100_000],
+};
 
 /**
  * Resolves options once: option, then OTEL_* name, then default. Bad values never throw: each
@@ -115,93 +119,54 @@ export const DEFAULTS = {
  */
 export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, warn: (message: string) => void, pageOrigin: string | undefined): ResolvedConfig {
   const bad = (name: string, value: unknown, fallback: unknown) => warn(`journeytrace: ${name}=${JSON.stringify(value)} is not valid; using ${JSON.stringify(fallback)}`);
-  const number = (name: string, value: unknown, fallback: number, min: number, max: number): number => {
+  const checked = (name: string, value: unknown, fallback: number, min: number, max: number): number => {
     if (value === undefined || value === '') return fallback;
     const n = typeof value === 'string' ? Number(value) : value;
-    if (typeof n !== 'number' || Number.isNaN(n)) {
-      bad(name, value, fallback);
-      return fallback;
-    }
-    if (n < min || n > max) {
-      const clamped = Math.min(max, Math.max(min, n));
-      bad(name, value, clamped);
-      return clamped;
-    }
-    return n;
+    const valid = typeof n === 'number' && !Number.isNaN(n);
+    const clamped = valid ? Math.min(max, Math.max(min, n)) : fallback;
+    if (clamped !== n) bad(name, value, clamped);
+    return clamped;
   };
-
-  const serviceName = nonEmpty(options.serviceName) ?? nonEmpty(options.OTEL_SERVICE_NAME) ?? DEFAULTS.serviceName;
-  const { tracesUrl, relay } = exportTarget(options, warn, pageOrigin);
-
-  const maxQueueSize = Math.round(number('maxQueueSize', options.maxQueueSize ?? options.OTEL_BSP_MAX_QUEUE_SIZE, DEFAULTS.maxQueueSize, 1, 100_000));
-  let maxExportBatchSize = Math.round(number('maxExportBatchSize', options.maxExportBatchSize ?? options.OTEL_BSP_MAX_EXPORT_BATCH_SIZE, DEFAULTS.maxExportBatchSize, 1, 100_000));
+  const number = (name: NumberOption) => {
+    const [env, fallback, min, max] = NUMBER_OPTIONS[name];
+    return checked(name, options[name] ?? (env && options[env]), fallback, min, max);
+  };
+  const maxQueueSize = Math.round(number('maxQueueSize'));
+  let maxExportBatchSize = Math.round(number('maxExportBatchSize'));
   if (maxExportBatchSize > maxQueueSize) {
     warn(`journeytrace: maxExportBatchSize (${maxExportBatchSize}) is larger than maxQueueSize; using ${maxQueueSize}`);
     maxExportBatchSize = maxQueueSize;
   }
-
   const sampleRateByTier: Record<string, number> = {};
-  for (const [tier, rate] of Object.entries(options.sampleRateByTier ?? {})) sampleRateByTier[tier] = number(`sampleRateByTier.${tier}`, rate, DEFAULTS.sampleRate, 0, 1);
-
-  let compression = options.compression ?? (options.OTEL_EXPORTER_OTLP_COMPRESSION as ResolvedConfig['compression'] | undefined) ?? 'gzip';
+  for (const [tier, rate] of Object.entries(options.sampleRateByTier ?? {})) sampleRateByTier[tier] = checked(`sampleRateByTier.${tier}`, rate, 1, 0, 1);
+  let compression = (options.compression ?? options.OTEL_EXPORTER_OTLP_COMPRESSION ?? 'gzip') as ResolvedConfig['compression'];
   if (compression !== 'gzip' && compression !== 'none') {
     bad('compression', compression, 'gzip');
     compression = 'gzip';
   }
-
-  const propagateTo = Array.isArray(options.propagateTo) ? options.propagateTo : [];
-  if (options.propagateTo !== undefined && !Array.isArray(options.propagateTo)) bad('propagateTo', options.propagateTo, []);
-
-  return {
-    serviceName,
-    tracesUrl,
-    relay,
-    propagateTo,
-    sampleRate: number('sampleRate', options.sampleRate ?? options.OTEL_TRACES_SAMPLER_ARG, DEFAULTS.sampleRate, 0, 1),
-    sampleRateByTier,
-    user: { ...options.user },
-    session: {
-      inactivityTimeoutMillis: number('sessionInactivityTimeoutMillis', options.sessionInactivityTimeoutMillis, DEFAULTS.sessionInactivityTimeoutMillis, 1000, 2 ** 31),
-      maxDurationMillis: number('sessionMaxDurationMillis', options.sessionMaxDurationMillis, DEFAULTS.sessionMaxDurationMillis, 1000, 2 ** 31),
-    },
-    batch: {
-      scheduledDelayMillis: number('scheduledDelayMillis', options.scheduledDelayMillis ?? options.OTEL_BSP_SCHEDULE_DELAY, DEFAULTS.scheduledDelayMillis, 0, 600_000),
-      maxQueueSize,
-      maxExportBatchSize,
-    },
-    compression,
-    resourceAttributes: { ...parseKeyValueList(options.OTEL_RESOURCE_ATTRIBUTES), ...options.resourceAttributes },
-    features: {
-      interactions: options.interactions !== false,
-      routeChanges: options.routeChanges !== false,
-      documentLoad: options.documentLoad !== false,
-      webVitals: options.webVitals !== false,
-      errors: options.errors !== false,
-    },
-  };
-}
-
-function exportTarget(options: JourneyTraceOptions & JourneyTraceEnv, warn: (message: string) => void, pageOrigin: string | undefined): { tracesUrl: string; relay: boolean } {
+  let propagateTo = options.propagateTo ?? [];
+  if (!Array.isArray(propagateTo)) {
+    bad('propagateTo', propagateTo, []);
+    propagateTo = [];
+  }
+  // A relay unless only a collector is given; the page's own origin when neither is.
   const relayUrl = nonEmpty(options.relayUrl);
   const collectorUrl = nonEmpty(options.collectorUrl) ?? nonEmpty(options.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (relayUrl && collectorUrl) warn('journeytrace: both relayUrl and collectorUrl are set; using relayUrl');
-  const base = relayUrl ?? collectorUrl ?? pageOrigin ?? '';
-  return { tracesUrl: `${base.replace(/\/+$/, '')}/v1/traces`, relay: relayUrl !== undefined || collectorUrl === undefined };
-}
-
-/** `key=value,key2=value2` (as in OTEL_RESOURCE_ATTRIBUTES), values percent-decoded; bad pairs skipped. */
-export function parseKeyValueList(text: string | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const pair of (text ?? '').split(',')) {
-    const at = pair.indexOf('=');
-    if (at <= 0) continue;
-    try {
-      result[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
-    } catch {
-      // Malformed escape: skip the pair.
-    }
-  }
-  return result;
+  return {
+    serviceName: nonEmpty(options.serviceName) ?? nonEmpty(options.OTEL_SERVICE_NAME) ?? DEFAULT_SERVICE_NAME,
+    tracesUrl: `${(relayUrl ?? collectorUrl ?? pageOrigin ?? '').replace(/\/+$/, '')}/v1/traces`,
+    relay: !!relayUrl || !collectorUrl,
+    propagateTo,
+    sampleRate: number('sampleRate'),
+    sampleRateByTier,
+    user: { ...options.user },
+    session: { inactivityTimeoutMillis: number('sessionInactivityTimeoutMillis'), maxDurationMillis: number('sessionMaxDurationMillis') },
+    batch: { scheduledDelayMillis: number('scheduledDelayMillis'), maxQueueSize, maxExportBatchSize },
+    compression,
+    // `key=value,key2=value2`, values percent-decoded, bad pairs skipped: baggage's list syntax.
+    resourceAttributes: { ...parseKeyPairsIntoRecord(options.OTEL_RESOURCE_ATTRIBUTES), ...options.resourceAttributes },
+  };
 }
 
 function nonEmpty(value: unknown): string | undefined {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
-import { StepContextManager } from './StepContextManager.js';
+import { stepContextManager, type StepContextManager } from './StepContextManager.js';
 
 const KEY = createContextKey('test');
 const named = (name: string) => ROOT_CONTEXT.setValue(KEY, name);
@@ -10,7 +10,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
 describe('StepContextManager', () => {
   it('is exact inside with(), and root outside', () => {
-    const manager = new StepContextManager().enable();
+    const manager = stepContextManager().enable();
     assert.equal(nameOf(manager), undefined);
     manager.with(named('a'), () => {
       assert.equal(nameOf(manager), 'a');
@@ -21,7 +21,7 @@ describe('StepContextManager', () => {
   });
 
   it('keeps a held context across native awaits, timers and handlers until released', async () => {
-    const manager = new StepContextManager().enable();
+    const manager = stepContextManager().enable();
     const release = manager.hold(named('step'));
     await tick();
     await tick();
@@ -39,14 +39,14 @@ describe('StepContextManager', () => {
   });
 
   it('prefers the exact context over the held one', () => {
-    const manager = new StepContextManager().enable();
+    const manager = stepContextManager().enable();
     const release = manager.hold(named('step'));
     manager.with(named('fetch'), () => assert.equal(nameOf(manager), 'fetch'));
     release();
   });
 
   it('falls back to the latest open hold, and to the earlier one when that ends', () => {
-    const manager = new StepContextManager().enable();
+    const manager = stepContextManager().enable();
     const releaseA = manager.hold(named('a'));
     const releaseB = manager.hold(named('b'));
     assert.equal(nameOf(manager), 'b');
@@ -58,7 +58,7 @@ describe('StepContextManager', () => {
   });
 
   it('releases holds out of order', () => {
-    const manager = new StepContextManager().enable();
+    const manager = stepContextManager().enable();
     const releaseA = manager.hold(named('a'));
     const releaseB = manager.hold(named('b'));
     releaseA();
@@ -68,13 +68,13 @@ describe('StepContextManager', () => {
   });
 
   it('binds functions to a context', () => {
-    const manager = new StepContextManager().enable();
+    const manager = stepContextManager().enable();
     const bound = manager.bind(named('bound'), () => nameOf(manager));
     assert.equal(bound(), 'bound');
   });
 
   it('gives root and forgets holds once disabled', () => {
-    const manager = new StepContextManager().enable();
+    const manager = stepContextManager().enable();
     manager.hold(named('a'));
     manager.disable();
     assert.equal(nameOf(manager), undefined);

@@ -24,47 +24,49 @@ export interface OtlpHttpTransportOptions {
  */
 export type SendOutcome = { outcome: 'sent' } | { outcome: 'rejected'; status: number } | { outcome: 'retry'; retryAfterMillis?: number };
 
+/** Posts OTLP/JSON bodies, and knows how much of the keepalive budget its requests use. */
+export interface OtlpHttpTransport {
+  send(body: Uint8Array, keepalive: boolean): Promise<SendOutcome>;
+  /** Bytes a keepalive request may still use now. */
+  keepaliveBytesLeft(): number;
+}
+
 /**
  * Posts one OTLP/JSON body, once. Retrying is the caller's job (the span processor keeps the
  * spans queued and backs off), so an outage of any length holds spans, not requests.
  */
-export class OtlpHttpTransport {
-  private _keepaliveBytesInFlight = 0;
+export function otlpHttpTransport({ url, sendClockReading, compression, fetch, now, timeoutMillis = 10_000 }: OtlpHttpTransportOptions): OtlpHttpTransport {
+  let keepaliveBytesInFlight = 0;
 
-  constructor(private readonly _options: OtlpHttpTransportOptions) {}
-
-  /** Bytes a keepalive request may still use now. */
-  keepaliveBytesLeft(): number {
-    return KEEPALIVE_BUDGET_BYTES - this._keepaliveBytesInFlight;
-  }
-
-  async send(body: Uint8Array, keepalive: boolean): Promise<SendOutcome> {
-    // A keepalive request must start now, before the page goes: no awaited compression.
-    const compressed = !keepalive && this._options.compression === 'gzip' ? await gzip(body) : undefined;
-    const response = await this._post(compressed ?? body, compressed !== undefined, keepalive);
-    if (response && response.ok) return { outcome: 'sent' };
-    if (response && !isRetryable(response.status)) {
-      diag.warn(`journeytrace: the trace endpoint refused an export (HTTP ${response.status})`);
-      return { outcome: 'rejected', status: response.status };
-    }
-    return { outcome: 'retry', retryAfterMillis: retryAfterMillis(response?.headers.get('retry-after')) };
-  }
-
-  private async _post(body: Uint8Array, gzipped: boolean, keepalive: boolean): Promise<Response | undefined> {
+  const post = async (body: Uint8Array, gzipped: boolean, keepalive: boolean): Promise<Response | undefined> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (gzipped) headers['content-encoding'] = 'gzip';
-    const url = this._options.sendClockReading ? withSentAt(this._options.url, this._options.now()) : this._options.url;
-    if (keepalive) this._keepaliveBytesInFlight += body.byteLength;
+    if (keepalive) keepaliveBytesInFlight += body.byteLength;
     try {
       // A hung request must not hold its spans (and forceFlush) forever.
-      const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(this._options.timeoutMillis ?? 10_000) : undefined;
-      return await this._options.fetch.call(globalThis, url, { method: 'POST', headers, body: body as BodyInit, keepalive, credentials: 'omit', signal });
+      const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeoutMillis) : undefined;
+      return await fetch.call(globalThis, sendClockReading ? withSentAt(url, now()) : url, { method: 'POST', headers, body: body as BodyInit, keepalive, credentials: 'omit', signal });
     } catch {
       return undefined; // Network error: retried.
     } finally {
-      if (keepalive) this._keepaliveBytesInFlight -= body.byteLength;
+      if (keepalive) keepaliveBytesInFlight -= body.byteLength;
     }
-  }
+  };
+
+  return {
+    keepaliveBytesLeft: () => KEEPALIVE_BUDGET_BYTES - keepaliveBytesInFlight,
+    async send(body, keepalive) {
+      // A keepalive request must start now, before the page goes: no awaited compression.
+      const compressed = !keepalive && compression === 'gzip' ? await gzip(body) : undefined;
+      const response = await post(compressed ?? body, compressed !== undefined, keepalive);
+      if (response?.ok) return { outcome: 'sent' };
+      if (response && !isRetryable(response.status)) {
+        diag.warn(`journeytrace: the trace endpoint refused an export (HTTP ${response.status})`);
+        return { outcome: 'rejected', status: response.status };
+      }
+      return { outcome: 'retry', retryAfterMillis: retryAfterMillis(response?.headers.get('retry-after')) };
+    },
+  };
 }
 
 export function withSentAt(url: string, epochMillis: number): string {

@@ -4,7 +4,7 @@ import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentele
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { StepContextManager } from '../context/StepContextManager.js';
+import { stepContextManager } from '../context/StepContextManager.js';
 import { propagationPatterns } from '../propagation/propagationFilter.js';
 import { fetchSpans } from './fetchSpans.js';
 
@@ -36,7 +36,7 @@ describe('fetchSpans (instrumentation-fetch as the SDK configures it)', () => {
       return answer();
     };
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    context.setGlobalContextManager(new StepContextManager().enable());
+    context.setGlobalContextManager(stepContextManager().enable());
     instrumentation = fetchSpans({ propagateTo: propagationPatterns(['https://edge.example'], () => undefined), tracesUrl: 'https://shop.example/v1/traces' });
     instrumentation.setTracerProvider(provider);
   });

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { StepContextManager } from '../context/StepContextManager.js';
+import { stepContextManager } from '../context/StepContextManager.js';
 import { currentIds, log } from './log.js';
 
 describe('log and currentIds', () => {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('test');
-  const manager = new StepContextManager();
+  const manager = stepContextManager();
 
   beforeEach(() => {
     context.setGlobalContextManager(manager.enable());

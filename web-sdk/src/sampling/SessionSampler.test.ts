@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
-import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import { SessionSampler, isSessionSampled } from './SessionSampler.js';
+import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
+import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { isSessionSampled, sessionSampler } from './SessionSampler.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const LOW = '00000000' + 'a'.repeat(24); // bucket 0: inside any rate > 0
 const MID = '80000000' + 'a'.repeat(24); // bucket 0.5
 const HIGH = 'ffffffff' + 'a'.repeat(24); // bucket ~1: outside any rate < 1
 
-function decide(sampler: SessionSampler, context = ROOT_CONTEXT) {
-  return sampler.shouldSample(context).decision;
+function decide(sampler: Sampler, context = ROOT_CONTEXT) {
+  return sampler.shouldSample(context, TRACE_ID, 'step', SpanKind.INTERNAL, {}, []).decision;
 }
 
 const sampler = (sessionId: string, tier: string | undefined, sampleRate: number, sampleRateByTier: Record<string, number> = {}) =>
-  new SessionSampler(() => ({ sessionId, tier }), { sampleRate, sampleRateByTier });
+  sessionSampler(() => ({ sessionId, tier }), { sampleRate, sampleRateByTier });
 
 describe('isSessionSampled', () => {
   it('reads the session id as a fraction against the rate, at the boundary too', () => {
@@ -37,7 +37,7 @@ describe('isSessionSampled', () => {
   });
 });
 
-describe('SessionSampler', () => {
+describe('sessionSampler', () => {
   it('gives every root span of a session the same decision', () => {
     const inside = sampler(LOW, 'free', 0.1);
     const outside = sampler(HIGH, 'free', 0.1);

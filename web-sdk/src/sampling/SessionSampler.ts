@@ -1,5 +1,4 @@
-import { TraceFlags, isSpanContextValid, trace, type Context } from '@opentelemetry/api';
-import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { ParentBasedSampler, SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
 
 /** The session and tier a root span's decision is made for. */
 export type SamplingSubject = () => { sessionId: string; tier: string | undefined };
@@ -15,26 +14,18 @@ export interface SessionSamplingOptions {
  * ParentBased + TraceIdRatio, where the ratio is applied to the *session* id instead of each
  * trace id: every root span of a session gets the same answer, so a journey is traced whole or
  * not at all. Spans with a parent (local or remote, e.g. the server's traceparent for the
- * document load) follow the parent's sampled flag.
+ * document load) follow the parent's sampled flag (the stock ParentBasedSampler's defaults).
  */
-export class SessionSampler implements Sampler {
-  constructor(
-    private readonly _subject: SamplingSubject,
-    private readonly _options: SessionSamplingOptions,
-  ) {}
-
-  shouldSample(context: Context): SamplingResult {
-    const parent = trace.getSpanContext(context);
-    if (parent && isSpanContextValid(parent)) {
-      return { decision: parent.traceFlags & TraceFlags.SAMPLED ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
-    }
-    const { sessionId, tier } = this._subject();
-    return { decision: isSessionSampled(sessionId, rateFor(tier, this._options)) ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
-  }
-
-  toString(): string {
-    return `SessionSampler{sampleRate=${this._options.sampleRate}}`;
-  }
+export function sessionSampler(subject: SamplingSubject, options: SessionSamplingOptions): Sampler {
+  return new ParentBasedSampler({
+    root: {
+      shouldSample() {
+        const { sessionId, tier } = subject();
+        return { decision: isSessionSampled(sessionId, rateFor(tier, options)) ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+      },
+      toString: () => `SessionSampler{sampleRate=${options.sampleRate}}`,
+    },
+  });
 }
 
 export function rateFor(tier: string | undefined, options: SessionSamplingOptions): number {

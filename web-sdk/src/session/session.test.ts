@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JourneySession, SESSION_STORAGE_KEY, parseSessionRecord, type SessionRecord } from './session.js';
+import { journeySession, SESSION_STORAGE_KEY, parseSessionRecord, type SessionRecord } from './session.js';
 
 const MINUTE = 60_000;
 const limits = { inactivityTimeoutMillis: 30 * MINUTE, maxDurationMillis: 240 * MINUTE };
@@ -14,7 +14,7 @@ function memoryStorage(initial: Record<string, string> = {}) {
 function fixture(storage = memoryStorage()) {
   const clock = { now: 1_000_000 };
   const starts: Array<[SessionRecord, string | undefined]> = [];
-  const session = new JourneySession(storage, limits, () => clock.now, (record, previous) => starts.push([record, previous]));
+  const session = journeySession(storage, limits, () => clock.now, (record, previous) => starts.push([record, previous]));
   return { session, clock, starts, storage };
 }
 
@@ -104,7 +104,7 @@ describe('JourneySession', () => {
       },
     };
     for (const storage of [throwing, undefined]) {
-      const session = new JourneySession(storage, limits, () => 5, () => undefined);
+      const session = journeySession(storage, limits, () => 5, () => undefined);
       const { id } = session.current();
       assert.match(id, /^[0-9a-f]{32}$/);
       assert.equal(session.current().id, id);

@@ -28,60 +28,58 @@ export type OnSessionStart = (session: SessionRecord, previousId: string | undef
 // Writing on every span would hammer storage; activity is recorded at this granularity.
 const TOUCH_GRANULARITY_MILLIS = 1000;
 
+/** The session of this page. */
+export interface JourneySession {
+  /** The live session, after recording activity now. */
+  current(): SessionRecord;
+}
+
 /**
  * Reads (and, when expired, rotates) the session on each call, so a rotation made by another
  * tab is picked up, and records activity. Storage that throws (privacy modes, sandboxed
  * frames) still gives a session held in memory for this page.
  */
-export class JourneySession {
-  private _memory: SessionRecord | undefined;
-  private _readText: string | null | undefined;
-  private _readRecord: SessionRecord | undefined;
+export function journeySession(storage: SessionStorage | undefined, limits: SessionLimits, now: () => number, onStart: OnSessionStart): JourneySession {
+  let memory: SessionRecord | undefined;
+  let readText: string | null | undefined;
+  let readRecord: SessionRecord | undefined;
 
-  constructor(
-    private readonly _storage: SessionStorage | undefined,
-    private readonly _limits: SessionLimits,
-    private readonly _now: () => number,
-    private readonly _onStart: OnSessionStart,
-  ) {}
-
-  /** The live session, after recording activity now. */
-  current(): SessionRecord {
-    const now = this._now();
-    const stored = this._read() ?? this._memory;
-    if (stored && !isExpired(stored, now, this._limits)) {
-      if (now - stored.lastActiveAt >= TOUCH_GRANULARITY_MILLIS) this._write({ ...stored, lastActiveAt: now });
-      else this._memory = stored;
-      return this._memory!;
-    }
-    const next: SessionRecord = { id: randomHex(16), startedAt: now, lastActiveAt: now };
-    this._write(next);
-    this._onStart(next, stored?.id);
-    return next;
-  }
-
-  private _read(): SessionRecord | undefined {
+  const read = (): SessionRecord | undefined => {
     try {
-      const text = this._storage?.getItem(SESSION_STORAGE_KEY);
+      const text = storage?.getItem(SESSION_STORAGE_KEY);
       // Read at every span start: parse only when another write (this tab's or another's) changed it.
-      if (text !== this._readText) {
-        this._readText = text;
-        this._readRecord = parseSessionRecord(text);
+      if (text !== readText) {
+        readText = text;
+        readRecord = parseSessionRecord(text);
       }
-      return this._readRecord;
+      return readRecord;
     } catch {
       return undefined;
     }
-  }
+  };
 
-  private _write(record: SessionRecord): void {
-    this._memory = record;
+  const write = (record: SessionRecord): SessionRecord => {
+    memory = record;
     try {
-      this._storage?.setItem(SESSION_STORAGE_KEY, JSON.stringify(record));
+      storage?.setItem(SESSION_STORAGE_KEY, JSON.stringify(record));
     } catch {
       // Not persisted; the session still holds for this page.
     }
-  }
+    return record;
+  };
+
+  return {
+    current() {
+      const time = now();
+      const stored = read() ?? memory;
+      if (stored && !isExpired(stored, time, limits)) {
+        return time - stored.lastActiveAt >= TOUCH_GRANULARITY_MILLIS ? write({ ...stored, lastActiveAt: time }) : (memory = stored);
+      }
+      const next = write({ id: randomHex(16), startedAt: time, lastActiveAt: time });
+      onStart(next, stored?.id);
+      return next;
+    },
+  };
 }
 
 export function isExpired(session: SessionRecord, now: number, limits: SessionLimits): boolean {

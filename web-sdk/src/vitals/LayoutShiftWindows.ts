@@ -10,31 +10,36 @@ export const SESSION_GAP_MILLIS = 1000;
 /** A session window spans at most this long. */
 export const SESSION_MAX_MILLIS = 5000;
 
+/** Layout shifts in, CLS out. */
+export interface LayoutShiftWindows {
+  add(entry: LayoutShiftLike): void;
+  /** The largest window so far (0 before any shift). */
+  readonly value: number;
+}
+
 /**
  * Cumulative Layout Shift: the largest session window of shifts not caused by recent input,
  * where a window closes after a 1 s gap or 5 s in all.
  * @see https://web.dev/articles/cls#what-is-cls and https://web.dev/articles/evolving-cls
  */
-export class LayoutShiftWindows {
-  private _windowValue = 0;
-  private _first: LayoutShiftLike | undefined;
-  private _last: LayoutShiftLike | undefined;
-  private _max = 0;
-
-  /** The largest window so far (0 before any shift). */
-  get value(): number {
-    return this._max;
-  }
-
-  add(entry: LayoutShiftLike): void {
-    if (entry.hadRecentInput) return;
-    const continues = this._first && this._last && entry.startTime - this._last.startTime < SESSION_GAP_MILLIS && entry.startTime - this._first.startTime < SESSION_MAX_MILLIS;
-    if (continues) this._windowValue += entry.value;
-    else {
-      this._windowValue = entry.value;
-      this._first = entry;
-    }
-    this._last = entry;
-    this._max = Math.max(this._max, this._windowValue);
-  }
+export function layoutShiftWindows(): LayoutShiftWindows {
+  let windowValue = 0;
+  let first: LayoutShiftLike | undefined;
+  let last: LayoutShiftLike | undefined;
+  let max = 0;
+  return {
+    get value() {
+      return max;
+    },
+    add(entry) {
+      if (entry.hadRecentInput) return;
+      if (first && last && entry.startTime - last.startTime < SESSION_GAP_MILLIS && entry.startTime - first.startTime < SESSION_MAX_MILLIS) windowValue += entry.value;
+      else {
+        windowValue = entry.value;
+        first = entry;
+      }
+      last = entry;
+      max = Math.max(max, windowValue);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, type Context, type Tracer } from '@opentelemetry/api';
 import { ATTR_WEB_VITAL_ID, ATTR_WEB_VITAL_NAME, ATTR_WEB_VITAL_RATING, ATTR_WEB_VITAL_VALUE } from '../semconv.js';
-import { InteractionLatencies } from './InteractionLatencies.js';
-import { LayoutShiftWindows, type LayoutShiftLike } from './LayoutShiftWindows.js';
+import { interactionLatencies } from './InteractionLatencies.js';
+import { layoutShiftWindows, type LayoutShiftLike } from './LayoutShiftWindows.js';
 import { rate, type WebVitalName } from './rating.js';
 
 interface EventTimingLike extends PerformanceEntry {
@@ -66,14 +66,14 @@ export function onWebVitals(tracer: Tracer, pageContext: () => Context | undefin
   for (const type of ['keydown', 'click']) listen(globalThis, type, () => setTimeout(finalizeLcp, 0), { once: true, capture: true });
 
   // CLS
-  const layoutShifts = new LayoutShiftWindows();
+  const layoutShifts = layoutShiftWindows();
   const clsObserver = observe('layout-shift', (entries) => {
     for (const entry of entries) layoutShifts.add(entry as unknown as LayoutShiftLike);
   });
   let clsReported: number | undefined;
 
   // INP: event entries of 40 ms or more (the web-vitals default), and every first input.
-  const latencies = new InteractionLatencies();
+  const latencies = interactionLatencies();
   const addInteractions = (entries: PerformanceEntryList) => {
     for (const entry of entries as EventTimingLike[]) latencies.add(entry.interactionId ?? 0, entry.duration);
   };
