@@ -135,10 +135,14 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
       recordError(span, error);
       throw error;
     } finally {
-      const route = matchedRoute(c);
-      endServerSpan(c, span, route, serverTraceparent(tracing, active, span));
-      recordServerDuration(c, tracing, span, route, parent, startedMillis);
-      flushAfterResponse(c, tracing);
+      try {
+        const route = matchedRoute(c);
+        endServerSpan(c, span, route, serverTraceparent(tracing, active, span));
+        recordServerDuration(c, tracing, span, route, parent, startedMillis);
+      } finally {
+        // Always paired with requestStarted: the isolate's buffer counts requests in flight.
+        flushAfterResponse(c, tracing);
+      }
     }
   });
 }
