@@ -42,11 +42,14 @@ export interface FeatureHost {
   readonly hold: HoldContext;
   /** The page's documentLoad context once recorded (set by `documentLoad`, read by `webVitals`). */
   pageContext: Context | undefined;
+  /** Aborts when the SDK shuts down: listeners added with it are removed then. */
+  readonly signal: AbortSignal;
 }
 
 /**
- * A piece of page instrumentation: started once by `init`, returns how to stop it. Features
- * start before the SDK's own page-hide flush is registered, so what they record on hide is sent.
+ * A piece of page instrumentation: started once by `init`, stopped by `host.signal` (or by the
+ * function it returns). Features start before the SDK's own page-hide flush is registered, so
+ * what they record on hide is sent.
  */
 export type JourneyFeature = (host: FeatureHost) => (() => void) | void;
 
@@ -93,7 +96,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   let user: JourneyUser = config.user;
   let tracer: Tracer | undefined;
 
-  const session = journeySession(options.storage ?? localStorageOrUndefined(), config.session, options.now ?? Date.now, (_started, previousId) => {
+  const session = journeySession(options.storage || localStorageOrUndefined(), config.session, options.now || Date.now, (_started, previousId) => {
     // Synchronously: a rotation noticed while the page unloads must be flushed with it.
     const attributes = previousId ? { [ATTR_SESSION_PREVIOUS_ID]: previousId } : {};
     tracer?.startSpan('session.start', { attributes }, ROOT_CONTEXT).end();
@@ -106,7 +109,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
       sendClockReading: config.relay,
       compression: config.compression,
       fetch: nativeFetch,
-      now: options.now ?? Date.now,
+      now: options.now || Date.now,
     }),
     config.batch,
   );
@@ -127,7 +130,10 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
 
   const fetchInstrumentation = fetchSpans({ propagateTo: propagationPatterns(config.propagateTo, (message) => diag.warn(message)), tracesUrl: config.tracesUrl });
   fetchInstrumentation.setTracerProvider(provider);
-  const stops: Array<() => void> = [() => fetchInstrumentation.disable()];
+  // Aborted by shutdown: every listener of the SDK and its features is added with its signal.
+  const stopped = new AbortController();
+  const { signal } = stopped;
+  signal.addEventListener('abort', () => fetchInstrumentation.disable());
 
   // Spans a page leaving now would lose: ended on pagehide so they are flushed with the rest.
   const open = new Set<Span>();
@@ -141,24 +147,28 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
     };
   };
 
-  const host: FeatureHost = { tracer: activeTracer, hold, pageContext: undefined };
-  for (const feature of options.features ?? []) {
+  const host: FeatureHost = { tracer: activeTracer, hold, pageContext: undefined, signal };
+  for (const feature of options.features || []) {
     const stop = feature(host);
-    if (stop) stops.push(stop);
+    if (stop) signal.addEventListener('abort', stop);
   }
-  const listen = (target: EventTarget, type: string, listener: () => void) => {
-    target.addEventListener(type, listener);
-    stops.push(() => target.removeEventListener(type, listener));
-  };
   // After the features, whose reports on hide (web vitals) must be queued before the flush.
-  listen(globalThis, 'pagehide', () => {
-    for (const span of open) span.end();
-    open.clear();
-    processor.flushOnHide();
-  });
-  listen(document, 'visibilitychange', () => {
-    if (document.visibilityState === 'hidden') processor.flushOnHide();
-  });
+  addEventListener(
+    'pagehide',
+    () => {
+      for (const span of open) span.end();
+      open.clear();
+      processor.flushOnHide();
+    },
+    { signal },
+  );
+  document.addEventListener(
+    'visibilitychange',
+    () => {
+      if (document.visibilityState === 'hidden') processor.flushOnHide();
+    },
+    { signal },
+  );
 
   return {
     get sessionId() {
@@ -178,7 +188,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
     },
     forceFlush: () => provider.forceFlush(),
     async shutdown() {
-      for (const stop of stops.splice(0)) stop();
+      stopped.abort();
       await provider.shutdown();
       contextManager.disable();
     },

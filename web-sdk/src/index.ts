@@ -33,5 +33,5 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
     on(options.documentLoad) && documentLoad(),
     on(options.webVitals) && webVitals(),
   ].filter((feature) => feature !== false);
-  return initCore({ ...options, features: [...features, ...(options.features ?? [])] });
+  return initCore({ ...options, features: [...features, ...(options.features || [])] });
 }

@@ -138,24 +138,24 @@ export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, wa
     maxExportBatchSize = maxQueueSize;
   }
   const sampleRateByTier: Record<string, number> = {};
-  for (const [tier, rate] of Object.entries(options.sampleRateByTier ?? {})) sampleRateByTier[tier] = checked(`sampleRateByTier.${tier}`, rate, 1, 0, 1);
+  for (const [tier, rate] of Object.entries(options.sampleRateByTier || {})) sampleRateByTier[tier] = checked(`sampleRateByTier.${tier}`, rate, 1, 0, 1);
   let compression = (options.compression ?? options.OTEL_EXPORTER_OTLP_COMPRESSION ?? 'gzip') as ResolvedConfig['compression'];
   if (compression !== 'gzip' && compression !== 'none') {
     bad('compression', compression, 'gzip');
     compression = 'gzip';
   }
-  let propagateTo = options.propagateTo ?? [];
+  let propagateTo = options.propagateTo || [];
   if (!Array.isArray(propagateTo)) {
     bad('propagateTo', propagateTo, []);
     propagateTo = [];
   }
   // A relay unless only a collector is given; the page's own origin when neither is.
   const relayUrl = nonEmpty(options.relayUrl);
-  const collectorUrl = nonEmpty(options.collectorUrl) ?? nonEmpty(options.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const collectorUrl = nonEmpty(options.collectorUrl) || nonEmpty(options.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (relayUrl && collectorUrl) warn('journeytrace: both relayUrl and collectorUrl are set; using relayUrl');
   return {
-    serviceName: nonEmpty(options.serviceName) ?? nonEmpty(options.OTEL_SERVICE_NAME) ?? DEFAULT_SERVICE_NAME,
-    tracesUrl: `${(relayUrl ?? collectorUrl ?? pageOrigin ?? '').replace(/\/+$/, '')}/v1/traces`,
+    serviceName: nonEmpty(options.serviceName) || nonEmpty(options.OTEL_SERVICE_NAME) || DEFAULT_SERVICE_NAME,
+    tracesUrl: `${(relayUrl || collectorUrl || pageOrigin || '').replace(/\/+$/, '')}/v1/traces`,
     relay: !!relayUrl || !collectorUrl,
     propagateTo,
     sampleRate: number('sampleRate'),

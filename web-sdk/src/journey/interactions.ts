@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, trace, type Tracer } from '@opentelemetry/api';
 import { ATTR_BROWSER_EVENT_TYPE, ATTR_BROWSER_TARGET } from '../semconv.js';
-import type { HoldContext } from './step.js';
+import { spanForThisTask, type HoldContext } from './step.js';
 
 /** Event types traced as user interactions. */
 export const INTERACTION_EVENTS = ['click', 'submit'] as const;
@@ -8,25 +8,16 @@ export const INTERACTION_EVENTS = ['click', 'submit'] as const;
 /**
  * Opens a span for each click or form submit, before the page's own handlers run (capture
  * phase on window), and holds its context until the next task, so the fetches and steps those
- * handlers start are its children. Returns a function that stops listening.
+ * handlers start are its children. Stops when `signal` aborts.
  */
-export function onInteraction(tracer: Tracer, hold: HoldContext): () => void {
+export function onInteraction(tracer: Tracer, hold: HoldContext, signal: AbortSignal): void {
   const listener = (event: Event) => {
     // A submit caused by a click continues the click's span instead of opening another.
     if (event.type === 'submit' && trace.getActiveSpan()?.isRecording()) return;
-    const span = tracer.startSpan(event.type, {
-      attributes: { [ATTR_BROWSER_EVENT_TYPE]: event.type, [ATTR_BROWSER_TARGET]: describeTarget(event.target) },
-    }, ROOT_CONTEXT); // A user's action starts a journey of its own.
-    const release = hold(trace.setSpan(ROOT_CONTEXT, span));
-    setTimeout(() => {
-      release();
-      span.end();
-    }, 0);
+    // A user's action starts a journey of its own.
+    spanForThisTask(tracer, hold, event.type, { [ATTR_BROWSER_EVENT_TYPE]: event.type, [ATTR_BROWSER_TARGET]: describeTarget(event.target) }, ROOT_CONTEXT);
   };
-  for (const type of INTERACTION_EVENTS) addEventListener(type, listener, { capture: true, passive: true });
-  return () => {
-    for (const type of INTERACTION_EVENTS) removeEventListener(type, listener, { capture: true });
-  };
+  for (const type of INTERACTION_EVENTS) addEventListener(type, listener, { capture: true, passive: true, signal });
 }
 
 /** A short, stable description of the event target: `button#pay[data-testid=checkout]`. */

@@ -1,6 +1,6 @@
-import { context, trace, type Tracer } from '@opentelemetry/api';
+import { context, type Tracer } from '@opentelemetry/api';
 import { ATTR_NAVIGATION_FROM, ATTR_NAVIGATION_TYPE, ATTR_URL_FULL, ATTR_URL_PATH } from '../semconv.js';
-import type { HoldContext } from './step.js';
+import { spanForThisTask, type HoldContext } from './step.js';
 
 interface NavigateEventLike extends Event {
   readonly navigationType: string;
@@ -15,29 +15,25 @@ type HistoryMethod = 'pushState' | 'replaceState';
  * browser has it (no patching of `history`); elsewhere through wrapped `pushState` and
  * `replaceState` and the `popstate` event. `browser.navigation.type` is `push`, `replace` or
  * `traverse` either way. Its context is held until the next task so the fetches the new route
- * starts are its children. Returns a function that stops listening (and unwraps `history`).
+ * starts are its children. Stops (and unwraps `history`) when `signal` aborts.
  */
-export function onRouteChange(tracer: Tracer, hold: HoldContext, navigation = (globalThis as { navigation?: EventTarget }).navigation): () => void {
+export function onRouteChange(tracer: Tracer, hold: HoldContext, signal: AbortSignal, navigation = (globalThis as { navigation?: EventTarget }).navigation): void {
   let current = location.href;
   const start = (to: string, type: string) => {
-    const from = current;
+    const attributes = { [ATTR_URL_FULL]: to, [ATTR_URL_PATH]: new URL(to).pathname, [ATTR_NAVIGATION_FROM]: current, [ATTR_NAVIGATION_TYPE]: type };
     current = to;
-    const span = tracer.startSpan('route change', {
-      attributes: { [ATTR_URL_FULL]: to, [ATTR_URL_PATH]: new URL(to).pathname, [ATTR_NAVIGATION_FROM]: from, [ATTR_NAVIGATION_TYPE]: type },
-    }, context.active());
-    const release = hold(trace.setSpan(context.active(), span));
-    setTimeout(() => {
-      release();
-      span.end();
-    }, 0);
+    spanForThisTask(tracer, hold, 'route change', attributes, context.active());
   };
   if (navigation) {
-    const listener = (event: Event) => {
-      const navigate = event as NavigateEventLike;
-      if (navigate.destination.sameDocument) start(navigate.destination.url, navigate.navigationType);
-    };
-    navigation.addEventListener('navigate', listener);
-    return () => navigation.removeEventListener('navigate', listener);
+    navigation.addEventListener(
+      'navigate',
+      (event) => {
+        const { destination, navigationType } = event as NavigateEventLike;
+        if (destination.sameDocument) start(destination.url, navigationType);
+      },
+      { signal },
+    );
+    return;
   }
   const wrap = (method: HistoryMethod, type: string) => {
     const original = history[method];
@@ -47,15 +43,11 @@ export function onRouteChange(tracer: Tracer, hold: HoldContext, navigation = (g
       return result;
     };
     history[method] = wrapped;
-    return () => {
+    signal.addEventListener('abort', () => {
       if (history[method] === wrapped) history[method] = original;
-    };
+    });
   };
-  const unwrap = [wrap('pushState', 'push'), wrap('replaceState', 'replace')];
-  const onPopState = () => start(location.href, 'traverse');
-  addEventListener('popstate', onPopState);
-  return () => {
-    for (const stop of unwrap) stop();
-    removeEventListener('popstate', onPopState);
-  };
+  wrap('pushState', 'push');
+  wrap('replaceState', 'replace');
+  addEventListener('popstate', () => start(location.href, 'traverse'), { signal });
 }

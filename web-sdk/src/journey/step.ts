@@ -1,4 +1,4 @@
-import { SpanStatusCode, context as contextApi, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, context as contextApi, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 
 /** What a step's callback gets: its span and the journey's trace id. */
 export interface JourneyStep {
@@ -29,6 +29,19 @@ export async function runStep<T>(tracer: Tracer, parent: Context, hold: HoldCont
     release();
     span.end();
   }
+}
+
+/**
+ * Starts span `name` under `parent` and holds its context until the next task, then ends it:
+ * what the current task's handlers start (fetches, steps) are its children.
+ */
+export function spanForThisTask(tracer: Tracer, hold: HoldContext, name: string, attributes: Attributes, parent: Context): void {
+  const span = tracer.startSpan(name, { attributes }, parent);
+  const release = hold(trace.setSpan(parent, span));
+  setTimeout(() => {
+    release();
+    span.end();
+  }, 0);
 }
 
 /** Records `error` as an exception event and marks the span ERROR. */
