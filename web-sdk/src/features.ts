@@ -19,16 +19,16 @@ import { onRouteChange } from './journey/routeChanges.js';
 import { onWebVitals } from './vitals/onWebVitals.js';
 
 /** Uncaught errors and unhandled rejections as exception events with status ERROR on the active span. */
-export const errors = (): JourneyFeature => (host) => captureErrors(host.tracer, host.signal);
+export const errors = (): JourneyFeature => captureErrors;
 
 /** A span for each click and form submit, parent of what its handlers start. */
-export const interactions = (): JourneyFeature => (host) => onInteraction(host.tracer, host.hold, host.signal);
+export const interactions = (): JourneyFeature => onInteraction;
 
 /** A `route change` span for each same-document navigation (pushState, replaceState, back/forward). */
-export const routeChanges = (): JourneyFeature => (host) => onRouteChange(host.tracer, host.hold, host.signal);
+export const routeChanges = (): JourneyFeature => onRouteChange;
 
 /** The document-load span tree from navigation timing, joined to the server's trace. */
-export const documentLoad = (): JourneyFeature => (host) => onDocumentLoad(host.tracer, (loaded) => (host.pageContext = loaded), host.signal);
+export const documentLoad = (): JourneyFeature => onDocumentLoad;
 
 /** LCP, INP, CLS and TTFB as spans under the page's documentLoad span. */
-export const webVitals = (): JourneyFeature => (host) => onWebVitals(host.tracer, () => host.pageContext, host.signal);
+export const webVitals = (): JourneyFeature => onWebVitals;

@@ -19,7 +19,7 @@ export function journeyBaggagePropagator(journeyValues: JourneyBaggageValues): T
       const baggage = propagation.getBaggage(context);
       const entries: Array<[string, string]> = [];
       for (const key of BAGGAGE_KEYS) {
-        const value = values[key] ?? baggage?.getEntry(key)?.value;
+        const value = values[key] || baggage?.getEntry(key)?.value;
         if (value) entries.push([key, value]);
       }
       const { header, dropped } = serializeBaggage(entries);

@@ -134,7 +134,7 @@ export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, wa
   const maxQueueSize = Math.round(number('maxQueueSize'));
   let maxExportBatchSize = Math.round(number('maxExportBatchSize'));
   if (maxExportBatchSize > maxQueueSize) {
-    warn(`journeytrace: maxExportBatchSize (${maxExportBatchSize}) is larger than maxQueueSize; using ${maxQueueSize}`);
+    bad('maxExportBatchSize', maxExportBatchSize, maxQueueSize); // No larger than the queue.
     maxExportBatchSize = maxQueueSize;
   }
   const sampleRateByTier: Record<string, number> = {};
@@ -170,5 +170,5 @@ export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, wa
 }
 
 function nonEmpty(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  return (typeof value === 'string' && value.trim()) || undefined;
 }

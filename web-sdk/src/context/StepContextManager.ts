@@ -32,10 +32,10 @@ export function stepContextManager(inner: ContextManager = new StackContextManag
   const manager: StepContextManager = {
     active() {
       const exact = inner.active();
-      return !enabled ? ROOT_CONTEXT : exact !== ROOT_CONTEXT ? exact : held[held.length - 1] ?? ROOT_CONTEXT;
+      return !enabled ? ROOT_CONTEXT : exact !== ROOT_CONTEXT ? exact : held[held.length - 1] || ROOT_CONTEXT;
     },
-    with: (context, fn, thisArg, ...args) => inner.with(context, fn, thisArg, ...args),
-    bind: (context, target) => inner.bind(context, target),
+    with: (...args) => inner.with(...args),
+    bind: (...args) => inner.bind(...args),
     hold(context) {
       held.push(context);
       let released = false;

@@ -1,4 +1,5 @@
-import { ROOT_CONTEXT, trace, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import type { FeatureHost } from '../core.js';
 import { recordError } from '../journey/step.js';
 
 /**
@@ -6,7 +7,7 @@ import { recordError } from '../journey/step.js';
  * the active span (the step, click or route change they happened in), so tail sampling keeps
  * those journeys; outside any span, as a span `exception` of its own, until `signal` aborts.
  */
-export function captureErrors(tracer: Tracer, signal: AbortSignal): void {
+export function captureErrors({ tracer, signal }: FeatureHost): void {
   const record = (error: unknown) => {
     const active = trace.getActiveSpan();
     if (active?.isRecording()) return recordError(active, error);

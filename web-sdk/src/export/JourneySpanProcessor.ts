@@ -139,7 +139,7 @@ export function journeySpanProcessor(
     const over = queue.length - maxQueueSize;
     if (over > 0) {
       queue.length = maxQueueSize;
-      drop(over, 'the export queue is full while the endpoint is unreachable');
+      drop(over, 'the export queue is full');
     }
     clearTimer(); // Rescheduled for the end of the backoff.
     return false;

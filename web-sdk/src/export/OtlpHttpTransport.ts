@@ -1,5 +1,3 @@
-import { diag } from '@opentelemetry/api';
-
 /** Chromium, Firefox and Safari all cap the bodies of in-flight keepalive requests at 64 KiB. */
 export const KEEPALIVE_BUDGET_BYTES = 64 * 1024;
 
@@ -58,12 +56,10 @@ export function otlpHttpTransport({ url, sendClockReading, compression, fetch, n
     async send(body, keepalive) {
       // A keepalive request must start now, before the page goes: no awaited compression.
       const compressed = !keepalive && compression === 'gzip' ? await gzip(body) : undefined;
-      const response = await post(compressed ?? body, compressed !== undefined, keepalive);
+      const response = await post(compressed || body, compressed !== undefined, keepalive);
       if (response?.ok) return { outcome: 'sent' };
-      if (response && !isRetryable(response.status)) {
-        diag.warn(`journeytrace: the trace endpoint refused an export (HTTP ${response.status})`);
-        return { outcome: 'rejected', status: response.status };
-      }
+      // Reported by the span processor, which drops the spans.
+      if (response && !isRetryable(response.status)) return { outcome: 'rejected', status: response.status };
       return { outcome: 'retry', retryAfterMillis: retryAfterMillis(response?.headers.get('retry-after')) };
     },
   };

@@ -12,17 +12,17 @@ export function encodeTraces(spans: readonly ReadableSpan[]): string {
   for (const span of spans) {
     let scopes = byResource.get(span.resource);
     if (!scopes) byResource.set(span.resource, (scopes = new Map()));
-    const scopeKey = `${span.instrumentationScope.name}@${span.instrumentationScope.version ?? ''}`;
+    const scopeKey = `${span.instrumentationScope.name}@${span.instrumentationScope.version || ''}`;
     const list = scopes.get(scopeKey);
     if (list) list.push(span);
     else scopes.set(scopeKey, [span]);
   }
   const resourceSpans = [...byResource].map(([resource, scopes]) => ({
     resource: { attributes: keyValues(resource.attributes) },
-    scopeSpans: [...scopes.values()].map((list) => ({
-      scope: { name: list[0]!.instrumentationScope.name, version: list[0]!.instrumentationScope.version },
-      spans: list.map(encodeSpan),
-    })),
+    scopeSpans: [...scopes.values()].map((list) => {
+      const { name, version } = list[0]!.instrumentationScope;
+      return { scope: { name, version }, spans: list.map(encodeSpan) };
+    }),
   }));
   return JSON.stringify({ resourceSpans });
 }
@@ -42,21 +42,22 @@ function encodeSpan(span: ReadableSpan) {
     endTimeUnixNano: nanos(span.endTime),
     attributes: keyValues(span.attributes),
     droppedAttributesCount: span.droppedAttributesCount,
+    // Absent counts and attributes are left out: OTLP's default is 0 and none.
     events: span.events.map((event) => ({
       timeUnixNano: nanos(event.time),
       name: event.name,
-      attributes: keyValues(event.attributes ?? {}),
-      droppedAttributesCount: event.droppedAttributesCount ?? 0,
+      attributes: keyValues(event.attributes),
+      droppedAttributesCount: event.droppedAttributesCount,
     })),
     droppedEventsCount: span.droppedEventsCount,
     links: span.links.map((link) => ({
       traceId: link.context.traceId,
       spanId: link.context.spanId,
-      attributes: keyValues(link.attributes ?? {}),
-      droppedAttributesCount: link.droppedAttributesCount ?? 0,
+      attributes: keyValues(link.attributes),
+      droppedAttributesCount: link.droppedAttributesCount,
     })),
     droppedLinksCount: span.droppedLinksCount,
-    status: { code: span.status.code, message: span.status.message },
+    status: span.status, // { code, message }, as OTLP has it.
   };
 }
 
@@ -67,11 +68,11 @@ export function nanos([seconds, nanoseconds]: HrTime): string {
   return `${seconds}${'000000000'.slice(fraction.length)}${fraction}`;
 }
 
-function keyValues(attributes: Attributes) {
+function keyValues(attributes: Attributes = {}) {
   const list: Array<{ key: string; value: ReturnType<typeof anyValue> }> = [];
   for (const key of Object.keys(attributes)) {
     const value = attributes[key];
-    if (value !== undefined && value !== null) list.push({ key, value: anyValue(value) });
+    if (value != null) list.push({ key, value: anyValue(value) });
   }
   return list;
 }

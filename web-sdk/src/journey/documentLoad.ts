@@ -1,5 +1,6 @@
-import { ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { addSpanNetworkEvents } from '@opentelemetry/web-common';
+import type { FeatureHost } from '../core.js';
 import { ATTR_URL_FULL } from '../semconv.js';
 import { serverSpanContext } from './serverTiming.js';
 
@@ -8,9 +9,10 @@ import { serverSpanContext } from './serverTiming.js';
  * (navigation start to load end) with `documentFetch` (fetch start to response end, with its
  * network phases as events) and the milestones as events. When the server sent its traceparent (Server-Timing or a meta tag),
  * `documentLoad` is that server span's child, so the first page joins the server's trace.
- * Calls `onContext` with the documentLoad context (web vitals are reported under it).
+ * Sets `host.pageContext` to the documentLoad context (web vitals are reported under it).
  */
-export function onDocumentLoad(tracer: Tracer, onContext: (context: Context) => void, signal: AbortSignal): void {
+export function onDocumentLoad(host: FeatureHost): void {
+  const { tracer, signal } = host;
   const record = () => {
     const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
     if (!navigation) return;
@@ -28,7 +30,7 @@ export function onDocumentLoad(tracer: Tracer, onContext: (context: Context) => 
       if (navigation[name] > 0) load.addEvent(name, navigation[name]);
     }
     load.end(navigation.loadEventEnd || performance.now());
-    onContext(loadContext);
+    host.pageContext = loadContext;
   };
   // loadEventEnd is set only after the load handlers have returned.
   if (document.readyState === 'complete') setTimeout(record, 0);

@@ -1,6 +1,7 @@
-import { ROOT_CONTEXT, trace, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import type { FeatureHost } from '../core.js';
 import { ATTR_BROWSER_EVENT_TYPE, ATTR_BROWSER_TARGET } from '../semconv.js';
-import { spanForThisTask, type HoldContext } from './step.js';
+import { spanForThisTask } from './step.js';
 
 /** Event types traced as user interactions. */
 export const INTERACTION_EVENTS = ['click', 'submit'] as const;
@@ -10,7 +11,7 @@ export const INTERACTION_EVENTS = ['click', 'submit'] as const;
  * phase on window), and holds its context until the next task, so the fetches and steps those
  * handlers start are its children. Stops when `signal` aborts.
  */
-export function onInteraction(tracer: Tracer, hold: HoldContext, signal: AbortSignal): void {
+export function onInteraction({ tracer, hold, signal }: FeatureHost): void {
   const listener = (event: Event) => {
     // A submit caused by a click continues the click's span instead of opening another.
     if (event.type === 'submit' && trace.getActiveSpan()?.isRecording()) return;

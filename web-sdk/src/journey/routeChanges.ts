@@ -1,6 +1,7 @@
-import { context, type Tracer } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
+import type { FeatureHost } from '../core.js';
 import { ATTR_NAVIGATION_FROM, ATTR_NAVIGATION_TYPE, ATTR_URL_FULL, ATTR_URL_PATH } from '../semconv.js';
-import { spanForThisTask, type HoldContext } from './step.js';
+import { spanForThisTask } from './step.js';
 
 interface NavigateEventLike extends Event {
   readonly navigationType: string;
@@ -17,7 +18,8 @@ type HistoryMethod = 'pushState' | 'replaceState';
  * `traverse` either way. Its context is held until the next task so the fetches the new route
  * starts are its children. Stops (and unwraps `history`) when `signal` aborts.
  */
-export function onRouteChange(tracer: Tracer, hold: HoldContext, signal: AbortSignal, navigation = (globalThis as { navigation?: EventTarget }).navigation): void {
+export function onRouteChange({ tracer, hold, signal }: FeatureHost): void {
+  const { navigation } = globalThis as { navigation?: EventTarget };
   let current = location.href;
   const start = (to: string, type: string) => {
     const attributes = { [ATTR_URL_FULL]: to, [ATTR_URL_PATH]: new URL(to).pathname, [ATTR_NAVIGATION_FROM]: current, [ATTR_NAVIGATION_TYPE]: type };

@@ -71,7 +71,7 @@ export function journeySession(storage: SessionStorage | undefined, limits: Sess
   return {
     current() {
       const time = now();
-      const stored = read() ?? memory;
+      const stored = read() || memory;
       if (stored && !isExpired(stored, time, limits)) {
         return time - stored.lastActiveAt >= TOUCH_GRANULARITY_MILLIS ? write({ ...stored, lastActiveAt: time }) : (memory = stored);
       }

@@ -1,4 +1,5 @@
-import { ROOT_CONTEXT, type Context, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import type { FeatureHost } from '../core.js';
 import { ATTR_WEB_VITAL_ID, ATTR_WEB_VITAL_NAME, ATTR_WEB_VITAL_RATING, ATTR_WEB_VITAL_VALUE } from '../semconv.js';
 import { interactionLatencies } from './InteractionLatencies.js';
 import { layoutShiftWindows, type LayoutShiftLike } from './LayoutShiftWindows.js';
@@ -21,13 +22,14 @@ interface EventTimingLike extends PerformanceEntry {
  * support are not reported. Stops observing when `signal` aborts.
  * @see https://web.dev/articles/vitals
  */
-export function onWebVitals(tracer: Tracer, pageContext: () => Context | undefined, signal: AbortSignal): void {
+export function onWebVitals(host: FeatureHost): void {
+  const { tracer, signal } = host;
   const idPrefix = `v1-${Date.now()}-`;
   const report = (name: WebVitalName, value: number) => {
     tracer
       .startSpan(`web-vital ${name}`, {
         attributes: { [ATTR_WEB_VITAL_NAME]: name, [ATTR_WEB_VITAL_VALUE]: value, [ATTR_WEB_VITAL_RATING]: rate(name, value), [ATTR_WEB_VITAL_ID]: idPrefix + name },
-      }, pageContext() || ROOT_CONTEXT)
+      }, host.pageContext || ROOT_CONTEXT)
       .end();
   };
   const [navigation] = performance.getEntriesByType('navigation') as Array<PerformanceNavigationTiming & { activationStart?: number }>;
