@@ -89,14 +89,15 @@ export interface JourneyTrace {
  * @see https://www.w3.org/TR/trace-context/ and https://www.w3.org/TR/baggage/
  */
 export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
-  const pageOrigin = globalThis.location?.origin;
-  const config = resolveConfig(options, (message) => diag.warn(message), pageOrigin);
+  const warn = (message: string) => diag.warn(message);
+  const now = options.now || Date.now;
+  const config = resolveConfig(options, warn, globalThis.location?.origin);
   // Taken before instrumentation-fetch patches fetch: the exporter's requests are never traced.
   const nativeFetch = globalThis.fetch;
   let user: JourneyUser = config.user;
   let tracer: Tracer | undefined;
 
-  const session = journeySession(options.storage || localStorageOrUndefined(), config.session, options.now || Date.now, (_started, previousId) => {
+  const session = journeySession(options.storage || localStorageOrUndefined(), config, now, (_started, previousId) => {
     // Synchronously: a rotation noticed while the page unloads must be flushed with it.
     const attributes = previousId ? { [ATTR_SESSION_PREVIOUS_ID]: previousId } : {};
     tracer?.startSpan('session.start', { attributes }, ROOT_CONTEXT).end();
@@ -109,15 +110,14 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
       sendClockReading: config.relay,
       compression: config.compression,
       fetch: nativeFetch,
-      now: options.now || Date.now,
+      now,
     }),
-    config.batch,
+    config,
   );
-  const sampling = { sampleRate: config.sampleRate, sampleRateByTier: config.sampleRateByTier };
   const provider = new WebTracerProvider({
     // Merge, not replace: the default resource carries telemetry.sdk.language=webjs.
     resource: defaultResource().merge(resourceFromAttributes({ ...config.resourceAttributes, 'service.name': config.serviceName })),
-    sampler: sessionSampler(() => ({ sessionId: session.current().id, tier: user.tier }), sampling),
+    sampler: sessionSampler(() => ({ sessionId: session.current().id, tier: user.tier }), config),
     spanProcessors: [sessionSpanProcessor(journeyValues), processor],
   });
   const contextManager = stepContextManager(options.contextManager);
@@ -128,7 +128,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   tracer = provider.getTracer('journeytrace');
   const activeTracer = tracer;
 
-  const fetchInstrumentation = fetchSpans({ propagateTo: propagationPatterns(config.propagateTo, (message) => diag.warn(message)), tracesUrl: config.tracesUrl });
+  const fetchInstrumentation = fetchSpans({ propagateTo: propagationPatterns(config.propagateTo, warn), tracesUrl: config.tracesUrl });
   fetchInstrumentation.setTracerProvider(provider);
   // Aborted by shutdown: every listener of the SDK and its features is added with its signal.
   const stopped = new AbortController();
@@ -175,7 +175,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
       return session.current().id;
     },
     get sampled() {
-      return isSessionSampled(session.current().id, rateFor(user.tier, sampling));
+      return isSessionSampled(session.current().id, rateFor(user.tier, config));
     },
     get droppedSpans() {
       return processor.droppedSpans;
@@ -187,10 +187,11 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
       return runStep(activeTracer, context.active(), hold, name, fn);
     },
     forceFlush: () => provider.forceFlush(),
-    async shutdown() {
+    shutdown() {
       stopped.abort();
-      await provider.shutdown();
-      contextManager.disable();
+      return provider.shutdown().then(() => {
+        contextManager.disable();
+      });
     },
   };
 }

@@ -14,8 +14,8 @@ describe('resolveConfig', () => {
     assert.equal(config.tracesUrl, 'https://shop.example/v1/traces');
     assert.equal(config.relay, true);
     assert.equal(config.sampleRate, 1);
-    assert.deepEqual(config.batch, { scheduledDelayMillis: 1000, maxQueueSize: 2048, maxExportBatchSize: 512 });
-    assert.deepEqual(config.session, { inactivityTimeoutMillis: 30 * 60_000, maxDurationMillis: 4 * 60 * 60_000 });
+    assert.deepEqual(batch(config), [1000, 2048, 512]);
+    assert.deepEqual([config.sessionInactivityTimeoutMillis, config.sessionMaxDurationMillis], [30 * 60_000, 4 * 60 * 60_000]);
     assert.equal(config.compression, 'gzip');
     assert.deepEqual(warnings, []);
   });
@@ -42,7 +42,7 @@ describe('resolveConfig', () => {
     assert.equal(config.serviceName, 'from-env');
     assert.equal(config.tracesUrl, 'http://collector:4318/v1/traces');
     assert.equal(config.sampleRate, 0.25);
-    assert.deepEqual(config.batch, { scheduledDelayMillis: 200, maxQueueSize: 100, maxExportBatchSize: 50 });
+    assert.deepEqual(batch(config), [200, 100, 50]);
     assert.equal(config.compression, 'none');
     assert.deepEqual(config.resourceAttributes, { 'deployment.environment.name': 'prod', team: 'web shop' });
     assert.equal(resolve({ serviceName: 'option', OTEL_SERVICE_NAME: 'env' }).config.serviceName, 'option');
@@ -60,8 +60,7 @@ describe('resolveConfig', () => {
     });
     assert.equal(config.sampleRate, 1);
     assert.deepEqual(config.sampleRateByTier, { vip: 0, premium: 1 });
-    assert.equal(config.batch.maxExportBatchSize, 10);
-    assert.equal(config.batch.scheduledDelayMillis, 1000);
+    assert.deepEqual(batch(config), [1000, 10, 10]);
     assert.equal(config.compression, 'gzip');
     assert.deepEqual(config.propagateTo, []);
     assert.equal(warnings.length, 7);
@@ -76,6 +75,10 @@ describe('resolveConfig', () => {
     assert.deepEqual(resolve({ OTEL_RESOURCE_ATTRIBUTES: 'a=1,broken,=x,b=%E0%A4%A,c= 3 ' }).config.resourceAttributes, { a: '1', c: '3' });
   });
 });
+
+function batch(config: { scheduledDelayMillis: number; maxQueueSize: number; maxExportBatchSize: number }) {
+  return [config.scheduledDelayMillis, config.maxQueueSize, config.maxExportBatchSize];
+}
 
 function pick(config: { tracesUrl: string; relay: boolean }) {
   return [config.tracesUrl, config.relay];

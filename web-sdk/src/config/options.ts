@@ -81,27 +81,24 @@ export interface JourneyTraceEnv {
   OTEL_RESOURCE_ATTRIBUTES?: string;
 }
 
-/** Options with every default filled in and every value checked. */
-export interface ResolvedConfig {
+type NumberOption = 'sampleRate' | 'sessionInactivityTimeoutMillis' | 'sessionMaxDurationMillis' | 'scheduledDelayMillis' | 'maxQueueSize' | 'maxExportBatchSize';
+
+/** Options with every default filled in and every value checked (numbers under their option names). */
+export interface ResolvedConfig extends Record<NumberOption, number> {
   serviceName: string;
   /** Full URL the spans are posted to. */
   tracesUrl: string;
   /** Whether `tracesUrl` is a relay (gets `sent_at`). */
   relay: boolean;
   propagateTo: ReadonlyArray<string | RegExp>;
-  sampleRate: number;
   sampleRateByTier: Readonly<Record<string, number>>;
   user: JourneyUser;
-  session: { inactivityTimeoutMillis: number; maxDurationMillis: number };
-  batch: { scheduledDelayMillis: number; maxQueueSize: number; maxExportBatchSize: number };
   compression: 'gzip' | 'none';
   resourceAttributes: Record<string, string>;
 }
 
 export const DEFAULT_SERVICE_NAME = 'unknown_service:webjs';
 const MINUTE_MILLIS = 60_000;
-
-type NumberOption = 'sampleRate' | 'sessionInactivityTimeoutMillis' | 'sessionMaxDurationMillis' | 'scheduledDelayMillis' | 'maxQueueSize' | 'maxExportBatchSize';
 
 /** Each numeric option: its OpenTelemetry name (if any), its default, and the range it is clamped into. */
 export const NUMBER_OPTIONS: Readonly<Record<NumberOption, readonly [keyof JourneyTraceEnv | undefined, number, number, number]>> = {
@@ -127,16 +124,6 @@ export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, wa
     if (clamped !== n) bad(name, value, clamped);
     return clamped;
   };
-  const number = (name: NumberOption) => {
-    const [env, fallback, min, max] = NUMBER_OPTIONS[name];
-    return checked(name, options[name] ?? (env && options[env]), fallback, min, max);
-  };
-  const maxQueueSize = Math.round(number('maxQueueSize'));
-  let maxExportBatchSize = Math.round(number('maxExportBatchSize'));
-  if (maxExportBatchSize > maxQueueSize) {
-    bad('maxExportBatchSize', maxExportBatchSize, maxQueueSize); // No larger than the queue.
-    maxExportBatchSize = maxQueueSize;
-  }
   const sampleRateByTier: Record<string, number> = {};
   for (const [tier, rate] of Object.entries(options.sampleRateByTier || {})) sampleRateByTier[tier] = checked(`sampleRateByTier.${tier}`, rate, 1, 0, 1);
   let compression = (options.compression ?? options.OTEL_EXPORTER_OTLP_COMPRESSION ?? 'gzip') as ResolvedConfig['compression'];
@@ -153,20 +140,27 @@ export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, wa
   const relayUrl = nonEmpty(options.relayUrl);
   const collectorUrl = nonEmpty(options.collectorUrl) || nonEmpty(options.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (relayUrl && collectorUrl) warn('journeytrace: both relayUrl and collectorUrl are set; using relayUrl');
-  return {
+  const config = {
     serviceName: nonEmpty(options.serviceName) || nonEmpty(options.OTEL_SERVICE_NAME) || DEFAULT_SERVICE_NAME,
     tracesUrl: `${(relayUrl || collectorUrl || pageOrigin || '').replace(/\/+$/, '')}/v1/traces`,
     relay: !!relayUrl || !collectorUrl,
     propagateTo,
-    sampleRate: number('sampleRate'),
     sampleRateByTier,
     user: { ...options.user },
-    session: { inactivityTimeoutMillis: number('sessionInactivityTimeoutMillis'), maxDurationMillis: number('sessionMaxDurationMillis') },
-    batch: { scheduledDelayMillis: number('scheduledDelayMillis'), maxQueueSize, maxExportBatchSize },
     compression,
     // `key=value,key2=value2`, values percent-decoded, bad pairs skipped: baggage's list syntax.
     resourceAttributes: { ...parseKeyPairsIntoRecord(options.OTEL_RESOURCE_ATTRIBUTES), ...options.resourceAttributes },
-  };
+  } as ResolvedConfig;
+  for (const name of Object.keys(NUMBER_OPTIONS) as NumberOption[]) {
+    const [env, fallback, min, max] = NUMBER_OPTIONS[name];
+    config[name] = checked(name, options[name] ?? (env && options[env]), fallback, min, max);
+  }
+  // Counts of spans: whole numbers, a batch no larger than the queue.
+  config.maxQueueSize = Math.round(config.maxQueueSize);
+  const batchSize = Math.round(config.maxExportBatchSize);
+  config.maxExportBatchSize = Math.min(batchSize, config.maxQueueSize);
+  if (batchSize > config.maxQueueSize) bad('maxExportBatchSize', batchSize, config.maxQueueSize);
+  return config;
 }
 
 function nonEmpty(value: unknown): string | undefined {

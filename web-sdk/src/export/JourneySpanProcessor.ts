@@ -194,11 +194,11 @@ export function journeySpanProcessor(
       if (queue.length) schedule();
     },
     /** Flushes once; spans still failing then are given up (the page asked the SDK to stop). */
-    async shutdown() {
-      await processor.forceFlush();
-      stopped = true;
-      clearTimer();
-    },
+    shutdown: () =>
+      processor.forceFlush().then(() => {
+        stopped = true;
+        clearTimer();
+      }),
   };
   return processor;
 }

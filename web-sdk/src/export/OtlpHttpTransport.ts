@@ -36,27 +36,25 @@ export interface OtlpHttpTransport {
 export function otlpHttpTransport({ url, sendClockReading, compression, fetch, now, timeoutMillis = 10_000 }: OtlpHttpTransportOptions): OtlpHttpTransport {
   let keepaliveBytesInFlight = 0;
 
-  const post = async (body: Uint8Array, gzipped: boolean, keepalive: boolean): Promise<Response | undefined> => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (gzipped) headers['content-encoding'] = 'gzip';
-    if (keepalive) keepaliveBytesInFlight += body.byteLength;
-    try {
-      // A hung request must not hold its spans (and forceFlush) forever.
-      const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeoutMillis) : undefined;
-      return await fetch.call(globalThis, sendClockReading ? withSentAt(url, now()) : url, { method: 'POST', headers, body: body as BodyInit, keepalive, credentials: 'omit', signal });
-    } catch {
-      return undefined; // Network error: retried.
-    } finally {
-      if (keepalive) keepaliveBytesInFlight -= body.byteLength;
-    }
-  };
-
   return {
     keepaliveBytesLeft: () => KEEPALIVE_BUDGET_BYTES - keepaliveBytesInFlight,
     async send(body, keepalive) {
       // A keepalive request must start now, before the page goes: no awaited compression.
       const compressed = !keepalive && compression === 'gzip' ? await gzip(body) : undefined;
-      const response = await post(compressed || body, compressed !== undefined, keepalive);
+      const sent = compressed || body;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (compressed) headers['content-encoding'] = 'gzip';
+      if (keepalive) keepaliveBytesInFlight += sent.byteLength;
+      let response: Response | undefined;
+      try {
+        // A hung request must not hold its spans (and forceFlush) forever.
+        const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeoutMillis) : undefined;
+        response = await fetch.call(globalThis, sendClockReading ? withSentAt(url, now()) : url, { method: 'POST', headers, body: sent as BodyInit, keepalive, credentials: 'omit', signal });
+      } catch {
+        // A network error: retried.
+      } finally {
+        if (keepalive) keepaliveBytesInFlight -= sent.byteLength;
+      }
       if (response?.ok) return { outcome: 'sent' };
       // Reported by the span processor, which drops the spans.
       if (response && !isRetryable(response.status)) return { outcome: 'rejected', status: response.status };
@@ -72,7 +70,8 @@ export function withSentAt(url: string, epochMillis: number): string {
 /** `Retry-After` as seconds or an HTTP date, in ms; `undefined` when absent or unreadable. */
 export function retryAfterMillis(value: string | null | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const seconds = Number(value);
+  if (seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -17,6 +17,6 @@ export const DEFAULT_RETRY: RetryOptions = { initialBackoffMillis: 1000, maxBack
  */
 export function backoffMillis(failures: number, retryAfterMillis: number | undefined, options: RetryOptions, random: () => number = Math.random): number {
   if (retryAfterMillis !== undefined) return Math.min(Math.max(0, retryAfterMillis), options.maxRetryAfterMillis);
-  const exponential = Math.min(options.maxBackoffMillis, options.initialBackoffMillis * 2 ** Math.min(30, Math.max(0, failures - 1)));
+  const exponential = Math.min(options.maxBackoffMillis, options.initialBackoffMillis * 2 ** (failures - 1));
   return exponential * (0.5 + random() / 2);
 }

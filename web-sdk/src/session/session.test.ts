@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { journeySession, SESSION_STORAGE_KEY, parseSessionRecord, type SessionRecord } from './session.js';
 
 const MINUTE = 60_000;
-const limits = { inactivityTimeoutMillis: 30 * MINUTE, maxDurationMillis: 240 * MINUTE };
+const limits = { sessionInactivityTimeoutMillis: 30 * MINUTE, sessionMaxDurationMillis: 240 * MINUTE };
 
 function memoryStorage(initial: Record<string, string> = {}) {
   const items = new Map(Object.entries(initial));

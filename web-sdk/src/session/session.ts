@@ -15,9 +15,9 @@ export interface SessionRecord {
 
 export interface SessionLimits {
   /** A session ends after this long without a span. */
-  inactivityTimeoutMillis: number;
+  sessionInactivityTimeoutMillis: number;
   /** A session ends this long after it began, active or not. */
-  maxDurationMillis: number;
+  sessionMaxDurationMillis: number;
 }
 
 export type SessionStorage = Pick<Storage, 'getItem' | 'setItem'>;
@@ -83,23 +83,19 @@ export function journeySession(storage: SessionStorage | undefined, limits: Sess
 }
 
 export function isExpired(session: SessionRecord, now: number, limits: SessionLimits): boolean {
-  return now - session.lastActiveAt >= limits.inactivityTimeoutMillis || now - session.startedAt >= limits.maxDurationMillis || now < session.startedAt;
+  return now - session.lastActiveAt >= limits.sessionInactivityTimeoutMillis || now - session.startedAt >= limits.sessionMaxDurationMillis || now < session.startedAt;
 }
 
 /** A stored record, or `undefined` for anything that is not one (tampered, old format). */
 export function parseSessionRecord(text: string | null | undefined): SessionRecord | undefined {
-  if (!text) return undefined;
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Throws for text that is not JSON, and for `null`.
+    const { id, startedAt, lastActiveAt } = JSON.parse(text!) as Record<string, unknown>;
+    if (typeof id === 'string' && /^[0-9a-f]{32}$/.test(id) && typeof startedAt === 'number' && typeof lastActiveAt === 'number' && lastActiveAt >= startedAt) return { id, startedAt, lastActiveAt };
   } catch {
-    return undefined;
+    // Not a record.
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { id, startedAt, lastActiveAt } = value as Record<string, unknown>;
-  if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) return undefined;
-  if (typeof startedAt !== 'number' || typeof lastActiveAt !== 'number' || !(lastActiveAt >= startedAt)) return undefined;
-  return { id, startedAt, lastActiveAt };
+  return undefined;
 }
 
 export function randomHex(bytes: number): string {

@@ -37,7 +37,7 @@ export function onWebVitals(host: FeatureHost): void {
   const sinceActivation = (time: number) => Math.max(time - (navigation?.activationStart || 0), 0);
   // A page hidden before it painted (opened in a background tab) has no meaningful LCP.
   let firstHiddenTime = document.visibilityState === 'hidden' ? 0 : Infinity;
-  const listen = (target: EventTarget, type: string, listener: (event: Event) => void, options?: AddEventListenerOptions) => target.addEventListener(type, listener, { ...options, signal });
+  const once = { once: true, signal };
 
   // TTFB: after load, like the documentLoad span it is reported under.
   const reportTtfb = () =>
@@ -45,7 +45,7 @@ export function onWebVitals(host: FeatureHost): void {
       if (navigation && navigation.responseStart > 0) report('TTFB', sinceActivation(navigation.responseStart));
     }, 0);
   if (document.readyState === 'complete') reportTtfb();
-  else listen(globalThis, 'load', reportTtfb, { once: true });
+  else addEventListener('load', reportTtfb, once);
 
   // LCP
   let lcp: number | undefined;
@@ -60,7 +60,7 @@ export function onWebVitals(host: FeatureHost): void {
     if (lcp !== undefined) report('LCP', lcp);
   };
   // Input stops new LCP candidates; defer so the page's own handler runs first.
-  for (const type of ['keydown', 'click']) listen(globalThis, type, () => setTimeout(finalizeLcp, 0), { once: true, capture: true });
+  for (const type of ['keydown', 'click']) addEventListener(type, () => setTimeout(finalizeLcp, 0), { ...once, capture: true });
 
   // CLS
   const layoutShifts = layoutShiftWindows();
@@ -93,8 +93,8 @@ export function onWebVitals(host: FeatureHost): void {
     if (inp !== undefined && inp !== inpReported) report('INP', (inpReported = inp));
   };
   // Both: browsers differ in which fires when a page is left (and bfcache skips visibilitychange).
-  listen(document, 'visibilitychange', onHidden);
-  listen(globalThis, 'pagehide', onHidden);
+  document.addEventListener('visibilitychange', onHidden, { signal });
+  addEventListener('pagehide', onHidden, { signal });
 }
 
 /**
