@@ -4,7 +4,7 @@
  * then prints one summary line: `npm test: N passed, N failed`. When every test passed, the
  * README's reliability section is rewritten from the figures the tests recorded in this run.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildAll } from './build.js';
 import { progress, SetupError } from './lib/log.js';
@@ -101,6 +101,7 @@ function updateReliabilitySection(): void {
 
 function findTests(dir: string): string[] {
   const found: string[] = [];
+  if (!existsSync(dir)) return found;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name === 'dist') continue;
     const path = join(dir, entry.name);

@@ -20,6 +20,8 @@ export interface ServiceSpec {
 export interface RunningService {
   readonly name: string;
   readonly logFile: string;
+  /** The leader of the service's process group (children, such as workerd under wrangler, share the group). */
+  readonly pid: number | undefined;
   /** Stops the service and everything it started (its process group). */
   stop(): Promise<void>;
 }
@@ -45,7 +47,7 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
   child.stdout?.on('data', onOutput);
   child.stderr?.on('data', onOutput);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const service: RunningService = { name: spec.name, logFile: spec.logFile, stop: () => stopGroup(child, exited, log) };
+  const service: RunningService = { name: spec.name, logFile: spec.logFile, pid: child.pid, stop: () => stopGroup(child, exited, log) };
 
   const timeout = spec.readyTimeoutMillis ?? 30_000;
   const deadline = Date.now() + timeout;

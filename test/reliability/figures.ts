@@ -47,6 +47,9 @@ export interface LoadFigure {
   workerRssStartMiB: number;
   workerRssEndMiB: number;
   workerRssMaxMiB: number;
+  /** The same for wrangler dev's proxy workerd (the control: same requests, none of the project's code). */
+  proxyRssStartMiB?: number;
+  proxyRssEndMiB?: number;
 }
 
 export interface FaultsFigure {
@@ -150,7 +153,8 @@ export function renderReliability(figures: Figure[], date: string): string {
       `${number(load.journeys)} journeys, ${load.concurrency} in flight, ${load.seconds.toFixed(0)} s: spans emitted ${number(load.spansEmitted)} ` +
         `(${load.spansPerJourney} per journey), arrived ${number(load.spansArrived)}, lost ${number(Math.max(0, load.spansEmitted - load.spansArrived))}`,
     ]);
-    rows.push(['edge worker memory (workerd RSS)', `${mib(load.workerRssStartMiB)} after warm-up, ${mib(load.workerRssEndMiB)} at the end (most ${mib(load.workerRssMaxMiB)})`]);
+    const control = load.proxyRssStartMiB !== undefined && load.proxyRssEndMiB !== undefined ? `; wrangler dev's proxy workerd under the same requests: ${mib(load.proxyRssStartMiB)} -> ${mib(load.proxyRssEndMiB)}` : '';
+    rows.push(['edge worker memory (workerd RSS, wrangler dev)', `${mib(load.workerRssStartMiB)} after warm-up, ${mib(load.workerRssEndMiB)} at the end (most ${mib(load.workerRssMaxMiB)})${control}`]);
   }
   return [
     `Figures from the last \`npm test\` run in which every test passed (${date}):`,

@@ -1,0 +1,63 @@
+/**
+ * Counts spans per trace and per service in the collector's traces file as it grows, reading
+ * only the bytes added since the last call: a load run writes hundreds of megabytes, too many
+ * to parse whole on every poll.
+ */
+import { open } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+
+interface ExportLine {
+  resourceSpans?: Array<{
+    resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };
+    scopeSpans?: Array<{ spans?: Array<{ traceId: string }> }>;
+  }>;
+}
+
+export class SpanTally {
+  /** Spans per trace id. */
+  readonly byTrace = new Map<string, number>();
+  /** Spans per `service.name`. */
+  readonly byService = new Map<string, number>();
+  private _offset = 0;
+  private _partial = '';
+  // A character may straddle two reads.
+  private readonly _decoder = new StringDecoder('utf8');
+
+  constructor(private readonly _file: string) {}
+
+  /** Reads what the collector appended since the last call. */
+  async update(): Promise<void> {
+    let handle;
+    try {
+      handle = await open(this._file, 'r');
+    } catch {
+      return; // Not written yet.
+    }
+    try {
+      const chunk = Buffer.alloc(8 * 1024 * 1024);
+      for (;;) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, this._offset);
+        if (bytesRead === 0) break;
+        this._offset += bytesRead;
+        const lines = (this._partial + this._decoder.write(chunk.subarray(0, bytesRead))).split('\n');
+        // The last piece is a line still being written (or empty after a newline).
+        this._partial = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) this._count(JSON.parse(line) as ExportLine);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private _count(request: ExportLine): void {
+    for (const resourceSpans of request.resourceSpans ?? []) {
+      const service = resourceSpans.resource?.attributes?.find((attribute) => attribute.key === 'service.name')?.value?.stringValue ?? '';
+      for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+        for (const span of scopeSpans.spans ?? []) {
+          this.byTrace.set(span.traceId, (this.byTrace.get(span.traceId) ?? 0) + 1);
+          this.byService.set(service, (this.byService.get(service) ?? 0) + 1);
+        }
+      }
+    }
+  }
+}
