@@ -126,7 +126,6 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
     propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), journeyBaggagePropagator(journeyValues)] }),
   });
   tracer = provider.getTracer('journeytrace');
-  const activeTracer = tracer;
 
   const fetchInstrumentation = fetchSpans({ propagateTo: propagationPatterns(config.propagateTo, warn), tracesUrl: config.tracesUrl });
   fetchInstrumentation.setTracerProvider(provider);
@@ -147,7 +146,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
     };
   };
 
-  const host: FeatureHost = { tracer: activeTracer, hold, pageContext: undefined, signal };
+  const host: FeatureHost = { tracer, hold, pageContext: undefined, signal };
   for (const feature of options.features || []) {
     const stop = feature(host);
     if (stop) signal.addEventListener('abort', stop);
@@ -184,7 +183,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
       user = { ...next };
     },
     step(name, fn) {
-      return runStep(activeTracer, context.active(), hold, name, fn);
+      return runStep(host.tracer, context.active(), hold, name, fn);
     },
     forceFlush: () => provider.forceFlush(),
     shutdown() {

@@ -63,9 +63,7 @@ function encodeSpan(span: ReadableSpan) {
 
 /** [seconds, nanoseconds] as a decimal string, exact (a number would lose precision past 2^53). */
 export function nanos([seconds, nanoseconds]: HrTime): string {
-  if (seconds <= 0) return String(nanoseconds);
-  const fraction = String(nanoseconds);
-  return `${seconds}${'000000000'.slice(fraction.length)}${fraction}`;
+  return seconds > 0 ? seconds + String(nanoseconds).padStart(9, '0') : String(nanoseconds);
 }
 
 function keyValues(attributes: Attributes = {}) {

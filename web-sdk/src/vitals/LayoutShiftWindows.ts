@@ -33,7 +33,7 @@ export function layoutShiftWindows(): LayoutShiftWindows {
     },
     add(entry) {
       if (entry.hadRecentInput) return;
-      if (first && last && entry.startTime - last.startTime < SESSION_GAP_MILLIS && entry.startTime - first.startTime < SESSION_MAX_MILLIS) windowValue += entry.value;
+      if (last && entry.startTime - last.startTime < SESSION_GAP_MILLIS && entry.startTime - first!.startTime < SESSION_MAX_MILLIS) windowValue += entry.value;
       else {
         windowValue = entry.value;
         first = entry;
