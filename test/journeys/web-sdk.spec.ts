@@ -296,7 +296,7 @@ test('route changes through the history API are spans, parents of the fetches th
     return ids;
   }, route);
   expect(ids.trace_id).toMatch(/^[0-9a-f]{32}$/);
-  await page.waitForTimeout(500);
+  // The fetch span ends after its resource-timing wait and goes out on the schedule: poll for it.
   await page.evaluate(() => window.journeytrace.journey!.forceFlush());
   const spans = await waitForTrace(tracesFile(), ids.trace_id!, (arrived) => arrived.some((span) => span.name === 'route change') && arrived.some((span) => urlOf(span).endsWith('/hop/route')));
   const change = spans.find((span) => span.name === 'route change')!;

@@ -12,7 +12,7 @@
  * await journey.step('checkout', () => fetch('https://edge.shop.example/api/checkout', { method: 'POST' }));
  * ```
  */
-import { ROOT_CONTEXT, context, diag, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, diag, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
@@ -24,7 +24,7 @@ import { otlpHttpTransport } from './export/OtlpHttpTransport.js';
 import { fetchSpans } from './fetch/fetchSpans.js';
 import { runStep, type HoldContext, type JourneyStep } from './journey/step.js';
 import { propagationPatterns } from './propagation/propagationFilter.js';
-import { rateFor, isSessionSampled, sessionSampler } from './sampling/SessionSampler.js';
+import { sessionSampled, sessionSampler } from './sampling/SessionSampler.js';
 import { ATTR_ENDUSER_ID, ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_TIER } from './semconv.js';
 import { journeySession } from './session/session.js';
 import { sessionSpanProcessor } from './session/SessionSpanProcessor.js';
@@ -102,6 +102,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
     const attributes = previousId ? { [ATTR_SESSION_PREVIOUS_ID]: previousId } : {};
     tracer?.startSpan('session.start', { attributes }, ROOT_CONTEXT).end();
   });
+  const sampled = sessionSampled(() => ({ sessionId: session.current().id, tier: user.tier }), config);
   const journeyValues = () => ({ [ATTR_SESSION_ID]: session.current().id, [ATTR_USER_TIER]: user.tier, [ATTR_ENDUSER_ID]: user.id });
 
   const processor = journeySpanProcessor(
@@ -117,7 +118,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   const provider = new WebTracerProvider({
     // Merge, not replace: the default resource carries telemetry.sdk.language=webjs.
     resource: defaultResource().merge(resourceFromAttributes({ ...config.resourceAttributes, 'service.name': config.serviceName })),
-    sampler: sessionSampler(() => ({ sessionId: session.current().id, tier: user.tier }), config),
+    sampler: sessionSampler(sampled),
     spanProcessors: [sessionSpanProcessor(journeyValues), processor],
   });
   const contextManager = stepContextManager(options.contextManager);
@@ -134,18 +135,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   const { signal } = stopped;
   signal.addEventListener('abort', () => fetchInstrumentation.disable());
 
-  // Spans a page leaving now would lose: ended on pagehide so they are flushed with the rest.
-  const open = new Set<Span>();
-  const hold: HoldContext = (held) => {
-    const release = contextManager.hold(held);
-    const span = trace.getSpan(held);
-    if (span) open.add(span);
-    return () => {
-      release();
-      if (span) open.delete(span);
-    };
-  };
-
+  const hold: HoldContext = contextManager.hold;
   const host: FeatureHost = { tracer, hold, pageContext: undefined, signal };
   for (const feature of options.features || []) {
     const stop = feature(host);
@@ -155,8 +145,8 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   addEventListener(
     'pagehide',
     () => {
-      for (const span of open) span.end();
-      open.clear();
+      // The spans of what is still open (steps, clicks, route changes) would be lost with the page: end them to flush them too.
+      for (const held of contextManager.held()) trace.getSpan(held)?.end();
       processor.flushOnHide();
     },
     { signal },
@@ -174,7 +164,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
       return session.current().id;
     },
     get sampled() {
-      return isSessionSampled(session.current().id, rateFor(user.tier, config));
+      return sampled();
     },
     get droppedSpans() {
       return processor.droppedSpans;

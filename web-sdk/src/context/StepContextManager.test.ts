@@ -67,6 +67,18 @@ describe('StepContextManager', () => {
     assert.equal(nameOf(manager), undefined);
   });
 
+  it('lists what is held, oldest first (ended with their spans when the page goes)', () => {
+    const manager = stepContextManager().enable();
+    const releaseA = manager.hold(named('a'));
+    const releaseB = manager.hold(named('b'));
+    assert.deepEqual(manager.held().map((held) => held.getValue(KEY)), ['a', 'b']);
+    releaseA();
+    releaseA(); // Once is enough; again does nothing.
+    assert.deepEqual(manager.held().map((held) => held.getValue(KEY)), ['b']);
+    releaseB();
+    assert.deepEqual(manager.held(), []);
+  });
+
   it('binds functions to a context', () => {
     const manager = stepContextManager().enable();
     const bound = manager.bind(named('bound'), () => nameOf(manager));

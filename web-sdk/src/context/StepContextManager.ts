@@ -8,6 +8,8 @@ export interface StepContextManager extends ContextManager {
    * release function is called (once is enough; later calls do nothing).
    */
   hold(context: Context): () => void;
+  /** The contexts held now, oldest first. */
+  held(): readonly Context[];
 }
 
 /**
@@ -46,6 +48,7 @@ export function stepContextManager(inner: ContextManager = new StackContextManag
         if (index >= 0) held.splice(index, 1);
       };
     },
+    held: () => held,
     enable() {
       inner.enable();
       enabled = true;

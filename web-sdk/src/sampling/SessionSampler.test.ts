@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
-import { isSessionSampled, sessionSampler } from './SessionSampler.js';
+import { isSessionSampled, sessionSampled, sessionSampler } from './SessionSampler.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const LOW = '00000000' + 'a'.repeat(24); // bucket 0: inside any rate > 0
@@ -14,7 +14,7 @@ function decide(sampler: Sampler, context = ROOT_CONTEXT) {
 }
 
 const sampler = (sessionId: string, tier: string | undefined, sampleRate: number, sampleRateByTier: Record<string, number> = {}) =>
-  sessionSampler(() => ({ sessionId, tier }), { sampleRate, sampleRateByTier });
+  sessionSampler(sessionSampled(() => ({ sessionId, tier }), { sampleRate, sampleRateByTier }));
 
 describe('isSessionSampled', () => {
   it('reads the session id as a fraction against the rate, at the boundary too', () => {

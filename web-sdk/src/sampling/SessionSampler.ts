@@ -10,20 +10,26 @@ export interface SessionSamplingOptions {
   sampleRateByTier: Readonly<Record<string, number>>;
 }
 
+/** Whether the current session is traced: its id against the rate of its user's tier. */
+export function sessionSampled(subject: SamplingSubject, options: SessionSamplingOptions): () => boolean {
+  return () => {
+    const { sessionId, tier } = subject();
+    return isSessionSampled(sessionId, rateFor(tier, options));
+  };
+}
+
 /**
  * ParentBased + TraceIdRatio, where the ratio is applied to the *session* id instead of each
- * trace id: every root span of a session gets the same answer, so a journey is traced whole or
- * not at all. Spans with a parent (local or remote, e.g. the server's traceparent for the
- * document load) follow the parent's sampled flag (the stock ParentBasedSampler's defaults).
+ * trace id (`sampled`, from `sessionSampled`): every root span of a session gets the same
+ * answer, so a journey is traced whole or not at all. Spans with a parent (local or remote,
+ * e.g. the server's traceparent for the document load) follow the parent's sampled flag (the
+ * stock ParentBasedSampler's defaults).
  */
-export function sessionSampler(subject: SamplingSubject, options: SessionSamplingOptions): Sampler {
+export function sessionSampler(sampled: () => boolean): Sampler {
   return new ParentBasedSampler({
     root: {
-      shouldSample() {
-        const { sessionId, tier } = subject();
-        return { decision: isSessionSampled(sessionId, rateFor(tier, options)) ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
-      },
-      toString: () => `SessionSampler{sampleRate=${options.sampleRate}}`,
+      shouldSample: () => ({ decision: sampled() ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD }),
+      toString: () => 'SessionSampler',
     },
   });
 }
