@@ -12,7 +12,7 @@
  * await journey.step('checkout', () => fetch('https://edge.shop.example/api/checkout', { method: 'POST' }));
  * ```
  */
-import { ROOT_CONTEXT, context, diag, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, diag, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
@@ -173,7 +173,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
       user = { ...next };
     },
     step(name, fn) {
-      return runStep(host.tracer, context.active(), hold, name, fn);
+      return runStep(host.tracer, hold, name, fn);
     },
     forceFlush: () => provider.forceFlush(),
     shutdown() {

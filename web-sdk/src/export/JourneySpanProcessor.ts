@@ -1,6 +1,6 @@
 import { TraceFlags, diag } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { backoffMillis, DEFAULT_RETRY, type RetryOptions } from './backoff.js';
+import { backoffMillis, DEFAULT_RETRY } from './backoff.js';
 import { encodeTraces } from './otlpJson.js';
 import type { OtlpHttpTransport, SendOutcome } from './OtlpHttpTransport.js';
 
@@ -46,11 +46,9 @@ export interface JourneySpanProcessor extends SpanProcessor {
 export function journeySpanProcessor(
   transport: Pick<OtlpHttpTransport, 'send' | 'keepaliveBytesLeft'>,
   { maxQueueSize, maxExportBatchSize, scheduledDelayMillis }: BatchOptions,
-  retry: Partial<RetryOptions> = {},
   timers: Timers = GLOBAL_TIMERS,
   now: () => number = Date.now,
 ): JourneySpanProcessor {
-  const retryOptions: RetryOptions = { ...DEFAULT_RETRY, ...retry };
   const encoder = new TextEncoder();
   let queue: ReadableSpan[] = [];
   // Arrival order of each queued span, so batches sent together and returned apart requeue in order.
@@ -133,7 +131,7 @@ export function journeySpanProcessor(
     }
     failures += 1;
     failedSends += 1;
-    retryAt = now() + backoffMillis(failures, result.retryAfterMillis, retryOptions);
+    retryAt = now() + backoffMillis(failures, result.retryAfterMillis, DEFAULT_RETRY);
     // Back in arrival order; beyond the bound, the newest spans are dropped.
     queue = [...spans, ...queue].sort((a, b) => arrival.get(a)! - arrival.get(b)!);
     const over = queue.length - maxQueueSize;

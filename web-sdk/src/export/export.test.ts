@@ -211,7 +211,7 @@ describe('JourneySpanProcessor', () => {
   it('exports sampled spans in batches and skips unsampled ones', async () => {
     const { transport: fake, sends, delivered } = fakeTransport(() => SENT);
     const time = new FakeTime();
-    const processor = journeySpanProcessor(fake, options, {}, time, () => time.now);
+    const processor = journeySpanProcessor(fake, options, time, () => time.now);
     for (let i = 0; i < 6; i += 1) processor.onEnd(endedSpan(i));
     processor.onEnd(endedSpan(99, TraceFlags.NONE));
     await processor.forceFlush();
@@ -224,7 +224,7 @@ describe('JourneySpanProcessor', () => {
     const time = new FakeTime();
     let up = false;
     const { transport: fake, sends, delivered } = fakeTransport(() => (up ? SENT : DOWN));
-    const processor = journeySpanProcessor(fake, options, {}, time, () => time.now);
+    const processor = journeySpanProcessor(fake, options, time, () => time.now);
     // One span every 500 ms for 30 s, while nothing gets through.
     for (let i = 0; i < 60; i += 1) {
       processor.onEnd(endedSpan(i));
@@ -245,7 +245,7 @@ describe('JourneySpanProcessor', () => {
   it('honours Retry-After before the next try', async () => {
     const time = new FakeTime();
     const { transport: fake, sends, delivered } = fakeTransport((call) => (call === 0 ? { outcome: 'retry', retryAfterMillis: 20_000 } : SENT));
-    const processor = journeySpanProcessor(fake, options, {}, time, () => time.now);
+    const processor = journeySpanProcessor(fake, options, time, () => time.now);
     for (let i = 0; i < 4; i += 1) processor.onEnd(endedSpan(i));
     await time.advance(19_000);
     processor.onEnd(endedSpan(4));
@@ -261,7 +261,7 @@ describe('JourneySpanProcessor', () => {
       const time = new FakeTime();
       let up = false;
       const { transport: fake, delivered } = fakeTransport(() => (up ? SENT : DOWN));
-      const processor = journeySpanProcessor(fake, { maxQueueSize: 10, maxExportBatchSize: 4, scheduledDelayMillis: 100 }, {}, time, () => time.now);
+      const processor = journeySpanProcessor(fake, { maxQueueSize: 10, maxExportBatchSize: 4, scheduledDelayMillis: 100 }, time, () => time.now);
       for (let i = 0; i < 25; i += 1) {
         processor.onEnd(endedSpan(i));
         await time.advance(400);
@@ -282,7 +282,7 @@ describe('JourneySpanProcessor', () => {
     try {
       const time = new FakeTime();
       const { transport: fake, sends, delivered } = fakeTransport((call) => (call === 0 ? { outcome: 'rejected', status: 400 } : call === 1 ? { outcome: 'retry', retryAfterMillis: 0 } : SENT));
-      const processor = journeySpanProcessor(fake, { ...options, maxExportBatchSize: 2 }, {}, time, () => time.now);
+      const processor = journeySpanProcessor(fake, { ...options, maxExportBatchSize: 2 }, time, () => time.now);
       for (let i = 0; i < 4; i += 1) processor.onEnd(endedSpan(i));
       await time.advance(5000);
       assert.equal(processor.droppedSpans, 2);
@@ -298,7 +298,7 @@ describe('JourneySpanProcessor', () => {
     const time = new FakeTime();
     let up = false;
     const { transport: fake, delivered } = fakeTransport(() => (up ? SENT : DOWN));
-    const processor = journeySpanProcessor(fake, options, {}, time, () => time.now);
+    const processor = journeySpanProcessor(fake, options, time, () => time.now);
     for (let i = 0; i < 6; i += 1) processor.onEnd(endedSpan(i));
     await processor.forceFlush();
     assert.equal(processor.queuedSpans, 6);
@@ -310,7 +310,7 @@ describe('JourneySpanProcessor', () => {
   it('after shutdown, no timer is left behind and nothing more is sent', async () => {
     const time = new FakeTime();
     const { transport: fake, sends } = fakeTransport(() => DOWN);
-    const processor = journeySpanProcessor(fake, options, {}, time, () => time.now);
+    const processor = journeySpanProcessor(fake, options, time, () => time.now);
     for (let i = 0; i < 3; i += 1) processor.onEnd(endedSpan(i));
     await processor.shutdown();
     const tries = sends.length;
@@ -323,7 +323,7 @@ describe('JourneySpanProcessor', () => {
     const time = new FakeTime();
     let up = false;
     const { transport: fake, sends } = fakeTransport(() => (up ? 'hang' : DOWN));
-    const processor = journeySpanProcessor(fake, { maxQueueSize: 100, maxExportBatchSize: 100, scheduledDelayMillis: 100 }, {}, time, () => time.now);
+    const processor = journeySpanProcessor(fake, { maxQueueSize: 100, maxExportBatchSize: 100, scheduledDelayMillis: 100 }, time, () => time.now);
     for (let i = 0; i < 12; i += 1) processor.onEnd(endedSpan(i, TraceFlags.SAMPLED, 9000));
     await time.advance(200);
     assert.equal(processor.queuedSpans, 12);

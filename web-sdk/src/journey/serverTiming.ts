@@ -12,7 +12,7 @@ export function serverSpanContext(entries: ReadonlyArray<{ name: string; descrip
   for (const candidate of [fromTiming, metaContent]) {
     if (!candidate) continue;
     const parsed = parseTraceParent(candidate.trim());
-    if (parsed) return { ...parsed, isRemote: true };
+    if (parsed) return Object.assign(parsed, { isRemote: true });
   }
   return undefined;
 }

@@ -11,12 +11,13 @@ export interface JourneyStep {
 export type HoldContext = (context: Context) => () => void;
 
 /**
- * Runs `fn` as the active span `name` under `parent`. The step's context is exact for the
- * synchronous part and *held* until the step ends, so fetches made after native awaits, in
- * timers or handlers it started, are still its children. A thrown error or rejection is
+ * Runs `fn` as the active span `name`, a child of the active context. The step's context is
+ * exact for the synchronous part and *held* until the step ends, so fetches made after native
+ * awaits, in timers or handlers it started, are still its children. A thrown error or rejection is
  * recorded on the span with status ERROR and then rethrown unchanged.
  */
-export async function runStep<T>(tracer: Tracer, parent: Context, hold: HoldContext, name: string, fn: (step: JourneyStep) => Promise<T> | T): Promise<T> {
+export async function runStep<T>(tracer: Tracer, hold: HoldContext, name: string, fn: (step: JourneyStep) => Promise<T> | T): Promise<T> {
+  const parent = contextApi.active();
   const span = tracer.startSpan(name, {}, parent);
   const stepContext = trace.setSpan(parent, span);
   const release = hold(stepContext);
@@ -46,7 +47,7 @@ export function spanForThisTask(tracer: Tracer, hold: HoldContext, name: string,
 
 /** Records `error` as an exception event and marks the span ERROR. */
 export function recordError(span: Span, error: unknown): void {
-  const err = error instanceof Error ? error : new Error(typeof error === 'string' ? error : safeString(error));
+  const err = error instanceof Error ? error : new Error(safeString(error));
   span.recordException(err);
   span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
 }

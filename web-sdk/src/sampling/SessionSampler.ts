@@ -45,9 +45,7 @@ export function rateFor(tier: string | undefined, options: SessionSamplingOption
  * agrees.
  */
 export function isSessionSampled(sessionId: string, rate: number): boolean {
-  if (rate >= 1) return true;
-  if (!(rate > 0)) return false;
-  const bucket = parseInt(sessionId.slice(0, 8), 16);
-  if (Number.isNaN(bucket)) return false;
-  return bucket / 0x1_0000_0000 < rate;
+  // The fraction is below 1, so a rate of 1 takes every session and 0 none; any comparison with
+  // NaN (a rate or an id that is not a number) is false: not sampled.
+  return parseInt(sessionId.slice(0, 8), 16) / 0x1_0000_0000 < rate;
 }

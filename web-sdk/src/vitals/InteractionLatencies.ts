@@ -17,7 +17,7 @@ export interface InteractionLatencies {
  * @see https://web.dev/articles/inp#what-is-inp
  */
 export function interactionLatencies(): InteractionLatencies {
-  let longest: Array<{ id: number; latency: number }> = [];
+  const longest: Array<{ id: number; latency: number }> = [];
   const seen = new Set<number>();
   return {
     get count() {
@@ -29,7 +29,7 @@ export function interactionLatencies(): InteractionLatencies {
       const known = longest.find((item) => item.id === interactionId);
       if (known) known.latency = Math.max(known.latency, duration);
       else longest.push({ id: interactionId, latency: duration });
-      longest = longest.sort((a, b) => b.latency - a.latency).slice(0, MAX_LONGEST_INTERACTIONS);
+      longest.sort((a, b) => b.latency - a.latency).splice(MAX_LONGEST_INTERACTIONS);
     },
     estimate(interactionCount = seen.size) {
       return longest[Math.min(longest.length - 1, Math.floor(interactionCount / 50))]?.latency;

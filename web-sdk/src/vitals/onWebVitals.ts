@@ -60,7 +60,7 @@ export function onWebVitals(host: FeatureHost): void {
     if (lcp !== undefined) report('LCP', lcp);
   };
   // Input stops new LCP candidates; defer so the page's own handler runs first.
-  for (const type of ['keydown', 'click']) addEventListener(type, () => setTimeout(finalizeLcp, 0), { ...once, capture: true });
+  for (const type of ['keydown', 'click']) addEventListener(type, () => setTimeout(finalizeLcp, 0), { once: true, capture: true, signal });
 
   // CLS
   const layoutShifts = layoutShiftWindows();
