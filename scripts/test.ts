@@ -34,13 +34,15 @@ async function main(): Promise<number> {
   if (typecheck.code === 0) tally.passed += 1;
 
   const unit = await runUnitTests();
+  // Read now: Playwright clears the report folder (its output folder) when it starts.
+  const unitFigures = readFigures(REPORTS_DIR);
   const journeys = await runJourneyTests();
   for (const part of [unit, journeys]) {
     tally.passed += part.passed;
     tally.failed += part.failed;
   }
   const passed = tally.failed === 0 && tally.passed > 0;
-  if (passed) updateReliabilitySection();
+  if (passed) updateReliabilitySection(unitFigures);
   console.log(`\nnpm test: ${tally.passed} passed, ${tally.failed} failed`);
   return passed ? 0 : 1;
 }
@@ -82,8 +84,8 @@ async function runJourneyTests(): Promise<Tally> {
 }
 
 /** The README's reliability section, from the figures this run's tests recorded. */
-function updateReliabilitySection(): void {
-  const figures: Figure[] = readFigures(REPORTS_DIR);
+function updateReliabilitySection(unitFigures: Figure[]): void {
+  const figures: Figure[] = [...unitFigures, ...readFigures(REPORTS_DIR)];
   try {
     figures.push(faultsFromJourneyReport(JSON.parse(readFileSync(join(REPORTS_DIR, 'journeys.json'), 'utf8')) as Parameters<typeof faultsFromJourneyReport>[0]));
   } catch {
