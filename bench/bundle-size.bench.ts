@@ -143,8 +143,9 @@ export default async function bundleSize(): Promise<BenchSection> {
       row('journeytrace npm entry, all features', sdk, 'Grafana Faro web SDK + web tracing, README setup', faro),
     ],
     notes: [
+      `Exact min+gzip bytes: npm entry ${sdk}, journeytrace/core ${sdkCore}, npm entry + journeytrace/zone ${sdkZone}, script tag ${scriptTag}, stock OpenTelemetry web ${stock}.`,
       'Sizes are deterministic for a given lockfile; each is one build. Anchors are installed from bench/anchors/*/package-lock.json, outside the workspaces, so each keeps its own OpenTelemetry copies as a user of it would get.',
-      'journeytrace "all features": session, baggage, journey steps, fetch spans, document load, interactions, route changes, web vitals (LCP, INP, CLS, TTFB on PerformanceObserver, no web-vitals package), errors, retrying OTLP export. `journeytrace/core` keeps session, baggage, steps, fetch spans and the export, and takes features only when passed them. Honeycomb\'s README setup adds XHR, document-load and user-interaction instrumentation, logs and metrics exporters; Faro\'s adds console, errors, web vitals, session and view tracking and its own transport.',
+      'journeytrace "all features": session, baggage, journey steps, fetch spans (@opentelemetry/instrumentation-fetch on sdk-trace-web\'s WebTracerProvider, as in the stock set), document load, interactions, route changes, web vitals (LCP, INP, CLS, TTFB on PerformanceObserver, no web-vitals package), errors, retrying OTLP export. `journeytrace/core` keeps session, baggage, steps, fetch spans and the export, and takes features only when passed them. The SDK ships ES2020; these builds lower it to ES2016 as an app\'s bundler would. Honeycomb\'s README setup adds XHR, document-load and user-interaction instrumentation, logs and metrics exporters; Faro\'s adds console, errors, web vitals, session and view tracking and its own transport.',
     ],
   };
 }
