@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { rateFor } from '../sampling/SessionSampler.js';
 import { resolveConfig, type JourneyTraceEnv, type JourneyTraceOptions } from './options.js';
 
 function resolve(options: JourneyTraceOptions & JourneyTraceEnv, origin = 'https://shop.example') {
@@ -59,11 +60,18 @@ describe('resolveConfig', () => {
       propagateTo: 'https://edge.example' as unknown as string[],
     });
     assert.equal(config.sampleRate, 1);
-    assert.deepEqual(config.sampleRateByTier, { vip: 0, premium: 1 });
+    assert.deepEqual({ ...config.sampleRateByTier }, { vip: 0, premium: 1 });
     assert.deepEqual(batch(config), [1000, 10, 10]);
     assert.equal(config.compression, 'gzip');
     assert.deepEqual(config.propagateTo, []);
     assert.equal(warnings.length, 7);
+  });
+
+  it('reads per-tier rates by own keys only: a tier named after an Object member gets the session rate', () => {
+    const { config } = resolve({ serviceName: 'shop-web', sampleRate: 0.25, sampleRateByTier: { vip: 1 } });
+    assert.equal(rateFor('vip', config), 1);
+    assert.equal(rateFor('constructor', config), 0.25);
+    assert.equal(rateFor('toString', config), 0.25);
   });
 
   it('names an unknown service the OpenTelemetry way', () => {

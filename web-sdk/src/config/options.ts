@@ -124,7 +124,8 @@ export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, wa
     if (clamped !== n) bad(name, value, clamped);
     return clamped;
   };
-  const sampleRateByTier: Record<string, number> = {};
+  // No prototype: a tier named `constructor` or `toString` must not read an inherited member.
+  const sampleRateByTier: Record<string, number> = Object.create(null);
   for (const [tier, rate] of Object.entries(options.sampleRateByTier || {})) sampleRateByTier[tier] = checked(`sampleRateByTier.${tier}`, rate, 1, 0, 1);
   let compression = (options.compression ?? options.OTEL_EXPORTER_OTLP_COMPRESSION ?? 'gzip') as ResolvedConfig['compression'];
   if (compression !== 'gzip' && compression !== 'none') {
