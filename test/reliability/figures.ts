@@ -69,7 +69,7 @@ export interface ScanFigure {
 
 export type Figure = PropertyFigure | OutageFigure | LoadFigure | FaultsFigure | ScanFigure;
 
-/** Writes one figure for this run (a no-op outside `npm test`, where `JOURNEYTRACE_TEST_OUTPUT` is unset). */
+/** Writes one figure for this run (a no-op outside `npm test`, where `JOURNEYTRACE_TEST_OUTPUT` is unset, or with an empty `outputDir`). */
 export function recordFigure(name: string, figure: Figure, outputDir = process.env.JOURNEYTRACE_TEST_OUTPUT): void {
   if (!outputDir) return;
   const dir = join(outputDir, 'reliability');
