@@ -2,7 +2,7 @@
  * Runs the built collector on free ports for a test or a benchmark: the configs given (merged
  * in order), its own traces file, ready once its health check answers.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/stack/ports.js';
 import { startService } from '../../scripts/stack/service.js';
@@ -34,7 +34,10 @@ export async function runCollector(options: RunCollectorOptions): Promise<Runnin
   mkdirSync(options.runDir, { recursive: true });
   const [http, grpc, health] = [await freePort(), await freePort(), await freePort()];
   const tracesFile = join(options.runDir, `${options.name}.traces.jsonl`);
+  const metricsFile = join(options.runDir, `${options.name}.metrics.jsonl`);
   const logFile = join(options.runDir, `${options.name}.log`);
+  // The collector appends to its files; a run starts with empty ones.
+  for (const file of [tracesFile, metricsFile]) writeFileSync(file, '');
   const service = await startService({
     name: options.name,
     command: binary,
@@ -46,7 +49,7 @@ export async function runCollector(options: RunCollectorOptions): Promise<Runnin
       COLLECTOR_HEALTH_PORT: String(health),
       COLLECTOR_LISTEN_HOST: '127.0.0.1',
       JOURNEYTRACE_TRACES_FILE: tracesFile,
-      JOURNEYTRACE_METRICS_FILE: join(options.runDir, `${options.name}.metrics.jsonl`),
+      JOURNEYTRACE_METRICS_FILE: metricsFile,
       ...options.env,
     },
     logFile,

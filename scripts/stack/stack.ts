@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../lib/paths.js';
 import { originServiceSpecs, type OriginPorts } from './origin.js';
@@ -58,6 +58,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(runDir, { recursive: true });
   mkdirSync(join(options.tracesFile, '..'), { recursive: true });
   const metricsFile = join(options.tracesFile, '..', 'metrics.jsonl');
+  // The collector appends (so a restart keeps what it wrote); each stack starts with empty files.
+  for (const file of [options.tracesFile, metricsFile]) writeFileSync(file, '');
   const urls = { app: url(ports.app), edge: url(ports.edge), origin: url(ports.origin), collector: url(ports.collectorHttp) };
   const appOrigins = [urls.app, `http://localhost:${ports.app}`];
   const node = process.execPath;
