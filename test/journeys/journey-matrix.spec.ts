@@ -13,8 +13,12 @@ const env = (name: string) => process.env[name] ?? '';
 const TIERS = ['free', 'premium', 'vip'] as const;
 const SERVER_SIDE = ['edge-worker', 'checkout-api', 'inventory', 'orders-worker', 'payment'];
 
-/** Every service of the checkout has sent its spans. */
-const whole = (trace: JourneyTrace) => ['shop-web', ...SERVER_SIDE].every((service) => trace.findAll({ service }).length > 0);
+/**
+ * Every service of the checkout has sent its spans, and every parent has arrived: the browser's
+ * fetch span ends (and is exported) after its step, up to ~300 ms after the response.
+ */
+const whole = (trace: JourneyTrace) =>
+  ['shop-web', ...SERVER_SIDE].every((service) => trace.findAll({ service }).length > 0) && trace.orphans().length === 0;
 
 function expectWholeChain(trace: JourneyTrace): void {
   trace.expectChain(

@@ -17,9 +17,11 @@ test.afterAll(async () => {
   await stack?.stop();
 });
 
-/** The browser step, its fetch, the edge SERVER and CLIENT spans have arrived. */
+/** The browser step, its fetch, the edge SERVER and CLIENT spans have arrived (the fetch ends last). */
 const edgeHops = (trace: JourneyTrace) =>
-  trace.findAll({ service: 'shop-web', name: 'checkout' }).length > 0 && trace.findAll({ service: 'edge-worker', kind: 'CLIENT' }).length > 0;
+  trace.findAll({ service: 'shop-web', name: 'checkout' }).length > 0 &&
+  trace.findAll({ service: 'edge-worker', kind: 'CLIENT' }).length > 0 &&
+  trace.orphans().length === 0;
 
 function expectEdgeFailure(trace: JourneyTrace, status: number, errorType: RegExp): void {
   const [step, , server, client] = trace.expectChain(
