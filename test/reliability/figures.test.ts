@@ -13,6 +13,8 @@ const load: Figure = {
   spansPerJourney: 13,
   spansEmitted: 130_000,
   spansArrived: 130_000,
+  heapAfterGcStartMiB: 2.48,
+  heapAfterGcEndMiB: 2.5,
   workerRssStartMiB: 80.2,
   workerRssEndMiB: 82.9,
   workerRssMaxMiB: 84,
@@ -77,7 +79,8 @@ describe('reliability figures', () => {
     assert.match(text, /collector down for 30 s \| 10 journeys \(6 during the outage\): 160\/160 spans arrived \(browser 30\/30, edge 40\/40, origin 90\/90\); spans lost 0; drops reported 0/);
     assert.match(text, /collector restart mid-journey: 1; origin slow or down: 2/);
     assert.match(text, /10,000 journeys, 24 in flight, 180 s: spans emitted 130,000 \(13 per journey\), arrived 129,990, lost 10/);
-    assert.match(text, /80 MiB after warm-up, 83 MiB at the end \(most 84 MiB\)/);
+    assert.match(text, /JS heap after a full GC 2\.48 MiB after warm-up, 2\.50 MiB at the end/);
+    assert.match(text, /80 MiB after warm-up, 83 MiB at the end \(most 84 MiB/);
   });
 
   it('replace only the text between the README markers', () => {

@@ -43,13 +43,13 @@ export interface LoadFigure {
   spansPerJourney: number;
   spansEmitted: number;
   spansArrived: number;
+  /** The worker isolate's JS heap after a full garbage collection, after warm-up and at the end, in MiB. */
+  heapAfterGcStartMiB: number;
+  heapAfterGcEndMiB: number;
   /** workerd resident memory after warm-up, at the end, and the most seen, in MiB. */
   workerRssStartMiB: number;
   workerRssEndMiB: number;
   workerRssMaxMiB: number;
-  /** The same for wrangler dev's proxy workerd (the control: same requests, none of the project's code). */
-  proxyRssStartMiB?: number;
-  proxyRssEndMiB?: number;
 }
 
 export interface FaultsFigure {
@@ -153,8 +153,11 @@ export function renderReliability(figures: Figure[], date: string): string {
       `${number(load.journeys)} journeys, ${load.concurrency} in flight, ${load.seconds.toFixed(0)} s: spans emitted ${number(load.spansEmitted)} ` +
         `(${load.spansPerJourney} per journey), arrived ${number(load.spansArrived)}, lost ${number(Math.max(0, load.spansEmitted - load.spansArrived))}`,
     ]);
-    const control = load.proxyRssStartMiB !== undefined && load.proxyRssEndMiB !== undefined ? `; wrangler dev's proxy workerd under the same requests: ${mib(load.proxyRssStartMiB)} -> ${mib(load.proxyRssEndMiB)}` : '';
-    rows.push(['edge worker memory (workerd RSS, wrangler dev)', `${mib(load.workerRssStartMiB)} after warm-up, ${mib(load.workerRssEndMiB)} at the end (most ${mib(load.workerRssMaxMiB)})${control}`]);
+    rows.push([
+      'edge worker memory (wrangler dev)',
+      `JS heap after a full GC ${load.heapAfterGcStartMiB.toFixed(2)} MiB after warm-up, ${load.heapAfterGcEndMiB.toFixed(2)} MiB at the end; ` +
+        `workerd RSS ${mib(load.workerRssStartMiB)} after warm-up, ${mib(load.workerRssEndMiB)} at the end (most ${mib(load.workerRssMaxMiB)}; V8 collects late, so RSS is not the measure)`,
+    ]);
   }
   return [
     `Figures from the last \`npm test\` run in which every test passed (${date}):`,
