@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { expect, test, waitForJourney, type JourneyTrace, type KeptSpan } from '@journeytrace/playwright';
 import type { Page } from '@playwright/test';
 import { ROOT } from '../../scripts/lib/paths.js';
-import type { Stack } from '../../scripts/stack/stack.js';
-import { startTestStack } from '../../scripts/stack/testStack.js';
+import { useDedicatedStack } from './support/dedicatedStack.js';
 import { recordFigure, type HopFigure } from '../reliability/figures.js';
 import { checkoutInShop } from './support/shop.js';
 
@@ -27,16 +26,9 @@ const hopOf = (span: KeptSpan): Hop => (span.service === 'shop-web' ? 'browser' 
 /** What a span is, apart from its ids and times: a journey's shape is the count of each. */
 const shapeKey = (span: KeptSpan) => `${span.service} ${span.kind} ${span.name}`;
 
-let stack: Stack;
-test.beforeAll(async ({}, testInfo) => {
-  testInfo.setTimeout(120_000);
-  // vip journeys are kept by the tail sampler's tier policy; the baseline share at 100 % keeps the
-  // rest of each trace too, so a missing span can only mean a lost span.
-  stack = await startTestStack({ name: 'collector-outage', collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '100' } });
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+// vip journeys are kept by the tail sampler's tier policy; the baseline share at 100 % keeps the
+// rest of each trace too, so a missing span can only mean a lost span.
+const stack = useDedicatedStack({ name: 'collector-outage', collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '100' } });
 
 test(`collector down for ${OUTAGE_SECONDS} s: every journey's browser, edge and origin spans arrive once it is back, no drop reported`, async ({ page }) => {
   test.setTimeout(300_000);
@@ -44,7 +36,7 @@ test(`collector down for ${OUTAGE_SECONDS} s: every journey's browser, edge and 
   const journeys: Array<{ traceId: string; during: boolean }> = [];
 
   // The same page throughout: a page left during the outage would take its unsent spans with it.
-  const first = await checkoutInShop(page, stack.urls.app, 'vip', 'ok');
+  const first = await checkoutInShop(page, stack().urls.app, 'vip', 'ok');
   await expect(first.result).toContainText('placed');
   journeys.push({ traceId: first.traceId, during: false });
   const registry = await page.evaluate(() => Object.keys((globalThis as unknown as Record<symbol, object>)[Symbol.for('opentelemetry.js.api.1')] ?? {}));
@@ -59,7 +51,7 @@ test(`collector down for ${OUTAGE_SECONDS} s: every journey's browser, edge and 
     expect(reference[0]!.findAll({ service }).length, `the reference journey has ${service} spans`).toBeGreaterThan(0);
   }
 
-  await stack.restart('collector', async () => {
+  await stack().restart('collector', async () => {
     const downSince = Date.now();
     while (Date.now() - downSince < OUTAGE_SECONDS * 1000) {
       journeys.push({ traceId: await checkoutAgain(page, journeys.at(-1)!.traceId), during: true });
@@ -70,21 +62,21 @@ test(`collector down for ${OUTAGE_SECONDS} s: every journey's browser, edge and 
   expect(during, `journeys made in the ${OUTAGE_SECONDS} s outage`).toBeGreaterThanOrEqual(MIN_JOURNEYS_DURING);
   for (let after = 0; after < JOURNEYS_AFTER; after += 1) journeys.push({ traceId: await checkoutAgain(page, journeys.at(-1)!.traceId), during: false });
 
-  // The collector's file exporter starts a new file when it starts again, so the journeys made
-  // before the outage were checked above; these are the ones whose spans crossed it.
-  const checked = journeys.filter((journey, index) => index >= JOURNEYS_BEFORE);
+  // All of them: the collector appends to its file, so the journeys made before the outage must
+  // still be there after it restarted.
+  const checked = journeys;
   // Each hop retries on its own backoff; give them time to find the collector back.
   const expectedSpans = [...shape.values()].reduce((sum, count) => sum + count, 0);
   await Promise.all(
     checked.map(({ traceId }) =>
-      waitForJourney(stack.tracesFile, traceId, { timeoutMillis: 120_000, settleMillis: 0, until: (trace) => trace.spans.length >= expectedSpans }).catch(
-        () => waitForJourney(stack.tracesFile, traceId, { timeoutMillis: 1, settleMillis: 0, until: () => true }),
+      waitForJourney(stack().tracesFile, traceId, { timeoutMillis: 120_000, settleMillis: 0, until: (trace) => trace.spans.length >= expectedSpans }).catch(
+        () => waitForJourney(stack().tracesFile, traceId, { timeoutMillis: 1, settleMillis: 0, until: () => true }),
       ),
     ),
   );
   // Late duplicates or extra spans would show here too.
   await page.waitForTimeout(2_000);
-  const final = await Promise.all(checked.map(({ traceId }) => waitForJourney(stack.tracesFile, traceId, { timeoutMillis: 1, settleMillis: 0, until: () => true })));
+  const final = await Promise.all(checked.map(({ traceId }) => waitForJourney(stack().tracesFile, traceId, { timeoutMillis: 1, settleMillis: 0, until: () => true })));
 
   const hops: Record<Hop, HopFigure> = {
     browser: { expected: 0, arrived: 0, droppedReported: droppedIn(browserWarnings.join('\n')) },
@@ -98,10 +90,10 @@ test(`collector down for ${OUTAGE_SECONDS} s: every journey's browser, edge and 
       const hop = hopOf(reference[0]!.spans.find((span) => shapeKey(span) === key)!);
       hops[hop].expected += count;
       hops[hop].arrived += Math.min(count, got.get(key) ?? 0);
-      const label = `journey ${JOURNEYS_BEFORE + index + 1} (${checked[index]!.during ? 'during' : 'after'} the outage, trace ${trace.traceId})`;
+      const label = `journey ${index + 1} (${checked[index]!.during ? 'during' : index < JOURNEYS_BEFORE ? 'before' : 'after'} the outage, trace ${trace.traceId})`;
       if ((got.get(key) ?? 0) < count) missing.push(`${label}: ${hop} lost ${count - (got.get(key) ?? 0)} × ${key}`);
     }
-    for (const [key, count] of got) if (count > (shape.get(key) ?? 0)) missing.push(`journey ${JOURNEYS_BEFORE + index + 1}: ${count - (shape.get(key) ?? 0)} extra × ${key}`);
+    for (const [key, count] of got) if (count > (shape.get(key) ?? 0)) missing.push(`journey ${index + 1}: ${count - (shape.get(key) ?? 0)} extra × ${key}`);
   }
   recordFigure('outage', { kind: 'outage', outageSeconds: OUTAGE_SECONDS, journeys: checked.length, journeysDuringOutage: during, hops });
 
@@ -109,10 +101,10 @@ test(`collector down for ${OUTAGE_SECONDS} s: every journey's browser, edge and 
     .map(([hop, figure]) => `${hop}: ${figure.arrived}/${figure.expected} spans arrived, ${figure.droppedReported} drops reported`)
     .join('; ');
   console.log(`${checked.length} journeys checked after a ${OUTAGE_SECONDS} s outage (${during} made during it): ${summary}`);
-  expect(missing, `every journey has the spans of a journey made with the collector up (${summary}); see ${stack.runDir}`).toEqual([]);
+  expect(missing, `every journey has the spans of a journey made with the collector up (${summary}); see ${stack().runDir}`).toEqual([]);
   expect(
     { browser: hops.browser.droppedReported, edge: hops.edge.droppedReported, origin: hops.origin.droppedReported },
-    `drops reported by each hop (browser console, ${stack.runDir}/*.log)`,
+    `drops reported by each hop (browser console, ${stack().runDir}/*.log)`,
   ).toEqual({ browser: 0, edge: 0, origin: 0 });
   for (const trace of final) trace.expectNoOrphans();
 });
@@ -129,7 +121,7 @@ async function checkoutAgain(page: Page, previousTraceId: string): Promise<strin
 
 /** A journey once its span count has not changed for 3 s (the queue hop and the browser's batch land last). */
 function settledJourney(traceId: string, timeoutMillis: number): Promise<JourneyTrace> {
-  return waitForJourney(stack.tracesFile, traceId, { timeoutMillis, settleMillis: 3_000 });
+  return waitForJourney(stack().tracesFile, traceId, { timeoutMillis, settleMillis: 3_000 });
 }
 
 function countShape(spans: readonly KeptSpan[]): Map<string, number> {
@@ -160,7 +152,7 @@ function captureBrowserDiag(page: Page): string[] {
 
 function readLog(service: string): string {
   try {
-    return readFileSync(join(stack.runDir, `${service}.log`), 'utf8');
+    return readFileSync(join(stack().runDir, `${service}.log`), 'utf8');
   } catch {
     return '';
   }

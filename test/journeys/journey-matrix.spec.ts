@@ -5,8 +5,7 @@
  * without trace headers, are in web-sdk.spec.ts.)
  */
 import { expect, test, waitForJourney, type JourneyTrace } from '@journeytrace/playwright';
-import type { Stack } from '../../scripts/stack/stack.js';
-import { startTestStack } from '../../scripts/stack/testStack.js';
+import { useDedicatedStack } from './support/dedicatedStack.js';
 import { checkoutInShop } from './support/shop.js';
 
 const env = (name: string) => process.env[name] ?? '';
@@ -55,24 +54,17 @@ for (const tier of TIERS) {
 }
 
 test.describe('the collector restarts mid-run', () => {
-  let stack: Stack;
-  test.beforeAll(async ({}, testInfo) => {
-    testInfo.setTimeout(120_000);
-    stack = await startTestStack({ name: 'collector-restart' });
-  });
-  test.afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useDedicatedStack({ name: 'collector-restart' });
 
   test('a journey made while the collector is down still arrives whole once it is back', async ({ page }) => {
     test.setTimeout(120_000);
     let traceId = '';
-    await stack.restart('collector', async () => {
-      ({ traceId } = await checkoutInShop(page, stack.urls.app, 'premium', 'ok'));
+    await stack().restart('collector', async () => {
+      ({ traceId } = await checkoutInShop(page, stack().urls.app, 'premium', 'ok'));
       // Every hop has tried to export (and failed) before the collector comes back.
       await page.waitForTimeout(1_500);
     });
-    const trace = await waitForJourney(stack.tracesFile, traceId, { timeoutMillis: 60_000, settleMillis: 0, until: whole });
+    const trace = await waitForJourney(stack().tracesFile, traceId, { timeoutMillis: 60_000, settleMillis: 0, until: whole });
     expectWholeChain(trace);
   });
 });

@@ -3,19 +3,11 @@
  * record the error, the page gets a clear failure, and the journey is still one trace.
  */
 import { expect, test, waitForJourney, type JourneyTrace } from '@journeytrace/playwright';
-import type { Stack } from '../../scripts/stack/stack.js';
-import { startTestStack } from '../../scripts/stack/testStack.js';
+import { useDedicatedStack } from './support/dedicatedStack.js';
 import { checkoutInShop } from './support/shop.js';
 
-let stack: Stack;
-test.beforeAll(async ({}, testInfo) => {
-  testInfo.setTimeout(120_000);
-  // The demo's slow scenario takes 650 ms at the origin: more than this edge will wait.
-  stack = await startTestStack({ name: 'origin-faults', edgeVars: { ORIGIN_TIMEOUT_MS: '300' } });
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+// The demo's slow scenario takes 650 ms at the origin: more than this edge will wait.
+const stack = useDedicatedStack({ name: 'origin-faults', edgeVars: { ORIGIN_TIMEOUT_MS: '300' } });
 
 /** The browser step, its fetch, the edge SERVER and CLIENT spans have arrived (the fetch ends last). */
 const edgeHops = (trace: JourneyTrace) =>
@@ -39,22 +31,22 @@ function expectEdgeFailure(trace: JourneyTrace, status: number, errorType: RegEx
 }
 
 test('an origin slower than the edge timeout: 504, the CLIENT span records the timeout', async ({ page }) => {
-  const { result, traceId } = await checkoutInShop(page, stack.urls.app, 'free', 'slow');
+  const { result, traceId } = await checkoutInShop(page, stack().urls.app, 'free', 'slow');
   await expect(result).toContainText('origin_timeout');
-  const trace = await waitForJourney(stack.tracesFile, traceId, { timeoutMillis: 30_000, settleMillis: 0, until: edgeHops });
+  const trace = await waitForJourney(stack().tracesFile, traceId, { timeoutMillis: 30_000, settleMillis: 0, until: edgeHops });
   expectEdgeFailure(trace, 504, /TimeoutError|AbortError/);
 });
 
 test('an origin that is down: 502, the CLIENT span records the network error', async ({ page }) => {
   let traceId = '';
-  await stack.restart('checkout-api', async () => {
-    const checkout = await checkoutInShop(page, stack.urls.app, 'free', 'ok');
+  await stack().restart('checkout-api', async () => {
+    const checkout = await checkoutInShop(page, stack().urls.app, 'free', 'ok');
     await expect(checkout.result).toContainText('origin_unavailable');
     traceId = checkout.traceId;
   });
-  const trace = await waitForJourney(stack.tracesFile, traceId, { timeoutMillis: 30_000, settleMillis: 0, until: edgeHops });
+  const trace = await waitForJourney(stack().tracesFile, traceId, { timeoutMillis: 30_000, settleMillis: 0, until: edgeHops });
   expectEdgeFailure(trace, 502, /Error/);
   // The origin is back: the next journey goes through.
-  const next = await checkoutInShop(page, stack.urls.app, 'free', 'ok');
+  const next = await checkoutInShop(page, stack().urls.app, 'free', 'ok');
   await expect(next.result).toContainText('placed');
 });

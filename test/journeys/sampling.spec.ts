@@ -7,7 +7,7 @@
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import type { Stack } from '../../scripts/stack/stack.js';
-import { startTestStack } from '../../scripts/stack/testStack.js';
+import { useDedicatedStack } from './support/dedicatedStack.js';
 import { checkoutInShop } from './support/shop.js';
 import { randomHex } from '../../collector/support/spanSender.js';
 import { readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
@@ -117,55 +117,47 @@ async function checkoutThroughSdk(page: Page, edgeUrl: string, scenario: string)
 }
 
 test.describe('baseline share 0 (a second stack)', () => {
-  let stack: Stack;
-
-  test.beforeAll(async ({}, testInfo) => {
-    testInfo.setTimeout(120_000);
-    stack = await startTestStack({ name: 'share-0', collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' } });
-  });
-  test.afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = useDedicatedStack({ name: 'share-0', collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' } });
 
   test('an error journey is kept, whole', async ({ page }) => {
-    const traceId = await checkout(page, stack.urls.app, 'free', 'error');
-    await waitForTrace(stack.tracesFile, traceId, wholeJourney);
+    const traceId = await checkout(page, stack().urls.app, 'free', 'error');
+    await waitForTrace(stack().tracesFile, traceId, wholeJourney);
   });
 
   test('a slow journey (> 500 ms) is kept, whole', async ({ page }) => {
-    const traceId = await checkout(page, stack.urls.app, 'free', 'slow');
-    await waitForTrace(stack.tracesFile, traceId, wholeJourney);
+    const traceId = await checkout(page, stack().urls.app, 'free', 'slow');
+    await waitForTrace(stack().tracesFile, traceId, wholeJourney);
   });
 
   for (const tier of ['premium', 'vip']) {
     test(`a ${tier} journey is kept, whole`, async ({ page }) => {
-      const traceId = await checkout(page, stack.urls.app, tier, 'ok');
-      const spans = await waitForTrace(stack.tracesFile, traceId, wholeJourney);
+      const traceId = await checkout(page, stack().urls.app, tier, 'ok');
+      const spans = await waitForTrace(stack().tracesFile, traceId, wholeJourney);
       expect(spans.find((span) => span.service === 'edge-worker')?.attributes['user.tier']).toBe(tier);
     });
   }
 
   test('head meets tail: a journey dropped at the head sends no span at all; one kept at the head is judged whole', async ({ page }) => {
     // Failing journeys, which the tail keeps whenever any of their spans arrive.
-    await openSdkPage(page, stack, { sampleRate: 0 });
-    const dropped = await checkoutThroughSdk(page, stack.urls.edge, 'error');
+    await openSdkPage(page, stack(), { sampleRate: 0 });
+    const dropped = await checkoutThroughSdk(page, stack().urls.edge, 'error');
     expect(dropped.sampled, 'the session is not sampled at sample rate 0').toBe(false);
-    await openSdkPage(page, stack, { sampleRate: 1 });
-    const kept = await checkoutThroughSdk(page, stack.urls.edge, 'error');
+    await openSdkPage(page, stack(), { sampleRate: 1 });
+    const kept = await checkoutThroughSdk(page, stack().urls.edge, 'error');
     expect(kept.sampled, 'the session is sampled at sample rate 1').toBe(true);
 
-    await waitForTrace(stack.tracesFile, kept.traceId, wholeJourney);
+    await waitForTrace(stack().tracesFile, kept.traceId, wholeJourney);
     await pastDecision();
-    expect(await spansOf(stack.tracesFile, dropped.traceId), 'no browser, edge or origin span of the unsampled journey').toEqual([]);
+    expect(await spansOf(stack().tracesFile, dropped.traceId), 'no browser, edge or origin span of the unsampled journey').toEqual([]);
   });
 
   test('a free, ok, fast journey is dropped: not one of its spans is kept', async ({ page }) => {
-    const dropped = await checkout(page, stack.urls.app, 'free', 'ok');
+    const dropped = await checkout(page, stack().urls.app, 'free', 'ok');
     await expect(page.locator('[data-testid=result]')).toContainText('placed');
     // A vip journey after it is the barrier: it is kept, so everything before it was judged.
-    const kept = await checkout(page, stack.urls.app, 'vip', 'ok');
-    await waitForTrace(stack.tracesFile, kept, wholeJourney);
+    const kept = await checkout(page, stack().urls.app, 'vip', 'ok');
+    await waitForTrace(stack().tracesFile, kept, wholeJourney);
     await pastDecision();
-    expect(await spansOf(stack.tracesFile, dropped)).toEqual([]);
+    expect(await spansOf(stack().tracesFile, dropped)).toEqual([]);
   });
 });

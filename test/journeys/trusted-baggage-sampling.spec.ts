@@ -5,25 +5,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import type { Stack } from '../../scripts/stack/stack.js';
-import { startTestStack } from '../../scripts/stack/testStack.js';
+import { useDedicatedStack } from './support/dedicatedStack.js';
 import { readKeptSpans } from '../fixture/collectorOutput.js';
 import { waitForTrace } from '../fixture/waitForJourney.js';
 
-let stack: Stack;
-
-test.beforeAll(async ({}, testInfo) => {
-  testInfo.setTimeout(120_000);
-  stack = await startTestStack({ name: 'forged-tier', collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' } });
-});
-test.afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useDedicatedStack({ name: 'forged-tier', collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' } });
 
 /** A checkout posted straight to the edge, as anyone can, in a new sampled trace. */
 async function checkout(headers: Record<string, string>): Promise<string> {
   const traceId = randomBytes(16).toString('hex');
-  const response = await fetch(`${stack.urls.edge}/api/checkout`, {
+  const response = await fetch(`${stack().urls.edge}/api/checkout`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, ...headers },
     body: JSON.stringify({ scenario: 'ok' }),
@@ -35,13 +26,13 @@ async function checkout(headers: Record<string, string>): Promise<string> {
 test('a forged vip claim is dropped by the tail sampler; a signed-in vip is kept', async () => {
   const forged = await checkout({ baggage: 'session.id=forger,user.tier=vip' });
 
-  const session = await fetch(`${stack.urls.edge}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"tier":"vip"}' });
+  const session = await fetch(`${stack().urls.edge}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"tier":"vip"}' });
   const { token } = (await session.json()) as { token: string };
   const signed = await checkout({ baggage: 'session.id=member,user.tier=vip', authorization: `Bearer ${token}` });
 
   // The signed journey is the barrier: once it is kept, the earlier one has been judged too.
-  const kept = await waitForTrace(stack.tracesFile, signed, (spans) => spans.some((span) => span.service === 'checkout-api'));
+  const kept = await waitForTrace(stack().tracesFile, signed, (spans) => spans.some((span) => span.service === 'checkout-api'));
   expect(kept.find((span) => span.service === 'edge-worker')?.attributes['user.tier']).toBe('vip');
   await new Promise((resolve) => setTimeout(resolve, 2_500)); // past the test overlay's 1 s decision wait
-  expect((await readKeptSpans(stack.tracesFile)).filter((span) => span.traceId === forged)).toEqual([]);
+  expect((await readKeptSpans(stack().tracesFile)).filter((span) => span.traceId === forged)).toEqual([]);
 });

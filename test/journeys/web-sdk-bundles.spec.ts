@@ -10,14 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readKeptSpans, SpanKind } from '../fixture/collectorOutput.js';
 import { waitForTrace } from '../fixture/waitForJourney.js';
 
-const env = (name: string) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the journey tests through \`npm test\`.`);
-  return value;
-};
-const appUrl = () => env('JOURNEYTRACE_APP_URL').replace(/\/+$/, '');
-const edgeUrl = () => env('JOURNEYTRACE_EDGE_URL').replace(/\/+$/, '');
-const tracesFile = () => env('JOURNEYTRACE_TRACES_FILE');
+import { appUrl, edgeUrl, tracesFile } from './support/runEnv.js';
 const ROOT = join(import.meta.dirname, '../..');
 
 declare global {

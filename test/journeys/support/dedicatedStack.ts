@@ -1,0 +1,23 @@
+import { test } from '@playwright/test';
+import type { Stack } from '../../../scripts/stack/stack.js';
+import { startTestStack, type TestStackOptions } from '../../../scripts/stack/testStack.js';
+
+/**
+ * A stack of its own for the tests of the calling file or `describe` (a collector policy, an edge
+ * variable or a fault the run's stack must not see): started before them, stopped after them.
+ * Returns a getter, valid inside the tests.
+ */
+export function useDedicatedStack(options: TestStackOptions): () => Stack {
+  let stack: Stack | undefined;
+  test.beforeAll(async ({}, testInfo) => {
+    testInfo.setTimeout(120_000);
+    stack = await startTestStack(options);
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+  return () => {
+    if (!stack) throw new Error(`the dedicated stack ${options.name ?? ''} has not started`);
+    return stack;
+  };
+}
