@@ -86,6 +86,8 @@ interface Batch {
 }
 
 const DROP_REPORT_INTERVAL_MILLIS = 1000;
+const NOTHING_TO_DO = -1;
+const DONE: Promise<void> = Promise.resolve();
 
 const DEFAULTS = {
   scheduledDelayMillis: 1000,
@@ -184,7 +186,14 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
   }
 
   /** Sends what is due now, or waits for it as `requestEnded` does, without counting a request. */
-  async flushWhenDue(): Promise<void> {
+  flushWhenDue(): Promise<void> {
+    // Most requests find nothing to do (another request sends or waits): no promise chain then.
+    const now = Date.now();
+    if (this._unreported === 0 && this._nextStep(now, now + this._options.maxWaitMillis) === NOTHING_TO_DO) return DONE;
+    return this._flushWhenDue();
+  }
+
+  private async _flushWhenDue(): Promise<void> {
     try {
       await this._pump(Date.now() + this._options.maxWaitMillis);
     } catch (error) {
@@ -218,15 +227,9 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
   private async _pump(deadlineMillis: number): Promise<void> {
     for (;;) {
       const now = Date.now();
-      if (this._sending) {
-        // One send at a time; the sender looks again when it is done. A send that never
-        // finished belonged to a request whose context was cancelled: take over.
-        if (now - this._sending.sinceMillis < this._options.sendTimeoutMillis) return;
-        this._sending = undefined;
-      }
-      const dueMillis = this._dueMillis(now);
-      if (dueMillis === undefined) return;
-      if (dueMillis <= now) {
+      const step = this._nextStep(now, deadlineMillis);
+      if (step === NOTHING_TO_DO) return;
+      if (step <= now) {
         if (this._buffer.length > 0 && this._bufferDueMillis() <= now) this._cutBuffer();
         const batch = this._head();
         if (!batch) return;
@@ -240,15 +243,33 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
         }
         continue;
       }
-      // Not due yet. One waiter is enough; it looks again when it wakes (a waiter whose
-      // request's context was cancelled never wakes: take over once it is overdue).
-      if (this._waiter && this._waiter.untilMillis <= dueMillis && now - this._waiter.untilMillis < this._options.sendTimeoutMillis) return;
-      if (dueMillis > deadlineMillis) return;
-      const waiter = { untilMillis: dueMillis };
+      const waiter = { untilMillis: step };
       this._waiter = waiter;
-      await sleep(dueMillis - now);
+      await sleep(step - now);
       if (this._waiter === waiter) this._waiter = undefined;
     }
+  }
+
+  /**
+   * What the pump does next: {@link NOTHING_TO_DO}, or the time to send at (now or earlier:
+   * send now; later: wait until then). Nothing to do when another request's send is under way,
+   * nothing is held, another request already waits for the same moment, or it is past
+   * `deadlineMillis`.
+   */
+  private _nextStep(now: number, deadlineMillis: number): number {
+    if (this._sending) {
+      // One send at a time; the sender looks again when it is done. A send that never
+      // finished belonged to a request whose context was cancelled: take over.
+      if (now - this._sending.sinceMillis < this._options.sendTimeoutMillis) return NOTHING_TO_DO;
+      this._sending = undefined;
+    }
+    const dueMillis = this._dueMillis(now);
+    if (dueMillis === undefined) return NOTHING_TO_DO;
+    if (dueMillis <= now) return dueMillis;
+    // Not due yet. One waiter is enough; it looks again when it wakes (a waiter whose
+    // request's context was cancelled never wakes: take over once it is overdue).
+    if (this._waiter && this._waiter.untilMillis <= dueMillis && now - this._waiter.untilMillis < this._options.sendTimeoutMillis) return NOTHING_TO_DO;
+    return dueMillis > deadlineMillis ? NOTHING_TO_DO : dueMillis;
   }
 
   /** When the next send may happen: now or later; undefined when nothing is held. */

@@ -9,6 +9,7 @@ import {
   ATTR_URL_FULL,
 } from '../semconv.js';
 import { headersSetter } from './headersCarrier.js';
+import type { MetricAttributes } from '../metrics/durationHistogram.js';
 
 /** Decides whether an outbound URL may receive trace headers and baggage. */
 export type PropagateTo = (url: URL) => boolean;
@@ -42,6 +43,7 @@ export function createTracedFetch(
     const method = request ? request.method : normalizeMethod(init?.method);
     const headers = request ? request.headers : new Headers(init?.headers);
     const parent = context.active();
+    const hostname = url.hostname;
     const serverPort = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     let status = 0;
     const span = tracing.tracer.startSpan(
@@ -51,7 +53,7 @@ export function createTracedFetch(
         attributes: {
           [ATTR_HTTP_REQUEST_METHOD]: method,
           [ATTR_URL_FULL]: url.origin + url.pathname,
-          [ATTR_SERVER_ADDRESS]: url.hostname,
+          [ATTR_SERVER_ADDRESS]: hostname,
           [ATTR_SERVER_PORT]: serverPort,
         },
       },
@@ -78,17 +80,17 @@ export function createTracedFetch(
     } finally {
       span.end();
       // `http.client.request.duration`, with this call's span as the exemplar.
-      tracing.metrics?.recordClient({
-        durationSeconds: (Date.now() - startedMillis) / 1000,
-        attributes: {
-          [ATTR_HTTP_REQUEST_METHOD]: method,
-          [ATTR_SERVER_ADDRESS]: url.hostname,
-          [ATTR_SERVER_PORT]: serverPort,
-          ...(status ? { [ATTR_HTTP_RESPONSE_STATUS_CODE]: status } : { [ATTR_ERROR_TYPE]: 'network' }),
-        },
-        spanContext: span.spanContext(),
-        error: status === 0 || status >= 500,
-      });
+      if (tracing.metrics) {
+        const attributes: MetricAttributes = { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_SERVER_ADDRESS]: hostname, [ATTR_SERVER_PORT]: serverPort };
+        if (status) attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
+        else attributes[ATTR_ERROR_TYPE] = 'network';
+        tracing.metrics.recordClient({
+          durationSeconds: (Date.now() - startedMillis) / 1000,
+          attributes,
+          spanContext: span.spanContext(),
+          error: status === 0 || status >= 500,
+        });
+      }
     }
   };
 }

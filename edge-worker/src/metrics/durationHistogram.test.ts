@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bucketIndex, DurationHistogram, MAX_SERIES } from './durationHistogram.js';
+import { bucketIndex, DurationHistogram, MAX_SERIES, seriesKey, type MetricAttributes } from './durationHistogram.js';
 import { exemplarPriority } from './exemplarPriority.js';
 import { histogramsToOtlpJson } from './otlpMetricsJson.js';
 import { HttpMetrics } from './httpMetrics.js';
@@ -11,6 +11,25 @@ describe('bucketIndex', () => {
   it('puts a value on a boundary in the bucket it closes (upper-inclusive)', () => {
     const bounds = [0.1, 0.5, 1];
     assert.deepEqual([0, 0.1, 0.10001, 0.5, 1, 7].map((value) => bucketIndex(bounds, value)), [0, 0, 1, 1, 2, 3]);
+  });
+});
+
+describe('seriesKey', () => {
+  it('is the same whatever the key order, and differs for every other attribute set', () => {
+    assert.equal(seriesKey({ a: 'x', b: 200 }), seriesKey({ b: 200, a: 'x' }));
+    const sets: MetricAttributes[] = [
+      { a: '1' },
+      { a: 1 },
+      { a: true },
+      { a: 'true' },
+      { a: 'x', b: 'y' },
+      { 'a:1:x': 'y' },
+      { a: 'x1:by' },
+      { ab: 'x' },
+      { a: 'bx' },
+      {},
+    ];
+    assert.equal(new Set(sets.map(seriesKey)).size, sets.length);
   });
 });
 

@@ -100,7 +100,13 @@ export class DurationHistogram {
     if (exemplar) {
       const current = series.exemplars[bucket];
       if (!current || exemplar.priority >= current.priority) {
-        series.exemplars[bucket] = { ...exemplar, value, timeUnixMillis: this._now() };
+        series.exemplars[bucket] = {
+          traceId: exemplar.traceId,
+          spanId: exemplar.spanId,
+          priority: exemplar.priority,
+          value,
+          timeUnixMillis: this._now(),
+        };
       }
     }
   }
@@ -138,10 +144,18 @@ export function bucketIndex(boundaries: readonly number[], value: number): numbe
   return low;
 }
 
-/** One string per attribute set, whatever the key order; JSON-quoted parts keep it unambiguous. */
-function seriesKey(attributes: MetricAttributes): string {
-  const keys = Object.keys(attributes).sort();
+/**
+ * One string per attribute set, whatever the key order. Length-prefixed parts (and the value's
+ * type) keep it unambiguous without escaping: it is built on every measurement.
+ */
+export function seriesKey(attributes: MetricAttributes): string {
+  const keys = Object.keys(attributes);
+  if (keys.length > 1) keys.sort();
   let key = '';
-  for (const name of keys) key += `${JSON.stringify(name)}:${JSON.stringify(attributes[name])},`;
+  for (const name of keys) {
+    const value = attributes[name];
+    const text = String(value);
+    key += `${name.length}:${name}${typeof value === 'string' ? 's' : typeof value === 'number' ? 'n' : 'b'}${text.length}:${text}`;
+  }
   return key;
 }

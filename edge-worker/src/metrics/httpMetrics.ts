@@ -58,9 +58,13 @@ export class HttpMetrics {
    * a request for every request).
    */
   async flushIfDue(): Promise<void> {
+    if (this.isDue()) await this.flush();
+  }
+
+  /** Whether the export interval has passed since the last flush. */
+  isDue(): boolean {
     const now = (this._options.now ?? Date.now)();
-    if (now - this._lastFlushMillis < (this._options.exportIntervalMillis ?? 10_000)) return;
-    await this.flush();
+    return now - this._lastFlushMillis >= (this._options.exportIntervalMillis ?? 10_000);
   }
 
   /** Exports that failed (their points are counted here, not silently lost). */

@@ -4,6 +4,7 @@ import {
   isSpanContextValid,
   propagation,
   trace,
+  type Baggage,
   type Context,
   type SpanContext,
   type TextMapGetter,
@@ -22,6 +23,16 @@ import { parseTraceState, W3CTraceState } from './tracestate.js';
  * child spans (the SDK keeps only the sampled bit when it makes a span context).
  */
 const RANDOM_TRACE_ID_KEY = createContextKey('journeytrace: trace id with the random flag');
+
+/**
+ * A journey sends the same baggage header on every request of a session, and the edge passes on
+ * the baggage it read: parse each header once and serialize each (immutable) Baggage once.
+ * Bounded: the parse cache starts over when full; the serialize cache lets go with the Baggage.
+ */
+const PARSED_BAGGAGE_CACHE_SIZE = 256;
+const PARSED_BAGGAGE_CACHE_MAX_HEADER = 1024;
+const parsedBaggage = new Map<string, Baggage | null>();
+const serializedBaggage = new WeakMap<Baggage, string>();
 
 /**
  * Marks `traceId` as randomly generated in `context`: a context injected from it (for that
@@ -50,12 +61,7 @@ export class W3CPropagator implements TextMapPropagator {
     }
     const baggage = propagation.getBaggage(context);
     if (baggage) {
-      const members = baggage.getAllEntries().map(([key, entry]): BaggageMember => ({
-        key,
-        value: entry.value,
-        properties: entry.metadata?.toString() || undefined,
-      }));
-      const header = serializeBaggage(members);
+      const header = baggageHeaderOf(baggage);
       if (header) setter.set(carrier, BAGGAGE_HEADER, header);
     }
   }
@@ -76,17 +82,8 @@ export class W3CPropagator implements TextMapPropagator {
       if (isRandom(parent.traceFlags)) extracted = withRandomTraceId(extracted, parent.traceId);
     }
     const baggageHeader = readHeader(getter, carrier, BAGGAGE_HEADER);
-    const members = baggageHeader === undefined ? [] : parseBaggage(baggageHeader);
-    if (members.length > 0) {
-      const entries = Object.fromEntries(
-        members.map(({ key, value, properties }) => [
-          key,
-          properties ? { value, metadata: baggageEntryMetadataFromString(properties) } : { value },
-        ]),
-      );
-      extracted = propagation.setBaggage(extracted, propagation.createBaggage(entries));
-    }
-    return extracted;
+    const baggage = baggageHeader === undefined ? null : baggageOf(baggageHeader);
+    return baggage ? propagation.setBaggage(extracted, baggage) : extracted;
   }
 
   fields(): string[] {
@@ -108,6 +105,44 @@ export function injectedTraceParent(context: Context): string | undefined {
 function traceParentOf(context: Context, spanContext: SpanContext): string {
   const random = isRandom(spanContext.traceFlags) || context.getValue(RANDOM_TRACE_ID_KEY) === spanContext.traceId;
   return formatTraceParent(spanContext.traceId, spanContext.spanId, spanContext.traceFlags | (random ? TRACE_FLAG_RANDOM : 0));
+}
+
+/** The Baggage a header holds (null when no member is valid), parsed once per distinct header. */
+function baggageOf(header: string): Baggage | null {
+  const cached = parsedBaggage.get(header);
+  if (cached !== undefined) return cached;
+  const members = parseBaggage(header);
+  const baggage =
+    members.length === 0
+      ? null
+      : propagation.createBaggage(
+          Object.fromEntries(
+            members.map(({ key, value, properties }) => [
+              key,
+              properties ? { value, metadata: baggageEntryMetadataFromString(properties) } : { value },
+            ]),
+          ),
+        );
+  if (header.length <= PARSED_BAGGAGE_CACHE_MAX_HEADER) {
+    if (parsedBaggage.size >= PARSED_BAGGAGE_CACHE_SIZE) parsedBaggage.clear();
+    parsedBaggage.set(header, baggage);
+  }
+  return baggage;
+}
+
+/** The `baggage` header for a Baggage, serialized once per (immutable) Baggage object. */
+function baggageHeaderOf(baggage: Baggage): string {
+  let header = serializedBaggage.get(baggage);
+  if (header === undefined) {
+    const members = baggage.getAllEntries().map(([key, entry]): BaggageMember => ({
+      key,
+      value: entry.value,
+      properties: entry.metadata?.toString() || undefined,
+    }));
+    header = serializeBaggage(members);
+    serializedBaggage.set(baggage, header);
+  }
+  return header;
 }
 
 /** A header's value; repeated headers (arrays from Node carriers) joined as HTTP would. */

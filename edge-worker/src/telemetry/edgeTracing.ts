@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, context, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { BaggageSpanProcessor } from '../baggage/BaggageSpanProcessor.js';
 import { HttpMetrics } from '../metrics/httpMetrics.js';
 import { EdgeBatchSpanProcessor, type DropReport, type EdgeBatchSpanProcessorOptions } from '../export/EdgeBatchSpanProcessor.js';
@@ -16,6 +16,7 @@ import {
   CLOUD_PROVIDER_VALUE_CLOUDFLARE,
 } from '../semconv.js';
 import { AsyncLocalStorageContextManager } from './AsyncLocalStorageContextManager.js';
+import { EdgeTracer } from './EdgeTracer.js';
 
 /** Everything the edge needs to trace: one per exporter configuration, reused across requests. */
 export interface EdgeTracing {
@@ -85,9 +86,10 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
   );
   // Retries are the processor's (an isolate-level queue), so the exporter makes one attempt per send.
   const processor = new EdgeBatchSpanProcessor(exporter, { ...config.batch, onDrop: reportDrop });
-  const provider = new BasicTracerProvider({
+  const tracer = new EdgeTracer({
     resource,
-    spanProcessors: [new BaggageSpanProcessor(config.promotedBaggageKeys), processor],
+    instrumentationScope: { name: '@journeytrace/edge' },
+    processors: [new BaggageSpanProcessor(config.promotedBaggageKeys), processor],
   });
   const metrics =
     config.metrics ??
@@ -108,18 +110,14 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
         })
       : undefined);
   return {
-    tracer: provider.getTracer('@journeytrace/edge'),
+    tracer,
     // W3C Trace Context Level 2 and Baggage; core's pair fails the spec's tracestate and random-flag rules.
     propagator: new W3CPropagator(),
     metrics,
     requestStarted: () => processor.requestStarted(),
     // Spans when the isolate's buffer is due; metrics once per interval (flushIfDue).
-    requestEnded: async () => {
-      await Promise.all([processor.requestEnded(), metrics?.flushIfDue()]);
-    },
-    flushWhenDue: async () => {
-      await Promise.all([processor.flushWhenDue(), metrics?.flushIfDue()]);
-    },
+    requestEnded: () => alongside(processor.requestEnded(), metrics),
+    flushWhenDue: () => alongside(processor.flushWhenDue(), metrics),
     forceFlush: async () => {
       await Promise.all([processor.forceFlush(), metrics?.flushIfDue()]);
     },
@@ -127,6 +125,12 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
       return processor.droppedSpans;
     },
   };
+}
+
+/** The span flush, and the metrics flush when its interval has passed (most requests: spans only). */
+function alongside(spans: Promise<void>, metrics: HttpMetrics | undefined): Promise<void> {
+  if (!metrics?.isDue()) return spans;
+  return Promise.all([spans, metrics.flushIfDue()]).then(() => undefined);
 }
 
 /**

@@ -5,7 +5,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Hono } from 'hono';
 import { createEdgeTracing } from '../../telemetry/edgeTracing.js';
 import { HttpMetrics } from '../../metrics/httpMetrics.js';
-import { trace, type TraceVariables } from './index.js';
+import { pathOf, trace, type TraceVariables } from './index.js';
 
 const PARENT_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const PARENT_SPAN_ID = 'b7ad6b7169203331';
@@ -127,6 +127,21 @@ describe('trace middleware', () => {
     assert.equal(response.status, 200);
     assert.equal(await response.text(), 'still here');
     await tracing.forceFlush();
+  });
+});
+
+describe('pathOf', () => {
+  it('reads the path as URL.pathname does, still percent-encoded, without query or fragment', () => {
+    for (const url of [
+      'http://edge.test/',
+      'https://edge.test/api/checkout?x=1',
+      'http://127.0.0.1:8787/api/items/42#top',
+      'https://shop.example/a%20b/%E2%9C%93?q=/not/path',
+      'http://edge.test/?only=query',
+      'https://user:pw@edge.test:8443/deep/path/',
+    ]) {
+      assert.equal(pathOf(url), new URL(url).pathname, url);
+    }
   });
 });
 

@@ -23,6 +23,7 @@ import { W3CPropagator, formatTraceParent, injectedTraceParent, withRandomTraceI
 import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
 import { injectTraceparentMeta } from './htmlMeta.js';
 import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
+import type { MetricAttributes } from '../../metrics/durationHistogram.js';
 import type { EdgeTracing } from '../../telemetry/edgeTracing.js';
 import { tracingFromEnv, type TracingBindings } from '../../telemetry/tracingFromEnv.js';
 import {
@@ -115,9 +116,8 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
     const { resolved, tracing, tracedFetch } = resolveFor(env);
 
     const request = c.req.raw;
-    const url = new URL(request.url);
     let parent = tracing.propagator.extract(ROOT_CONTEXT, request.headers, headersGetter);
-    const attributes: Attributes = requestAttributes(request, url);
+    const attributes: Attributes = requestAttributes(request);
     if (resolved.verifyUser) {
       const user = await verifyQuietly(resolved.verifyUser, request, env);
       parent = withVerifiedUser(parent, user, resolved.claimedBaggageKeys);
@@ -162,17 +162,37 @@ function markRandomTraceId(parent: OtelContext, active: OtelContext, span: Span)
   return traceApi.getSpanContext(parent) ? active : withRandomTraceId(active, span.spanContext().traceId);
 }
 
-function requestAttributes(request: Request, url: URL): Attributes {
+function requestAttributes(request: Request): Attributes {
+  const url = request.url;
   const attributes: Attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: request.method,
-    [ATTR_URL_PATH]: url.pathname,
-    [ATTR_URL_SCHEME]: url.protocol.replace(':', ''),
+    [ATTR_URL_PATH]: pathOf(url),
+    [ATTR_URL_SCHEME]: url.slice(0, url.indexOf(':')),
   };
   const userAgent = request.headers.get('user-agent');
   if (userAgent) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
   const clientAddress = request.headers.get('cf-connecting-ip');
   if (clientAddress) attributes[ATTR_CLIENT_ADDRESS] = clientAddress;
   return attributes;
+}
+
+/**
+ * The path of a request URL as `URL.pathname` gives it (still percent-encoded), read from the
+ * string: the runtime hands over request URLs already parsed and normalized, and a second
+ * parse per request costs more than the span itself.
+ */
+export function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  let end = url.length;
+  for (let i = start; i < url.length; i += 1) {
+    const code = url.charCodeAt(i);
+    if (code === 63 /* ? */ || code === 35 /* # */) {
+      end = i;
+      break;
+    }
+  }
+  return url.slice(start, end);
 }
 
 /** The route template that answered (`/api/items/:id`), or undefined when only middleware matched. */
@@ -230,13 +250,12 @@ function serverTraceparent(tracing: EdgeTracing, active: OtelContext, span: Span
 function recordServerDuration(c: Context<Env>, tracing: EdgeTracing, span: Span, route: string | undefined, parent: OtelContext, startedMillis: number): void {
   if (!tracing.metrics) return;
   const status = c.res.status;
+  const attributes: MetricAttributes = { [ATTR_HTTP_REQUEST_METHOD]: c.req.method };
+  if (route) attributes[ATTR_HTTP_ROUTE] = route;
+  attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
   tracing.metrics.recordServer({
     durationSeconds: (Date.now() - startedMillis) / 1000,
-    attributes: {
-      [ATTR_HTTP_REQUEST_METHOD]: c.req.method,
-      ...(route ? { [ATTR_HTTP_ROUTE]: route } : {}),
-      [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
-    },
+    attributes,
     spanContext: span.spanContext(),
     error: status >= 500 || c.error !== undefined,
     // After verification: a forged tier does not make its exemplar preferred.

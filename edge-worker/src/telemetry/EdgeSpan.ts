@@ -1,0 +1,245 @@
+import {
+  SpanStatusCode,
+  diag,
+  type Attributes,
+  type AttributeValue,
+  type Exception,
+  type HrTime,
+  type Link,
+  type Span as ApiSpan,
+  type SpanContext,
+  type SpanKind,
+  type SpanStatus,
+  type TimeInput,
+} from '@opentelemetry/api';
+import { isAttributeValue, millisToHrTime } from '@opentelemetry/core';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
+
+/** Per-span limits, as sdk-trace-base's defaults (`OTEL_SPAN_*_COUNT_LIMIT`). */
+export const SPAN_LIMITS = { attributes: 128, events: 128, links: 128, attributesPerEvent: 128, attributesPerLink: 128 } as const;
+
+/** What every span of one tracer shares. */
+export interface EdgeSpanScope {
+  readonly resource: Resource;
+  readonly instrumentationScope: InstrumentationScope;
+  readonly processors: readonly SpanProcessor[];
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * A recording span for the edge: the OpenTelemetry API `Span` and sdk-trace-base's
+ * `ReadableSpan`, so any span processor and exporter take it. It behaves as sdk-trace-base's
+ * span (limits, status rules, exception events, one `end()`), with less work per span: times
+ * are kept in milliseconds (workerd's clock has no finer grain) and turned into `HrTime` only
+ * when read, attributes go straight into one object.
+ */
+export class EdgeSpan implements ApiSpan, ReadableSpan {
+  name: string;
+  readonly kind: SpanKind;
+  readonly parentSpanContext: SpanContext | undefined;
+  readonly attributes: Attributes = {};
+  readonly links: Link[] = [];
+  readonly events: TimedEvent[] = [];
+  status: SpanStatus = { code: SpanStatusCode.UNSET };
+  droppedAttributesCount = 0;
+  droppedEventsCount = 0;
+  droppedLinksCount = 0;
+  private readonly _spanContext: SpanContext;
+  private readonly _scope: EdgeSpanScope;
+  private readonly _startMillis: number;
+  private _endMillis = -1;
+  private _attributeCount = 0;
+
+  constructor(
+    scope: EdgeSpanScope,
+    spanContext: SpanContext,
+    name: string,
+    kind: SpanKind,
+    parentSpanContext: SpanContext | undefined,
+    attributes: Attributes | undefined,
+    links: readonly Link[] | undefined,
+    startTime: TimeInput | undefined,
+  ) {
+    this._scope = scope;
+    this._spanContext = spanContext;
+    this.name = name;
+    this.kind = kind;
+    this.parentSpanContext = parentSpanContext;
+    this._startMillis = startTime === undefined ? Date.now() : toMillis(startTime);
+    if (attributes) this.setAttributes(attributes);
+    if (links) for (const link of links) this.addLink(link);
+  }
+
+  get resource(): Resource {
+    return this._scope.resource;
+  }
+
+  get instrumentationScope(): InstrumentationScope {
+    return this._scope.instrumentationScope;
+  }
+
+  get startTime(): HrTime {
+    return millisToHrTime(this._startMillis);
+  }
+
+  get endTime(): HrTime {
+    return this._endMillis < 0 ? [0, 0] : millisToHrTime(this._endMillis);
+  }
+
+  get duration(): HrTime {
+    return this._endMillis < 0 ? [-1, -1] : millisToHrTime(this._endMillis - this._startMillis);
+  }
+
+  get ended(): boolean {
+    return this._endMillis >= 0;
+  }
+
+  spanContext(): SpanContext {
+    return this._spanContext;
+  }
+
+  isRecording(): boolean {
+    return this._endMillis < 0;
+  }
+
+  setAttribute(key: string, value: AttributeValue | undefined): this {
+    if (value == null || this._endMillis >= 0) return this;
+    if (key.length === 0) {
+      diag.warn(`Invalid attribute key: ${key}`);
+      return this;
+    }
+    if (!isAttributeValue(value)) {
+      diag.warn(`Invalid attribute value set for key: ${key}`);
+      return this;
+    }
+    if (!hasOwn.call(this.attributes, key)) {
+      if (this._attributeCount >= SPAN_LIMITS.attributes) {
+        this.droppedAttributesCount += 1;
+        return this;
+      }
+      this._attributeCount += 1;
+    }
+    this.attributes[key] = value;
+    return this;
+  }
+
+  setAttributes(attributes: Attributes): this {
+    for (const key in attributes) if (hasOwn.call(attributes, key)) this.setAttribute(key, attributes[key]);
+    return this;
+  }
+
+  addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
+    if (this._endMillis >= 0) return this;
+    if (isTimeInput(attributesOrTime)) {
+      if (!isTimeInput(time)) time = attributesOrTime;
+      attributesOrTime = undefined;
+    }
+    if (this.events.length >= SPAN_LIMITS.events) {
+      this.events.shift();
+      this.droppedEventsCount += 1;
+    }
+    const [attributes, droppedAttributesCount] = limitedAttributes(attributesOrTime, SPAN_LIMITS.attributesPerEvent);
+    this.events.push({ name, attributes, time: millisToHrTime(time === undefined ? Date.now() : toMillis(time)), droppedAttributesCount });
+    return this;
+  }
+
+  addLink(link: Link): this {
+    if (this._endMillis >= 0) return this;
+    if (this.links.length >= SPAN_LIMITS.links) {
+      this.links.shift();
+      this.droppedLinksCount += 1;
+    }
+    const [attributes, droppedAttributesCount] = limitedAttributes(link.attributes, SPAN_LIMITS.attributesPerLink);
+    const kept: Link = { context: link.context };
+    if (Object.keys(attributes).length > 0) kept.attributes = attributes;
+    if (droppedAttributesCount > 0) kept.droppedAttributesCount = droppedAttributesCount;
+    this.links.push(kept);
+    return this;
+  }
+
+  addLinks(links: Link[]): this {
+    for (const link of links) this.addLink(link);
+    return this;
+  }
+
+  /** As the SDK: UNSET is ignored, OK is final, a message is kept for ERROR only. */
+  setStatus(status: SpanStatus): this {
+    if (this._endMillis >= 0 || status.code === SpanStatusCode.UNSET || this.status.code === SpanStatusCode.OK) return this;
+    const next: SpanStatus = { code: status.code };
+    if (status.code === SpanStatusCode.ERROR && typeof status.message === 'string') next.message = status.message;
+    this.status = next;
+    return this;
+  }
+
+  updateName(name: string): this {
+    if (this._endMillis < 0) this.name = name;
+    return this;
+  }
+
+  end(endTime?: TimeInput): void {
+    if (this._endMillis >= 0) {
+      diag.error(`${this.name} ${this._spanContext.traceId}-${this._spanContext.spanId} - You can only call end() on a span once.`);
+      return;
+    }
+    // Never before the start (a clock step back, or an end time from another clock).
+    this._endMillis = Math.max(this._startMillis, endTime === undefined ? Date.now() : toMillis(endTime));
+    for (const processor of this._scope.processors) processor.onEnd(this);
+  }
+
+  /** The `exception` event of the semantic conventions, as the SDK writes it. */
+  recordException(exception: Exception, time?: TimeInput): void {
+    const attributes: Attributes = {};
+    if (typeof exception === 'string') attributes['exception.message'] = exception;
+    else if (exception) {
+      if (exception.code) attributes['exception.type'] = exception.code.toString();
+      else if (exception.name) attributes['exception.type'] = exception.name;
+      if (exception.message) attributes['exception.message'] = exception.message;
+      if (exception.stack) attributes['exception.stacktrace'] = exception.stack;
+    }
+    if (attributes['exception.type'] || attributes['exception.message']) this.addEvent('exception', attributes, time);
+    else diag.warn(`Failed to record an exception ${String(exception)}`);
+  }
+}
+
+/** Valid attributes up to `limit`, and how many were left out for the limit. */
+function limitedAttributes(attributes: Attributes | undefined, limit: number): [Attributes, number] {
+  const kept: Attributes = {};
+  let count = 0;
+  let dropped = 0;
+  for (const key in attributes) {
+    if (!hasOwn.call(attributes, key)) continue;
+    const value = attributes[key];
+    if (key.length === 0 || value == null || !isAttributeValue(value)) continue;
+    if (count >= limit) dropped += 1;
+    else {
+      kept[key] = value;
+      count += 1;
+    }
+  }
+  return [kept, dropped];
+}
+
+function isTimeInput(value: unknown): value is TimeInput {
+  return typeof value === 'number' || value instanceof Date || isHrTime(value);
+}
+
+function isHrTime(value: unknown): value is HrTime {
+  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number';
+}
+
+/**
+ * Epoch milliseconds of a time input, read as @opentelemetry/core reads it: an `HrTime` is epoch
+ * seconds and nanoseconds; a number below half of `performance.timeOrigin` is a
+ * `performance.now()` reading.
+ */
+function toMillis(time: TimeInput): number {
+  if (typeof time === 'number') {
+    const origin = typeof performance === 'undefined' ? 0 : performance.timeOrigin;
+    return time < origin / 2 ? time + origin : time;
+  }
+  if (time instanceof Date) return time.getTime();
+  return time[0] * 1000 + time[1] / 1e6;
+}

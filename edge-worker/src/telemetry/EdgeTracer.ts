@@ -1,0 +1,77 @@
+import {
+  INVALID_SPAN_CONTEXT,
+  SpanKind,
+  TraceFlags,
+  context as contextApi,
+  trace,
+  type Context,
+  type Span,
+  type SpanContext,
+  type SpanOptions,
+  type Tracer,
+} from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { EdgeSpan, type EdgeSpanScope } from './EdgeSpan.js';
+
+/**
+ * The edge's tracer: sdk-trace-base's `Tracer` with its default sampler (parent-based, always
+ * on) and random ids, making {@link EdgeSpan}s. A request at the edge makes two spans and may
+ * cost no more than a tenth of the untraced request, so the general SDK's per-span machinery
+ * (samplers, id generators, span metrics, time conversions) is left out; what reaches the
+ * span processors and exporters is the same.
+ */
+export class EdgeTracer implements Tracer {
+  constructor(private readonly _scope: EdgeSpanScope) {}
+
+  startSpan(name: string, options: SpanOptions = {}, context: Context = contextApi.active()): Span {
+    if (isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const parent = options.root ? undefined : trace.getSpanContext(context);
+    const validParent = parent && trace.isSpanContextValid(parent) ? parent : undefined;
+    const spanId = randomHex(2);
+    if (validParent && (validParent.traceFlags & TraceFlags.SAMPLED) === 0) {
+      // Parent-based sampling: an unsampled parent's children are not recorded, only propagated.
+      return trace.wrapSpanContext({ traceId: validParent.traceId, spanId, traceFlags: TraceFlags.NONE, traceState: validParent.traceState });
+    }
+    const spanContext: SpanContext = validParent
+      ? { traceId: validParent.traceId, spanId, traceFlags: TraceFlags.SAMPLED, traceState: validParent.traceState }
+      : { traceId: randomHex(4), spanId, traceFlags: TraceFlags.SAMPLED };
+    const span = new EdgeSpan(
+      this._scope,
+      spanContext,
+      name,
+      options.kind ?? SpanKind.INTERNAL,
+      validParent,
+      options.attributes,
+      options.links,
+      options.startTime,
+    );
+    for (const processor of this._scope.processors) processor.onStart(span, context);
+    return span;
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, context: Context, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, ...rest: unknown[]): ReturnType<F> {
+    const fn = rest.pop() as F;
+    const [options, parentContext = contextApi.active()] = rest as [SpanOptions | undefined, Context | undefined];
+    const span = this.startSpan(name, options, parentContext);
+    return contextApi.with(trace.setSpan(parentContext, span), fn as (span: Span) => ReturnType<F>, undefined, span);
+  }
+}
+
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** `words` random 32-bit words as lowercase hex, never all zero (an invalid id). */
+function randomHex(words: number): string {
+  for (;;) {
+    let id = '';
+    let any = 0;
+    for (let i = 0; i < words; i += 1) {
+      const word = (Math.random() * 0x1_0000_0000) >>> 0;
+      any |= word;
+      id += HEX_BYTES[word >>> 24]! + HEX_BYTES[(word >>> 16) & 0xff]! + HEX_BYTES[(word >>> 8) & 0xff]! + HEX_BYTES[word & 0xff]!;
+    }
+    if (any !== 0) return id;
+  }
+}
