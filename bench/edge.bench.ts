@@ -24,7 +24,7 @@ const COMPATIBILITY_DATE = '2026-04-20';
 /** Requests per measured batch, in-flight requests, and alternating rounds. */
 const REQUESTS_PER_BATCH = 300;
 const CONCURRENCY = 8;
-const ROUNDS = 11;
+const ROUNDS = 15;
 const WARMUP_REQUESTS = 200;
 
 const routes = (fetchExpression: string) => `
@@ -42,7 +42,7 @@ app.post('/api/checkout', async (c) => {
 const otelCfWorkersConfig = `(env) => ({ exporter: { url: env.OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces' }, service: { name: 'edge-worker' } })`;
 
 interface Variant {
-  key: 'untraced' | 'journeytrace' | 'journeytraceNoExport' | 'otelCfWorkers' | 'honoOtel';
+  key: 'untraced' | 'contextOnly' | 'journeytrace' | 'journeytraceNoExport' | 'otelCfWorkers' | 'honoOtel';
   label: string;
   /** Where the worker source is bundled from (its imports resolve there). */
   home: 'root' | 'edge-anchor';
@@ -57,6 +57,15 @@ const VARIANTS: Variant[] = [
     home: 'root',
     compatibilityFlags: ['nodejs_als'],
     source: `import { Hono } from 'hono';\nconst app = new Hono();\n${routes('fetch')}\nexport default app;\n`,
+  },
+  {
+    // Diagnostic: only what any active-context propagation in workerd costs (the nodejs_als
+    // AsyncLocalStorage the OpenTelemetry context runs on), with no tracing at all.
+    key: 'contextOnly',
+    label: 'untraced, handler run inside AsyncLocalStorage.run',
+    home: 'root',
+    compatibilityFlags: ['nodejs_als'],
+    source: `import { Hono } from 'hono';\nimport { AsyncLocalStorage } from 'node:async_hooks';\nconst storage = new AsyncLocalStorage();\nconst app = new Hono();\napp.use((c, next) => storage.run({}, next));\n${routes('fetch')}\nexport default app;\n`,
   },
   {
     key: 'journeytrace',
@@ -232,6 +241,7 @@ export default async function edge(): Promise<BenchSection> {
           { figure: 'workerd CPU per request, journeytrace trace()', ...spread(cpu('journeytrace')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median, target: '< 1.1' },
           { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @microlabs/otel-cf-workers', anchorValue: addedCpu('otelCfWorkers').median, target: '< 1' },
           { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @hono/otel on otel-cf-workers', anchorValue: addedCpu('honoOtel').median, target: '< 1' },
+          { figure: 'workerd CPU per request, AsyncLocalStorage.run only (no tracing)', ...spread(cpu('contextOnly')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median },
           { figure: 'added workerd CPU per request, journeytrace with spans dropped (no export)', ...spread(addedCpu('journeytraceNoExport')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
         ]
       : [];
@@ -248,7 +258,7 @@ export default async function edge(): Promise<BenchSection> {
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, @hono/otel on otel-cf-workers', anchorValue: gz('honoOtel'), target: '< 1' },
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, untraced', anchorValue: gz('untraced') },
     ];
-    const exported = VARIANTS.filter((variant) => variant.key !== 'untraced' && variant.key !== 'journeytraceNoExport')
+    const exported = VARIANTS.filter((variant) => variant.key !== 'untraced' && variant.key !== 'contextOnly' && variant.key !== 'journeytraceNoExport')
       .map((variant) => `${variant.label} ${sink[variant.key]?.exports ?? 0} exports / ${(((sink[variant.key]?.bytes ?? 0) / 1024)).toFixed(0)} KiB`)
       .join(', ');
     return {
@@ -260,7 +270,7 @@ export default async function edge(): Promise<BenchSection> {
         `miniflare ${installedVersion(ROOT, 'miniflare')}`,
         `@microlabs/otel-cf-workers ${installedVersion(anchorDir, '@microlabs/otel-cf-workers')}`,
         `@hono/otel ${installedVersion(anchorDir, '@hono/otel')}`,
-        `@opentelemetry/sdk-trace-base ${installedVersion(ROOT, '@opentelemetry/sdk-trace-base')} (journeytrace), ${installedVersion(anchorDir, '@opentelemetry/sdk-trace-base')} (anchors)`,
+        `@opentelemetry/api ${installedVersion(ROOT, '@opentelemetry/api')} (journeytrace, its own edge tracer), @opentelemetry/sdk-trace-base ${installedVersion(anchorDir, '@opentelemetry/sdk-trace-base')} (anchors)`,
       ].join(', '),
       rows,
       notes: [
@@ -268,6 +278,7 @@ export default async function edge(): Promise<BenchSection> {
         cpuMeasured
           ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (/proc, ${TICKS_PER_SECOND} ticks/s) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
           : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
+        'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else.',
         `Span endpoint: a local sink answering 200 at once (pure tracing overhead, no collector). Spans received: ${exported}. journeytrace exports protobuf; otel-cf-workers JSON.`,
         'Bundles: `wrangler deploy --dry-run --minify`, gzip level 9. journeytrace needs only the nodejs_als compatibility flag; otel-cf-workers needs nodejs_compat. journeytrace also traces the outbound fetch (CLIENT span, context injected to the origin only); otel-cf-workers patches the global fetch for the same.',
       ],

@@ -12,6 +12,8 @@ export { EdgeBatchSpanProcessor, type EdgeBatchSpanProcessorOptions, type DropRe
 export { ExportFailure } from './export/exportFailure.js';
 export { BaggageSpanProcessor, DEFAULT_PROMOTED_BAGGAGE_KEYS } from './baggage/BaggageSpanProcessor.js';
 export { AsyncLocalStorageContextManager } from './telemetry/AsyncLocalStorageContextManager.js';
+export { EdgeTracer } from './telemetry/EdgeTracer.js';
+export { EdgeSpan, SPAN_LIMITS, type EdgeSpanScope } from './telemetry/EdgeSpan.js';
 export {
   W3CPropagator,
   injectedTraceParent,
