@@ -234,11 +234,14 @@ export default async function edge(): Promise<BenchSection> {
     const untraced = perRequest('untraced');
     const ours = added('journeytrace');
     const cpu = (key: Variant['key']) => summarize(cpuSamples.get(key)!);
+    // Per round: the machine's speed drifts between rounds far more than between a round's batches.
+    const pairedCpuRatio = (key: Variant['key']) => summarize(cpuSamples.get(key)!.map((ms, round) => ms / cpuSamples.get('untraced')![round]!));
     const addedCpu = (key: Variant['key']) => summarize(cpuSamples.get(key)!.map((ms, round) => ms - cpuSamples.get('untraced')![round]!));
     const cpuMeasured = workers.every((worker) => worker.workerdPid !== undefined);
     const cpuRows: BenchRow[] = cpuMeasured
       ? [
           { figure: 'workerd CPU per request, journeytrace trace()', ...spread(cpu('journeytrace')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median, target: '< 1.1' },
+          { figure: 'workerd CPU per request, journeytrace trace(), as a multiple of the untraced worker in the same round', ...spread(pairedCpuRatio('journeytrace')), unit: '×', anchor: 'untraced worker', anchorValue: 1, target: '< 1.1' },
           { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @microlabs/otel-cf-workers', anchorValue: addedCpu('otelCfWorkers').median, target: '< 1' },
           { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @hono/otel on otel-cf-workers', anchorValue: addedCpu('honoOtel').median, target: '< 1' },
           { figure: 'workerd CPU per request, AsyncLocalStorage.run only (no tracing)', ...spread(cpu('contextOnly')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median },

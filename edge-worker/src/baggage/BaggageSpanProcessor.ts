@@ -1,4 +1,5 @@
-import { propagation, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { propagationApi } from '../telemetry/api.js';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /** Baggage keys journeytrace promotes to span attributes by default. */
@@ -19,7 +20,7 @@ export class BaggageSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
-    const baggage = propagation.getBaggage(parentContext);
+    const baggage = propagationApi.getBaggage(parentContext);
     if (!baggage) return;
     for (const key of this._keys) {
       const entry = baggage.getEntry(key);

@@ -20,7 +20,8 @@
  * `maxQueueBytes` awaiting retry. What does not fit, and what the collector refuses (4xx other
  * than 429), is counted in `droppedSpans` and reported, never silently lost.
  */
-import { ROOT_CONTEXT, TraceFlags, context, diag, type Context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, diag, type Context } from '@opentelemetry/api';
+import { TRACE_FLAGS } from '../telemetry/api.js';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { isRetryableFailure, retryAfterOf } from './exportFailure.js';
@@ -87,7 +88,6 @@ interface Batch {
 
 const DROP_REPORT_INTERVAL_MILLIS = 1000;
 const NOTHING_TO_DO = -1;
-const DONE: Promise<void> = Promise.resolve();
 
 const DEFAULTS = {
   scheduledDelayMillis: 1000,
@@ -160,7 +160,7 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    if ((span.spanContext().traceFlags & TRACE_FLAGS.SAMPLED) === 0) return;
     if (this._buffer.length + this._queuedSpans >= this._options.maxQueueSize) {
       this._drop(1, `the span queue is full (${this._options.maxQueueSize} spans, OTEL_BSP_MAX_QUEUE_SIZE)`);
       return;
@@ -177,19 +177,20 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
 
   /**
    * A request has ended: what to pass to `ctx.waitUntil`. Sends what is due, or waits until the
-   * buffer is due when no other request waits for it; resolves at once otherwise. Never rejects.
+   * buffer is due when no other request waits for it. Undefined when there is nothing to send or
+   * wait for (most requests: another one already sends or waits). Never rejects.
    */
-  requestEnded(): Promise<void> {
+  requestEnded(): Promise<void> | undefined {
     this._inFlightRequests = Math.max(0, this._inFlightRequests - 1);
     if (this._inFlightRequests === 0) this._idleSinceMillis = Date.now();
     return this.flushWhenDue();
   }
 
   /** Sends what is due now, or waits for it as `requestEnded` does, without counting a request. */
-  flushWhenDue(): Promise<void> {
-    // Most requests find nothing to do (another request sends or waits): no promise chain then.
+  flushWhenDue(): Promise<void> | undefined {
+    // Most requests find nothing to do (another request sends or waits): no promise at all then.
     const now = Date.now();
-    if (this._unreported === 0 && this._nextStep(now, now + this._options.maxWaitMillis) === NOTHING_TO_DO) return DONE;
+    if (this._unreported === 0 && this._nextStep(now, now + this._options.maxWaitMillis) === NOTHING_TO_DO) return undefined;
     return this._flushWhenDue();
   }
 

@@ -1,4 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { contextApi, SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../telemetry/api.js';
 import type { EdgeTracing } from '../telemetry/edgeTracing.js';
 import {
   ATTR_ERROR_TYPE,
@@ -24,58 +24,92 @@ export function propagateToOrigins(origins: readonly string[]): PropagateTo {
   return (url) => allowed.has(url.origin);
 }
 
+/** What a traced call needs to know of its URL: span attributes, and whether it gets trace headers. */
+interface Target {
+  urlFull: string;
+  hostname: string;
+  port: number;
+  propagate: boolean;
+}
+
+/** Distinct URLs remembered per traced fetch (a worker calls the same few over and over). */
+const TARGET_CACHE_SIZE = 256;
+
 /**
  * A `fetch` that opens a CLIENT span for each call and injects the active context
  * (traceparent, tracestate, baggage), but only into requests for allow-listed origins:
- * a third party gets no trace headers and no baggage.
+ * a third party gets no trace headers and no baggage. `propagateTo` is asked once per
+ * distinct URL.
  */
 export function createTracedFetch(
   tracing: EdgeTracing,
   propagateTo: PropagateTo,
   baseFetch: typeof fetch = (input, init) => fetch(input, init),
 ): typeof fetch {
+  // Reading a URL's parts costs a call into the runtime each: once per distinct URL is enough.
+  const targets = new Map<string, Target>();
+  const targetOf = (href: string, url?: URL): Target => {
+    let target = targets.get(href);
+    if (!target) {
+      const parsed = url ?? new URL(href);
+      target = {
+        urlFull: parsed.origin + parsed.pathname,
+        hostname: parsed.hostname,
+        port: Number(parsed.port) || (parsed.protocol === 'https:' ? 443 : 80),
+        propagate: propagateTo(parsed),
+      };
+      if (targets.size >= TARGET_CACHE_SIZE) targets.clear();
+      targets.set(href, target);
+    }
+    return target;
+  };
+
   return async function tracedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const startedMillis = Date.now();
     // A Request is copied only when one is passed in: for a URL and init, a second Request
     // (and its body stream) would be pure overhead; only the headers are copied, to inject.
     const request = input instanceof Request ? new Request(input, init) : undefined;
-    const url = request ? new URL(request.url) : input instanceof URL ? input : new URL(input as string);
+    const { urlFull, hostname, port: serverPort, propagate } = request
+      ? targetOf(request.url)
+      : input instanceof URL
+        ? targetOf(input.href, input)
+        : targetOf(String(input));
     const method = request ? request.method : normalizeMethod(init?.method);
-    const headers = request ? request.headers : new Headers(init?.headers);
-    const parent = context.active();
-    const hostname = url.hostname;
-    const serverPort = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const parent = contextApi.active();
     let status = 0;
     const span = tracing.tracer.startSpan(
       method,
       {
-        kind: SpanKind.CLIENT,
+        kind: SPAN_KIND.CLIENT,
         attributes: {
           [ATTR_HTTP_REQUEST_METHOD]: method,
-          [ATTR_URL_FULL]: url.origin + url.pathname,
+          [ATTR_URL_FULL]: urlFull,
           [ATTR_SERVER_ADDRESS]: hostname,
           [ATTR_SERVER_PORT]: serverPort,
         },
       },
       parent,
     );
-    if (propagateTo(url)) {
-      tracing.propagator.inject(trace.setSpan(parent, span), headers, headersSetter);
+    // Headers are copied only to inject into them (the caller's stay as they were).
+    let headers: Headers | undefined = request?.headers;
+    if (propagate) {
+      headers ??= new Headers(init?.headers);
+      tracing.propagator.inject(traceApi.setSpan(parent, span), headers, headersSetter);
     }
     try {
-      const response = await (request ? baseFetch(request) : baseFetch(input, { ...init, headers }));
+      const response = await (request ? baseFetch(request) : baseFetch(input, headers ? { ...init, headers } : init));
       status = response.status;
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
       if (response.status >= 400) {
         span.setAttribute(ATTR_ERROR_TYPE, String(response.status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
+        span.setStatus({ code: SPAN_STATUS_CODE.ERROR });
       }
       return response;
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       span.recordException(err);
       span.setAttribute(ATTR_ERROR_TYPE, err.name);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+      span.setStatus({ code: SPAN_STATUS_CODE.ERROR, message: err.message });
       throw error;
     } finally {
       span.end();

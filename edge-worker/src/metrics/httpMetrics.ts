@@ -1,4 +1,5 @@
-import { diag, TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { diag, type SpanContext } from '@opentelemetry/api';
+import { TRACE_FLAGS } from '../telemetry/api.js';
 import { DurationHistogram, type MetricAttributes } from './durationHistogram.js';
 import { exemplarPriority } from './exemplarPriority.js';
 import { histogramsToOtlpJson } from './otlpMetricsJson.js';
@@ -117,7 +118,7 @@ export class HttpMetrics {
 }
 
 function record(histogram: DurationHistogram, outcome: RequestOutcome): void {
-  const sampled = outcome.spanContext && (outcome.spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
+  const sampled = outcome.spanContext && (outcome.spanContext.traceFlags & TRACE_FLAGS.SAMPLED) === TRACE_FLAGS.SAMPLED;
   histogram.record(
     outcome.durationSeconds,
     outcome.attributes,

@@ -1,9 +1,6 @@
 import {
   baggageEntryMetadataFromString,
   createContextKey,
-  isSpanContextValid,
-  propagation,
-  trace,
   type Baggage,
   type Context,
   type SpanContext,
@@ -13,6 +10,7 @@ import {
   type TraceState,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import { propagationApi, traceApi } from '../telemetry/api.js';
 import { parseBaggage, serializeBaggage, type BaggageMember } from './baggage.js';
 import { BAGGAGE_HEADER, TRACE_FLAG_RANDOM, TRACE_PARENT_HEADER, TRACE_STATE_HEADER } from './constants.js';
 import { formatTraceParent, isRandom, parseTraceParent } from './traceparent.js';
@@ -53,13 +51,13 @@ export function withRandomTraceId(context: Context, traceId: string): Context {
 export class W3CPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     if (isTracingSuppressed(context)) return;
-    const spanContext = trace.getSpanContext(context);
-    if (spanContext && isSpanContextValid(spanContext)) {
+    const spanContext = traceApi.getSpanContext(context);
+    if (spanContext && traceApi.isSpanContextValid(spanContext)) {
       setter.set(carrier, TRACE_PARENT_HEADER, traceParentOf(context, spanContext));
       const traceState = spanContext.traceState && limitedTraceState(spanContext.traceState);
       if (traceState) setter.set(carrier, TRACE_STATE_HEADER, traceState);
     }
-    const baggage = propagation.getBaggage(context);
+    const baggage = propagationApi.getBaggage(context);
     if (baggage) {
       const header = baggageHeaderOf(baggage);
       if (header) setter.set(carrier, BAGGAGE_HEADER, header);
@@ -72,7 +70,7 @@ export class W3CPropagator implements TextMapPropagator {
     const parent = traceParentHeader === undefined ? null : parseTraceParent(traceParentHeader);
     if (parent) {
       const traceStateHeader = readHeader(getter, carrier, TRACE_STATE_HEADER);
-      extracted = trace.setSpanContext(extracted, {
+      extracted = traceApi.setSpanContext(extracted, {
         traceId: parent.traceId,
         spanId: parent.parentId,
         traceFlags: parent.traceFlags,
@@ -83,7 +81,7 @@ export class W3CPropagator implements TextMapPropagator {
     }
     const baggageHeader = readHeader(getter, carrier, BAGGAGE_HEADER);
     const baggage = baggageHeader === undefined ? null : baggageOf(baggageHeader);
-    return baggage ? propagation.setBaggage(extracted, baggage) : extracted;
+    return baggage ? propagationApi.setBaggage(extracted, baggage) : extracted;
   }
 
   fields(): string[] {
@@ -98,8 +96,8 @@ export class W3CPropagator implements TextMapPropagator {
  */
 export function injectedTraceParent(context: Context): string | undefined {
   if (isTracingSuppressed(context)) return undefined;
-  const spanContext = trace.getSpanContext(context);
-  return spanContext && isSpanContextValid(spanContext) ? traceParentOf(context, spanContext) : undefined;
+  const spanContext = traceApi.getSpanContext(context);
+  return spanContext && traceApi.isSpanContextValid(spanContext) ? traceParentOf(context, spanContext) : undefined;
 }
 
 function traceParentOf(context: Context, spanContext: SpanContext): string {
@@ -115,7 +113,7 @@ function baggageOf(header: string): Baggage | null {
   const baggage =
     members.length === 0
       ? null
-      : propagation.createBaggage(
+      : propagationApi.createBaggage(
           Object.fromEntries(
             members.map(({ key, value, properties }) => [
               key,

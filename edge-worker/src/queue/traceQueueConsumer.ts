@@ -118,7 +118,8 @@ export function traceQueueConsumer<Body, Env extends object = TracingBindings>(
       }
     } finally {
       batchSpan.end();
-      ctx.waitUntil(tracing.requestEnded().catch(() => {}));
+      const flushed = tracing.requestEnded();
+      if (flushed) ctx.waitUntil(flushed.catch(() => {}));
     }
   };
 }

@@ -69,9 +69,9 @@ export function tracedQueue<Body>(queue: QueueProducer<TracedMessageBody<Body>>,
       throw error;
     } finally {
       span.end();
-      const flushed = tracing.flushWhenDue().catch(() => {});
+      const flushed = tracing.flushWhenDue();
       try {
-        options.executionCtx?.waitUntil(flushed);
+        if (flushed) options.executionCtx?.waitUntil(flushed.catch(() => {}));
       } catch {
         // No ExecutionContext (tests): the flush runs on its own.
       }

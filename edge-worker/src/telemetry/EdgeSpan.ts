@@ -1,5 +1,4 @@
 import {
-  SpanStatusCode,
   diag,
   type Attributes,
   type AttributeValue,
@@ -16,6 +15,7 @@ import { isAttributeValue, millisToHrTime } from '@opentelemetry/core';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { SPAN_STATUS_CODE } from './api.js';
 
 /** Per-span limits, as sdk-trace-base's defaults (`OTEL_SPAN_*_COUNT_LIMIT`). */
 export const SPAN_LIMITS = { attributes: 128, events: 128, links: 128, attributesPerEvent: 128, attributesPerLink: 128 } as const;
@@ -43,7 +43,7 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
   readonly attributes: Attributes = {};
   readonly links: Link[] = [];
   readonly events: TimedEvent[] = [];
-  status: SpanStatus = { code: SpanStatusCode.UNSET };
+  status: SpanStatus = { code: SPAN_STATUS_CODE.UNSET };
   droppedAttributesCount = 0;
   droppedEventsCount = 0;
   droppedLinksCount = 0;
@@ -167,9 +167,9 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
 
   /** As the SDK: UNSET is ignored, OK is final, a message is kept for ERROR only. */
   setStatus(status: SpanStatus): this {
-    if (this._endMillis >= 0 || status.code === SpanStatusCode.UNSET || this.status.code === SpanStatusCode.OK) return this;
+    if (this._endMillis >= 0 || status.code === SPAN_STATUS_CODE.UNSET || this.status.code === SPAN_STATUS_CODE.OK) return this;
     const next: SpanStatus = { code: status.code };
-    if (status.code === SpanStatusCode.ERROR && typeof status.message === 'string') next.message = status.message;
+    if (status.code === SPAN_STATUS_CODE.ERROR && typeof status.message === 'string') next.message = status.message;
     this.status = next;
     return this;
   }

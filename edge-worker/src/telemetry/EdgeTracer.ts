@@ -1,9 +1,5 @@
 import {
   INVALID_SPAN_CONTEXT,
-  SpanKind,
-  TraceFlags,
-  context as contextApi,
-  trace,
   type Context,
   type Span,
   type SpanContext,
@@ -11,6 +7,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import { contextApi, SPAN_KIND, TRACE_FLAGS, traceApi } from './api.js';
 import { EdgeSpan, type EdgeSpanScope } from './EdgeSpan.js';
 
 /**
@@ -24,22 +21,22 @@ export class EdgeTracer implements Tracer {
   constructor(private readonly _scope: EdgeSpanScope) {}
 
   startSpan(name: string, options: SpanOptions = {}, context: Context = contextApi.active()): Span {
-    if (isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    const parent = options.root ? undefined : trace.getSpanContext(context);
-    const validParent = parent && trace.isSpanContextValid(parent) ? parent : undefined;
+    if (isTracingSuppressed(context)) return traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const parent = options.root ? undefined : traceApi.getSpanContext(context);
+    const validParent = parent && traceApi.isSpanContextValid(parent) ? parent : undefined;
     const spanId = randomHex(2);
-    if (validParent && (validParent.traceFlags & TraceFlags.SAMPLED) === 0) {
+    if (validParent && (validParent.traceFlags & TRACE_FLAGS.SAMPLED) === 0) {
       // Parent-based sampling: an unsampled parent's children are not recorded, only propagated.
-      return trace.wrapSpanContext({ traceId: validParent.traceId, spanId, traceFlags: TraceFlags.NONE, traceState: validParent.traceState });
+      return traceApi.wrapSpanContext({ traceId: validParent.traceId, spanId, traceFlags: TRACE_FLAGS.NONE, traceState: validParent.traceState });
     }
     const spanContext: SpanContext = validParent
-      ? { traceId: validParent.traceId, spanId, traceFlags: TraceFlags.SAMPLED, traceState: validParent.traceState }
-      : { traceId: randomHex(4), spanId, traceFlags: TraceFlags.SAMPLED };
+      ? { traceId: validParent.traceId, spanId, traceFlags: TRACE_FLAGS.SAMPLED, traceState: validParent.traceState }
+      : { traceId: randomHex(4), spanId, traceFlags: TRACE_FLAGS.SAMPLED };
     const span = new EdgeSpan(
       this._scope,
       spanContext,
       name,
-      options.kind ?? SpanKind.INTERNAL,
+      options.kind ?? SPAN_KIND.INTERNAL,
       validParent,
       options.attributes,
       options.links,
@@ -56,7 +53,7 @@ export class EdgeTracer implements Tracer {
     const fn = rest.pop() as F;
     const [options, parentContext = contextApi.active()] = rest as [SpanOptions | undefined, Context | undefined];
     const span = this.startSpan(name, options, parentContext);
-    return contextApi.with(trace.setSpan(parentContext, span), fn as (span: Span) => ReturnType<F>, undefined, span);
+    return contextApi.with(traceApi.setSpan(parentContext, span), fn as (span: Span) => ReturnType<F>, undefined, span);
   }
 }
 

@@ -29,11 +29,12 @@ export interface EdgeTracing {
   /**
    * Marks it as ended; pass the promise to `ctx.waitUntil`. Sends the spans that are due (the
    * isolate's buffer is full or old enough, or no request is in flight) and metrics whose
-   * interval has passed, or holds the isolate until a scheduled send. Never rejects.
+   * interval has passed, or holds the isolate until a scheduled send. Undefined when there is
+   * nothing to send or wait for. Never rejects.
    */
-  requestEnded(): Promise<void>;
+  requestEnded(): Promise<void> | undefined;
   /** As `requestEnded`, without counting a request (e.g. after a queue send). */
-  flushWhenDue(): Promise<void>;
+  flushWhenDue(): Promise<void> | undefined;
   /** Sends every held span now (retries included) and metrics whose interval has passed. */
   forceFlush(): Promise<void>;
   /** Spans given up on in this isolate (queue full, refused by the collector); each drop is reported. */
@@ -127,8 +128,8 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
   };
 }
 
-/** The span flush, and the metrics flush when its interval has passed (most requests: spans only). */
-function alongside(spans: Promise<void>, metrics: HttpMetrics | undefined): Promise<void> {
+/** The span flush, and the metrics flush when its interval has passed (most requests: neither). */
+function alongside(spans: Promise<void> | undefined, metrics: HttpMetrics | undefined): Promise<void> | undefined {
   if (!metrics?.isDue()) return spans;
   return Promise.all([spans, metrics.flushIfDue()]).then(() => undefined);
 }

@@ -3,13 +3,7 @@
  * Trace middleware for Hono on Cloudflare Workers.
  */
 import {
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  context,
   diag,
-  propagation,
-  trace as traceApi,
   type Attributes,
   type Context as OtelContext,
   type Span,
@@ -22,6 +16,7 @@ import { headersGetter } from '../../fetch/headersCarrier.js';
 import { W3CPropagator, formatTraceParent, injectedTraceParent, withRandomTraceId } from '../../propagation/index.js';
 import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
 import { injectTraceparentMeta } from './htmlMeta.js';
+import { contextApi, propagationApi, rootContext, SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../../telemetry/api.js';
 import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
 import type { MetricAttributes } from '../../metrics/durationHistogram.js';
 import type { EdgeTracing } from '../../telemetry/edgeTracing.js';
@@ -116,21 +111,21 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
     const { resolved, tracing, tracedFetch } = resolveFor(env);
 
     const request = c.req.raw;
-    let parent = tracing.propagator.extract(ROOT_CONTEXT, request.headers, headersGetter);
+    let parent = tracing.propagator.extract(rootContext, request.headers, headersGetter);
     const attributes: Attributes = requestAttributes(request);
     if (resolved.verifyUser) {
       const user = await verifyQuietly(resolved.verifyUser, request, env);
       parent = withVerifiedUser(parent, user, resolved.claimedBaggageKeys);
       attributes[ATTR_JOURNEYTRACE_BAGGAGE_VERIFIED] = user !== null;
     }
-    const span = tracing.tracer.startSpan(request.method, { kind: SpanKind.SERVER, attributes }, parent);
+    const span = tracing.tracer.startSpan(request.method, { kind: SPAN_KIND.SERVER, attributes }, parent);
     const active = markRandomTraceId(parent, traceApi.setSpan(parent, span), span);
     c.set('span', span);
     c.set('tracedFetch', tracedFetch);
 
     tracing.requestStarted();
     try {
-      await context.with(active, next);
+      await contextApi.with(active, next);
     } catch (error) {
       recordError(span, error);
       throw error;
@@ -211,7 +206,7 @@ function endServerSpan(c: Context<Env>, span: Span, route: string | undefined, t
   if (c.error) recordError(span, c.error);
   else if (status >= 500) {
     span.setAttribute(ATTR_ERROR_TYPE, String(status));
-    span.setStatus({ code: SpanStatusCode.ERROR });
+    span.setStatus({ code: SPAN_STATUS_CODE.ERROR });
   }
   linkResponse(c, traceparent);
   span.end();
@@ -259,7 +254,7 @@ function recordServerDuration(c: Context<Env>, tracing: EdgeTracing, span: Span,
     spanContext: span.spanContext(),
     error: status >= 500 || c.error !== undefined,
     // After verification: a forged tier does not make its exemplar preferred.
-    tier: propagation.getBaggage(parent)?.getEntry('user.tier')?.value,
+    tier: propagationApi.getBaggage(parent)?.getEntry('user.tier')?.value,
   });
 }
 
@@ -267,14 +262,15 @@ function recordError(span: Span, error: unknown): void {
   const err = error instanceof Error ? error : new Error(String(error));
   span.recordException(err);
   span.setAttribute(ATTR_ERROR_TYPE, err.name);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+  span.setStatus({ code: SPAN_STATUS_CODE.ERROR, message: err.message });
 }
 
 /** Ends the request for the isolate's span buffer, which decides whether its spans go now. */
 function flushAfterResponse(c: Context<Env>, tracing: EdgeTracing): void {
-  const flushed = tracing.requestEnded().catch(() => {});
+  const flushed = tracing.requestEnded();
+  if (!flushed) return;
   try {
-    c.executionCtx.waitUntil(flushed);
+    c.executionCtx.waitUntil(flushed.catch(() => {}));
   } catch {
     // No ExecutionContext (e.g. app.request() in tests): the flush still runs on its own.
   }
