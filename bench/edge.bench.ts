@@ -22,9 +22,9 @@ import { summarize, type BenchRow, type BenchSection } from './types.js';
 
 const COMPATIBILITY_DATE = '2026-04-20';
 /** Requests per measured batch, in-flight requests, and alternating rounds. */
-const REQUESTS_PER_BATCH = 300;
+const REQUESTS_PER_BATCH = 1000;
 const CONCURRENCY = 8;
-const ROUNDS = 15;
+const ROUNDS = 11;
 const WARMUP_REQUESTS = 200;
 
 const routes = (fetchExpression: string) => `

@@ -111,7 +111,9 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
       diag.warn(`Invalid attribute key: ${key}`);
       return this;
     }
-    if (!isAttributeValue(value)) {
+    // Strings, numbers and booleans (nearly every attribute) need no further check.
+    const type = typeof value;
+    if (type !== 'string' && type !== 'number' && type !== 'boolean' && !isAttributeValue(value)) {
       diag.warn(`Invalid attribute value set for key: ${key}`);
       return this;
     }

@@ -5,12 +5,11 @@
  * exports (`trace`, `context`, `SpanKind`, ...) goes through two getter calls. Per request that
  * adds up to more than some of the tracing itself, so the hot path reads these constants.
  */
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 
 export const contextApi = context;
 export const propagationApi = propagation;
 export const traceApi = trace;
-export const rootContext = ROOT_CONTEXT;
 export const SPAN_KIND = SpanKind;
 export const SPAN_STATUS_CODE = SpanStatusCode;
 export const TRACE_FLAGS = TraceFlags;

@@ -16,7 +16,8 @@ import { headersGetter } from '../../fetch/headersCarrier.js';
 import { W3CPropagator, formatTraceParent, injectedTraceParent, withRandomTraceId } from '../../propagation/index.js';
 import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
 import { injectTraceparentMeta } from './htmlMeta.js';
-import { contextApi, propagationApi, rootContext, SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../../telemetry/api.js';
+import { contextApi, propagationApi, SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../../telemetry/api.js';
+import { EdgeContext } from '../../telemetry/EdgeContext.js';
 import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
 import type { MetricAttributes } from '../../metrics/durationHistogram.js';
 import type { EdgeTracing } from '../../telemetry/edgeTracing.js';
@@ -111,14 +112,16 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
     const { resolved, tracing, tracedFetch } = resolveFor(env);
 
     const request = c.req.raw;
-    let parent = tracing.propagator.extract(rootContext, request.headers, headersGetter);
-    const attributes: Attributes = requestAttributes(request);
+    let parent = tracing.propagator.extract(EdgeContext.ROOT, request.headers, headersGetter);
+    // Each read of a request property is a call into the runtime: read the method once.
+    const method = request.method;
+    const attributes: Attributes = requestAttributes(request, method);
     if (resolved.verifyUser) {
       const user = await verifyQuietly(resolved.verifyUser, request, env);
       parent = withVerifiedUser(parent, user, resolved.claimedBaggageKeys);
       attributes[ATTR_JOURNEYTRACE_BAGGAGE_VERIFIED] = user !== null;
     }
-    const span = tracing.tracer.startSpan(request.method, { kind: SPAN_KIND.SERVER, attributes }, parent);
+    const span = tracing.tracer.startSpan(method, { kind: SPAN_KIND.SERVER, attributes }, parent);
     const active = markRandomTraceId(parent, traceApi.setSpan(parent, span), span);
     c.set('span', span);
     c.set('tracedFetch', tracedFetch);
@@ -132,8 +135,8 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
     } finally {
       try {
         const route = matchedRoute(c);
-        endServerSpan(c, span, route, serverTraceparent(tracing, active, span));
-        recordServerDuration(c, tracing, span, route, parent, startedMillis);
+        endServerSpan(c, span, method, route, serverTraceparent(tracing, active, span));
+        recordServerDuration(c, tracing, span, method, route, parent, startedMillis);
       } finally {
         // Always paired with requestStarted: the isolate's buffer counts requests in flight.
         flushAfterResponse(c, tracing);
@@ -157,10 +160,10 @@ function markRandomTraceId(parent: OtelContext, active: OtelContext, span: Span)
   return traceApi.getSpanContext(parent) ? active : withRandomTraceId(active, span.spanContext().traceId);
 }
 
-function requestAttributes(request: Request): Attributes {
+function requestAttributes(request: Request, method: string): Attributes {
   const url = request.url;
   const attributes: Attributes = {
-    [ATTR_HTTP_REQUEST_METHOD]: request.method,
+    [ATTR_HTTP_REQUEST_METHOD]: method,
     [ATTR_URL_PATH]: pathOf(url),
     [ATTR_URL_SCHEME]: url.slice(0, url.indexOf(':')),
   };
@@ -196,10 +199,10 @@ function matchedRoute(c: Context<Env>): string | undefined {
   return route && route !== '*' && route !== '/*' ? route : undefined;
 }
 
-function endServerSpan(c: Context<Env>, span: Span, route: string | undefined, traceparent: string): void {
+function endServerSpan(c: Context<Env>, span: Span, method: string, route: string | undefined, traceparent: string): void {
   if (route) {
     span.setAttribute(ATTR_HTTP_ROUTE, route);
-    span.updateName(`${c.req.method} ${route}`);
+    span.updateName(`${method} ${route}`);
   }
   const status = c.res.status;
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
@@ -242,10 +245,18 @@ function serverTraceparent(tracing: EdgeTracing, active: OtelContext, span: Span
 }
 
 /** `http.server.request.duration`, with this request's span as the exemplar. */
-function recordServerDuration(c: Context<Env>, tracing: EdgeTracing, span: Span, route: string | undefined, parent: OtelContext, startedMillis: number): void {
+function recordServerDuration(
+  c: Context<Env>,
+  tracing: EdgeTracing,
+  span: Span,
+  method: string,
+  route: string | undefined,
+  parent: OtelContext,
+  startedMillis: number,
+): void {
   if (!tracing.metrics) return;
   const status = c.res.status;
-  const attributes: MetricAttributes = { [ATTR_HTTP_REQUEST_METHOD]: c.req.method };
+  const attributes: MetricAttributes = { [ATTR_HTTP_REQUEST_METHOD]: method };
   if (route) attributes[ATTR_HTTP_ROUTE] = route;
   attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
   tracing.metrics.recordServer({
