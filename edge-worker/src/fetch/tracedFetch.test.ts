@@ -95,6 +95,21 @@ describe('tracedFetch inputs', () => {
   }
 });
 
+describe('tracedFetch headers', () => {
+  it("replaces a caller's own traceparent, in any letter case, and leaves the caller's object as it was", async () => {
+    const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter: new InMemorySpanExporter() });
+    const sent: Request[] = [];
+    const tracedFetch = createTracedFetch(tracing, propagateToOrigins(['http://origin.test']), async (input, init) => (sent.push(new Request(input, init)), new Response('{}')));
+    const headers = { TraceParent: '00-11111111111111111111111111111111-2222222222222222-01', BAGGAGE: 'stale=1', 'x-kept': 'yes' };
+    const parent = tracing.tracer.startSpan('parent');
+    await context.with(traceApi.setSpan(context.active(), parent), () => tracedFetch('http://origin.test/a', { headers }));
+    assert.match(sent[0]!.headers.get('traceparent') ?? '', new RegExp(`^00-${parent.spanContext().traceId}-`));
+    assert.equal(sent[0]!.headers.get('baggage'), 'stale=1', 'no baggage in the context: the caller\'s is left, as Headers.set would');
+    assert.equal(sent[0]!.headers.get('x-kept'), 'yes');
+    assert.deepEqual(headers, { TraceParent: '00-11111111111111111111111111111111-2222222222222222-01', BAGGAGE: 'stale=1', 'x-kept': 'yes' });
+  });
+});
+
 describe('propagateToOrigins', () => {
   it('matches exact origins only and ignores malformed entries', () => {
     const allowed = propagateToOrigins(['http://origin.test', 'not a url']);

@@ -8,6 +8,7 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
 } from '../semconv.js';
+import type { TextMapSetter } from '@opentelemetry/api';
 import { headersSetter } from './headersCarrier.js';
 import type { MetricAttributes } from '../metrics/durationHistogram.js';
 
@@ -91,13 +92,23 @@ export function createTracedFetch(
       parent,
     );
     // Headers are copied only to inject into them (the caller's stay as they were).
-    let headers: Headers | undefined = request?.headers;
+    let outgoingInit = init;
     if (propagate) {
-      headers ??= new Headers(init?.headers);
-      tracing.propagator.inject(traceApi.setSpan(parent, span), headers, headersSetter);
+      const active = traceApi.setSpan(parent, span);
+      if (request) tracing.propagator.inject(active, request.headers, headersSetter);
+      else if (isHeadersRecord(init?.headers)) {
+        // A plain object stays one: a runtime `Headers` object costs more to make and to collect.
+        const headers: Record<string, string> = { ...init?.headers };
+        tracing.propagator.inject(active, headers, recordSetter);
+        outgoingInit = { ...init, headers };
+      } else {
+        const headers = new Headers(init?.headers);
+        tracing.propagator.inject(active, headers, headersSetter);
+        outgoingInit = { ...init, headers };
+      }
     }
     try {
-      const response = await (request ? baseFetch(request) : baseFetch(input, headers ? { ...init, headers } : init));
+      const response = await (request ? baseFetch(request) : baseFetch(input, outgoingInit));
       status = response.status;
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
       if (response.status >= 400) {
@@ -128,6 +139,20 @@ export function createTracedFetch(
     }
   };
 }
+
+/** Headers given as a plain object (or none), not a `Headers` or a list of pairs. */
+function isHeadersRecord(headers: HeadersInit | undefined): headers is Record<string, string> | undefined {
+  return headers === undefined || (typeof headers === 'object' && !(headers instanceof Headers) && !Array.isArray(headers));
+}
+
+/** Sets a header in a plain object as `Headers.set` would: one entry per name, whatever its letter case. */
+const recordSetter: TextMapSetter<Record<string, string>> = {
+  set: (carrier, key, value) => {
+    const lower = key.toLowerCase();
+    for (const name in carrier) if (name !== key && name.toLowerCase() === lower) delete carrier[name];
+    carrier[key] = value;
+  },
+};
 
 const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 
