@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { progress } from './lib/log.js';
 import { ROOT } from './lib/paths.js';
 import { lastLines, run } from './lib/run.js';
@@ -20,3 +21,6 @@ export async function buildAll(): Promise<void> {
   await buildScriptTag();
   progress('built web-sdk and demo-app');
 }
+
+// `npm run build` (through bootstrap.mjs) runs this file itself; test.ts and demo.ts import it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await buildAll();
