@@ -10,3 +10,15 @@ export const headersGetter: TextMapGetter<Headers> = {
 export const headersSetter: TextMapSetter<Headers> = {
   set: (headers, key, value) => headers.set(key, value),
 };
+
+/**
+ * Writes propagation headers into a plain object, as `Headers.set` would: one entry per name,
+ * whatever the letter case of one already there.
+ */
+export const recordSetter: TextMapSetter<Record<string, string>> = {
+  set: (carrier, key, value) => {
+    const lower = key.toLowerCase();
+    for (const name in carrier) if (name !== key && name.toLowerCase() === lower) delete carrier[name];
+    carrier[key] = value;
+  },
+};

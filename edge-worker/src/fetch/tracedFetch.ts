@@ -8,8 +8,7 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
 } from '../semconv.js';
-import type { TextMapSetter } from '@opentelemetry/api';
-import { headersSetter } from './headersCarrier.js';
+import { headersSetter, recordSetter } from './headersCarrier.js';
 import type { MetricAttributes } from '../metrics/durationHistogram.js';
 
 /** Decides whether an outbound URL may receive trace headers and baggage. */
@@ -144,15 +143,6 @@ export function createTracedFetch(
 function isHeadersRecord(headers: HeadersInit | undefined): headers is Record<string, string> | undefined {
   return headers === undefined || (typeof headers === 'object' && !(headers instanceof Headers) && !Array.isArray(headers));
 }
-
-/** Sets a header in a plain object as `Headers.set` would: one entry per name, whatever its letter case. */
-const recordSetter: TextMapSetter<Record<string, string>> = {
-  set: (carrier, key, value) => {
-    const lower = key.toLowerCase();
-    for (const name in carrier) if (name !== key && name.toLowerCase() === lower) delete carrier[name];
-    carrier[key] = value;
-  },
-};
 
 const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
 

@@ -1,4 +1,5 @@
 import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import { recordSetter } from '../fetch/headersCarrier.js';
 import type { EdgeTracing } from '../telemetry/edgeTracing.js';
 import { ATTR_ERROR_TYPE } from '../semconv.js';
 import {
@@ -61,7 +62,7 @@ export function tracedQueue<Body>(queue: QueueProducer<TracedMessageBody<Body>>,
       parent,
     );
     const headers: Record<string, string> = {};
-    tracing.propagator.inject(trace.setSpan(parent, span), headers, { set: (carrier, key, value) => void (carrier[key] = value) });
+    tracing.propagator.inject(trace.setSpan(parent, span), headers, recordSetter);
     try {
       await send(headers);
     } catch (error) {

@@ -11,7 +11,7 @@ import {
   type SpanStatus,
   type TimeInput,
 } from '@opentelemetry/api';
-import { isAttributeValue, millisToHrTime } from '@opentelemetry/core';
+import { hrTimeToMilliseconds, isAttributeValue, isTimeInput, millisToHrTime, sanitizeAttributes, timeInputToHrTime } from '@opentelemetry/core';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
@@ -206,42 +206,15 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
   }
 }
 
-/** Valid attributes up to `limit`, and how many were left out for the limit. */
+/** Valid attributes (as the SDK sanitizes them) up to `limit`, and how many were left out for the limit. */
 function limitedAttributes(attributes: Attributes | undefined, limit: number): [Attributes, number] {
+  const valid = sanitizeAttributes(attributes);
+  const keys = Object.keys(valid);
+  if (keys.length <= limit) return [valid, 0];
   const kept: Attributes = {};
-  let count = 0;
-  let dropped = 0;
-  for (const key in attributes) {
-    if (!hasOwn.call(attributes, key)) continue;
-    const value = attributes[key];
-    if (key.length === 0 || value == null || !isAttributeValue(value)) continue;
-    if (count >= limit) dropped += 1;
-    else {
-      kept[key] = value;
-      count += 1;
-    }
-  }
-  return [kept, dropped];
+  for (const key of keys.slice(0, limit)) kept[key] = valid[key];
+  return [kept, keys.length - limit];
 }
 
-function isTimeInput(value: unknown): value is TimeInput {
-  return typeof value === 'number' || value instanceof Date || isHrTime(value);
-}
-
-function isHrTime(value: unknown): value is HrTime {
-  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number';
-}
-
-/**
- * Epoch milliseconds of a time input, read as @opentelemetry/core reads it: an `HrTime` is epoch
- * seconds and nanoseconds; a number below half of `performance.timeOrigin` is a
- * `performance.now()` reading.
- */
-function toMillis(time: TimeInput): number {
-  if (typeof time === 'number') {
-    const origin = typeof performance === 'undefined' ? 0 : performance.timeOrigin;
-    return time < origin / 2 ? time + origin : time;
-  }
-  if (time instanceof Date) return time.getTime();
-  return time[0] * 1000 + time[1] / 1e6;
-}
+/** Epoch milliseconds of a time input, read as the SDK reads it. */
+const toMillis = (time: TimeInput): number => hrTimeToMilliseconds(timeInputToHrTime(time));

@@ -12,7 +12,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import { createTracedFetch, propagateToOrigins, type PropagateTo } from '../../fetch/tracedFetch.js';
-import { headersGetter } from '../../fetch/headersCarrier.js';
+import { headersGetter, recordSetter } from '../../fetch/headersCarrier.js';
 import { W3CPropagator, formatTraceParent, injectedTraceParent, withRandomTraceId } from '../../propagation/index.js';
 import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
 import { injectTraceparentMeta } from './htmlMeta.js';
@@ -239,7 +239,7 @@ function serverTraceparent(tracing: EdgeTracing, active: OtelContext, span: Span
     if (traceparent) return traceparent;
   }
   const carrier: Record<string, string> = {};
-  tracing.propagator.inject(active, carrier, { set: (target, key, value) => void (target[key] = value) });
+  tracing.propagator.inject(active, carrier, recordSetter);
   const { traceId, spanId, traceFlags } = span.spanContext();
   return carrier.traceparent ?? formatTraceParent(traceId, spanId, traceFlags);
 }
