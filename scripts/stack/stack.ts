@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ROOT } from '../lib/paths.js';
 import { originServiceSpecs, type OriginPorts } from './origin.js';
 import { startService, type RunningService, type ServiceSpec } from './service.js';
+import { DEV_SESSION_SECRET } from './devSecrets.js';
 
 /** Every port the running journey uses (all on 127.0.0.1). */
 export interface StackPorts extends OriginPorts {
@@ -105,6 +106,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         // Local runs want metrics within a second; production keeps the 10 s default.
         '--var', 'OTEL_METRIC_EXPORT_INTERVAL:1000',
         '--var', `ALLOWED_ORIGINS:${appOrigins.join(',')}`,
+        // A development secret, passed here so that wrangler.toml (what gets deployed) holds none.
+        '--var', `SESSION_SECRET:${DEV_SESSION_SECRET}`,
         ...((options.edgeConformance ?? process.env.EDGE_CONFORMANCE === '1') ? ['--var', 'EDGE_CONFORMANCE:1'] : []),
         ...Object.entries(options.edgeVars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
       ],

@@ -9,17 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from '../../scripts/lib/paths.js';
+import { DEV_SESSION_SECRET } from '../../scripts/stack/devSecrets.js';
 import { recordFigure } from '../reliability/figures.js';
 
 const BUNDLE_DIRS = [join(ROOT, 'web-sdk/dist'), join(ROOT, 'demo-app/dist')];
 
 /** What must never ship to a browser, with why. */
 function forbidden(): Array<{ what: string; pattern: RegExp }> {
-  const wrangler = readFileSync(join(ROOT, 'edge-worker/wrangler.toml'), 'utf8');
-  const secret = /^SESSION_SECRET\s*=\s*"([^"]+)"/m.exec(wrangler)?.[1];
-  assert.ok(secret, 'the dev SESSION_SECRET is in wrangler.toml: this check needs to know it');
   return [
-    { what: 'the edge session secret', pattern: new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) },
+    { what: 'the edge session secret', pattern: new RegExp(DEV_SESSION_SECRET.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) },
     { what: 'collector credentials configuration', pattern: /OTEL_EXPORTER_OTLP_HEADERS|JOURNEYTRACE_BACKEND_HEADERS/ },
     { what: 'a bearer token', pattern: /Bearer [A-Za-z0-9._~+/-]{16,}/ },
     { what: "the collector's OTLP port", pattern: /127\.0\.0\.1:43(17|18)|localhost:43(17|18)/ },
@@ -52,10 +50,8 @@ describe('browser bundles', () => {
   });
 
   it('the scan finds a planted secret (it can fail)', () => {
-    const wrangler = readFileSync(join(ROOT, 'edge-worker/wrangler.toml'), 'utf8');
-    const secret = /^SESSION_SECRET\s*=\s*"([^"]+)"/m.exec(wrangler)![1]!;
     const planted = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'app.js');
-    writeFileSync(planted, `const key = "${secret}"; fetch("http://127.0.0.1:4318/v1/traces")`);
+    writeFileSync(planted, `const key = "${DEV_SESSION_SECRET}"; fetch("http://127.0.0.1:4318/v1/traces")`);
     assert.deepEqual(leaks([planted]), [`${planted}: the edge session secret`, `${planted}: the collector's OTLP port`]);
   });
 });
