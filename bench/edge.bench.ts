@@ -42,7 +42,7 @@ app.post('/api/checkout', async (c) => {
 const otelCfWorkersConfig = `(env) => ({ exporter: { url: env.OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces' }, service: { name: 'edge-worker' } })`;
 
 interface Variant {
-  key: 'untraced' | 'contextOnly' | 'journeytrace' | 'journeytraceNoExport' | 'otelCfWorkers' | 'honoOtel';
+  key: 'untraced' | 'contextOnly' | 'wireFloor' | 'journeytrace' | 'journeytraceNoExport' | 'otelCfWorkers' | 'honoOtel';
   label: string;
   /** Where the worker source is bundled from (its imports resolve there). */
   home: 'root' | 'edge-anchor';
@@ -66,6 +66,38 @@ const VARIANTS: Variant[] = [
     home: 'root',
     compatibilityFlags: ['nodejs_als'],
     source: `import { Hono } from 'hono';\nimport { AsyncLocalStorage } from 'node:async_hooks';\nconst storage = new AsyncLocalStorage();\nconst app = new Hono();\napp.use((c, next) => storage.run({}, next));\n${routes('fetch')}\nexport default app;\n`,
+  },
+  {
+    // Diagnostic: what any W3C tracer must do in workerd before it records a single span: read
+    // the trace headers, send them on to the origin, answer with Server-Timing, and keep the
+    // context active (AsyncLocalStorage.run). Static header values of the real lengths.
+    key: 'wireFloor',
+    label: 'untraced, with the trace headers read and sent on, Server-Timing, AsyncLocalStorage.run',
+    home: 'root',
+    compatibilityFlags: ['nodejs_als'],
+    source: `import { Hono } from 'hono';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const storage = new AsyncLocalStorage();
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+const wireFetch = (url, init) => {
+  const incoming = storage.getStore();
+  const headers = { ...init.headers, traceparent: TRACEPARENT };
+  if (incoming.tracestate) headers.tracestate = incoming.tracestate;
+  if (incoming.baggage) headers.baggage = incoming.baggage;
+  return fetch(url, { ...init, headers });
+};
+const app = new Hono();
+app.use((c, next) => {
+  const headers = c.req.raw.headers;
+  const incoming = { traceparent: headers.get('traceparent'), tracestate: headers.get('tracestate'), baggage: headers.get('baggage') };
+  return storage.run(incoming, async () => {
+    await next();
+    c.res.headers.append('server-timing', \`traceparent;desc="\${TRACEPARENT}"\`);
+  });
+});
+${routes('wireFetch')}
+export default app;
+`,
   },
   {
     key: 'journeytrace',
@@ -236,7 +268,8 @@ export default async function edge(): Promise<BenchSection> {
     const cpu = (key: Variant['key']) => summarize(cpuSamples.get(key)!);
     // Per round: the machine's speed drifts between rounds far more than between a round's batches.
     const pairedCpuRatio = (key: Variant['key']) => summarize(cpuSamples.get(key)!.map((ms, round) => ms / cpuSamples.get('untraced')![round]!));
-    const addedCpu = (key: Variant['key']) => summarize(cpuSamples.get(key)!.map((ms, round) => ms - cpuSamples.get('untraced')![round]!));
+    const cpuAbove = (key: Variant['key'], base: Variant['key']) => summarize(cpuSamples.get(key)!.map((ms, round) => ms - cpuSamples.get(base)![round]!));
+    const addedCpu = (key: Variant['key']) => cpuAbove(key, 'untraced');
     const cpuMeasured = workers.every((worker) => worker.workerdPid !== undefined);
     const cpuRows: BenchRow[] = cpuMeasured
       ? [
@@ -245,6 +278,8 @@ export default async function edge(): Promise<BenchSection> {
           { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @microlabs/otel-cf-workers', anchorValue: addedCpu('otelCfWorkers').median, target: '< 1' },
           { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @hono/otel on otel-cf-workers', anchorValue: addedCpu('honoOtel').median, target: '< 1' },
           { figure: 'workerd CPU per request, AsyncLocalStorage.run only (no tracing)', ...spread(cpu('contextOnly')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median },
+          { figure: 'workerd CPU per request, wire floor (trace headers read and sent on, Server-Timing, AsyncLocalStorage.run; no spans)', ...spread(cpu('wireFloor')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median },
+          { figure: 'added workerd CPU per request above the wire floor, journeytrace (spans, ids, export, metrics)', ...spread(cpuAbove('journeytrace', 'wireFloor')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
           { figure: 'added workerd CPU per request, journeytrace with spans dropped (no export)', ...spread(addedCpu('journeytraceNoExport')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
         ]
       : [];
@@ -261,7 +296,7 @@ export default async function edge(): Promise<BenchSection> {
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, @hono/otel on otel-cf-workers', anchorValue: gz('honoOtel'), target: '< 1' },
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, untraced', anchorValue: gz('untraced') },
     ];
-    const exported = VARIANTS.filter((variant) => variant.key !== 'untraced' && variant.key !== 'contextOnly' && variant.key !== 'journeytraceNoExport')
+    const exported = VARIANTS.filter((variant) => variant.key !== 'untraced' && variant.key !== 'contextOnly' && variant.key !== 'wireFloor' && variant.key !== 'journeytraceNoExport')
       .map((variant) => `${variant.label} ${sink[variant.key]?.exports ?? 0} exports / ${(((sink[variant.key]?.bytes ?? 0) / 1024)).toFixed(0)} KiB`)
       .join(', ');
     return {
@@ -281,7 +316,7 @@ export default async function edge(): Promise<BenchSection> {
         cpuMeasured
           ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (/proc, ${TICKS_PER_SECOND} ticks/s) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
           : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
-        'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else.',
+        'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else. The wire floor adds what any W3C trace propagation puts on the wire, with no span recorded: the request\'s traceparent, tracestate and baggage read, a traceparent (and the baggage) sent on to the origin, and `Server-Timing: traceparent` on the response; journeytrace\'s cost above it is its spans, ids, export and metrics.',
         `Span endpoint: a local sink answering 200 at once (pure tracing overhead, no collector). Spans received: ${exported}. journeytrace exports protobuf; otel-cf-workers JSON.`,
         'Bundles: `wrangler deploy --dry-run --minify`, gzip level 9. journeytrace needs only the nodejs_als compatibility flag; otel-cf-workers needs nodejs_compat. journeytrace also traces the outbound fetch (CLIENT span, context injected to the origin only); otel-cf-workers patches the global fetch for the same.',
       ],
