@@ -1,7 +1,9 @@
 import { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from './edgeTracing.js';
+import { DISABLED_TRACING } from './disabledTracing.js';
 import { otlpHeaders, otlpMetricsUrl, otlpTracesUrl, type OtlpBindings } from './otlpEnv.js';
+import { otlpExporterSelected, sdkDisabled, type OtelSwitchBindings } from './otelSwitches.js';
 
-export interface TracingBindings extends OtlpBindings {
+export interface TracingBindings extends OtlpBindings, OtelSwitchBindings {
   OTEL_SERVICE_NAME?: string;
   /** Milliseconds between metrics exports (OpenTelemetry's name). Default 10000. */
   OTEL_METRIC_EXPORT_INTERVAL?: string;
@@ -22,17 +24,18 @@ const cache = new Map<string, EdgeTracing>();
 /**
  * The isolate's `EdgeTracing` for a set of `OTEL_*` bindings, built on first use and reused
  * (one exporter per distinct configuration). For handlers outside the `trace()` middleware,
- * such as a queue consumer.
+ * such as a queue consumer. With `OTEL_SDK_DISABLED=true`, a tracing that records and sends nothing.
  */
 export function tracingFromEnv(
   env: TracingBindings,
   defaultServiceName = 'edge-worker',
   overrides: Partial<Pick<EdgeTracingConfig, 'serviceName' | 'promotedBaggageKeys'>> = {},
 ): EdgeTracing {
+  if (sdkDisabled(env)) return DISABLED_TRACING;
   return tracingFor({
     serviceName: overrides.serviceName ?? env.OTEL_SERVICE_NAME ?? defaultServiceName,
     tracesUrl: otlpTracesUrl(env),
-    metricsUrl: otlpMetricsUrl(env),
+    metricsUrl: otlpExporterSelected(env.OTEL_METRICS_EXPORTER, 'OTEL_METRICS_EXPORTER') ? otlpMetricsUrl(env) : undefined,
     headers: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
     promotedBaggageKeys: overrides.promotedBaggageKeys,
     metricsIntervalMillis: nonNegative(env.OTEL_METRIC_EXPORT_INTERVAL),

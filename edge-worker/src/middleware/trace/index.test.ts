@@ -174,3 +174,58 @@ describe('trace middleware metrics', () => {
     assert.equal(metrics.failedExports, 0);
   });
 });
+
+describe('trace middleware with OTEL_SDK_DISABLED', () => {
+  /**
+   * Runs one request through a worker configured by `env` and records every outbound fetch,
+   * until `done` holds for them (at most 5 s) or, without `done`, for 300 ms (past the idle flush).
+   */
+  async function requestWith(env: Record<string, string>, done?: (sent: Array<{ url: string }>) => boolean) {
+    const sent: Array<{ url: string; headers: Headers }> = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = async (input, init) => {
+      const request = new Request(input, init);
+      sent.push({ url: request.url, headers: request.headers });
+      return new Response('{}', { status: 200 });
+    };
+    try {
+      const app = new Hono<{ Bindings: Record<string, string>; Variables: TraceVariables }>();
+      app.use(trace({ propagateTo: ['http://origin.test'] }));
+      app.get('/api/checkout', async (c) => {
+        await c.var.tracedFetch('http://origin.test/checkout', { headers: { accept: 'application/json' } });
+        return c.json({ recording: c.var.span.isRecording() });
+      });
+      const response = await app.request('/api/checkout', { headers: { traceparent: TRACEPARENT, baggage: 'session.id=s1' } }, env);
+      const body = (await response.json()) as { recording: boolean };
+      const deadline = Date.now() + (done ? 5000 : 300);
+      while (Date.now() < deadline && !done?.(sent)) await new Promise((resolve) => setTimeout(resolve, 20));
+      return { response, body, sent };
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  }
+  const COLLECTOR = 'http://collector.disabled.test';
+
+  it('passes requests through untouched: no span, no trace headers, no Server-Timing, nothing sent to the collector', async () => {
+    const { response, body, sent } = await requestWith({ OTEL_SDK_DISABLED: 'TRUE', OTEL_EXPORTER_OTLP_ENDPOINT: COLLECTOR });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('server-timing'), null);
+    assert.equal(body.recording, false);
+    // Other tests' tracings in this process may still be retrying their own exports: count ours.
+    const ours = sent.filter((request) => request.url.startsWith('http://origin.test/') || request.url.startsWith(COLLECTOR));
+    assert.deepEqual(ours.map((request) => request.url), ['http://origin.test/checkout']);
+    assert.equal(ours[0]!.headers.get('accept'), 'application/json');
+    assert.equal(ours[0]!.headers.get('traceparent'), null);
+    assert.equal(ours[0]!.headers.get('baggage'), null);
+  });
+
+  it('traces as usual for any other value (the same worker can fail the check above)', async () => {
+    const toCollector = (request: { url: string }) => request.url === `${COLLECTOR}/v1/traces`;
+    const { response, body, sent } = await requestWith({ OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: COLLECTOR }, (sent) => sent.some(toCollector));
+    assert.match(response.headers.get('server-timing') ?? '', new RegExp(`traceparent;desc="00-${PARENT_TRACE_ID}-`));
+    assert.equal(body.recording, true);
+    const origin = sent.find((request) => request.url === 'http://origin.test/checkout');
+    assert.match(origin?.headers.get('traceparent') ?? '', new RegExp(`^00-${PARENT_TRACE_ID}-`));
+    assert.ok(sent.some(toCollector), 'the spans went to the collector');
+  });
+});

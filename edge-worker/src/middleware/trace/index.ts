@@ -22,6 +22,8 @@ import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
 import type { MetricAttributes } from '../../metrics/durationHistogram.js';
 import type { EdgeTracing } from '../../telemetry/edgeTracing.js';
 import { tracingFromEnv, type TracingBindings } from '../../telemetry/tracingFromEnv.js';
+import { NON_RECORDING_SPAN } from '../../telemetry/disabledTracing.js';
+import { sdkDisabled } from '../../telemetry/otelSwitches.js';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
@@ -37,7 +39,7 @@ import {
 /**
  * The bindings the middleware reads when an option is not given (`OTEL_*` names:
  * `OTEL_SERVICE_NAME`, `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT`,
- * `OTEL_EXPORTER_OTLP_HEADERS`).
+ * `OTEL_EXPORTER_OTLP_HEADERS`, and the `OTEL_SDK_DISABLED` and `OTEL_METRICS_EXPORTER` switches).
  */
 export interface TraceBindings extends TracingBindings {
   /** Comma-separated origins that receive trace headers and baggage from `c.var.tracedFetch`. */
@@ -79,6 +81,7 @@ type Env = { Bindings: TraceBindings; Variables: TraceVariables };
  * traceparent` to the response, and flushes spans in `waitUntil` after responding.
  *
  * A missing or malformed traceparent starts a new trace; telemetry never fails the request.
+ * With the `OTEL_SDK_DISABLED=true` binding, requests pass through untouched.
  *
  * @example
  * ```ts
@@ -91,10 +94,13 @@ type Env = { Bindings: TraceBindings; Variables: TraceVariables };
 export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOptions) = {}) {
   // Options, tracing and the traced fetch depend on the bindings only: resolve them once per
   // bindings object (one per isolate on Workers), not on every request.
-  const resolvedByEnv = new WeakMap<TraceBindings, { resolved: TraceOptions; tracing: EdgeTracing; tracedFetch: typeof fetch }>();
+  const resolvedByEnv = new WeakMap<TraceBindings, { resolved: TraceOptions; tracing: EdgeTracing; tracedFetch: typeof fetch } | typeof DISABLED>();
   const resolveFor = (env: TraceBindings) => {
     let entry = resolvedByEnv.get(env);
-    if (!entry) {
+    if (!entry && sdkDisabled(env)) {
+      entry = DISABLED;
+      resolvedByEnv.set(env, entry);
+    } else if (!entry) {
       const resolved = typeof options === 'function' ? options(env) : options;
       const tracing =
         resolved.tracing ?? tracingFromEnv(env, 'edge-worker', { serviceName: resolved.serviceName, promotedBaggageKeys: resolved.promotedBaggageKeys });
@@ -109,7 +115,14 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
   return createMiddleware<Env>(async function trace(c, next) {
     const startedMillis = Date.now();
     const env: TraceBindings = c.env ?? noBindings;
-    const { resolved, tracing, tracedFetch } = resolveFor(env);
+    const entry = resolveFor(env);
+    if (entry === DISABLED) {
+      // OTEL_SDK_DISABLED: the request passes through untouched (no spans, headers or metrics).
+      c.set('span', NON_RECORDING_SPAN);
+      c.set('tracedFetch', plainFetch);
+      return next();
+    }
+    const { resolved, tracing, tracedFetch } = entry;
 
     const request = c.req.raw;
     let parent = tracing.propagator.extract(EdgeContext.ROOT, request.headers, headersGetter);
@@ -144,6 +157,11 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
     }
   });
 }
+
+/** The resolution of a worker whose bindings say `OTEL_SDK_DISABLED=true`. */
+const DISABLED = Symbol('disabled');
+
+const plainFetch: typeof fetch = (input, init) => fetch(input, init);
 
 /** A verifier that fails verifies no one: telemetry never fails the request. */
 async function verifyQuietly(verifyUser: VerifyUser<TraceBindings>, request: Request, env: TraceBindings) {
