@@ -10,6 +10,9 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import { contextApi, SPAN_KIND, TRACE_FLAGS, traceApi } from './api.js';
 import { EdgeSpan, type EdgeSpanScope } from './EdgeSpan.js';
 
+/** A span that records nothing and carries no trace (tracing suppressed or disabled). */
+export const NON_RECORDING_SPAN: Span = traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
 /**
  * The edge's tracer: sdk-trace-base's `Tracer` with its default sampler (parent-based, always
  * on) and random ids, making {@link EdgeSpan}s. A request at the edge makes two spans and may
@@ -21,7 +24,7 @@ export class EdgeTracer implements Tracer {
   constructor(private readonly _scope: EdgeSpanScope) {}
 
   startSpan(name: string, options: SpanOptions = {}, context: Context = contextApi.active()): Span {
-    if (isTracingSuppressed(context)) return traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    if (isTracingSuppressed(context)) return NON_RECORDING_SPAN;
     const parent = options.root ? undefined : traceApi.getSpanContext(context);
     const validParent = parent && traceApi.isSpanContextValid(parent) ? parent : undefined;
     const spanId = randomHex(2);

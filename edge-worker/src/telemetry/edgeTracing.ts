@@ -131,7 +131,7 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
 /** The span flush, and the metrics flush when its interval has passed (most requests: neither). */
 function alongside(spans: Promise<void> | undefined, metrics: HttpMetrics | undefined): Promise<void> | undefined {
   if (!metrics?.isDue()) return spans;
-  return Promise.all([spans, metrics.flushIfDue()]).then(() => undefined);
+  return Promise.all([spans, metrics.flush()]).then(() => undefined);
 }
 
 /**

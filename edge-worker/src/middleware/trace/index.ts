@@ -22,7 +22,7 @@ import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
 import type { MetricAttributes } from '../../metrics/durationHistogram.js';
 import type { EdgeTracing } from '../../telemetry/edgeTracing.js';
 import { tracingFromEnv, type TracingBindings } from '../../telemetry/tracingFromEnv.js';
-import { NON_RECORDING_SPAN } from '../../telemetry/disabledTracing.js';
+import { NON_RECORDING_SPAN } from '../../telemetry/EdgeTracer.js';
 import { sdkDisabled } from '../../telemetry/otelSwitches.js';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -94,26 +94,25 @@ type Env = { Bindings: TraceBindings; Variables: TraceVariables };
 export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOptions) = {}) {
   // Options, tracing and the traced fetch depend on the bindings only: resolve them once per
   // bindings object (one per isolate on Workers), not on every request.
-  const resolvedByEnv = new WeakMap<TraceBindings, { resolved: TraceOptions; tracing: EdgeTracing; tracedFetch: typeof fetch } | typeof DISABLED>();
+  const resolvedByEnv = new WeakMap<TraceBindings, ReturnType<typeof resolveEnabled> | typeof DISABLED>();
   const resolveFor = (env: TraceBindings) => {
     let entry = resolvedByEnv.get(env);
-    if (!entry && sdkDisabled(env)) {
-      entry = DISABLED;
-      resolvedByEnv.set(env, entry);
-    } else if (!entry) {
-      const resolved = typeof options === 'function' ? options(env) : options;
-      const tracing =
-        resolved.tracing ?? tracingFromEnv(env, 'edge-worker', { serviceName: resolved.serviceName, promotedBaggageKeys: resolved.promotedBaggageKeys });
-      const propagateTo = toPredicate(resolved.propagateTo ?? splitList(env.JOURNEYTRACE_PROPAGATE_TO));
-      entry = { resolved, tracing, tracedFetch: createTracedFetch(tracing, propagateTo) };
+    if (!entry) {
+      entry = sdkDisabled(env) ? DISABLED : resolveEnabled(env);
       resolvedByEnv.set(env, entry);
     }
     return entry;
   };
+  const resolveEnabled = (env: TraceBindings) => {
+    const resolved = typeof options === 'function' ? options(env) : options;
+    const tracing =
+      resolved.tracing ?? tracingFromEnv(env, 'edge-worker', { serviceName: resolved.serviceName, promotedBaggageKeys: resolved.promotedBaggageKeys });
+    const propagateTo = toPredicate(resolved.propagateTo ?? splitList(env.JOURNEYTRACE_PROPAGATE_TO));
+    return { resolved, tracing, tracedFetch: createTracedFetch(tracing, propagateTo) };
+  };
   const noBindings: TraceBindings = {};
 
   return createMiddleware<Env>(async function trace(c, next) {
-    const startedMillis = Date.now();
     const env: TraceBindings = c.env ?? noBindings;
     const entry = resolveFor(env);
     if (entry === DISABLED) {
@@ -123,6 +122,7 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
       return next();
     }
     const { resolved, tracing, tracedFetch } = entry;
+    const startedMillis = Date.now();
 
     const request = c.req.raw;
     let parent = tracing.propagator.extract(EdgeContext.ROOT, request.headers, headersGetter);
