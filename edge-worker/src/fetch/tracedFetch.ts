@@ -1,4 +1,5 @@
-import { contextApi, SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../telemetry/api.js';
+import { SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../telemetry/api.js';
+import { activeContext } from '../telemetry/activeContext.js';
 import type { EdgeTracing } from '../telemetry/edgeTracing.js';
 import {
   ATTR_ERROR_TYPE,
@@ -75,7 +76,7 @@ export function createTracedFetch(
         ? targetOf(input.href, input)
         : targetOf(String(input));
     const method = request ? request.method : normalizeMethod(init?.method);
-    const parent = contextApi.active();
+    const parent = activeContext();
     let status = 0;
     const span = tracing.tracer.startSpan(
       method,

@@ -149,3 +149,59 @@ describe('HttpMetrics.flushIfDue', () => {
     assert.equal(sent, 1);
   });
 });
+
+describe('HttpMetrics recording', () => {
+  it('sends every outcome recorded before a flush, with each exemplar stamped when it was recorded', async () => {
+    let now = 1000;
+    const bodies: string[] = [];
+    const metrics = new HttpMetrics({
+      metricsUrl: 'http://collector.test/v1/metrics',
+      resource: {},
+      now: () => now,
+      fetch: async (_url, init) => {
+        bodies.push(String(init?.body));
+        return new Response(null, { status: 200 });
+      },
+    });
+    const spanContext = { traceId: 'e'.repeat(32), spanId: 'f'.repeat(16), traceFlags: 1 };
+    // More than are held before being added up, so both paths count.
+    for (let i = 0; i < 700; i += 1) metrics.recordServer({ durationSeconds: 0.01, attributes: { 'http.route': '/a' }, error: false });
+    metrics.recordServer({ durationSeconds: 0.6, attributes: { 'http.route': '/a' }, spanContext, error: false });
+    metrics.recordClient({ durationSeconds: 0.02, attributes: {}, error: false });
+    now = 9000;
+    await metrics.flush();
+    const [server, client] = JSON.parse(bodies[0]!).resourceMetrics[0].scopeMetrics[0].metrics;
+    assert.equal(server.histogram.dataPoints[0].count, '701');
+    assert.deepEqual(server.histogram.dataPoints[0].exemplars, [{ timeUnixNano: '1000000000', asDouble: 0.6, traceId: 'e'.repeat(32), spanId: 'f'.repeat(16) }]);
+    assert.equal(client.histogram.dataPoints[0].count, '1');
+    await metrics.flush();
+    assert.equal(bodies.length, 1, 'nothing recorded since: nothing sent');
+  });
+});
+
+describe('HttpMetrics.flushWhenDue', () => {
+  it('has one request wait for the interval and send what every request recorded, so nothing stays in an idle isolate', async () => {
+    const bodies: string[] = [];
+    const metrics = new HttpMetrics({
+      metricsUrl: 'http://collector.test/v1/metrics',
+      resource: {},
+      exportIntervalMillis: 60,
+      fetch: async (_url, init) => {
+        bodies.push(String(init?.body));
+        return new Response(null, { status: 200 });
+      },
+    });
+    assert.equal(metrics.flushWhenDue(), undefined, 'nothing recorded: nothing to wait for');
+    metrics.recordServer({ durationSeconds: 0.1, attributes: { 'http.route': '/a' }, error: false });
+    const waiting = metrics.flushWhenDue();
+    assert.ok(waiting, 'the first request with something unsent waits for the interval');
+    metrics.recordServer({ durationSeconds: 0.1, attributes: { 'http.route': '/a' }, error: false });
+    assert.equal(metrics.flushWhenDue(), undefined, 'one waiter is enough');
+    assert.equal(bodies.length, 0);
+    await waiting;
+    assert.equal(bodies.length, 1);
+    const [server] = JSON.parse(bodies[0]!).resourceMetrics[0].scopeMetrics[0].metrics;
+    assert.equal(server.histogram.dataPoints[0].count, '2');
+    assert.equal(metrics.flushWhenDue(), undefined, 'all sent: nothing to wait for');
+  });
+});

@@ -71,7 +71,8 @@ export class DurationHistogram {
     return this._droppedMeasurements;
   }
 
-  record(value: number, attributes: MetricAttributes, exemplar?: Omit<Exemplar, 'value' | 'timeUnixMillis'>): void {
+  /** Adds one measurement; `timeUnixMillis` is when it was taken (default now), for its exemplar. */
+  record(value: number, attributes: MetricAttributes, exemplar?: Omit<Exemplar, 'value' | 'timeUnixMillis'>, timeUnixMillis?: number): void {
     if (!Number.isFinite(value) || value < 0) return;
     const key = seriesKey(attributes);
     let series = this._series.get(key);
@@ -105,7 +106,7 @@ export class DurationHistogram {
           spanId: exemplar.spanId,
           priority: exemplar.priority,
           value,
-          timeUnixMillis: this._now(),
+          timeUnixMillis: timeUnixMillis ?? this._now(),
         };
       }
     }

@@ -35,37 +35,72 @@ export interface RequestOutcome {
 }
 
 /**
+ * Outcomes recorded but not yet added to the histograms. A request records its outcome as one
+ * append; the series lookup and the exemplar choice run later for many at once, where the same
+ * code runs hot instead of once per request.
+ */
+const FOLD_AT = 256;
+
+/**
  * The stable HTTP duration histograms (`http.server.request.duration`,
  * `http.client.request.duration`, seconds) with exemplars, sent as OTLP/JSON on `flush()`.
  */
 export class HttpMetrics {
-  readonly server: DurationHistogram;
-  readonly client: DurationHistogram;
+  private readonly _server: DurationHistogram;
+  private readonly _client: DurationHistogram;
+  /** Outcomes not yet folded into their histogram: histogram, outcome, time (ms), three slots each. */
+  private _pending: Array<DurationHistogram | RequestOutcome | number> = [];
+  /** Outcomes recorded since the last flush (pending or folded). */
+  private _unsent = 0;
+  /** The flush a request's `waitUntil` is waiting for, if any. */
+  private _scheduled: Promise<void> | undefined;
   private _failedExports = 0;
   private _lastFlushMillis: number;
   private readonly _startMillis: number;
 
   constructor(private readonly _options: HttpMetricsOptions) {
-    this.server = new DurationHistogram('http.server.request.duration', 'Duration of HTTP server requests.', 's', undefined, _options.now);
-    this.client = new DurationHistogram('http.client.request.duration', 'Duration of HTTP client requests.', 's', undefined, _options.now);
+    this._server = new DurationHistogram('http.server.request.duration', 'Duration of HTTP server requests.', 's', undefined, _options.now);
+    this._client = new DurationHistogram('http.client.request.duration', 'Duration of HTTP client requests.', 's', undefined, _options.now);
     this._lastFlushMillis = (_options.now ?? Date.now)();
     this._startMillis = this._lastFlushMillis;
   }
 
-  /**
-   * Flushes when the export interval has passed since the last flush. On Workers, call it in
-   * `waitUntil` after each request: one metrics request per interval rather than per request.
-   * What an evicted isolate recorded since its last flush is lost (the price of not sending
-   * a request for every request).
-   */
+  /** Flushes when the export interval has passed since the last flush. */
   async flushIfDue(): Promise<void> {
     if (this.isDue()) await this.flush();
+  }
+
+  /**
+   * For a request's `waitUntil` on Workers: sends now when the export interval has passed;
+   * otherwise, when something is recorded and no request waits for it yet, this request waits
+   * until the interval has passed (at most `maxWaitMillis`) and sends then. An isolate may get
+   * no further request, and what it holds when evicted is lost; so one request holds it until
+   * the next send, while one metrics request per interval still carries everyone's outcomes.
+   * Undefined when there is nothing to do (most requests). Never rejects.
+   */
+  flushWhenDue(maxWaitMillis = 25_000): Promise<void> | undefined {
+    if (this.isDue()) return this.flush();
+    if (this._unsent === 0 || this._scheduled) return undefined;
+    const now = (this._options.now ?? Date.now)();
+    const waitMillis = Math.min(maxWaitMillis, this._lastFlushMillis + this._intervalMillis() - now);
+    const scheduled = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, waitMillis)))
+      // Another request may have sent it meanwhile (the interval passed under load).
+      .then(() => (this._unsent > 0 ? this.flush() : undefined))
+      .finally(() => {
+        if (this._scheduled === scheduled) this._scheduled = undefined;
+      });
+    this._scheduled = scheduled;
+    return scheduled;
   }
 
   /** Whether the export interval has passed since the last flush. */
   isDue(): boolean {
     const now = (this._options.now ?? Date.now)();
-    return now - this._lastFlushMillis >= (this._options.exportIntervalMillis ?? 10_000);
+    return now - this._lastFlushMillis >= this._intervalMillis();
+  }
+
+  private _intervalMillis(): number {
+    return this._options.exportIntervalMillis ?? 10_000;
   }
 
   /** Exports that failed (their points are counted here, not silently lost). */
@@ -73,18 +108,22 @@ export class HttpMetrics {
     return this._failedExports;
   }
 
+  /** Records a server request's outcome (`http.server.request.duration`); it is sent with the next flush. */
   recordServer(outcome: RequestOutcome): void {
-    record(this.server, outcome);
+    this._defer(this._server, outcome);
   }
 
+  /** Records an outbound call's outcome (`http.client.request.duration`); it is sent with the next flush. */
   recordClient(outcome: RequestOutcome): void {
-    record(this.client, outcome);
+    this._defer(this._client, outcome);
   }
 
   /** Sends everything recorded since the last flush (delta). Never throws. */
   async flush(): Promise<void> {
+    this._fold();
+    this._unsent = 0;
     this._lastFlushMillis = (this._options.now ?? Date.now)();
-    const metrics = [this.server, this.client].map((histogram) => ({
+    const metrics = [this._server, this._client].map((histogram) => ({
       name: histogram.name,
       description: histogram.description,
       unit: histogram.unit,
@@ -115,9 +154,26 @@ export class HttpMetrics {
       diag.warn(`journeytrace: metrics export failed (${this._failedExports} so far): ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+
+  private _defer(histogram: DurationHistogram, outcome: RequestOutcome): void {
+    const pending = this._pending;
+    pending.push(histogram, outcome, (this._options.now ?? Date.now)());
+    this._unsent += 1;
+    if (pending.length >= FOLD_AT * 3) this._fold();
+  }
+
+  /** Adds the pending outcomes to their histograms, in the order they were recorded. */
+  private _fold(): void {
+    const pending = this._pending;
+    if (pending.length === 0) return;
+    this._pending = [];
+    for (let i = 0; i < pending.length; i += 3) {
+      record(pending[i] as DurationHistogram, pending[i + 1] as RequestOutcome, pending[i + 2] as number);
+    }
+  }
 }
 
-function record(histogram: DurationHistogram, outcome: RequestOutcome): void {
+function record(histogram: DurationHistogram, outcome: RequestOutcome, timeUnixMillis: number): void {
   const sampled = outcome.spanContext && (outcome.spanContext.traceFlags & TRACE_FLAGS.SAMPLED) === TRACE_FLAGS.SAMPLED;
   histogram.record(
     outcome.durationSeconds,
@@ -129,5 +185,6 @@ function record(histogram: DurationHistogram, outcome: RequestOutcome): void {
           priority: exemplarPriority(outcome),
         }
       : undefined,
+    timeUnixMillis,
   );
 }

@@ -10,6 +10,12 @@ import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/
  */
 export class AsyncLocalStorageContextManager implements ContextManager {
   private readonly _storage = new AsyncLocalStorage<Context>();
+  private _enabled = true;
+
+  /** False after `disable()` (e.g. through the API's `context.disable()`) until `enable()`. */
+  get enabled(): boolean {
+    return this._enabled;
+  }
 
   active(): Context {
     return this._storage.getStore() ?? ROOT_CONTEXT;
@@ -35,10 +41,12 @@ export class AsyncLocalStorageContextManager implements ContextManager {
   }
 
   enable(): this {
+    this._enabled = true;
     return this;
   }
 
   disable(): this {
+    this._enabled = false;
     this._storage.disable();
     return this;
   }

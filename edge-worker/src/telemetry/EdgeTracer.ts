@@ -9,6 +9,7 @@ import {
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { contextApi, SPAN_KIND, TRACE_FLAGS, traceApi } from './api.js';
 import { EdgeSpan, type EdgeSpanScope } from './EdgeSpan.js';
+import { activeContext } from './activeContext.js';
 
 /** A span that records nothing and carries no trace (tracing suppressed or disabled). */
 export const NON_RECORDING_SPAN: Span = traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
@@ -23,7 +24,7 @@ export const NON_RECORDING_SPAN: Span = traceApi.wrapSpanContext(INVALID_SPAN_CO
 export class EdgeTracer implements Tracer {
   constructor(private readonly _scope: EdgeSpanScope) {}
 
-  startSpan(name: string, options: SpanOptions = {}, context: Context = contextApi.active()): Span {
+  startSpan(name: string, options: SpanOptions = {}, context: Context = activeContext()): Span {
     if (isTracingSuppressed(context)) return NON_RECORDING_SPAN;
     const parent = options.root ? undefined : traceApi.getSpanContext(context);
     const validParent = parent && traceApi.isSpanContextValid(parent) ? parent : undefined;
@@ -54,7 +55,7 @@ export class EdgeTracer implements Tracer {
   startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, context: Context, fn: F): ReturnType<F>;
   startActiveSpan<F extends (span: Span) => unknown>(name: string, ...rest: unknown[]): ReturnType<F> {
     const fn = rest.pop() as F;
-    const [options, parentContext = contextApi.active()] = rest as [SpanOptions | undefined, Context | undefined];
+    const [options, parentContext = activeContext()] = rest as [SpanOptions | undefined, Context | undefined];
     const span = this.startSpan(name, options, parentContext);
     return contextApi.with(traceApi.setSpan(parentContext, span), fn as (span: Span) => ReturnType<F>, undefined, span);
   }

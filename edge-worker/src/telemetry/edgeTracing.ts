@@ -15,8 +15,10 @@ import {
   CLOUD_PLATFORM_VALUE_CLOUDFLARE_WORKERS,
   CLOUD_PROVIDER_VALUE_CLOUDFLARE,
 } from '../semconv.js';
-import { AsyncLocalStorageContextManager } from './AsyncLocalStorageContextManager.js';
+import { installContextManager } from './activeContext.js';
 import { EdgeTracer } from './EdgeTracer.js';
+
+export { installContextManager };
 
 /** Everything the edge needs to trace: one per exporter configuration, reused across requests. */
 export interface EdgeTracing {
@@ -63,14 +65,6 @@ export interface EdgeTracingConfig {
 /** The isolate's count of dropped spans, sent with the HTTP metrics (cumulative sum). */
 export const METRIC_SPANS_DROPPED = 'journeytrace.edge.spans.dropped';
 
-let contextManagerInstalled = false;
-
-/** Installs the AsyncLocalStorage context manager once per isolate (idempotent). */
-export function installContextManager(): void {
-  if (contextManagerInstalled) return;
-  contextManagerInstalled = context.setGlobalContextManager(new AsyncLocalStorageContextManager());
-}
-
 export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
   installContextManager();
   const exporter =
@@ -116,7 +110,7 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
     propagator: new W3CPropagator(),
     metrics,
     requestStarted: () => processor.requestStarted(),
-    // Spans when the isolate's buffer is due; metrics once per interval (flushIfDue).
+    // Spans when the isolate's buffer is due; metrics once per interval, held for until then.
     requestEnded: () => alongside(processor.requestEnded(), metrics),
     flushWhenDue: () => alongside(processor.flushWhenDue(), metrics),
     forceFlush: async () => {
@@ -128,10 +122,11 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
   };
 }
 
-/** The span flush, and the metrics flush when its interval has passed (most requests: neither). */
+/** The span flush and the metrics flush, each when due or waited for (most requests: neither). */
 function alongside(spans: Promise<void> | undefined, metrics: HttpMetrics | undefined): Promise<void> | undefined {
-  if (!metrics?.isDue()) return spans;
-  return Promise.all([spans, metrics.flush()]).then(() => undefined);
+  const sent = metrics?.flushWhenDue();
+  if (!sent) return spans;
+  return spans ? Promise.all([spans, sent]).then(() => undefined) : sent;
 }
 
 /**

@@ -16,7 +16,8 @@ import { headersGetter, recordSetter } from '../../fetch/headersCarrier.js';
 import { W3CPropagator, formatTraceParent, injectedTraceParent, withRandomTraceId } from '../../propagation/index.js';
 import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
 import { injectTraceparentMeta } from './htmlMeta.js';
-import { contextApi, propagationApi, SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../../telemetry/api.js';
+import { propagationApi, SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../../telemetry/api.js';
+import { withActiveContext } from '../../telemetry/activeContext.js';
 import { EdgeContext } from '../../telemetry/EdgeContext.js';
 import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
 import type { MetricAttributes } from '../../metrics/durationHistogram.js';
@@ -141,7 +142,7 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
 
     tracing.requestStarted();
     try {
-      await contextApi.with(active, next);
+      await withActiveContext(active, next);
     } catch (error) {
       recordError(span, error);
       throw error;
