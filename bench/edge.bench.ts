@@ -42,7 +42,7 @@ app.post('/api/checkout', async (c) => {
 const otelCfWorkersConfig = `(env) => ({ exporter: { url: env.OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces' }, service: { name: 'edge-worker' } })`;
 
 interface Variant {
-  key: 'untraced' | 'contextOnly' | 'wireFloor' | 'journeytrace' | 'journeytraceNoExport' | 'otelCfWorkers' | 'honoOtel';
+  key: 'untraced' | 'contextOnly' | 'wireFloor' | 'minimalTracer' | 'journeytrace' | 'journeytraceNoExport' | 'otelCfWorkers' | 'honoOtel';
   label: string;
   /** Where the worker source is bundled from (its imports resolve there). */
   home: 'root' | 'edge-anchor';
@@ -96,6 +96,68 @@ app.use((c, next) => {
   });
 });
 ${routes('wireFetch')}
+export default app;
+`,
+  },
+  {
+    // Diagnostic: the least a tracer can do for the same two spans in workerd, hand-written for
+    // this worker only: the wire floor plus span ids, start and end times, the main attributes,
+    // and one OTLP/JSON export (JSON.stringify, native) per 512 spans. No OpenTelemetry API, no
+    // metrics, no tracestate or baggage parsing, no retry; not a product, a lower bound.
+    key: 'minimalTracer',
+    label: 'minimal hand-written two-span tracer',
+    home: 'root',
+    compatibilityFlags: ['nodejs_als'],
+    source: `import { Hono } from 'hono';
+import { routePath } from 'hono/route';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const storage = new AsyncLocalStorage();
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const randomHex = (words) => {
+  let id = '';
+  for (let i = 0; i < words; i++) {
+    const word = (Math.random() * 0x100000000) >>> 0;
+    id += HEX[word >>> 24] + HEX[(word >>> 16) & 255] + HEX[(word >>> 8) & 255] + HEX[word & 255];
+  }
+  return id;
+};
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+let spans = [];
+const toAttributes = (record) => Object.entries(record).filter(([, value]) => value !== undefined).map(([key, value]) => ({ key, value: typeof value === 'number' ? { intValue: value } : { stringValue: String(value) } }));
+const toSpan = (span) => ({ traceId: span.traceId, spanId: span.spanId, parentSpanId: span.parentId, name: span.name, kind: span.kind, startTimeUnixNano: span.start + '000000', endTimeUnixNano: span.end + '000000', attributes: toAttributes(span.attributes) });
+const send = (env) => {
+  const batch = spans;
+  spans = [];
+  const body = JSON.stringify({ resourceSpans: [{ resource: { attributes: toAttributes({ 'service.name': 'edge-worker' }) }, scopeSpans: [{ scope: { name: 'minimal' }, spans: batch.map(toSpan) }] }] });
+  return fetch(env.OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces', { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((response) => response.body?.cancel());
+};
+const minimalFetch = async (url, init) => {
+  const active = storage.getStore();
+  const start = Date.now();
+  const spanId = randomHex(2);
+  const headers = { ...init.headers, traceparent: '00-' + active.traceId + '-' + spanId + '-01' };
+  if (active.tracestate) headers.tracestate = active.tracestate;
+  if (active.baggage) headers.baggage = active.baggage;
+  const response = await fetch(url, { ...init, headers });
+  spans.push({ traceId: active.traceId, spanId, parentId: active.spanId, name: init.method, kind: 3, start, end: Date.now(), attributes: { 'http.request.method': init.method, 'url.full': String(url), 'http.response.status_code': response.status } });
+  return response;
+};
+const app = new Hono();
+app.use(async (c, next) => {
+  const start = Date.now();
+  const request = c.req.raw;
+  const headers = request.headers;
+  const traceparent = headers.get('traceparent');
+  const parent = traceparent ? TRACEPARENT.exec(traceparent) : null;
+  const active = { traceId: parent ? parent[1] : randomHex(4), spanId: randomHex(2), tracestate: headers.get('tracestate'), baggage: headers.get('baggage') };
+  await storage.run(active, next);
+  const route = routePath(c, -1);
+  const status = c.res.status;
+  c.res.headers.append('server-timing', 'traceparent;desc="00-' + active.traceId + '-' + active.spanId + '-01"');
+  spans.push({ traceId: active.traceId, spanId: active.spanId, parentId: parent ? parent[2] : undefined, name: request.method + ' ' + route, kind: 2, start, end: Date.now(), attributes: { 'http.request.method': request.method, 'http.route': route, 'http.response.status_code': status, 'user_agent.original': headers.get('user-agent') ?? undefined } });
+  if (spans.length >= 512) c.executionCtx.waitUntil(send(c.env));
+});
+${routes('minimalFetch')}
 export default app;
 `,
   },
@@ -279,6 +341,8 @@ export default async function edge(): Promise<BenchSection> {
           { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @hono/otel on otel-cf-workers', anchorValue: addedCpu('honoOtel').median, target: '< 1' },
           { figure: 'workerd CPU per request, AsyncLocalStorage.run only (no tracing)', ...spread(cpu('contextOnly')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median },
           { figure: 'workerd CPU per request, wire floor (trace headers read and sent on, Server-Timing, AsyncLocalStorage.run; no spans)', ...spread(cpu('wireFloor')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median },
+          { figure: 'workerd CPU per request, minimal hand-written two-span tracer, as a multiple of the untraced worker in the same round', ...spread(pairedCpuRatio('minimalTracer')), unit: '×', anchor: 'untraced worker', anchorValue: 1 },
+          { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, minimal hand-written two-span tracer', anchorValue: addedCpu('minimalTracer').median },
           { figure: 'added workerd CPU per request above the wire floor, journeytrace (spans, ids, export, metrics)', ...spread(cpuAbove('journeytrace', 'wireFloor')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
           { figure: 'added workerd CPU per request, journeytrace with spans dropped (no export)', ...spread(addedCpu('journeytraceNoExport')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
         ]
@@ -316,7 +380,7 @@ export default async function edge(): Promise<BenchSection> {
         cpuMeasured
           ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (/proc, ${TICKS_PER_SECOND} ticks/s) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
           : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
-        'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else. The wire floor adds what any W3C trace propagation puts on the wire, with no span recorded: the request\'s traceparent, tracestate and baggage read, a traceparent (and the baggage) sent on to the origin, and `Server-Timing: traceparent` on the response; journeytrace\'s cost above it is its spans, ids, export and metrics.',
+        'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else. The wire floor adds what any W3C trace propagation puts on the wire, with no span recorded: the request\'s traceparent, tracestate and baggage read, a traceparent (and the baggage) sent on to the origin, and `Server-Timing: traceparent` on the response; journeytrace\'s cost above it is its spans, ids, export and metrics. The minimal two-span tracer is the lower bound of recording those two spans at all: hand-written for this one worker on top of the wire floor (span ids, start and end times, the main attributes, one OTLP/JSON export per 512 spans with the native JSON.stringify), with none of the OpenTelemetry API, metrics, tracestate and baggage parsing, limits or retries.',
         `Span endpoint: a local sink answering 200 at once (pure tracing overhead, no collector). Spans received: ${exported}. journeytrace exports protobuf; otel-cf-workers JSON.`,
         'Bundles: `wrangler deploy --dry-run --minify`, gzip level 9. journeytrace needs only the nodejs_als compatibility flag; otel-cf-workers needs nodejs_compat. journeytrace also traces the outbound fetch (CLIENT span, context injected to the origin only); otel-cf-workers patches the global fetch for the same.',
       ],
