@@ -157,6 +157,11 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
     return this._buffer.length + this._queuedSpans;
   }
 
+  /** Requests (or queue batches) in flight now: none means the isolate is idle. */
+  get inFlightRequests(): number {
+    return this._inFlightRequests;
+  }
+
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {

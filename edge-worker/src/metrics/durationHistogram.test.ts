@@ -204,4 +204,23 @@ describe('HttpMetrics.flushWhenDue', () => {
     assert.equal(server.histogram.dataPoints[0].count, '2');
     assert.equal(metrics.flushWhenDue(), undefined, 'all sent: nothing to wait for');
   });
+
+  it('waits at most maxHoldMillis, and then sends early only if the isolate is idle (under traffic the interval sets the pace)', async () => {
+    let sent = 0;
+    let idle = false;
+    const metrics = new HttpMetrics({
+      metricsUrl: 'http://collector.test/v1/metrics',
+      resource: {},
+      fetch: async () => {
+        sent += 1;
+        return new Response(null, { status: 200 });
+      },
+    });
+    metrics.recordServer({ durationSeconds: 0.1, attributes: {}, error: false });
+    await metrics.flushWhenDue({ isIdle: () => idle, maxHoldMillis: 20 });
+    assert.equal(sent, 0, 'busy, and the 10 s interval has not passed: the next request takes over');
+    idle = true;
+    await metrics.flushWhenDue({ isIdle: () => idle, maxHoldMillis: 20 });
+    assert.equal(sent, 1, 'idle: sent before the isolate may go away');
+  });
 });

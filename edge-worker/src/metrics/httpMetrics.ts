@@ -71,21 +71,21 @@ export class HttpMetrics {
   }
 
   /**
-   * For a request's `waitUntil` on Workers: sends now when the export interval has passed;
-   * otherwise, when something is recorded and no request waits for it yet, this request waits
-   * until the interval has passed (at most `maxWaitMillis`) and sends then. An isolate may get
-   * no further request, and what it holds when evicted is lost; so one request holds it until
-   * the next send, while one metrics request per interval still carries everyone's outcomes.
-   * Undefined when there is nothing to do (most requests). Never rejects.
+   * For a request's `waitUntil` on Workers: sends now when the export interval has passed.
+   * Otherwise, when something is recorded and no request waits yet, this request waits
+   * `maxHoldMillis` (or until the interval has passed, if sooner) and then sends when the
+   * interval has passed or the isolate is idle (`isIdle`): an idle isolate may get no further
+   * request, and what it holds when evicted is lost. Under traffic the interval still sets
+   * the pace. Undefined when there is nothing to do (most requests). Never rejects.
    */
-  flushWhenDue(maxWaitMillis = 25_000): Promise<void> | undefined {
+  flushWhenDue(options: { isIdle?: () => boolean; maxHoldMillis?: number } = {}): Promise<void> | undefined {
     if (this.isDue()) return this.flush();
     if (this._unsent === 0 || this._scheduled) return undefined;
     const now = (this._options.now ?? Date.now)();
-    const waitMillis = Math.min(maxWaitMillis, this._lastFlushMillis + this._intervalMillis() - now);
-    const scheduled = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, waitMillis)))
-      // Another request may have sent it meanwhile (the interval passed under load).
-      .then(() => (this._unsent > 0 ? this.flush() : undefined))
+    const holdMillis = Math.min(options.maxHoldMillis ?? 1000, this._lastFlushMillis + this._intervalMillis() - now);
+    const scheduled = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, holdMillis)))
+      // Another request may have sent it meanwhile; a busy isolate sends when the interval is up.
+      .then(() => (this._unsent > 0 && (this.isDue() || (options.isIdle?.() ?? true)) ? this.flush() : undefined))
       .finally(() => {
         if (this._scheduled === scheduled) this._scheduled = undefined;
       });

@@ -104,15 +104,16 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
           ],
         })
       : undefined);
+  const isIdle = () => processor.inFlightRequests === 0;
   return {
     tracer,
     // W3C Trace Context Level 2 and Baggage; core's pair fails the spec's tracestate and random-flag rules.
     propagator: new W3CPropagator(),
     metrics,
     requestStarted: () => processor.requestStarted(),
-    // Spans when the isolate's buffer is due; metrics once per interval, held for until then.
-    requestEnded: () => alongside(processor.requestEnded(), metrics),
-    flushWhenDue: () => alongside(processor.flushWhenDue(), metrics),
+    // Spans when the isolate's buffer is due; metrics once per interval, or soon after the isolate goes idle.
+    requestEnded: () => alongside(processor.requestEnded(), metrics, isIdle),
+    flushWhenDue: () => alongside(processor.flushWhenDue(), metrics, isIdle),
     forceFlush: async () => {
       await Promise.all([processor.forceFlush(), metrics?.flushIfDue()]);
     },
@@ -123,8 +124,8 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
 }
 
 /** The span flush and the metrics flush, each when due or waited for (most requests: neither). */
-function alongside(spans: Promise<void> | undefined, metrics: HttpMetrics | undefined): Promise<void> | undefined {
-  const sent = metrics?.flushWhenDue();
+function alongside(spans: Promise<void> | undefined, metrics: HttpMetrics | undefined, isIdle: () => boolean): Promise<void> | undefined {
+  const sent = metrics?.flushWhenDue({ isIdle });
   if (!sent) return spans;
   return spans ? Promise.all([spans, sent]).then(() => undefined) : sent;
 }
