@@ -2,8 +2,9 @@ import { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from './e
 import { DISABLED_TRACING } from './disabledTracing.js';
 import { otlpHeaders, otlpMetricsUrl, otlpTracesUrl, type OtlpBindings } from './otlpEnv.js';
 import { otlpExporterSelected, sdkDisabled, type OtelSwitchBindings } from './otelSwitches.js';
+import { installDiagLoggerFromEnv, type DiagBindings } from './diagFromEnv.js';
 
-export interface TracingBindings extends OtlpBindings, OtelSwitchBindings {
+export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagBindings {
   OTEL_SERVICE_NAME?: string;
   /** Milliseconds between metrics exports (OpenTelemetry's name). Default 10000. */
   OTEL_METRIC_EXPORT_INTERVAL?: string;
@@ -25,12 +26,14 @@ const cache = new Map<string, EdgeTracing>();
  * The isolate's `EdgeTracing` for a set of `OTEL_*` bindings, built on first use and reused
  * (one exporter per distinct configuration). For handlers outside the `trace()` middleware,
  * such as a queue consumer. With `OTEL_SDK_DISABLED=true`, a tracing that records and sends nothing.
+ * Installs the JSON diag logger when `OTEL_LOG_LEVEL` is set.
  */
 export function tracingFromEnv(
   env: TracingBindings,
   defaultServiceName = 'edge-worker',
   overrides: Partial<Pick<EdgeTracingConfig, 'serviceName' | 'promotedBaggageKeys'>> = {},
 ): EdgeTracing {
+  installDiagLoggerFromEnv(env);
   if (sdkDisabled(env)) return DISABLED_TRACING;
   return tracingFor({
     serviceName: overrides.serviceName ?? env.OTEL_SERVICE_NAME ?? defaultServiceName,

@@ -128,6 +128,28 @@ describe('trace middleware', () => {
     assert.equal(await response.text(), 'still here');
     await tracing.forceFlush();
   });
+
+  it('says why spans are held when the collector is down, as JSON log lines, with OTEL_LOG_LEVEL=warn', async () => {
+    const tracing = createEdgeTracing({ serviceName: 'edge-test', tracesUrl: 'http://127.0.0.1:9/v1/traces', batch: { maxWaitMillis: 0 } });
+    const app = new Hono();
+    app.use(trace({ tracing }));
+    app.get('/', (c) => c.text('still here'));
+    const lines: string[] = [];
+    const realLog = console.log;
+    console.log = (line: unknown) => void lines.push(String(line));
+    try {
+      const response = await app.request('/', { headers: { traceparent: TRACEPARENT } }, { OTEL_LOG_LEVEL: 'warn' });
+      assert.equal(response.status, 200);
+      await tracing.forceFlush();
+    } finally {
+      console.log = realLog;
+    }
+    const diagnostics = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'journeytrace.diag');
+    assert.ok(
+      diagnostics.some((line) => line.level === 'warn' && /span export failed/.test(String(line.message))),
+      `a warning about the failed export, got ${JSON.stringify(diagnostics)}`,
+    );
+  });
 });
 
 describe('pathOf', () => {

@@ -25,6 +25,7 @@ import type { EdgeTracing } from '../../telemetry/edgeTracing.js';
 import { tracingFromEnv, type TracingBindings } from '../../telemetry/tracingFromEnv.js';
 import { NON_RECORDING_SPAN } from '../../telemetry/EdgeTracer.js';
 import { sdkDisabled } from '../../telemetry/otelSwitches.js';
+import { installDiagLoggerFromEnv } from '../../telemetry/diagFromEnv.js';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
@@ -40,7 +41,7 @@ import {
 /**
  * The bindings the middleware reads when an option is not given (`OTEL_*` names:
  * `OTEL_SERVICE_NAME`, `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT`,
- * `OTEL_EXPORTER_OTLP_HEADERS`, and the `OTEL_SDK_DISABLED` and `OTEL_METRICS_EXPORTER` switches).
+ * `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_LOG_LEVEL`, and the `OTEL_SDK_DISABLED` and `OTEL_METRICS_EXPORTER` switches).
  */
 export interface TraceBindings extends TracingBindings {
   /** Comma-separated origins that receive trace headers and baggage from `c.var.tracedFetch`. */
@@ -99,6 +100,7 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
   const resolveFor = (env: TraceBindings) => {
     let entry = resolvedByEnv.get(env);
     if (!entry) {
+      installDiagLoggerFromEnv(env);
       entry = sdkDisabled(env) ? DISABLED : resolveEnabled(env);
       resolvedByEnv.set(env, entry);
     }
