@@ -24,7 +24,7 @@ const COMPATIBILITY_DATE = '2026-04-20';
 /** Requests per measured batch, in-flight requests, and alternating rounds. */
 const REQUESTS_PER_BATCH = 1000;
 const CONCURRENCY = 8;
-const ROUNDS = 11;
+const ROUNDS = 21;
 const WARMUP_REQUESTS = 200;
 
 const routes = (fetchExpression: string) => `

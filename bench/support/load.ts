@@ -33,25 +33,32 @@ const CHECKOUT_BODY = '{"scenario":"ok"}';
  */
 export function postCheckout(agent: Agent, url: URL, baggage: string): Promise<JourneyRequest> {
   const traceId = randomBytes(16).toString('hex');
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': CHECKOUT_BODY.length,
-          traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
-          baggage,
+  const send = (retried: boolean): Promise<JourneyRequest> =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': CHECKOUT_BODY.length,
+            traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+            baggage,
+          },
         },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve({ traceId, status: response.statusCode ?? 0 }));
-      },
-    );
-    req.on('error', reject);
-    req.end(CHECKOUT_BODY);
-  });
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve({ traceId, status: response.statusCode ?? 0 }));
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed while it sat idle (between rounds): the
+        // request never reached the worker, so it is sent again once on a new connection.
+        if (!retried && req.reusedSocket && error.code === 'ECONNRESET') resolve(send(true));
+        else reject(error);
+      });
+      req.end(CHECKOUT_BODY);
+    });
+  return send(false);
 }

@@ -18,8 +18,6 @@ import {
 import { installContextManager } from './activeContext.js';
 import { EdgeTracer } from './EdgeTracer.js';
 
-export { installContextManager };
-
 /** Everything the edge needs to trace: one per exporter configuration, reused across requests. */
 export interface EdgeTracing {
   readonly tracer: Tracer;
