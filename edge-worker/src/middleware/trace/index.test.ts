@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { diag, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Hono } from 'hono';
 import { createEdgeTracing } from '../../telemetry/edgeTracing.js';
@@ -143,6 +143,7 @@ describe('trace middleware', () => {
       await tracing.forceFlush();
     } finally {
       console.log = realLog;
+      diag.disable(); // the logger is the process's: later tests stay quiet
     }
     const diagnostics = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'journeytrace.diag');
     assert.ok(
