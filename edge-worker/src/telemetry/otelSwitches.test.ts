@@ -28,4 +28,26 @@ describe('OpenTelemetry switches from bindings', () => {
     span.setAttribute('a', 1).end(); // callable, records nothing
     assert.equal(disabled.requestEnded(), undefined);
   });
+
+  it('tracingFromEnv sends no spans with OTEL_TRACES_EXPORTER=none, yet still makes them and keeps metrics', async () => {
+    const realFetch = globalThis.fetch;
+    const sent: string[] = [];
+    globalThis.fetch = async (input) => {
+      sent.push(String(input));
+      return new Response(null, { status: 200 });
+    };
+    try {
+      for (const [value, expected] of [['none', []], [undefined, ['http://collector.traces-switch.test/v1/traces']]] as const) {
+        const tracing = tracingFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.traces-switch.test', OTEL_TRACES_EXPORTER: value });
+        const span = tracing.tracer.startSpan('kept here');
+        assert.equal(span.isRecording(), true);
+        span.end();
+        await tracing.forceFlush();
+        assert.ok(tracing.metrics, 'metrics stay on');
+        assert.deepEqual(sent.filter((url) => url.endsWith('/v1/traces')), expected, String(value));
+      }
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
 });

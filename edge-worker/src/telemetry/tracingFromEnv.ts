@@ -1,3 +1,5 @@
+import { ExportResultCode } from '@opentelemetry/core';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from './edgeTracing.js';
 import { DISABLED_TRACING } from './disabledTracing.js';
 import { otlpHeaders, otlpMetricsUrl, otlpTracesUrl, type OtlpBindings } from './otlpEnv.js';
@@ -23,6 +25,15 @@ export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagB
 const cache = new Map<string, EdgeTracing>();
 
 /**
+ * `OTEL_TRACES_EXPORTER=none`: the spans are still made, so the trace still crosses the edge
+ * (traceparent to origins, `Server-Timing`, metric exemplars), and none is sent.
+ */
+const NO_SPAN_EXPORT: SpanExporter = {
+  export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
+  shutdown: async () => {},
+};
+
+/**
  * The isolate's `EdgeTracing` for a set of `OTEL_*` bindings, built on first use and reused
  * (one exporter per distinct configuration). For handlers outside the `trace()` middleware,
  * such as a queue consumer. With `OTEL_SDK_DISABLED=true`, a tracing that records and sends nothing.
@@ -38,6 +49,7 @@ export function tracingFromEnv(
   return tracingFor({
     serviceName: overrides.serviceName ?? env.OTEL_SERVICE_NAME ?? defaultServiceName,
     tracesUrl: otlpTracesUrl(env),
+    exporter: otlpExporterSelected(env.OTEL_TRACES_EXPORTER, 'OTEL_TRACES_EXPORTER') ? undefined : NO_SPAN_EXPORT,
     metricsUrl: otlpExporterSelected(env.OTEL_METRICS_EXPORTER, 'OTEL_METRICS_EXPORTER') ? otlpMetricsUrl(env) : undefined,
     headers: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
     promotedBaggageKeys: overrides.promotedBaggageKeys,
