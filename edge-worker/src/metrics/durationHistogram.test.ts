@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { bucketIndex, DurationHistogram, MAX_SERIES, seriesKey, type MetricAttributes } from './durationHistogram.js';
 import { exemplarPriority } from './exemplarPriority.js';
 import { histogramsToOtlpJson } from './otlpMetricsJson.js';
-import { HttpMetrics } from './httpMetrics.js';
+import { capturedMetrics } from './capturedMetrics.js';
 
 const exemplar = (traceId: string, priority = 0) => ({ traceId, spanId: 'b7ad6b7169203331', priority });
 
@@ -97,16 +97,10 @@ describe('HttpMetrics counters', () => {
   it('sends each counter as a cumulative monotonic sum, also when no request was recorded', async () => {
     let now = 1000;
     let dropped = 0;
-    const bodies: string[] = [];
-    const metrics = new HttpMetrics({
-      metricsUrl: 'http://collector.test/v1/metrics',
+    const { metrics, bodies } = capturedMetrics({
       resource: { 'service.name': 'edge' },
       now: () => now,
       counters: [{ name: 'journeytrace.edge.spans.dropped', description: 'Dropped spans.', unit: '{span}', read: () => dropped }],
-      fetch: async (_url, init) => {
-        bodies.push(String(init?.body));
-        return new Response(null, { status: 200 });
-      },
     });
     await metrics.flush();
     assert.equal(bodies.length, 0, 'nothing recorded and nothing dropped: nothing sent');
@@ -126,43 +120,24 @@ describe('HttpMetrics counters', () => {
 describe('HttpMetrics.flushIfDue', () => {
   it('sends at most once per export interval', async () => {
     let now = 0;
-    let sent = 0;
-    const metrics = new HttpMetrics({
-      metricsUrl: 'http://collector.test/v1/metrics',
-      resource: {},
-      now: () => now,
-      exportIntervalMillis: 1000,
-      fetch: async () => {
-        sent += 1;
-        return new Response(null, { status: 200 });
-      },
-    });
+    const { metrics, bodies } = capturedMetrics({ now: () => now, exportIntervalMillis: 1000 });
     metrics.recordServer({ durationSeconds: 0.1, attributes: {}, error: false });
     await metrics.flushIfDue();
-    assert.equal(sent, 0);
+    assert.equal(bodies.length, 0);
     now = 1000;
     await metrics.flushIfDue();
-    assert.equal(sent, 1);
+    assert.equal(bodies.length, 1);
     metrics.recordServer({ durationSeconds: 0.1, attributes: {}, error: false });
     now = 1500;
     await metrics.flushIfDue();
-    assert.equal(sent, 1);
+    assert.equal(bodies.length, 1);
   });
 });
 
 describe('HttpMetrics recording', () => {
   it('sends every outcome recorded before a flush, with each exemplar stamped when it was recorded', async () => {
     let now = 1000;
-    const bodies: string[] = [];
-    const metrics = new HttpMetrics({
-      metricsUrl: 'http://collector.test/v1/metrics',
-      resource: {},
-      now: () => now,
-      fetch: async (_url, init) => {
-        bodies.push(String(init?.body));
-        return new Response(null, { status: 200 });
-      },
-    });
+    const { metrics, bodies } = capturedMetrics({ now: () => now });
     const spanContext = { traceId: 'e'.repeat(32), spanId: 'f'.repeat(16), traceFlags: 1 };
     // More than are held before being added up, so both paths count.
     for (let i = 0; i < 700; i += 1) metrics.recordServer({ durationSeconds: 0.01, attributes: { 'http.route': '/a' }, error: false });
@@ -181,16 +156,7 @@ describe('HttpMetrics recording', () => {
 
 describe('HttpMetrics.flushWhenDue', () => {
   it('has one request wait for the interval and send what every request recorded, so nothing stays in an idle isolate', async () => {
-    const bodies: string[] = [];
-    const metrics = new HttpMetrics({
-      metricsUrl: 'http://collector.test/v1/metrics',
-      resource: {},
-      exportIntervalMillis: 60,
-      fetch: async (_url, init) => {
-        bodies.push(String(init?.body));
-        return new Response(null, { status: 200 });
-      },
-    });
+    const { metrics, bodies } = capturedMetrics({ exportIntervalMillis: 60 });
     assert.equal(metrics.flushWhenDue(), undefined, 'nothing recorded: nothing to wait for');
     metrics.recordServer({ durationSeconds: 0.1, attributes: { 'http.route': '/a' }, error: false });
     const waiting = metrics.flushWhenDue();
@@ -206,21 +172,13 @@ describe('HttpMetrics.flushWhenDue', () => {
   });
 
   it('waits at most maxHoldMillis, and then sends early only if the isolate is idle (under traffic the interval sets the pace)', async () => {
-    let sent = 0;
     let idle = false;
-    const metrics = new HttpMetrics({
-      metricsUrl: 'http://collector.test/v1/metrics',
-      resource: {},
-      fetch: async () => {
-        sent += 1;
-        return new Response(null, { status: 200 });
-      },
-    });
+    const { metrics, bodies } = capturedMetrics();
     metrics.recordServer({ durationSeconds: 0.1, attributes: {}, error: false });
     await metrics.flushWhenDue({ isIdle: () => idle, maxHoldMillis: 20 });
-    assert.equal(sent, 0, 'busy, and the 10 s interval has not passed: the next request takes over');
+    assert.equal(bodies.length, 0, 'busy, and the 10 s interval has not passed: the next request takes over');
     idle = true;
     await metrics.flushWhenDue({ isIdle: () => idle, maxHoldMillis: 20 });
-    assert.equal(sent, 1, 'idle: sent before the isolate may go away');
+    assert.equal(bodies.length, 1, 'idle: sent before the isolate may go away');
   });
 });

@@ -41,6 +41,12 @@ export interface RequestOutcome {
  */
 const FOLD_AT = 256;
 
+interface PendingOutcome {
+  histogram: DurationHistogram;
+  outcome: RequestOutcome;
+  timeUnixMillis: number;
+}
+
 /**
  * The stable HTTP duration histograms (`http.server.request.duration`,
  * `http.client.request.duration`, seconds) with exemplars, sent as OTLP/JSON on `flush()`.
@@ -48,10 +54,10 @@ const FOLD_AT = 256;
 export class HttpMetrics {
   private readonly _server: DurationHistogram;
   private readonly _client: DurationHistogram;
-  /** Outcomes not yet folded into their histogram: histogram, outcome, time (ms), three slots each. */
-  private _pending: Array<DurationHistogram | RequestOutcome | number> = [];
-  /** Outcomes recorded since the last flush (pending or folded). */
-  private _unsent = 0;
+  /** Outcomes not yet folded into their histogram, oldest first. */
+  private _pending: PendingOutcome[] = [];
+  /** Whether anything was recorded since the last flush (pending or folded). */
+  private _unsent = false;
   /** The flush a request's `waitUntil` is waiting for, if any. */
   private _scheduled: Promise<void> | undefined;
   private _failedExports = 0;
@@ -80,12 +86,12 @@ export class HttpMetrics {
    */
   flushWhenDue(options: { isIdle?: () => boolean; maxHoldMillis?: number } = {}): Promise<void> | undefined {
     if (this.isDue()) return this.flush();
-    if (this._unsent === 0 || this._scheduled) return undefined;
+    if (!this._unsent || this._scheduled) return undefined;
     const now = (this._options.now ?? Date.now)();
     const holdMillis = Math.min(options.maxHoldMillis ?? 1000, this._lastFlushMillis + this._intervalMillis() - now);
     const scheduled = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, holdMillis)))
       // Another request may have sent it meanwhile; a busy isolate sends when the interval is up.
-      .then(() => (this._unsent > 0 && (this.isDue() || (options.isIdle?.() ?? true)) ? this.flush() : undefined))
+      .then(() => (this._unsent && (this.isDue() || (options.isIdle?.() ?? true)) ? this.flush() : undefined))
       .finally(() => {
         if (this._scheduled === scheduled) this._scheduled = undefined;
       });
@@ -121,7 +127,7 @@ export class HttpMetrics {
   /** Sends everything recorded since the last flush (delta). Never throws. */
   async flush(): Promise<void> {
     this._fold();
-    this._unsent = 0;
+    this._unsent = false;
     this._lastFlushMillis = (this._options.now ?? Date.now)();
     const metrics = [this._server, this._client].map((histogram) => ({
       name: histogram.name,
@@ -156,10 +162,9 @@ export class HttpMetrics {
   }
 
   private _defer(histogram: DurationHistogram, outcome: RequestOutcome): void {
-    const pending = this._pending;
-    pending.push(histogram, outcome, (this._options.now ?? Date.now)());
-    this._unsent += 1;
-    if (pending.length >= FOLD_AT * 3) this._fold();
+    this._pending.push({ histogram, outcome, timeUnixMillis: (this._options.now ?? Date.now)() });
+    this._unsent = true;
+    if (this._pending.length >= FOLD_AT) this._fold();
   }
 
   /** Adds the pending outcomes to their histograms, in the order they were recorded. */
@@ -167,9 +172,7 @@ export class HttpMetrics {
     const pending = this._pending;
     if (pending.length === 0) return;
     this._pending = [];
-    for (let i = 0; i < pending.length; i += 3) {
-      record(pending[i] as DurationHistogram, pending[i + 1] as RequestOutcome, pending[i + 2] as number);
-    }
+    for (const { histogram, outcome, timeUnixMillis } of pending) record(histogram, outcome, timeUnixMillis);
   }
 }
 

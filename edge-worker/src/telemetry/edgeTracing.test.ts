@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ExportFailure } from '../export/exportFailure.js';
-import { HttpMetrics } from '../metrics/httpMetrics.js';
+import { capturedMetrics } from '../metrics/capturedMetrics.js';
 import { createEdgeTracing, METRIC_SPANS_DROPPED } from './edgeTracing.js';
 
 /** A collector that refuses every span for good (400): each one is a counted drop. */
@@ -51,16 +51,7 @@ describe('createEdgeTracing drop reporting', () => {
 
 describe('createEdgeTracing metrics flush', () => {
   it('holds the request that recorded the last outcome until the interval has passed and sends it then', async () => {
-    const bodies: string[] = [];
-    const metrics = new HttpMetrics({
-      metricsUrl: 'http://collector.test/v1/metrics',
-      resource: {},
-      exportIntervalMillis: 50,
-      fetch: async (_input, init) => {
-        bodies.push(String(init?.body));
-        return new Response(null, { status: 200 });
-      },
-    });
+    const { metrics, bodies } = capturedMetrics({ exportIntervalMillis: 50 });
     const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter: { export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }), shutdown: async () => {} }, metrics });
     tracing.requestStarted();
     metrics.recordServer({ durationSeconds: 0.01, attributes: { 'http.route': '/last' }, error: false });

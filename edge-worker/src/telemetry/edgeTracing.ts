@@ -102,7 +102,8 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
           ],
         })
       : undefined);
-  const isIdle = () => processor.inFlightRequests === 0;
+  // Made once: alongside() runs on every request.
+  const metricsFlush = { isIdle: () => processor.inFlightRequests === 0 };
   return {
     tracer,
     // W3C Trace Context Level 2 and Baggage; core's pair fails the spec's tracestate and random-flag rules.
@@ -110,8 +111,8 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
     metrics,
     requestStarted: () => processor.requestStarted(),
     // Spans when the isolate's buffer is due; metrics once per interval, or soon after the isolate goes idle.
-    requestEnded: () => alongside(processor.requestEnded(), metrics, isIdle),
-    flushWhenDue: () => alongside(processor.flushWhenDue(), metrics, isIdle),
+    requestEnded: () => alongside(processor.requestEnded(), metrics, metricsFlush),
+    flushWhenDue: () => alongside(processor.flushWhenDue(), metrics, metricsFlush),
     forceFlush: async () => {
       await Promise.all([processor.forceFlush(), metrics?.flushIfDue()]);
     },
@@ -122,8 +123,12 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
 }
 
 /** The span flush and the metrics flush, each when due or waited for (most requests: neither). */
-function alongside(spans: Promise<void> | undefined, metrics: HttpMetrics | undefined, isIdle: () => boolean): Promise<void> | undefined {
-  const sent = metrics?.flushWhenDue({ isIdle });
+function alongside(
+  spans: Promise<void> | undefined,
+  metrics: HttpMetrics | undefined,
+  metricsFlush: Parameters<HttpMetrics['flushWhenDue']>[0],
+): Promise<void> | undefined {
+  const sent = metrics?.flushWhenDue(metricsFlush);
   if (!sent) return spans;
   return spans ? Promise.all([spans, sent]).then(() => undefined) : sent;
 }

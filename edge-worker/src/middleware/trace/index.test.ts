@@ -4,7 +4,7 @@ import { diag, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Hono } from 'hono';
 import { createEdgeTracing } from '../../telemetry/edgeTracing.js';
-import { HttpMetrics } from '../../metrics/httpMetrics.js';
+import { capturedMetrics } from '../../metrics/capturedMetrics.js';
 import { pathOf, trace, type TraceVariables } from './index.js';
 
 const PARENT_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -170,16 +170,7 @@ describe('pathOf', () => {
 
 describe('trace middleware metrics', () => {
   it('sends http.server.request.duration per route with the request span as exemplar, flushed after the response', async () => {
-    const bodies: string[] = [];
-    const metrics = new HttpMetrics({
-      metricsUrl: 'http://collector.test/v1/metrics',
-      resource: { 'service.name': 'edge-test' },
-      exportIntervalMillis: 0,
-      fetch: async (_input, init) => {
-        bodies.push(String(init?.body));
-        return new Response(null, { status: 200 });
-      },
-    });
+    const { metrics, bodies } = capturedMetrics({ resource: { 'service.name': 'edge-test' }, exportIntervalMillis: 0 });
     const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter: new InMemorySpanExporter(), metrics });
     const app = new Hono<{ Variables: TraceVariables }>();
     app.use(trace({ tracing }));
