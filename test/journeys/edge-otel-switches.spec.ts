@@ -1,0 +1,129 @@
+/**
+ * The edge's OpenTelemetry switches, each on a stack of its own (the edge in workerd with the real
+ * origin services, queues and collector):
+ *
+ * - `OTEL_SDK_DISABLED=true`: the checkout still goes through every hop (origin, the origin's
+ *   queue, the edge's own order-events queue), but the edge records and propagates nothing. The
+ *   caller's trace stops at the edge: no edge span reaches the collector, the origin starts a
+ *   trace of its own, and the edge's queue consumer runs in no trace.
+ * - `OTEL_TRACES_EXPORTER=none` and `OTEL_METRICS_EXPORTER=none`: the edge sends no span and no
+ *   metric, yet the trace still crosses it: `Server-Timing` names it, and the origin continues the
+ *   caller's trace under the edge's (unsent) CLIENT span, with the journey's baggage.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { randomHex } from '../../collector/support/spanSender.js';
+import { SpanKind, readExportRequests, readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
+import type { Stack } from '../../scripts/stack/stack.js';
+import { useDedicatedStack } from './support/dedicatedStack.js';
+
+const isEdge = (span: KeptSpan) => span.resource['cloud.provider'] === 'cloudflare';
+/** Longer than the edge's longest span and metrics hold (1 s) and the collector's decision wait in tests. */
+const SETTLE_MILLIS = 4000;
+
+/** The edge's log lines (JSON, one per line) that say `msg`. */
+function edgeLog(stack: Stack, msg: string): Array<Record<string, unknown>> {
+  const text = readFileSync(join(stack.runDir, 'edge-worker.log'), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.includes(`"msg":"${msg}"`))
+    .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>);
+}
+
+/** A checkout straight at the edge, as the browser would send it: its trace id, response and order id. */
+async function checkoutAtEdge(stack: Stack, baggage: string) {
+  const traceId = randomHex(32);
+  const parentId = randomHex(16);
+  const response = await fetch(`${stack.urls.edge}/api/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${parentId}-01`, baggage },
+    body: JSON.stringify({ scenario: 'ok' }),
+  });
+  expect(response.status).toBe(200);
+  const { orderId } = (await response.json()) as { orderId: string };
+  expect(orderId).toBeTruthy();
+  return { traceId, parentId, response, orderId };
+}
+
+/** The service names that sent any metric to the collector. */
+async function metricServices(metricsFile: string): Promise<Set<string>> {
+  type Request = { resourceMetrics?: Array<{ resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> } }> };
+  const services = new Set<string>();
+  for (const request of await readExportRequests<Request>(metricsFile)) {
+    for (const rm of request.resourceMetrics ?? []) {
+      services.add(rm.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ?? '');
+    }
+  }
+  return services;
+}
+
+test.describe('OTEL_SDK_DISABLED=true', () => {
+  const stack = useDedicatedStack({ name: 'edge-sdk-disabled', edgeVars: { OTEL_SDK_DISABLED: 'true' } });
+
+  test('a checkout passes through a disabled edge: no edge spans, no trace headers to the origin, queue consumer in no trace', async () => {
+    const { traceId, response, orderId } = await checkoutAtEdge(stack(), 'session.id=disabled-edge,user.tier=vip');
+    expect(response.headers.get('server-timing')).toBeNull();
+
+    // The origin's spans for this order arrive (the collector pipeline works), and the edge's
+    // consumer has processed the order event.
+    let spans: KeptSpan[] = [];
+    await expect
+      .poll(
+        async () => {
+          spans = await readKeptSpans(stack().tracesFile);
+          const originServer = spans.find((span) => span.service === 'checkout-api' && span.kind === SpanKind.SERVER && spans.some((s) => s.traceId === span.traceId && s.attributes['order.id'] === orderId));
+          return Boolean(originServer) && edgeLog(stack(), 'order event processed').some((line) => line.orderId === orderId);
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    // Spans the edge had sent would be in the file by now.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MILLIS));
+    spans = await readKeptSpans(stack().tracesFile);
+
+    expect(spans.filter(isEdge), 'no span from the edge').toEqual([]);
+    expect(spans.filter((span) => span.traceId === traceId), "nothing in the caller's trace").toEqual([]);
+    const order = spans.find((span) => span.attributes['order.id'] === orderId)!;
+    const originServer = spans.find((span) => span.traceId === order.traceId && span.service === 'checkout-api' && span.kind === SpanKind.SERVER)!;
+    expect(originServer.parentSpanId, 'the origin got no traceparent: it starts the trace').toBe('');
+    expect(originServer.attributes['session.id'], 'nor baggage').toBeUndefined();
+    const consumed = edgeLog(stack(), 'order event processed').find((line) => line.orderId === orderId)!;
+    expect(consumed.trace_id === undefined || /^0+$/.test(String(consumed.trace_id)), `consumer log in no trace (${String(consumed.trace_id)})`).toBe(true);
+  });
+});
+
+test.describe('OTEL_TRACES_EXPORTER=none and OTEL_METRICS_EXPORTER=none', () => {
+  // Every trace kept whole (the edge's unverified tier claim is dropped, so no tier policy keeps it).
+  const stack = useDedicatedStack({
+    name: 'edge-exporters-none',
+    edgeVars: { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' },
+    collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '100' },
+  });
+
+  test('the edge sends no span and no metric, and the trace still crosses it to the origin with its baggage', async () => {
+    const { traceId, parentId, response } = await checkoutAtEdge(stack(), 'session.id=exporters-none');
+    expect(response.headers.get('server-timing'), 'Server-Timing names the edge span in the caller\'s trace').toContain(`traceparent;desc="00-${traceId}-`);
+
+    // The origin continues the caller's trace, and the origin's metrics arrive (both pipelines work).
+    let originServer: KeptSpan | undefined;
+    await expect
+      .poll(
+        async () => {
+          originServer = (await readKeptSpans(stack().tracesFile)).find((span) => span.traceId === traceId && span.service === 'checkout-api' && span.kind === SpanKind.SERVER);
+          return Boolean(originServer) && (await metricServices(stack().metricsFile)).has('checkout-api');
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MILLIS));
+    const spans = await readKeptSpans(stack().tracesFile);
+
+    expect(spans.filter(isEdge), 'no span from the edge').toEqual([]);
+    expect((await metricServices(stack().metricsFile)).has('edge-worker'), 'no metric from the edge').toBe(false);
+    expect(originServer!.parentSpanId, "the origin's parent is the edge's CLIENT span, not the caller's").not.toBe(parentId);
+    expect(originServer!.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(spans.some((span) => span.spanId === originServer!.parentSpanId), 'that edge span was made, not sent').toBe(false);
+    expect(originServer!.attributes['session.id'], 'the baggage crossed the edge').toBe('exporters-none');
+  });
+});
