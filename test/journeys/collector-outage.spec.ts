@@ -28,7 +28,13 @@ const shapeKey = (span: KeptSpan) => `${span.service} ${span.kind} ${span.name}`
 
 // vip journeys are kept by the tail sampler's tier policy; the baseline share at 100 % keeps the
 // rest of each trace too, so a missing span can only mean a lost span.
-const stack = useDedicatedStack({ name: 'collector-outage', collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '100' } });
+// OTEL_LOG_LEVEL=warn: the edge says in its log why it holds spans (its drop reports, if any, say
+// "dropped so far" with the total, which droppedIn takes once).
+const stack = useDedicatedStack({
+  name: 'collector-outage',
+  collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '100' },
+  edgeVars: { OTEL_LOG_LEVEL: 'warn' },
+});
 
 test(`collector down for ${OUTAGE_SECONDS} s: every journey's browser, edge and origin spans arrive once it is back, no drop reported`, async ({ page }) => {
   test.setTimeout(300_000);
@@ -106,6 +112,10 @@ test(`collector down for ${OUTAGE_SECONDS} s: every journey's browser, edge and 
     { browser: hops.browser.droppedReported, edge: hops.edge.droppedReported, origin: hops.origin.droppedReported },
     `drops reported by each hop (browser console, ${stack().runDir}/*.log)`,
   ).toEqual({ browser: 0, edge: 0, origin: 0 });
+  expect(
+    readLog('edge-worker').split('\n').some((line) => line.includes('"msg":"journeytrace.diag"') && line.includes('"level":"warn"') && line.includes('span export failed')),
+    'the edge said, in a journeytrace.diag log line, that its exports failed and spans are held',
+  ).toBe(true);
   for (const trace of final) trace.expectNoOrphans();
 });
 
