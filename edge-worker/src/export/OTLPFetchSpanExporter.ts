@@ -3,6 +3,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ExportFailure } from './exportFailure.js';
+import { globalFetch } from '../fetch/globalFetch.js';
 import { backoffMillis, isRetryableStatus, parseRetryAfter } from './retryPolicy.js';
 
 export interface OTLPFetchSpanExporterOptions {
@@ -52,7 +53,7 @@ export class OTLPFetchSpanExporter implements SpanExporter {
     this._url = options.url;
     this._headers = { 'content-type': 'application/x-protobuf', ...options.headers };
     this._timeoutMillis = options.timeoutMillis ?? 10_000;
-    this._fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this._fetch = options.fetch ?? globalFetch;
     this._maxAttempts = Math.max(1, options.maxAttempts ?? 8);
     this._retryBudgetMillis = Math.max(0, options.retryBudgetMillis ?? 10_000);
     this._initialBackoffMillis = options.initialBackoffMillis ?? 250;

@@ -10,6 +10,7 @@ import {
   ATTR_URL_FULL,
 } from '../semconv.js';
 import { headersSetter, recordSetter } from './headersCarrier.js';
+import { globalFetch } from './globalFetch.js';
 import type { MetricAttributes } from '../metrics/durationHistogram.js';
 
 /** Decides whether an outbound URL may receive trace headers and baggage. */
@@ -45,7 +46,7 @@ const TARGET_CACHE_SIZE = 256;
 export function createTracedFetch(
   tracing: EdgeTracing,
   propagateTo: PropagateTo,
-  baseFetch: typeof fetch = (input, init) => fetch(input, init),
+  baseFetch: typeof fetch = globalFetch,
 ): typeof fetch {
   // Reading a URL's parts costs a call into the runtime each: once per distinct URL is enough.
   const targets = new Map<string, Target>();

@@ -3,6 +3,7 @@ import { TRACE_FLAGS } from '../telemetry/api.js';
 import { DurationHistogram, type MetricAttributes } from './durationHistogram.js';
 import { exemplarPriority } from './exemplarPriority.js';
 import { histogramsToOtlpJson } from './otlpMetricsJson.js';
+import { globalFetch } from '../fetch/globalFetch.js';
 
 export interface HttpMetricsOptions {
   /** Full metrics URL, e.g. `http://127.0.0.1:4318/v1/metrics`. */
@@ -145,7 +146,7 @@ export class HttpMetrics {
     }));
     if (metrics.every((metric) => metric.points.length === 0) && counters.every((counter) => counter.value === 0)) return;
     const body = histogramsToOtlpJson(this._options.resource, '@journeytrace/edge', metrics, counters);
-    const send = this._options.fetch ?? ((input, init) => fetch(input, init));
+    const send = this._options.fetch ?? globalFetch;
     try {
       const response = await send(this._options.metricsUrl, {
         method: 'POST',

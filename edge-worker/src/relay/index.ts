@@ -17,6 +17,7 @@ import { forwardToCollector, type CollectorTarget } from './forwardToCollector.j
 import { otlpFormatOf, prepareBatch } from './prepareBatch.js';
 import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
 import { readLimitedBody } from './readLimitedBody.js';
+import { globalFetch } from '../fetch/globalFetch.js';
 
 export { ATTR_JOURNEYTRACE_CLOCK_SKEW_MS, type ClockSkewOptions } from './clockSkew.js';
 export { DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES } from './filterAttributes.js';
@@ -106,7 +107,7 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
       ? {
           url: collectorUrl,
           headers: options.collectorHeaders ?? otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
-          fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+          fetch: options.fetch ?? globalFetch,
           timeoutMillis: options.forwardTimeoutMillis ?? 10_000,
           compression: options.forwardCompression ?? 'gzip',
         }

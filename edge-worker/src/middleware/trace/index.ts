@@ -12,6 +12,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import { createTracedFetch, propagateToOrigins, type PropagateTo } from '../../fetch/tracedFetch.js';
+import { globalFetch } from '../../fetch/globalFetch.js';
 import { headersGetter, recordSetter } from '../../fetch/headersCarrier.js';
 import { W3CPropagator, formatTraceParent, injectedTraceParent, withRandomTraceId } from '../../propagation/index.js';
 import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
@@ -121,7 +122,7 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
     if (entry === DISABLED) {
       // OTEL_SDK_DISABLED: the request passes through untouched (no spans, headers or metrics).
       c.set('span', NON_RECORDING_SPAN);
-      c.set('tracedFetch', plainFetch);
+      c.set('tracedFetch', globalFetch);
       return next();
     }
     const { resolved, tracing, tracedFetch } = entry;
@@ -163,8 +164,6 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
 
 /** The resolution of a worker whose bindings say `OTEL_SDK_DISABLED=true`. */
 const DISABLED = Symbol('disabled');
-
-const plainFetch: typeof fetch = (input, init) => fetch(input, init);
 
 /** A verifier that fails verifies no one: telemetry never fails the request. */
 async function verifyQuietly(verifyUser: VerifyUser<TraceBindings>, request: Request, env: TraceBindings) {
