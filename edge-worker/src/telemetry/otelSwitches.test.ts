@@ -50,4 +50,13 @@ describe('OpenTelemetry switches from bindings', () => {
       globalThis.fetch = realFetch;
     }
   });
+
+  it('tracingFromEnv reads a bindings object once (callers ask per request and per queue batch)', () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.once.test', OTEL_SERVICE_NAME: 'first' };
+    const first = tracingFromEnv(env);
+    env.OTEL_SERVICE_NAME = 'second'; // a Worker's bindings never change; a changed object is not read again
+    assert.equal(tracingFromEnv(env), first);
+    assert.notEqual(tracingFromEnv(env, 'edge-worker', { promotedBaggageKeys: [] }), first, 'other overrides, another tracing');
+    assert.notEqual(tracingFromEnv({ ...env }), first, 'another bindings object is read');
+  });
 });

@@ -44,6 +44,22 @@ export function tracingFromEnv(
   defaultServiceName = 'edge-worker',
   overrides: Partial<Pick<EdgeTracingConfig, 'serviceName' | 'promotedBaggageKeys'>> = {},
 ): EdgeTracing {
+  // Callers ask per request or per queue batch; the bindings object is the isolate's own, so the
+  // bindings are read once for it rather than on every call.
+  let forBindings = byBindings.get(env);
+  if (!forBindings) byBindings.set(env, (forBindings = new Map()));
+  const key = JSON.stringify([defaultServiceName, overrides.serviceName ?? null, overrides.promotedBaggageKeys ?? null]);
+  let tracing = forBindings.get(key);
+  if (!tracing) {
+    tracing = readBindings(env, defaultServiceName, overrides);
+    forBindings.set(key, tracing);
+  }
+  return tracing;
+}
+
+const byBindings = new WeakMap<TracingBindings, Map<string, EdgeTracing>>();
+
+function readBindings(env: TracingBindings, defaultServiceName: string, overrides: Partial<Pick<EdgeTracingConfig, 'serviceName' | 'promotedBaggageKeys'>>): EdgeTracing {
   installDiagLoggerFromEnv(env);
   if (sdkDisabled(env)) return DISABLED_TRACING;
   return tracingFor({
