@@ -56,7 +56,7 @@ export default async function edgeBundle(): Promise<BenchSection> {
       ],
       notes: [
         `Minified sizes before gzip: untraced ${kib(untraced.bytes).toFixed(1)} KiB, traced ${kib(traced.bytes).toFixed(1)} KiB, demo ${kib(demo.bytes).toFixed(1)} KiB.`,
-        `Node built-ins in the demo bundle: ${demo.nodeImports.join(', ') || 'none'} (the nodejs_als flag); @opentelemetry/api copies: ${demo.openTelemetryCopies.get('@opentelemetry/api')?.size ?? 0}.`,
+        `Node built-ins in the demo bundle: ${demo.nodeImports.join(', ') || 'none'} (the nodejs_als flag); @opentelemetry/api copies: ${demo.packageCopies.get('@opentelemetry/api')?.size ?? 0}.`,
         'Sizes are deterministic for a given lockfile; each is one build.',
       ],
     };

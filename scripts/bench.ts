@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { BenchSection } from '../bench/types.js';
+import { buildAll } from './build.js';
 import { progress } from './lib/log.js';
 import { ROOT } from './lib/paths.js';
 
@@ -22,6 +23,9 @@ if (unknown.length > 0) {
   console.error(`journeytrace: no benchmark named ${unknown.join(', ')}; there are: ${[...known].sort().join(', ')}.`);
   process.exit(1);
 }
+
+// The benches load the packages as their users do, from what the build makes (e.g. @journeytrace/edge's dist).
+await buildAll();
 
 // A section that fails is reported in its place; the others still run.
 const sections: BenchSection[] = [];

@@ -13,7 +13,7 @@ import { run } from './lib/run.js';
 import { ensureToolchain } from './setup/index.js';
 import { faultsFromJourneyReport, readFigures, renderReliability, replaceReliabilitySection, type Figure } from '../test/reliability/figures.js';
 
-const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'collector', 'scripts', 'test/fixture', 'test/property', 'test/security', 'test/reliability', 'test/load'];
+const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'collector', 'scripts', 'test/fixture', 'test/property', 'test/security', 'test/reliability', 'test/load', 'test/package'];
 // Per run, so a second run beside this one never clears its reports.
 const REPORTS_DIR = join(DATA_DIR, 'test-reports', String(process.pid));
 

@@ -14,8 +14,8 @@ export interface EdgeBundle {
   gzipBytes: number;
   /** Node built-ins the bundle imports (each needs a compatibility flag). */
   nodeImports: string[];
-  /** Package folders each bundled `@opentelemetry/*` package came from: one each means no duplicates. */
-  openTelemetryCopies: Map<string, Set<string>>;
+  /** Package folders each bundled package came from (`hono` -> `node_modules/hono`): one each means no duplicates. */
+  packageCopies: Map<string, Set<string>>;
 }
 
 interface Metafile {
@@ -53,15 +53,16 @@ export async function dryRunBundle(options: { cwd: string; args?: string[]; mini
     for (const output of Object.values(meta.outputs)) {
       for (const imported of output.imports ?? []) if (imported.path.startsWith('node:')) nodeImports.add(imported.path);
     }
-    const openTelemetryCopies = new Map<string, Set<string>>();
+    const packageCopies = new Map<string, Set<string>>();
     for (const input of Object.keys(meta.inputs)) {
-      const match = /^(.*node_modules\/(@opentelemetry\/[^/]+))\//.exec(input);
+      // The innermost node_modules folder names the package (a nested copy is another copy).
+      const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
       if (!match) continue;
-      const copies = openTelemetryCopies.get(match[2]!) ?? new Set<string>();
+      const copies = packageCopies.get(match[2]!) ?? new Set<string>();
       copies.add(match[1]!);
-      openTelemetryCopies.set(match[2]!, copies);
+      packageCopies.set(match[2]!, copies);
     }
-    return { bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, nodeImports: [...nodeImports].sort(), openTelemetryCopies };
+    return { bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, nodeImports: [...nodeImports].sort(), packageCopies };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
