@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { packageCopies } from './packageCopies.js';
 import { ROOT } from './paths.js';
 import { lastLines, run } from './run.js';
 
@@ -53,16 +54,7 @@ export async function dryRunBundle(options: { cwd: string; args?: string[]; mini
     for (const output of Object.values(meta.outputs)) {
       for (const imported of output.imports ?? []) if (imported.path.startsWith('node:')) nodeImports.add(imported.path);
     }
-    const packageCopies = new Map<string, Set<string>>();
-    for (const input of Object.keys(meta.inputs)) {
-      // The innermost node_modules folder names the package (a nested copy is another copy).
-      const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
-      if (!match) continue;
-      const copies = packageCopies.get(match[2]!) ?? new Set<string>();
-      copies.add(match[1]!);
-      packageCopies.set(match[2]!, copies);
-    }
-    return { bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, nodeImports: [...nodeImports].sort(), packageCopies };
+    return { bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, nodeImports: [...nodeImports].sort(), packageCopies: packageCopies(Object.keys(meta.inputs)) };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -5,30 +5,15 @@
  * --dry-run`, and run in workerd, where the request's trace reaches the origin.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { unstable_dev } from 'wrangler';
 import { dryRunBundle } from '../../scripts/lib/edgeBundle.js';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { run, lastLines } from '../../scripts/lib/run.js';
+import { createConsumerProject, exportedFiles, lowestAllowed, readManifest, type ConsumerProject } from './consumerProject.js';
 
-const PACKAGE_DIR = join(ROOT, 'edge-worker');
-const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
-  peerDependencies: Record<string, string>;
-  exports: Record<string, { types: string; default: string }>;
-};
-
-/** The lowest version a peer range (`^1.9.0`, `>=1.9.0 <1.10.0`) admits. */
-function lowestAllowed(range: string): string {
-  const lowest = /^(?:\^|>=|~)?(\d+\.\d+\.\d+)/.exec(range)?.[1];
-  if (!lowest) throw new Error(`cannot read the lower bound of ${range}`);
-  return lowest;
-}
+const manifest = readManifest('edge-worker');
 
 const CONSUMER_WORKER = `import { Hono } from 'hono';
 import { trace, traceCors, tracingFromEnv, type TraceBindings, type TraceVariables } from '@journeytrace/edge';
@@ -55,75 +40,34 @@ export default app;
 `;
 
 describe('@journeytrace/edge, packed and installed into a new worker project', () => {
-  const project = mkdtempSync(join(tmpdir(), 'jt-edge-consumer-'));
   const peers = {
-    hono: lowestAllowed(manifest.peerDependencies.hono ?? ''),
-    '@opentelemetry/api': lowestAllowed(manifest.peerDependencies['@opentelemetry/api'] ?? ''),
+    hono: lowestAllowed(manifest.peerDependencies.hono),
+    '@opentelemetry/api': lowestAllowed(manifest.peerDependencies['@opentelemetry/api']),
   };
-  let packedFiles: string[] = [];
+  let project: ConsumerProject;
 
   before(async () => {
-    const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', project], { cwd: PACKAGE_DIR, encoding: 'utf8' }),
-    ) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    const tarball = packed[0]!.filename;
-    packedFiles = packed[0]!.files.map((file) => file.path);
-    writeFileSync(
-      join(project, 'package.json'),
-      JSON.stringify({
-        name: 'consumer-worker',
-        private: true,
-        type: 'module',
-        dependencies: { '@journeytrace/edge': `file:./${tarball}`, ...peers },
-      }),
-    );
-    // --strict-peer-deps: a peer range that does not admit these versions fails the install.
-    const install = await run('npm', ['install', '--strict-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
-      cwd: project,
-      logFile: join(project, 'npm-install.log'),
-    });
-    if (install.code !== 0) throw new Error(`npm install in the consumer project failed:\n${lastLines(install.output)}`);
-    writeFileSync(join(project, 'worker.ts'), CONSUMER_WORKER);
-    writeFileSync(
-      join(project, 'wrangler.toml'),
-      'name = "consumer-worker"\nmain = "worker.ts"\ncompatibility_date = "2026-04-20"\ncompatibility_flags = ["nodejs_als"]\n',
-    );
+    project = await createConsumerProject('edge-worker', peers);
+    project.write('worker.ts', CONSUMER_WORKER);
+    project.write('wrangler.toml', 'name = "consumer-worker"\nmain = "worker.ts"\ncompatibility_date = "2026-04-20"\ncompatibility_flags = ["nodejs_als"]\n');
   });
-  after(() => rmSync(project, { recursive: true, force: true }));
+  after(() => project?.remove());
 
   it('ships the built modules and their declarations, and no sources, tests or demo', () => {
-    for (const entry of Object.values(manifest.exports)) {
-      assert.ok(packedFiles.includes(entry.default.replace(/^\.\//, '')), `${entry.default} is in the package`);
-      assert.ok(packedFiles.includes(entry.types.replace(/^\.\//, '')), `${entry.types} is in the package`);
-    }
-    assert.deepEqual(packedFiles.filter((file) => /^src\/|\.test\.|testSpans|capturedMetrics|worker\.js|\/demo\//.test(file)), []);
+    for (const file of exportedFiles(manifest)) assert.ok(project.packedFiles.includes(file), `${file} is in the package`);
+    assert.deepEqual(project.packedFiles.filter((file) => /^src\/|\.test\.|testSpans|capturedMetrics|worker\.js|\/demo\//.test(file)), []);
   });
 
   it('type-checks a worker written against it (strict, declarations only)', async () => {
-    writeFileSync(
-      join(project, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'es2022',
-          module: 'esnext',
-          moduleResolution: 'bundler',
-          strict: true,
-          noEmit: true,
-          lib: ['es2022', 'dom', 'dom.iterable'],
-          types: [],
-        },
-        files: ['worker.ts'],
-      }),
+    const result = await project.typecheck(
+      { target: 'es2022', module: 'esnext', moduleResolution: 'bundler', strict: true, lib: ['es2022', 'dom', 'dom.iterable'], types: [] },
+      ['worker.ts'],
     );
-    const result = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
-      cwd: project,
-      logFile: join(project, 'tsc.log'),
-    });
     assert.equal(result.code, 0, result.output);
   });
 
   it(`bundles with the nodejs_als flag and one copy each of hono ${peers.hono} and @opentelemetry/api ${peers['@opentelemetry/api']}`, async () => {
-    const bundle = await dryRunBundle({ cwd: project });
+    const bundle = await dryRunBundle({ cwd: project.dir });
     assert.deepEqual(bundle.nodeImports, ['node:async_hooks']);
     for (const name of ['hono', '@opentelemetry/api']) {
       const copies = [...(bundle.packageCopies.get(name) ?? [])];
@@ -131,6 +75,8 @@ describe('@journeytrace/edge, packed and installed into a new worker project', (
       // The worker's own copy, not one nested under the package.
       assert.equal(copies[0], `node_modules/${name}`);
     }
+    // OpenTelemetry JS pins its packages to each other exactly: a range here would nest a second core.
+    for (const [name, folders] of bundle.packageCopies) assert.equal(folders.size, 1, `${name}: ${[...folders].join(', ')}`);
   });
 
   it('continues the caller\'s trace to the origin in workerd', async () => {
@@ -141,8 +87,8 @@ describe('@journeytrace/edge, packed and installed into a new worker project', (
     });
     await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
     const originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
-    const worker = await unstable_dev(join(project, 'worker.ts'), {
-      config: join(project, 'wrangler.toml'),
+    const worker = await unstable_dev(join(project.dir, 'worker.ts'), {
+      config: join(project.dir, 'wrangler.toml'),
       ip: '127.0.0.1',
       vars: { ORIGIN_URL: originUrl, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' },
       experimental: { disableExperimentalWarning: true },

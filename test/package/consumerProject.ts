@@ -1,0 +1,77 @@
+/**
+ * A new project that installs one of journeytrace's packages the way its users do: from the
+ * `npm pack` tarball, next to the versions of its peer dependencies the test chooses.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../../scripts/lib/paths.js';
+import { lastLines, run } from '../../scripts/lib/run.js';
+
+export interface PackageManifest {
+  name: string;
+  peerDependencies: Record<string, string>;
+  exports: Record<string, string | { types: string; default: string }>;
+}
+
+export interface ConsumerProject {
+  dir: string;
+  /** Paths inside the tarball (`dist/index.js`). */
+  packedFiles: string[];
+  /** Writes a file into the project. */
+  write(name: string, text: string): void;
+  /** `tsc` (the repository's) on the project's tsconfig.json; code 0 when it type-checks. */
+  typecheck(compilerOptions: Record<string, unknown>, files: string[]): Promise<{ code: number; output: string }>;
+  remove(): void;
+}
+
+export function readManifest(packageDir: string): PackageManifest {
+  return JSON.parse(readFileSync(join(ROOT, packageDir, 'package.json'), 'utf8')) as PackageManifest;
+}
+
+/** The lowest version a range admits (`^1.9.0`, `>=1.9.0 <1.10.0`, `^0.11.0 || ^0.12.0`). */
+export function lowestAllowed(range: string | undefined): string {
+  const lowest = /^(?:\^|>=|~)?(\d+\.\d+\.\d+)/.exec(range ?? '')?.[1];
+  if (!lowest) throw new Error(`cannot read the lower bound of "${range}"`);
+  return lowest;
+}
+
+/**
+ * Packs `packageDir` (its `prepack` runs, as on publish) and installs the tarball with `dependencies`
+ * into a new project. `--strict-peer-deps`: a peer range that does not admit them fails the install.
+ */
+export async function createConsumerProject(packageDir: string, dependencies: Record<string, string>): Promise<ConsumerProject> {
+  const dir = mkdtempSync(join(tmpdir(), 'jt-consumer-'));
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(ROOT, packageDir), encoding: 'utf8' }),
+  ) as Array<{ name: string; filename: string; files: Array<{ path: string }> }>;
+  const tarball = packed[0]!;
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+  write(
+    'package.json',
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { [tarball.name]: `file:./${tarball.filename}`, ...dependencies } }),
+  );
+  const install = await run('npm', ['install', '--strict-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
+    cwd: dir,
+    logFile: join(dir, 'npm-install.log'),
+  });
+  if (install.code !== 0) throw new Error(`npm install in the consumer project failed:\n${lastLines(install.output)}`);
+  return {
+    dir,
+    packedFiles: tarball.files.map((file) => file.path),
+    write,
+    typecheck: (compilerOptions, files) => {
+      write('tsconfig.json', JSON.stringify({ compilerOptions: { ...compilerOptions, noEmit: true }, files }));
+      return run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, logFile: join(dir, 'tsc.log') });
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Each `exports` entry's files (`./dist/index.js`, `./dist/index.d.ts`) as paths inside the tarball. */
+export function exportedFiles(manifest: PackageManifest): string[] {
+  return Object.values(manifest.exports)
+    .flatMap((entry) => (typeof entry === 'string' ? [entry] : [entry.default, entry.types]))
+    .map((path) => path.replace(/^\.\//, ''));
+}
