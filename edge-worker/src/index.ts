@@ -7,6 +7,7 @@ export { traceCors, TRACE_HEADERS, type TraceCorsOptions } from './middleware/co
 export { createTracedFetch, propagateToOrigins, type PropagateTo } from './fetch/tracedFetch.js';
 export { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from './telemetry/edgeTracing.js';
 export { tracingFromEnv, type TracingBindings } from './telemetry/tracingFromEnv.js';
+export { SAMPLER_NAMES, type SamplerConfig, type SamplerName } from './telemetry/sampler.js';
 export { OTLPFetchSpanExporter, type OTLPFetchSpanExporterOptions } from './export/OTLPFetchSpanExporter.js';
 export { EdgeBatchSpanProcessor, type EdgeBatchSpanProcessorOptions, type DropReport } from './export/EdgeBatchSpanProcessor.js';
 export { ExportFailure } from './export/exportFailure.js';

@@ -9,6 +9,9 @@
  * - `OTEL_TRACES_EXPORTER=none` and `OTEL_METRICS_EXPORTER=none`: the edge sends no span and no
  *   metric, yet the trace still crosses it: `Server-Timing` names it, and the origin continues the
  *   caller's trace under the edge's (unsent) CLIENT span, with the journey's baggage.
+ * - `OTEL_TRACES_SAMPLER=parentbased_traceidratio` with `OTEL_TRACES_SAMPLER_ARG=0`: a journey the
+ *   browser sampled is traced through the edge as before; a request that comes without a trace is
+ *   not recorded anywhere, yet its (unsampled) trace id still reaches the origin.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,13 +34,16 @@ function edgeLog(stack: Stack, msg: string): Array<Record<string, unknown>> {
     .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>);
 }
 
-/** A checkout straight at the edge, as the browser would send it: its trace id, response and order id. */
-async function checkoutAtEdge(stack: Stack, baggage: string) {
+/**
+ * A checkout straight at the edge, as the browser would send it (or, with `traceparent: false`,
+ * as a client without tracing would): its trace id, response and order id.
+ */
+async function checkoutAtEdge(stack: Stack, baggage: string, { traceparent = true } = {}) {
   const traceId = randomHex(32);
   const parentId = randomHex(16);
   const response = await fetch(`${stack.urls.edge}/api/checkout`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-${parentId}-01`, baggage },
+    headers: { 'content-type': 'application/json', baggage, ...(traceparent ? { traceparent: `00-${traceId}-${parentId}-01` } : {}) },
     body: JSON.stringify({ scenario: 'ok' }),
   });
   expect(response.status).toBe(200);
@@ -125,5 +131,40 @@ test.describe('OTEL_TRACES_EXPORTER=none and OTEL_METRICS_EXPORTER=none', () => 
     expect(originServer!.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
     expect(spans.some((span) => span.spanId === originServer!.parentSpanId), 'that edge span was made, not sent').toBe(false);
     expect(originServer!.attributes['session.id'], 'the baggage crossed the edge').toBe('exporters-none');
+  });
+});
+
+test.describe('OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0', () => {
+  const stack = useDedicatedStack({
+    name: 'edge-sampler-ratio',
+    edgeVars: { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' },
+    collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '100' },
+  });
+
+  test("the browser's sampled journey is traced through the edge; a request without a trace is recorded nowhere", async () => {
+    const untraced = await checkoutAtEdge(stack(), 'session.id=no-trace', { traceparent: false });
+    const edgeTraceparent = /traceparent;desc="([^"]+)"/.exec(untraced.response.headers.get('server-timing') ?? '')?.[1] ?? '';
+    // The edge started the trace (random id, Level 2 random flag) and did not sample it.
+    expect(edgeTraceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-02$/);
+    const unsampledTraceId = edgeTraceparent.slice(3, 35);
+
+    const sampled = await checkoutAtEdge(stack(), 'session.id=sampled-journey');
+    await expect
+      .poll(
+        async () => {
+          const spans = (await readKeptSpans(stack().tracesFile)).filter((span) => span.traceId === sampled.traceId);
+          return [spans.some((span) => isEdge(span) && span.kind === SpanKind.SERVER), spans.some((span) => span.service === 'checkout-api' && span.kind === SpanKind.SERVER)];
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual([true, true]);
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MILLIS));
+    const spans = await readKeptSpans(stack().tracesFile);
+
+    const edgeServer = spans.find((span) => span.traceId === sampled.traceId && isEdge(span) && span.kind === SpanKind.SERVER)!;
+    expect(edgeServer.parentSpanId, "the edge continues the browser's journey").toBe(sampled.parentId);
+    expect(spans.filter((span) => span.traceId === unsampledTraceId), 'nothing of the unsampled trace, at the edge or the origin').toEqual([]);
+    // The origin did serve it: its order went through, in a trace nobody recorded.
+    expect(spans.some((span) => span.attributes['order.id'] === untraced.orderId), 'the origin sampled by its parent too').toBe(false);
   });
 });

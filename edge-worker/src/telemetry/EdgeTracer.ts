@@ -10,32 +10,38 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import { contextApi, SPAN_KIND, TRACE_FLAGS, traceApi } from './api.js';
 import { EdgeSpan, type EdgeSpanScope } from './EdgeSpan.js';
 import { activeContext } from './activeContext.js';
+import { createSampler, type EdgeSampler } from './sampler.js';
 
 /** A span that records nothing and carries no trace (tracing suppressed or disabled). */
 export const NON_RECORDING_SPAN: Span = traceApi.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /**
- * The edge's tracer: sdk-trace-base's `Tracer` with its default sampler (parent-based, always
- * on) and random ids, making {@link EdgeSpan}s. A request at the edge makes two spans and may
- * cost no more than a tenth of the untraced request, so the general SDK's per-span machinery
- * (samplers, id generators, span metrics, time conversions) is left out; what reaches the
- * span processors and exporters is the same.
+ * The edge's tracer: sdk-trace-base's `Tracer` with the environment's samplers (by default
+ * parent-based, always on; see `sampler.ts`) and random ids, making {@link EdgeSpan}s. A request
+ * at the edge makes two spans and may cost no more than a tenth of the untraced request, so the
+ * general SDK's per-span machinery (sampler objects and results, id generators, span metrics,
+ * time conversions) is left out; what reaches the span processors and exporters is the same.
  */
 export class EdgeTracer implements Tracer {
-  constructor(private readonly _scope: EdgeSpanScope) {}
+  constructor(
+    private readonly _scope: EdgeSpanScope,
+    private readonly _sampler: EdgeSampler = createSampler(),
+  ) {}
 
   startSpan(name: string, options: SpanOptions = {}, context: Context = activeContext()): Span {
     if (isTracingSuppressed(context)) return NON_RECORDING_SPAN;
     const parent = options.root ? undefined : traceApi.getSpanContext(context);
     const validParent = parent && traceApi.isSpanContextValid(parent) ? parent : undefined;
     const spanId = randomHex(2);
-    if (validParent && (validParent.traceFlags & TRACE_FLAGS.SAMPLED) === 0) {
-      // Parent-based sampling: an unsampled parent's children are not recorded, only propagated.
-      return traceApi.wrapSpanContext({ traceId: validParent.traceId, spanId, traceFlags: TRACE_FLAGS.NONE, traceState: validParent.traceState });
+    const traceId = validParent ? validParent.traceId : randomHex(4);
+    const sampled =
+      validParent && this._sampler.followsParent ? (validParent.traceFlags & TRACE_FLAGS.SAMPLED) !== 0 : this._sampler.sample(traceId);
+    if (!sampled) {
+      // Not recorded, only propagated: the trace id (and tracestate) travel on unsampled, so the
+      // services after the edge, sampling by their parent, do not record it either.
+      return traceApi.wrapSpanContext({ traceId, spanId, traceFlags: TRACE_FLAGS.NONE, traceState: validParent?.traceState });
     }
-    const spanContext: SpanContext = validParent
-      ? { traceId: validParent.traceId, spanId, traceFlags: TRACE_FLAGS.SAMPLED, traceState: validParent.traceState }
-      : { traceId: randomHex(4), spanId, traceFlags: TRACE_FLAGS.SAMPLED };
+    const spanContext: SpanContext = { traceId, spanId, traceFlags: TRACE_FLAGS.SAMPLED, traceState: validParent?.traceState };
     const span = new EdgeSpan(
       this._scope,
       spanContext,

@@ -17,6 +17,7 @@ import {
 } from '../semconv.js';
 import { installContextManager } from './activeContext.js';
 import { EdgeTracer } from './EdgeTracer.js';
+import { createSampler, type SamplerConfig } from './sampler.js';
 
 /** Everything the edge needs to trace: one per exporter configuration, reused across requests. */
 export interface EdgeTracing {
@@ -58,6 +59,8 @@ export interface EdgeTracingConfig {
   exporter?: SpanExporter;
   /** Batching and retry-queue settings of the isolate's span buffer (`OTEL_BSP_*` in `tracingFromEnv`). */
   batch?: Omit<EdgeBatchSpanProcessorOptions, 'onDrop'>;
+  /** Head sampling (`OTEL_TRACES_SAMPLER` and `_ARG` in `tracingFromEnv`). Default: parent-based, always on. */
+  sampler?: SamplerConfig;
 }
 
 /** The isolate's count of dropped spans, sent with the HTTP metrics (cumulative sum). */
@@ -79,11 +82,14 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
   );
   // Retries are the processor's (an isolate-level queue), so the exporter makes one attempt per send.
   const processor = new EdgeBatchSpanProcessor(exporter, { ...config.batch, onDrop: reportDrop });
-  const tracer = new EdgeTracer({
-    resource,
-    instrumentationScope: { name: '@journeytrace/edge' },
-    processors: [new BaggageSpanProcessor(config.promotedBaggageKeys), processor],
-  });
+  const tracer = new EdgeTracer(
+    {
+      resource,
+      instrumentationScope: { name: '@journeytrace/edge' },
+      processors: [new BaggageSpanProcessor(config.promotedBaggageKeys), processor],
+    },
+    createSampler(config.sampler),
+  );
   const metrics =
     config.metrics ??
     (config.metricsUrl

@@ -5,9 +5,17 @@ import { DISABLED_TRACING } from './disabledTracing.js';
 import { otlpHeaders, otlpMetricsUrl, otlpTracesUrl, type OtlpBindings } from './otlpEnv.js';
 import { otlpExporterSelected, sdkDisabled, type OtelSwitchBindings } from './otelSwitches.js';
 import { installDiagLoggerFromEnv, type DiagBindings } from './diagFromEnv.js';
+import { samplerFromEnv } from './sampler.js';
 
 export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagBindings {
   OTEL_SERVICE_NAME?: string;
+  /**
+   * Head sampling: `parentbased_always_on` (default), `parentbased_traceidratio`, `traceidratio`,
+   * `parentbased_always_off`, `always_on` or `always_off`.
+   */
+  OTEL_TRACES_SAMPLER?: string;
+  /** The ratio (0..1) of the `traceidratio` samplers. Default 1. */
+  OTEL_TRACES_SAMPLER_ARG?: string;
   /** Milliseconds between metrics exports (OpenTelemetry's name). Default 10000. */
   OTEL_METRIC_EXPORT_INTERVAL?: string;
   /** Longest a span waits in the isolate's buffer while other requests are in flight, ms. Default 1000. */
@@ -69,6 +77,7 @@ function readBindings(env: TracingBindings, defaultServiceName: string, override
     metricsUrl: otlpExporterSelected(env.OTEL_METRICS_EXPORTER, 'OTEL_METRICS_EXPORTER') ? otlpMetricsUrl(env) : undefined,
     headers: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
     promotedBaggageKeys: overrides.promotedBaggageKeys,
+    sampler: samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG),
     metricsIntervalMillis: nonNegative(env.OTEL_METRIC_EXPORT_INTERVAL),
     batch: {
       scheduledDelayMillis: nonNegative(env.OTEL_BSP_SCHEDULE_DELAY),
