@@ -64,6 +64,44 @@ describe('trace middleware', () => {
     assert.equal(serverTiming, `traceparent;desc="00-${PARENT_TRACE_ID}-${span.spanContext().spanId}-01"`);
   });
 
+  it('names spans by the whole route template in route groups, mounted apps and sub-app middleware', async () => {
+    const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter });
+    // trace() on the outer app; routes in a group mounted with route(), and in a basePath() app.
+    const api = new Hono<{ Variables: TraceVariables }>();
+    api.post('/orders/:id', (c) => c.text('ok'));
+    const v2 = new Hono<{ Variables: TraceVariables }>().basePath('/v2');
+    v2.get('/items/:id', (c) => c.text('ok'));
+    const app = new Hono<{ Variables: TraceVariables }>();
+    app.use(trace({ tracing }));
+    app.route('/api', api);
+    app.route('/', v2);
+    // trace() inside a group only: routes outside it make no span.
+    const admin = new Hono<{ Variables: TraceVariables }>();
+    admin.use(trace({ tracing }));
+    admin.get('/users/:id', (c) => c.text('ok'));
+    const outer = new Hono();
+    outer.route('/admin', admin);
+    outer.get('/health', (c) => c.text('ok'));
+
+    for (const [target, path, init] of [
+      [app, '/api/orders/7', { method: 'POST' }],
+      [app, '/v2/items/9', {}],
+      [outer, '/admin/users/3', {}],
+      [outer, '/health', {}],
+    ] as const) {
+      assert.equal((await target.request(path, init)).status, 200, path);
+    }
+    const spans = await finishedSpans(exporter, tracing);
+    assert.deepEqual(
+      spans.map((span) => [span.name, span.attributes['http.route'], span.attributes['url.path']]),
+      [
+        ['POST /api/orders/:id', '/api/orders/:id', '/api/orders/7'],
+        ['GET /v2/items/:id', '/v2/items/:id', '/v2/items/9'],
+        ['GET /admin/users/:id', '/admin/users/:id', '/admin/users/3'],
+      ],
+    );
+  });
+
   for (const [label, headers] of [
     ['missing', {}],
     ['malformed', { traceparent: 'not-a-traceparent' }],
