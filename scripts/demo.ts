@@ -36,12 +36,18 @@ async function main(): Promise<void> {
     collectorConfigs: [join(ROOT, 'collector', 'config.yaml')],
     echo: true,
   });
+  // One Ctrl-C arrives more than once: from the terminal, and passed on by npm and bootstrap.mjs.
+  // Every copy must find a handler (a signal without one kills the process halfway through
+  // stopping, leaving the services it started running); the first one stops them.
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     progress('stopping…');
     void stack.stop().finally(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   progress(`demo app       ${stack.urls.app}`);
   progress(`edge worker    ${stack.urls.edge}`);
   progress(`checkout-api   ${stack.urls.origin} (inventory gRPC :${ports.inventory}, orders-queue :${ports.ordersQueue}, payment :${ports.payment}, orders-worker :${ports.ordersWorker})`);
