@@ -6,13 +6,14 @@ import { ROOT } from './lib/paths.js';
 import { lastLines, run } from './lib/run.js';
 import { buildScriptTag } from './buildScriptTag.js';
 
-/** Builds the packages (web SDK and edge middleware, tsc) and what the journey serves (the demo app, vite). */
+/** Builds the packages (web SDK, edge middleware, Playwright kit: tsc) and what the journey serves (the demo app, vite). */
 export async function buildAll(): Promise<void> {
   mkdirSync(join(ROOT, '.data'), { recursive: true });
   const steps: Array<[string, string[], string]> = [
     ['web-sdk', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'web-sdk/tsconfig.json'], ROOT],
-    // Workers and Node services elsewhere in the repo import `@journeytrace/edge` as its users do: from dist.
+    // The repo's workers, services, journey tests and demo import the packages as their users do: from dist.
     ['edge', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'edge-worker/tsconfig.build.json'], ROOT],
+    ['playwright-kit', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'test/tsconfig.build.json'], ROOT],
     // The config imports TypeScript from workspace packages: load it with Vite's module runner.
     ['demo-app', [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--configLoader', 'runner', '--logLevel', 'warn'], join(ROOT, 'demo-app')],
   ];
@@ -21,7 +22,7 @@ export async function buildAll(): Promise<void> {
     if (result.code !== 0) throw new Error(`building ${name} failed:\n${lastLines(result.output)}`);
   }
   await buildScriptTag();
-  progress('built web-sdk, edge and demo-app');
+  progress('built web-sdk, edge, playwright kit and demo-app');
 }
 
 // `npm run build` (through bootstrap.mjs) runs this file itself; test.ts and demo.ts import it.

@@ -1,0 +1,95 @@
+/**
+ * `@journeytrace/playwright` as an app team gets it: `npm pack`ed, installed from the tarball into
+ * a new project next to the oldest `@playwright/test` its peer range allows, type-checked
+ * (strict) against the published declarations, and used by a Playwright test in Chromium: the
+ * `journey` fixture takes the trace id from the page's `Server-Timing` and finds that trace in a
+ * file in the collector's file-exporter format.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { run } from '../../scripts/lib/run.js';
+import { ensureChromium } from '../../scripts/setup/chromium.js';
+import { createConsumerProject, exportedFiles, lowestAllowed, readManifest, type ConsumerProject } from './consumerProject.js';
+
+const manifest = readManifest('test');
+const TRACE_ID = randomBytes(16).toString('hex');
+const EDGE_SPAN_ID = randomBytes(8).toString('hex');
+const ORIGIN_SPAN_ID = randomBytes(8).toString('hex');
+
+/** One line as the collector's file exporter writes it (OTLP/JSON): an edge span and the origin's under it. */
+function exportLine(): string {
+  const nanos = (millis: number) => `${BigInt(Date.now() + millis) * 1_000_000n}`;
+  const resourceSpans = (service: string, spanId: string, parentSpanId: string, name: string) => ({
+    resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+    scopeSpans: [{ scope: { name: 'test' }, spans: [{ traceId: TRACE_ID, spanId, parentSpanId, name, kind: 2, startTimeUnixNano: nanos(0), endTimeUnixNano: nanos(40), status: {} }] }],
+  });
+  return JSON.stringify({
+    resourceSpans: [
+      resourceSpans('edge-worker', EDGE_SPAN_ID, '', 'POST /api/checkout'),
+      resourceSpans('checkout-api', ORIGIN_SPAN_ID, EDGE_SPAN_ID, 'POST /checkout'),
+    ],
+  });
+}
+
+const SPEC = `import { expect, test, type JourneyTrace } from '@journeytrace/playwright';
+
+test.use({ tracesFile: 'traces.jsonl', traceTimeoutMillis: 10_000, traceSettleMillis: 200 });
+
+test('the journey fixture finds the trace the page announced', async ({ page, journey }) => {
+  await page.route('http://shop.test/', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', headers: { 'server-timing': 'traceparent;desc="00-${TRACE_ID}-${EDGE_SPAN_ID}-01"' }, body: '<p>shop</p>' }),
+  );
+  await page.goto('http://shop.test/');
+  expect(journey.announcedTraceIds).toEqual(['${TRACE_ID}']);
+  const trace: JourneyTrace = await journey.trace();
+  trace.expectChain({ service: 'edge-worker', kind: 'SERVER' }, { service: 'checkout-api', kind: 'SERVER' });
+});
+`;
+
+describe('@journeytrace/playwright, packed and installed into a new project', () => {
+  const playwright = lowestAllowed(manifest.peerDependencies['@playwright/test']);
+  let project: ConsumerProject;
+
+  before(async () => {
+    // @types/node as every Playwright project has it (Playwright's own types need it).
+    project = await createConsumerProject('test', { '@playwright/test': playwright, '@types/node': '^20.19.0' });
+    project.write('journey.spec.ts', SPEC);
+    project.write('traces.jsonl', `${exportLine()}\n`);
+    project.write(
+      'playwright.config.ts',
+      `import { defineConfig } from '@playwright/test';
+export default defineConfig({
+  testDir: '.',
+  reporter: 'line',
+  use: { browserName: 'chromium', launchOptions: { executablePath: ${JSON.stringify(await ensureChromium())}, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] } },
+});
+`,
+    );
+  });
+  after(() => project?.remove());
+
+  it('ships the built modules and their declarations, and none of the repository\'s own tests', () => {
+    for (const file of exportedFiles(manifest)) assert.ok(project.packedFiles.includes(file), `${file} is in the package`);
+    assert.deepEqual(project.packedFiles.filter((file) => /\.ts$/.test(file) && !/\.d\.ts$/.test(file)), []);
+    assert.deepEqual(project.packedFiles.filter((file) => /journeys\/|property\/|load\/|\.test\./.test(file)), []);
+  });
+
+  it('type-checks a test written against it (strict, declarations only)', async () => {
+    const result = await project.typecheck(
+      { target: 'es2022', module: 'esnext', moduleResolution: 'bundler', strict: true, lib: ['esnext', 'dom'], types: ['node'] },
+      ['journey.spec.ts'],
+    );
+    assert.equal(result.code, 0, result.output);
+  });
+
+  it(`runs in a Playwright ${playwright} test in Chromium: the journey fixture finds the announced trace`, async () => {
+    const result = await run(process.execPath, [join(project.dir, 'node_modules/@playwright/test/cli.js'), 'test'], {
+      cwd: project.dir,
+      logFile: join(project.dir, 'playwright.log'),
+    });
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /1 passed/);
+  });
+});
