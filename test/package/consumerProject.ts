@@ -3,7 +3,7 @@
  * `npm pack` tarball, next to the versions of its peer dependencies the test chooses.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/paths.js';
@@ -38,13 +38,16 @@ export function lowestAllowed(range: string | undefined): string {
 }
 
 /**
- * Packs `packageDir` (its `prepack` runs, as on publish) and installs the tarball with `dependencies`
- * into a new project. `--strict-peer-deps`: a peer range that does not admit them fails the install.
+ * Packs `packageDir` as `npm run build` left it and installs the tarball with `dependencies` into a
+ * new project. `--strict-peer-deps`: a peer range that does not admit them fails the install.
  */
 export async function createConsumerProject(packageDir: string, dependencies: Record<string, string>): Promise<ConsumerProject> {
+  // Not through `prepack`: rebuilding dist here would rewrite files that tests running beside this
+  // one import. `npm test` builds every package before the unit tests.
+  if (!existsSync(join(ROOT, packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run \`npm run build\` first`);
   const dir = mkdtempSync(join(tmpdir(), 'jt-consumer-'));
   const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(ROOT, packageDir), encoding: 'utf8' }),
+    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: join(ROOT, packageDir), encoding: 'utf8' }),
   ) as Array<{ name: string; filename: string; files: Array<{ path: string }> }>;
   const tarball = packed[0]!;
   const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
