@@ -5,12 +5,14 @@
  * --dry-run`, and run in workerd, where the request's trace reaches the origin.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { unstable_dev } from 'wrangler';
 import { dryRunBundle } from '../../scripts/lib/edgeBundle.js';
+import { run } from '../../scripts/lib/run.js';
 import { createConsumerProject, exportedFiles, lowestAllowed, readManifest, type ConsumerProject } from './consumerProject.js';
 
 const manifest = readManifest('edge-worker');
@@ -112,5 +114,27 @@ describe('@journeytrace/edge, packed and installed into a new worker project', (
       await worker.stop();
       await new Promise<void>((resolve) => origin.close(() => resolve()));
     }
+  });
+});
+
+describe('@journeytrace/edge in a Node service without hono (the optional peer)', () => {
+  let project: ConsumerProject;
+  before(async () => {
+    project = await createConsumerProject('edge-worker', { '@opentelemetry/api': lowestAllowed(manifest.peerDependencies['@opentelemetry/api']) });
+  });
+  after(() => project?.remove());
+
+  it('installs and loads the metrics and the baggage span processor', async () => {
+    assert.equal(existsSync(join(project.dir, 'node_modules/hono')), false, 'hono is not installed for it');
+    project.write(
+      'service.mjs',
+      `import { HttpMetrics } from '@journeytrace/edge/metrics';
+import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
+console.log(typeof HttpMetrics, typeof BaggageSpanProcessor);
+`,
+    );
+    const loaded = await run(process.execPath, ['service.mjs'], { cwd: project.dir, logFile: join(project.dir, 'service.log') });
+    assert.equal(loaded.code, 0, loaded.output);
+    assert.equal(loaded.output.trim(), 'function function');
   });
 });
