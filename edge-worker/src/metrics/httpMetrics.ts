@@ -88,7 +88,7 @@ export class HttpMetrics {
   flushWhenDue(options: { isIdle?: () => boolean; maxHoldMillis?: number } = {}): Promise<void> | undefined {
     if (this.isDue()) return this.flush();
     if (!this._unsent || this._scheduled) return undefined;
-    const now = (this._options.now ?? Date.now)();
+    const now = this._now();
     const holdMillis = Math.min(options.maxHoldMillis ?? 1000, this._lastFlushMillis + this._intervalMillis() - now);
     const scheduled = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, holdMillis)))
       // Another request may have sent it meanwhile; a busy isolate sends when the interval is up.
@@ -102,8 +102,12 @@ export class HttpMetrics {
 
   /** Whether the export interval has passed since the last flush. */
   isDue(): boolean {
-    const now = (this._options.now ?? Date.now)();
+    const now = this._now();
     return now - this._lastFlushMillis >= this._intervalMillis();
+  }
+
+  private _now(): number {
+    return (this._options.now ?? Date.now)();
   }
 
   private _intervalMillis(): number {
@@ -129,7 +133,7 @@ export class HttpMetrics {
   async flush(): Promise<void> {
     this._fold();
     this._unsent = false;
-    this._lastFlushMillis = (this._options.now ?? Date.now)();
+    this._lastFlushMillis = this._now();
     const metrics = [this._server, this._client].map((histogram) => ({
       name: histogram.name,
       description: histogram.description,
@@ -163,7 +167,7 @@ export class HttpMetrics {
   }
 
   private _defer(histogram: DurationHistogram, outcome: RequestOutcome): void {
-    this._pending.push({ histogram, outcome, timeUnixMillis: (this._options.now ?? Date.now)() });
+    this._pending.push({ histogram, outcome, timeUnixMillis: this._now() });
     this._unsent = true;
     if (this._pending.length >= FOLD_AT) this._fold();
   }

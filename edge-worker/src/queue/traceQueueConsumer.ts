@@ -1,4 +1,5 @@
-import { ROOT_CONTEXT, SpanKind, context, trace, type Link, type SpanContext } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, type Link, type SpanContext } from '@opentelemetry/api';
+import { withActiveContext } from '../telemetry/activeContext.js';
 import type { EdgeTracing } from '../telemetry/edgeTracing.js';
 import { tracingFromEnv, type TracingBindings } from '../telemetry/tracingFromEnv.js';
 import {
@@ -107,7 +108,7 @@ export function traceQueueConsumer<Body, Env extends object = TracingBindings>(
           parent,
         );
         try {
-          await context.with(trace.setSpan(parent, span), () => processMessage(body, message, env, ctx));
+          await withActiveContext(trace.setSpan(parent, span), () => processMessage(body, message, env, ctx));
           message.ack();
         } catch (error) {
           markError(span, error);

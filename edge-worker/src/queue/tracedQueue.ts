@@ -1,4 +1,5 @@
-import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { activeContext } from '../telemetry/activeContext.js';
 import { recordSetter } from '../fetch/headersCarrier.js';
 import type { EdgeTracing } from '../telemetry/edgeTracing.js';
 import { ATTR_ERROR_TYPE } from '../semconv.js';
@@ -46,7 +47,7 @@ export function tracedQueue<Body>(queue: QueueProducer<TracedMessageBody<Body>>,
   const { name, tracing } = options;
 
   async function inProducerSpan(count: number | undefined, send: (headers: Record<string, string>) => Promise<unknown>): Promise<void> {
-    const parent = context.active();
+    const parent = activeContext();
     const span = tracing.tracer.startSpan(
       `send ${name}`,
       {

@@ -7,9 +7,9 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { contextApi, SPAN_KIND, TRACE_FLAGS, traceApi } from './api.js';
+import { SPAN_KIND, TRACE_FLAGS, traceApi } from './api.js';
 import { EdgeSpan, type EdgeSpanScope } from './EdgeSpan.js';
-import { activeContext } from './activeContext.js';
+import { activeContext, withActiveContext } from './activeContext.js';
 import { createSampler, type EdgeSampler } from './sampler.js';
 
 /** A span that records nothing and carries no trace (tracing suppressed or disabled). */
@@ -63,7 +63,7 @@ export class EdgeTracer implements Tracer {
     const fn = rest.pop() as F;
     const [options, parentContext = activeContext()] = rest as [SpanOptions | undefined, Context | undefined];
     const span = this.startSpan(name, options, parentContext);
-    return contextApi.with(traceApi.setSpan(parentContext, span), fn as (span: Span) => ReturnType<F>, undefined, span);
+    return withActiveContext(traceApi.setSpan(parentContext, span), () => fn(span) as ReturnType<F>);
   }
 }
 
