@@ -6,30 +6,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { ROOT } from './lib/paths.js';
-import { freePort } from './stack/ports.js';
+import { acceptsConnections, freePort, portFree } from './stack/ports.js';
 
-/** Whether something accepts TCP connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
+const listening = (port: number) => acceptsConnections('127.0.0.1', port);
 
 /** Kills the process groups of whatever listens on a port (each service is a group of its own). */
 function killListenerGroups(port: number): void {

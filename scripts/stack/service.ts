@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { connect } from 'node:net';
+import { acceptsConnections } from './ports.js';
 
 export interface ServiceSpec {
   name: string;
@@ -65,7 +65,10 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
 }
 
 async function answers(url: string): Promise<boolean> {
-  if (url.startsWith('tcp://')) return accepts(new URL(url));
+  if (url.startsWith('tcp://')) {
+    const { hostname, port } = new URL(url);
+    return acceptsConnections(hostname, Number(port));
+  }
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
     await response.body?.cancel();
@@ -75,21 +78,6 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-function accepts(url: URL): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port) });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 async function stopGroup(child: ChildProcess, exited: Promise<unknown>, log: NodeJS.WritableStream): Promise<void> {
   if (child.exitCode === null && child.signalCode === null && child.pid) {
