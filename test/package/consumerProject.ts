@@ -9,6 +9,17 @@ import { join } from 'node:path';
 import { ROOT } from '../../scripts/lib/paths.js';
 import { lastLines, run } from '../../scripts/lib/run.js';
 
+/** A consumer's TypeScript project as a bundler-based app or worker sets it up. */
+const CONSUMER_COMPILER_OPTIONS = {
+  target: 'es2022',
+  module: 'esnext',
+  moduleResolution: 'bundler',
+  strict: true,
+  noEmit: true,
+  lib: ['es2022', 'dom', 'dom.iterable'],
+  types: [],
+};
+
 export interface PackageManifest {
   name: string;
   peerDependencies: Record<string, string>;
@@ -21,8 +32,11 @@ export interface ConsumerProject {
   packedFiles: string[];
   /** Writes a file into the project. */
   write(name: string, text: string): void;
-  /** `tsc` (the repository's) on the project's tsconfig.json; code 0 when it type-checks. */
-  typecheck(compilerOptions: Record<string, unknown>, files: string[]): Promise<{ code: number; output: string }>;
+  /**
+   * `tsc` (the repository's), strict, on `files` against the installed declarations; code 0 when
+   * they type-check. `compilerOptions` are added to a bundler-resolved ES2022 project's.
+   */
+  typecheck(files: string[], compilerOptions?: Record<string, unknown>): Promise<{ code: number; output: string }>;
   remove(): void;
 }
 
@@ -64,8 +78,8 @@ export async function createConsumerProject(packageDir: string, dependencies: Re
     dir,
     packedFiles: tarball.files.map((file) => file.path),
     write,
-    typecheck: (compilerOptions, files) => {
-      write('tsconfig.json', JSON.stringify({ compilerOptions: { ...compilerOptions, noEmit: true }, files }));
+    typecheck: (files, compilerOptions = {}) => {
+      write('tsconfig.json', JSON.stringify({ compilerOptions: { ...CONSUMER_COMPILER_OPTIONS, ...compilerOptions }, files }));
       return run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, logFile: join(dir, 'tsc.log') });
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),

@@ -77,10 +77,7 @@ export default defineConfig({
   });
 
   it('type-checks a test written against it (strict, declarations only)', async () => {
-    const result = await project.typecheck(
-      { target: 'es2022', module: 'esnext', moduleResolution: 'bundler', strict: true, lib: ['esnext', 'dom'], types: ['node'] },
-      ['journey.spec.ts'],
-    );
+    const result = await project.typecheck(['journey.spec.ts'], { lib: ['esnext', 'dom'], types: ['node'] });
     assert.equal(result.code, 0, result.output);
   });
 
