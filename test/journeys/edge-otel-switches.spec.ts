@@ -11,15 +11,17 @@
  *   caller's trace under the edge's (unsent) CLIENT span, with the journey's baggage.
  * - `OTEL_TRACES_SAMPLER=parentbased_traceidratio` with `OTEL_TRACES_SAMPLER_ARG=0`: a journey the
  *   browser sampled is traced through the edge as before; a request that comes without a trace is
- *   not recorded anywhere, yet its (unsampled) trace id still reaches the origin.
+ *   not recorded anywhere, yet its (unsampled) trace id still reaches the origin, and the edge's
+ *   metrics count it, with no exemplar.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { randomHex } from '../../collector/support/spanSender.js';
-import { SpanKind, readExportRequests, readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
+import { SpanKind, readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
 import type { Stack } from '../../scripts/stack/stack.js';
 import { useDedicatedStack } from './support/dedicatedStack.js';
+import { metricServices, readHistograms } from './support/histograms.js';
 
 const isEdge = (span: KeptSpan) => span.resource['cloud.provider'] === 'cloudflare';
 /** Longer than the edge's longest span and metrics hold (1 s) and the collector's decision wait in tests. */
@@ -50,18 +52,6 @@ async function checkoutAtEdge(stack: Stack, baggage: string, { traceparent = tru
   const { orderId } = (await response.json()) as { orderId: string };
   expect(orderId).toBeTruthy();
   return { traceId, parentId, response, orderId };
-}
-
-/** The service names that sent any metric to the collector. */
-async function metricServices(metricsFile: string): Promise<Set<string>> {
-  type Request = { resourceMetrics?: Array<{ resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> } }> };
-  const services = new Set<string>();
-  for (const request of await readExportRequests<Request>(metricsFile)) {
-    for (const rm of request.resourceMetrics ?? []) {
-      services.add(rm.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ?? '');
-    }
-  }
-  return services;
 }
 
 test.describe('OTEL_SDK_DISABLED=true', () => {
@@ -166,5 +156,13 @@ test.describe('OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER
     expect(spans.filter((span) => span.traceId === unsampledTraceId), 'nothing of the unsampled trace, at the edge or the origin').toEqual([]);
     // The origin did serve it: its order went through, in a trace nobody recorded.
     expect(spans.some((span) => span.attributes['order.id'] === untraced.orderId), 'the origin sampled by its parent too').toBe(false);
+
+    // The edge's metrics count both requests; only the recorded one can be an exemplar.
+    const edgeCheckout = async () =>
+      (await readHistograms(stack().metricsFile, 'http.server.request.duration')).filter((point) => point.service === 'edge-worker' && point.attributes['http.route'] === '/api/checkout');
+    await expect.poll(async () => (await edgeCheckout()).reduce((sum, point) => sum + point.count, 0), { timeout: 15_000 }).toBe(2);
+    const exemplarTraces = (await edgeCheckout()).flatMap((point) => point.exemplars.map((exemplar) => exemplar.traceId));
+    expect(exemplarTraces, 'the sampled request is an exemplar').toContain(sampled.traceId);
+    expect(exemplarTraces, 'the unsampled one is not').not.toContain(unsampledTraceId);
   });
 });

@@ -3,51 +3,12 @@
  * the HTTP duration histograms, with exemplars that point at journeys the collector kept, and
  * the journey view links a slow bucket to its waterfall.
  */
-import { expect, readExportRequests, readKeptSpans, test } from '@journeytrace/playwright';
+import { expect, readKeptSpans, test } from '@journeytrace/playwright';
 import type { Page } from '@playwright/test';
 import { checkoutInShop } from './support/shop.js';
+import { readHistograms } from './support/histograms.js';
 
 const env = (name: string) => process.env[name] ?? '';
-
-interface Exemplar {
-  asDouble: number;
-  traceId: string;
-}
-interface Histogram {
-  service: string;
-  attributes: Record<string, string | number>;
-  exemplars: Exemplar[];
-}
-
-type KeyValue = { key: string; value: { stringValue?: string; intValue?: string } };
-interface MetricsRequest {
-  resourceMetrics?: Array<{
-    resource?: { attributes?: KeyValue[] };
-    scopeMetrics?: Array<{ metrics?: Array<{ name: string; unit?: string; histogram?: { dataPoints?: Array<{ attributes?: KeyValue[]; exemplars?: Exemplar[] }> } }> }>;
-  }>;
-}
-
-async function readHistograms(file: string, name: string): Promise<Histogram[]> {
-  const found: Histogram[] = [];
-  for (const request of await readExportRequests<MetricsRequest>(file)) {
-    for (const rm of request.resourceMetrics ?? []) {
-      const service = rm.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ?? '';
-      for (const sm of rm.scopeMetrics ?? []) {
-        for (const metric of sm.metrics ?? []) {
-          if (metric.name !== name) continue;
-          expect(metric.unit).toBe('s');
-          for (const point of metric.histogram?.dataPoints ?? []) {
-            const attributes = Object.fromEntries(
-              (point.attributes ?? []).map((a) => [a.key, a.value.stringValue ?? Number(a.value.intValue)]),
-            );
-            found.push({ service, attributes, exemplars: point.exemplars ?? [] });
-          }
-        }
-      }
-    }
-  }
-  return found;
-}
 
 const checkout = async (page: Page, tier: string, scenario: string) => (await checkoutInShop(page, env('JOURNEYTRACE_APP_URL'), tier, scenario)).traceId;
 
