@@ -3,7 +3,8 @@
  * a new project next to the oldest `@playwright/test` its peer range allows, type-checked
  * (strict) against the published declarations, and used by a Playwright test in Chromium: the
  * `journey` fixture takes the trace id from the page's `Server-Timing` and finds that trace in a
- * file in the collector's file-exporter format.
+ * file in the collector's file-exporter format; a trace that never arrives fails with the page's
+ * span exports and what the endpoint answered.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -46,6 +47,20 @@ test('the journey fixture finds the trace the page announced', async ({ page, jo
   const trace: JourneyTrace = await journey.trace();
   trace.expectChain({ service: 'edge-worker', kind: 'SERVER' }, { service: 'checkout-api', kind: 'SERVER' });
 });
+
+// Fails on purpose (run on its own): the failure must say what the page sent and was answered.
+test('refused spans: the page sends its spans and the endpoint refuses them', async ({ page, journey }) => {
+  await page.route('http://shop.test/v1/traces', (route) => route.fulfill({ status: 400, body: 'span "checkout": ends before it starts' }));
+  await page.route('http://shop.test/', (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: '<script>fetch("/v1/traces", { method: "POST", body: "{}" }).then(() => console.warn("journeytrace: spans dropped"))</script>',
+    }),
+  );
+  await page.goto('http://shop.test/');
+  await journey.trace('${'0'.repeat(31)}1', { timeoutMillis: 2_000 });
+});
 `;
 
 describe('@journeytrace/playwright, packed and installed into a new project', () => {
@@ -82,11 +97,25 @@ export default defineConfig({
   });
 
   it(`runs in a Playwright ${playwright} test in Chromium: the journey fixture finds the announced trace`, async () => {
-    const result = await run(process.execPath, [join(project.dir, 'node_modules/@playwright/test/cli.js'), 'test'], {
-      cwd: project.dir,
-      logFile: join(project.dir, 'playwright.log'),
-    });
+    const result = await runSpec('announced');
     assert.equal(result.code, 0, result.output);
     assert.match(result.output, /1 passed/);
   });
+
+  it('a journey that never arrives fails with what the page sent and was answered, in the error and as an attachment', async () => {
+    const result = await runSpec('refused');
+    assert.equal(result.code, 1, result.output);
+    // The error carries the whole line; the reporter cuts attachment lines to the terminal's width.
+    assert.match(result.output, /the page's span exports:\n(.*\n)*.*POST http:\/\/shop\.test\/v1\/traces → 400 span "checkout": ends before it starts/);
+    assert.match(result.output, /attachment #\d+: span exports \(text\/plain\)[^\n]*\n(.*\n)*.*POST http:\/\/shop\.test\/v1\/traces → 400/);
+    assert.match(result.output, /console warning: journeytrace: spans dropped/);
+    // Chromium's own console line for the refused export would only repeat it.
+    assert.doesNotMatch(result.output, /Failed to load resource: the server responded with a status of 400/);
+  });
+
+  const runSpec = (grep: string) =>
+    run(process.execPath, [join(project.dir, 'node_modules/@playwright/test/cli.js'), 'test', '--grep', grep], {
+      cwd: project.dir,
+      logFile: join(project.dir, `playwright-${grep}.log`),
+    });
 });
