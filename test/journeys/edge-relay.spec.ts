@@ -137,10 +137,13 @@ test('relays good batches to the collector, filtered and clock-corrected; refuse
   // The worker still serves.
   expect((await fetch(`${edgeUrl}/health`)).status).toBe(200);
 
-  // Good: JSON with a laptop clock 2 minutes slow, and gzip-compressed protobuf.
+  // Good: JSON with a laptop clock 2 minutes slow (and a NaN, which proto3 JSON writes as a
+  // string), and gzip-compressed protobuf.
   const skewMillis = 120_000;
   const slowLaptop = await batch(Date.now() - 1_000 - skewMillis);
-  const accepted = await relay(slowLaptop.json as Uint8Array<ArrayBuffer>, {}, `?sent_at=${Date.now() - skewMillis}`);
+  const withNaN = new TextDecoder().decode(slowLaptop.json).replace('{"doubleValue":1.5}', '{"doubleValue":"NaN"}');
+  expect(withNaN).toContain('"NaN"');
+  const accepted = await relay(withNaN, {}, `?sent_at=${Date.now() - skewMillis}`);
   expect(accepted.status).toBe(200);
   expect(accepted.headers.get('access-control-allow-origin')).toBe(SHOP);
   const compact = await batch();
@@ -163,6 +166,7 @@ test('relays good batches to the collector, filtered and clock-corrected; refuse
   // The page's user.tier=premium is a claim: relayed, it could force tail sampling.
   expect(step.attributes['user.tier']).toBeUndefined();
   expect(fetchSpan.attributes['url.full']).toBe('https://edge.example/api/checkout');
+  expect(fetchSpan.attributes['http.response_content_length']).toBeNaN();
   expect(fetchSpan.attributes['url.query']).toBeUndefined();
 
   // Relaying made no edge spans of its own, and nothing refused reached the collector

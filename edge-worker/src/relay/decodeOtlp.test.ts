@@ -85,6 +85,25 @@ describe('decodeOtlpProtobuf', () => {
     assert.match(reason(decodeOtlpProtobuf(request([...traceId, ...spanId, ...times, ...message(5, [0xff, 0xfe])]))), /UTF-8/);
   });
 
+  it('keeps NaN and Infinity doubles forwardable as OTLP/JSON (proto3 JSON strings, not null)', () => {
+    const anyDouble = (value: number) => {
+      const bytes = new Uint8Array(9);
+      bytes[0] = 0x21; // AnyValue.double_value, fixed64
+      new DataView(bytes.buffer).setFloat64(1, value, true);
+      return [...bytes];
+    };
+    const keyValue = (key: number, value: number[]) => [0x0a, 1, key, 0x12, value.length, ...value];
+    const attributes = [keyValue(0x61, anyDouble(NaN)), keyValue(0x62, anyDouble(-Infinity)), keyValue(0x63, anyDouble(0.5))];
+    const resource = attributes.flatMap((attribute) => [0x0a, attribute.length, ...attribute]);
+    const spanIds = [0x0a, 16, ...new Array(16).fill(1), 0x12, 8, ...new Array(8).fill(2)];
+    const span = [...spanIds, 0x39, ...new Array(8).fill(1), 0x41, ...new Array(8).fill(1)];
+    const scopeSpans = [0x12, span.length, ...span];
+    const resourceSpans = [0x0a, resource.length, ...resource, 0x12, scopeSpans.length, ...scopeSpans];
+    const request = decoded(decodeOtlpProtobuf(Uint8Array.from([0x0a, resourceSpans.length, ...resourceSpans])));
+    const values = request.resourceSpans[0]!.resource.attributes.map((attribute) => attribute.value);
+    assert.deepEqual(values, [{ doubleValue: 'NaN' }, { doubleValue: '-Infinity' }, { doubleValue: 0.5 }]);
+  });
+
   it('refuses attribute values nested without end', () => {
     let value: number[] = [0x0a, 1, 0x78]; // AnyValue{ string_value: "x" }
     for (let depth = 0; depth < 40; depth++) {
@@ -128,6 +147,16 @@ describe('decodeOtlpJson', () => {
     assert.equal('secretField' in request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!, false);
   });
 
+  it('takes doubles as proto3 JSON writes them, and keeps NaN and Infinity forwardable', () => {
+    const doubles = ['NaN', 'Infinity', '-Infinity', '1.5', '-2e-3', 0.25];
+    const attributes = doubles.map((doubleValue, i) => ({ key: `d${i}`, value: { doubleValue } }));
+    const request = decoded(decodeOtlpJson(text(withSpan({ attributes }))));
+    const values = request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes.map((attribute) => attribute.value);
+    assert.deepEqual(values, [{ doubleValue: 'NaN' }, { doubleValue: 'Infinity' }, { doubleValue: '-Infinity' }, { doubleValue: 1.5 }, { doubleValue: -0.002 }, { doubleValue: 0.25 }]);
+    // What the relay forwards: JSON.stringify would have written NaN and Infinity as null.
+    assert.doesNotMatch(JSON.stringify(request), /null/);
+  });
+
   const hostile: Array<[string, unknown, RegExp]> = [
     ['not JSON', '{"resourceSpans": [', /not UTF-8 JSON/],
     ['invalid UTF-8', new Uint8Array([0x7b, 0xff, 0x7d]), /not UTF-8 JSON/],
@@ -144,6 +173,8 @@ describe('decodeOtlpJson', () => {
     ['attributes as an object', withSpan({ attributes: { a: 1 } }), /attributes is not an array/],
     ['an attribute without a key', withSpan({ attributes: [{ value: { stringValue: 'x' } }] }), /key is not a string/],
     ['an int beyond 64 bits', withSpan({ attributes: [{ key: 'k', value: { intValue: '9223372036854775808' } }] }), /not an int64/],
+    ['a double that is null', withSpan({ attributes: [{ key: 'k', value: { doubleValue: null } }] }), /doubleValue is not a number/],
+    ['a double that is a word', withSpan({ attributes: [{ key: 'k', value: { doubleValue: 'nan' } }] }), /doubleValue is not a number/],
   ];
   for (const [name, body, expected] of hostile) {
     it(`rejects ${name} with a one-line reason`, () => {

@@ -8,8 +8,10 @@ import {
   InvalidOtlpError,
   MAX_ANY_VALUE_DEPTH,
   MAX_SPAN_KIND,
+  otlpDouble,
   type DecodeResult,
   type OtlpAnyValue,
+  type OtlpDouble,
   type OtlpEvent,
   type OtlpKeyValue,
   type OtlpLink,
@@ -27,6 +29,7 @@ const UINT64 = /^\d{1,20}$/;
 const INT64 = /^-?\d{1,19}$/;
 const MAX_UINT64 = 0xffff_ffff_ffff_ffffn;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+const DOUBLE_STRING = /^(NaN|-?Infinity|-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)$/;
 
 function fail(path: string, problem: string): never {
   throw new InvalidOtlpError(`${path} ${problem}`);
@@ -76,6 +79,13 @@ function hexId(value: unknown, path: string, length: number, allowEmpty = false)
   return id.toLowerCase();
 }
 
+/** Proto3 JSON's doubles: a number, or a string holding one, "NaN", "Infinity" or "-Infinity". */
+function double(value: unknown, path: string): OtlpDouble {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && DOUBLE_STRING.test(value)) return otlpDouble(Number(value));
+  return fail(path, 'is not a number');
+}
+
 function anyValue(value: unknown, path: string, depth: number): OtlpAnyValue {
   if (depth > MAX_ANY_VALUE_DEPTH) fail(path, `is nested deeper than ${MAX_ANY_VALUE_DEPTH}`);
   if (value === undefined || value === null) return {};
@@ -91,10 +101,7 @@ function anyValue(value: unknown, path: string, depth: number): OtlpAnyValue {
     if (typeof int === 'string' && INT64.test(int) && BigInt.asIntN(64, BigInt(int)) === BigInt(int)) return { intValue: BigInt(int).toString() };
     fail(`${path}.intValue`, 'is not an int64');
   }
-  if ('doubleValue' in json) {
-    if (typeof json.doubleValue !== 'number') fail(`${path}.doubleValue`, 'is not a number');
-    return { doubleValue: json.doubleValue };
-  }
+  if ('doubleValue' in json) return { doubleValue: double(json.doubleValue, `${path}.doubleValue`) };
   if ('bytesValue' in json) {
     const bytes = string(json.bytesValue, `${path}.bytesValue`);
     if (!BASE64.test(bytes)) fail(`${path}.bytesValue`, 'is not base64');

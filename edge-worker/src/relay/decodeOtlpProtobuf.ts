@@ -13,6 +13,7 @@ import {
   InvalidOtlpError,
   MAX_ANY_VALUE_DEPTH,
   MAX_SPAN_KIND,
+  otlpDouble,
   type DecodeResult,
   type OtlpAnyValue,
   type OtlpEvent,
@@ -223,7 +224,7 @@ function anyValue(reader: ProtobufReader, depth: number): OtlpAnyValue {
         return true;
       case 4:
         expectWireType(wireType, FIXED64, 'AnyValue.double_value');
-        value = { doubleValue: reader.double() };
+        value = { doubleValue: otlpDouble(reader.double()) };
         return true;
       case 5: {
         expectWireType(wireType, LENGTH_DELIMITED, 'AnyValue.array_value');

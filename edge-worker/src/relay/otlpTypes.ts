@@ -4,11 +4,19 @@
  * @see https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding
  */
 
+/** A double as proto3 JSON writes it: NaN and ±Infinity as strings (JSON has no such numbers). */
+export type OtlpDouble = number | 'NaN' | 'Infinity' | '-Infinity';
+
+/** `value` in the form that survives `JSON.stringify` (which would write NaN and Infinity as null). */
+export function otlpDouble(value: number): OtlpDouble {
+  return Number.isFinite(value) ? value : (String(value) as 'NaN' | 'Infinity' | '-Infinity');
+}
+
 export type OtlpAnyValue =
   | { stringValue: string }
   | { boolValue: boolean }
   | { intValue: string }
-  | { doubleValue: number }
+  | { doubleValue: OtlpDouble }
   | { bytesValue: string }
   | { arrayValue: { values: OtlpAnyValue[] } }
   | { kvlistValue: { values: OtlpKeyValue[] } }

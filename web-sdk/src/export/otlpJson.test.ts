@@ -59,6 +59,21 @@ describe('encodeTraces', () => {
     assert.deepEqual(request.resourceSpans[0].scopeSpans.map((s: { spans: unknown[] }) => s.spans.length), [2, 1]);
   });
 
+  it('writes numbers every OTLP/JSON reader takes: NaN and Infinity as strings, integers past 2^53 as doubles', () => {
+    const attributes = { nan: NaN, up: Infinity, down: -Infinity, huge: 1e21, safe: -9007199254740991, list: [1, NaN] };
+    const body = encodeTraces([span({ attributes })]);
+    assert.doesNotMatch(body, /null/);
+    const encoded = JSON.parse(body).resourceSpans[0].scopeSpans[0].spans[0];
+    assert.deepEqual(encoded.attributes, [
+      { key: 'nan', value: { doubleValue: 'NaN' } },
+      { key: 'up', value: { doubleValue: 'Infinity' } },
+      { key: 'down', value: { doubleValue: '-Infinity' } },
+      { key: 'huge', value: { doubleValue: 1e21 } },
+      { key: 'safe', value: { intValue: '-9007199254740991' } },
+      { key: 'list', value: { arrayValue: { values: [{ intValue: '1' }, { doubleValue: 'NaN' }] } } },
+    ]);
+  });
+
   it('omits the parent of a root span', () => {
     const encoded = JSON.parse(encodeTraces([span({ parentSpanContext: undefined })])).resourceSpans[0].scopeSpans[0].spans[0];
     assert.equal('parentSpanId' in encoded, false);
@@ -69,5 +84,11 @@ describe('nanos', () => {
   it('is exact past 2^53', () => {
     assert.equal(nanos([1764000000, 999999999]), '1764000000999999999');
     assert.equal(nanos([0, 42]), '42');
+  });
+
+  it('carries a nanosecond part of a whole second into the seconds', () => {
+    assert.equal(nanos([1764000000, 1_000_000_000]), '1764000001000000000');
+    assert.equal(nanos([1764000000, 1_500_000_000]), '1764000001500000000');
+    assert.equal(nanos([0, 1_000_000_042]), '1000000042');
   });
 });

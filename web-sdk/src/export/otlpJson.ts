@@ -61,9 +61,15 @@ function encodeSpan(span: ReadableSpan) {
   };
 }
 
-/** [seconds, nanoseconds] as a decimal string, exact (a number would lose precision past 2^53). */
+/**
+ * [seconds, nanoseconds] as a decimal string, exact (a number would lose precision past 2^53).
+ * Carries nanoseconds of a second or more (the SDK's millisToHrTime can round up to 1e9).
+ */
 export function nanos([seconds, nanoseconds]: HrTime): string {
-  return seconds > 0 ? seconds + String(nanoseconds).padStart(9, '0') : String(nanoseconds);
+  const carry = Math.floor(nanoseconds / 1e9);
+  const rest = Math.round(nanoseconds - carry * 1e9);
+  const whole = seconds + carry;
+  return whole > 0 ? whole + String(rest).padStart(9, '0') : String(rest);
 }
 
 function keyValues(attributes: Attributes = {}) {
@@ -75,11 +81,21 @@ function keyValues(attributes: Attributes = {}) {
   return list;
 }
 
-type AnyValue = { stringValue: string } | { boolValue: boolean } | { intValue: string } | { doubleValue: number } | { arrayValue: { values: AnyValue[] } };
+type AnyValue =
+  | { stringValue: string }
+  | { boolValue: boolean }
+  | { intValue: string }
+  | { doubleValue: number | 'NaN' | 'Infinity' | '-Infinity' }
+  | { arrayValue: { values: AnyValue[] } };
 
 function anyValue(value: AttributeValue | null | undefined): AnyValue {
   if (Array.isArray(value)) return { arrayValue: { values: (value as Array<AttributeValue | null | undefined>).map(anyValue) } };
   if (typeof value === 'boolean') return { boolValue: value };
-  if (typeof value === 'number') return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+  if (typeof value === 'number') {
+    // An int64 only while exact; past 2^53 String() may write an exponent no int64 parser takes.
+    if (Number.isSafeInteger(value)) return { intValue: String(value) };
+    // JSON has no NaN or Infinity (JSON.stringify writes null, which OTLP refuses): proto3 JSON's strings.
+    return { doubleValue: Number.isFinite(value) ? value : (String(value) as 'NaN' | 'Infinity' | '-Infinity') };
+  }
   return { stringValue: value == null ? '' : String(value) };
 }
