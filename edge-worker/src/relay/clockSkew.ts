@@ -1,12 +1,29 @@
 /**
- * Browser clock skew. The browser stamps its clock reading at send time (`sent_at`, epoch
- * milliseconds); the difference to the worker's clock at receipt is the laptop's error plus
+ * Browser clock skew. The browser stamps its clock reading at send time (epoch milliseconds,
+ * in the `journeytrace-sent-at` header, or the `sent_at` query parameter where a header cannot
+ * be set, as with `sendBeacon`); the difference to the worker's clock at receipt is the laptop's error plus
  * the transit time. Shifting the batch by it keeps a wrong laptop clock from fooling the
  * tail sampler's latency policy (earliest start to latest end of the trace) and the waterfall.
  */
 import type { OtlpTraceRequest } from './otlpTypes.js';
 
 export const ATTR_JOURNEYTRACE_CLOCK_SKEW_MS = 'journeytrace.clock_skew_ms';
+
+/**
+ * The header carrying the browser's clock at send time (epoch ms). The web SDK sends it: unlike a
+ * query parameter it leaves the URL alone, so the browser's cached CORS preflight is reused.
+ */
+export const SENT_AT_HEADER = 'journeytrace-sent-at';
+/** The same reading as a query parameter, for senders that cannot set headers (`sendBeacon`). */
+export const SENT_AT_PARAM = 'sent_at';
+
+/** The request's clock reading: the header, else the query parameter; null without either. */
+export function sentAtOf(request: Request): string | null {
+  const header = request.headers.get(SENT_AT_HEADER);
+  if (header !== null) return header.trim();
+  // Parsing the URL only when it can hold the parameter.
+  return request.url.includes(`${SENT_AT_PARAM}=`) ? new URL(request.url).searchParams.get(SENT_AT_PARAM) : null;
+}
 
 export interface ClockSkewOptions {
   /** Offsets smaller than this are transit time and ordinary drift: left alone. Default 1000. */

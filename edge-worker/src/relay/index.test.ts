@@ -105,13 +105,25 @@ describe('otlpRelay', () => {
     assert.equal(forwarded[0]!.body.resourceSpans[0]!.scopeSpans[0]!.spans.length, 2);
   });
 
-  it('corrects the browser clock from ?sent_at and records the offset', async () => {
+  const correctedStep = async (request: Request) => {
     const { app, forwarded } = relayApp();
-    const response = await app.request(post(json as Uint8Array<ArrayBuffer>, {}, `?sent_at=${NOW - 90_000}`));
-    assert.equal(response.status, 200);
-    const step = forwarded[0]!.body.resourceSpans[0]!.scopeSpans[0]!.spans.find((span) => span.name === 'checkout')!;
+    assert.equal((await app.request(request)).status, 200);
+    return forwarded[0]!.body.resourceSpans[0]!.scopeSpans[0]!.spans.find((span) => span.name === 'checkout')!;
+  };
+
+  it('corrects the browser clock from the journeytrace-sent-at header and records the offset', async () => {
+    const step = await correctedStep(post(json as Uint8Array<ArrayBuffer>, { 'journeytrace-sent-at': String(NOW - 90_000) }));
     assert.equal(step.startTimeUnixNano, String(BigInt(NOW - 60) * 1_000_000n));
     assert.deepEqual(step.attributes.find((a) => a.key === 'journeytrace.clock_skew_ms')?.value, { intValue: '90000' });
+  });
+
+  it('takes the reading from ?sent_at where no header could be set (sendBeacon); the header wins over it', async () => {
+    const fromQuery = await correctedStep(post(json as Uint8Array<ArrayBuffer>, {}, `?sent_at=${NOW - 90_000}`));
+    assert.deepEqual(fromQuery.attributes.find((a) => a.key === 'journeytrace.clock_skew_ms')?.value, { intValue: '90000' });
+    const both = await correctedStep(post(json as Uint8Array<ArrayBuffer>, { 'journeytrace-sent-at': String(NOW - 30_000) }, `?sent_at=${NOW - 90_000}`));
+    assert.deepEqual(both.attributes.find((a) => a.key === 'journeytrace.clock_skew_ms')?.value, { intValue: '30000' });
+    const garbage = await correctedStep(post(json as Uint8Array<ArrayBuffer>, { 'journeytrace-sent-at': 'yesterday' }));
+    assert.equal(garbage.attributes.find((a) => a.key === 'journeytrace.clock_skew_ms'), undefined);
   });
 
   it('403: an origin that is not allowed, or none, is refused first', async () => {
@@ -198,11 +210,14 @@ describe('otlpRelay', () => {
     const { app, spansMade } = relayApp();
     const preflight = await app.request('http://edge.example/v1/traces', {
       method: 'OPTIONS',
-      headers: { origin: SHOP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,content-encoding' },
+      headers: { origin: SHOP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,content-encoding,journeytrace-sent-at' },
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), SHOP);
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /content-encoding/);
+    // The web SDK's clock reading, allowed by traceCors() itself: a relay set up before the SDK sent it keeps working.
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /journeytrace-sent-at/);
+    assert.equal(preflight.headers.get('access-control-max-age'), '7200');
     await app.request(post(json as Uint8Array<ArrayBuffer>));
     await app.request(post('garbage'));
     assert.deepEqual(await spansMade(), []);

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono';
 import { otlpHeaders, otlpTracesUrl, type OtlpBindings } from '../telemetry/otlpEnv.js';
-import { clockSkewMillis, type ClockSkewOptions } from './clockSkew.js';
+import { clockSkewMillis, sentAtOf, type ClockSkewOptions } from './clockSkew.js';
 import {
   attributeAllowList,
   DEFAULT_RELAYED_RESOURCE_ATTRIBUTES,
@@ -19,7 +19,7 @@ import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
 import { readLimitedBody } from './readLimitedBody.js';
 import { globalFetch } from '../fetch/globalFetch.js';
 
-export { ATTR_JOURNEYTRACE_CLOCK_SKEW_MS, type ClockSkewOptions } from './clockSkew.js';
+export { ATTR_JOURNEYTRACE_CLOCK_SKEW_MS, SENT_AT_HEADER, SENT_AT_PARAM, type ClockSkewOptions } from './clockSkew.js';
 export { DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES } from './filterAttributes.js';
 export { decodeOtlpJson } from './decodeOtlpJson.js';
 export { decodeOtlpProtobuf } from './decodeOtlpProtobuf.js';
@@ -67,8 +67,6 @@ export interface RelayOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 120;
-/** The query parameter carrying the browser's clock at send time (epoch ms); works with `sendBeacon`. */
-export const SENT_AT_PARAM = 'sent_at';
 
 interface RelayConfig {
   isAllowedOrigin: (origin: string | undefined) => boolean;
@@ -132,7 +130,8 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
  * over the per-client rate → 429; content type not OTLP JSON/protobuf (or an encoding other
  * than gzip) → 415; body over the limit (counted while streaming, and decoded) → 413; not
  * valid OTLP → 400 with a one-line reason. Only then is the batch filtered to the attribute
- * allow-lists, corrected for the browser's clock skew (`?sent_at=<epoch ms>`), and forwarded;
+ * allow-lists, corrected for the browser's clock skew (`journeytrace-sent-at: <epoch ms>`, or
+ * `?sent_at=` from `sendBeacon`), and forwarded;
  * the browser gets the collector's status, or 502 when it cannot be reached.
  *
  * Register it before `trace()`, so relaying makes no spans of its own (they would be relayed
@@ -185,7 +184,7 @@ export function otlpRelay(options: RelayOptions | ((env: RelayBindings) => Relay
     const body = await readLimitedBody(request.body, encoding === 'gzip', config.maxBodyBytes);
     if (!body.ok) return c.text(body.reason, body.status);
 
-    const skewMillis = clockSkewMillis(new URL(request.url).searchParams.get(SENT_AT_PARAM), receivedAtMillis, config.clockSkew);
+    const skewMillis = clockSkewMillis(sentAtOf(request), receivedAtMillis, config.clockSkew);
     const batch = prepareBatch(body.bytes, format, { filter: config.filter, skewMillis });
     if (!batch.ok) return c.text(batch.reason, 400);
 

@@ -22,8 +22,9 @@ export interface JourneyTraceOptions {
    */
   collectorUrl?: string;
   /**
-   * Base URL of the edge relay: spans go to `${relayUrl}/v1/traces?sent_at=<epoch ms>`. The
-   * default when neither is given is the page's own origin (a same-origin relay).
+   * Base URL of the edge relay: spans go to `${relayUrl}/v1/traces`, with the browser's clock in
+   * the `journeytrace-sent-at` header. The default when neither is given is the page's own
+   * origin (a same-origin relay).
    */
   relayUrl?: string;
   /**
@@ -88,7 +89,7 @@ export interface ResolvedConfig extends Record<NumberOption, number> {
   serviceName: string;
   /** Full URL the spans are posted to. */
   tracesUrl: string;
-  /** Whether `tracesUrl` is a relay (gets `sent_at`). */
+  /** Whether `tracesUrl` is a relay (gets the `journeytrace-sent-at` clock reading). */
   relay: boolean;
   propagateTo: ReadonlyArray<string | RegExp>;
   sampleRateByTier: Readonly<Record<string, number>>;

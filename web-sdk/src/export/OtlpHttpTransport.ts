@@ -1,10 +1,17 @@
+/** The browser's clock at send time (epoch ms), for a relay's clock-skew correction. */
+export const SENT_AT_HEADER = 'journeytrace-sent-at';
+
 /** Chromium, Firefox and Safari all cap the bodies of in-flight keepalive requests at 64 KiB. */
 export const KEEPALIVE_BUDGET_BYTES = 64 * 1024;
 
 export interface OtlpHttpTransportOptions {
   /** Full traces URL, e.g. `https://shop.example/v1/traces`. */
   url: string;
-  /** Adds `sent_at=<epoch ms>` to each request so a relay can correct the browser's clock. */
+  /**
+   * Adds the `journeytrace-sent-at: <epoch ms>` header to each request so a relay can correct the
+   * browser's clock. A header, not a query parameter: the URL stays the same, so the browser
+   * reuses its cached CORS preflight instead of sending one before every export.
+   */
   sendClockReading: boolean;
   /** `gzip` compresses with CompressionStream where the browser has it. */
   compression: 'gzip' | 'none';
@@ -44,12 +51,13 @@ export function otlpHttpTransport({ url, sendClockReading, compression, fetch, n
       const sent = compressed || body;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (compressed) headers['content-encoding'] = 'gzip';
+      if (sendClockReading) headers[SENT_AT_HEADER] = String(Math.round(now()));
       if (keepalive) keepaliveBytesInFlight += sent.byteLength;
       let response: Response | undefined;
       try {
         // A hung request must not hold its spans (and forceFlush) forever.
         const signal = typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeoutMillis) : undefined;
-        response = await fetch.call(globalThis, sendClockReading ? withSentAt(url, now()) : url, { method: 'POST', headers, body: sent as BodyInit, keepalive, credentials: 'omit', signal });
+        response = await fetch.call(globalThis, url, { method: 'POST', headers, body: sent as BodyInit, keepalive, credentials: 'omit', signal });
       } catch {
         // A network error: retried.
       } finally {
@@ -61,10 +69,6 @@ export function otlpHttpTransport({ url, sendClockReading, compression, fetch, n
       return { outcome: 'retry', retryAfterMillis: retryAfterMillis(response?.headers.get('retry-after')) };
     },
   };
-}
-
-export function withSentAt(url: string, epochMillis: number): string {
-  return `${url}${url.includes('?') ? '&' : '?'}sent_at=${Math.round(epochMillis)}`;
 }
 
 /** `Retry-After` as seconds or an HTTP date, in ms; `undefined` when absent or unreadable. */

@@ -23,7 +23,7 @@ export function fetchSpans(options: FetchSpansOptions): FetchInstrumentation {
   return new FetchInstrumentation({
     propagateTraceHeaderCorsUrls: options.propagateTo,
     // A backstop: the exporter posts with the fetch taken before this patched it. A RegExp, as a
-    // string must equal the whole URL and relay URLs carry `?sent_at=`.
+    // string must equal the whole URL (with any query string).
     ignoreUrls: [new RegExp(`^${escapeRegExp(options.tracesUrl)}(?:[?#]|$)`)],
     applyCustomAttributesOnSpan: markFailedFetch,
   });
