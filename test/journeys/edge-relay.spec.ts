@@ -187,7 +187,9 @@ test('429: too many requests from one client, with Retry-After; the worker keeps
   }
   expect(statuses).toContain(400); // under the limit, the empty batch is judged on its content
   expect(statuses.at(-1)).toBe(429);
-  expect(retryAfter).toBe('60');
+  // One token per 1.5 s at 40 a minute: the client may send again within 2 s, and is told so.
+  expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+  expect(Number(retryAfter)).toBeLessThanOrEqual(2);
   expect((await fetch(`${edgeUrl}/health`)).status).toBe(200);
   // Refused before the origin check? No: a foreign origin is still 403 first.
   expect((await relay('{}', { origin: 'http://evil.test' })).status).toBe(403);

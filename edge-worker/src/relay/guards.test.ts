@@ -125,30 +125,31 @@ describe('rate limiter', () => {
   it('lets a client burst up to the limit, then refills over the window', () => {
     let time = 0;
     const take = createRateLimiter({ requestsPerWindow: 3, windowMillis: 3_000, now: () => time });
-    assert.deepEqual([take('a'), take('a'), take('a'), take('a')], [true, true, true, false]);
-    assert.equal(take('b'), true, 'another client has its own bucket');
+    // 0: sent; otherwise the wait until the next token (one per 1000 ms here).
+    assert.deepEqual([take('a'), take('a'), take('a'), take('a')], [0, 0, 0, 1_000]);
+    assert.equal(take('b'), 0, 'another client has its own bucket');
     time = 999;
-    assert.equal(take('a'), false);
+    assert.equal(take('a'), 1);
     time = 1_000;
-    assert.equal(take('a'), true);
-    assert.equal(take('a'), false);
+    assert.equal(take('a'), 0);
+    assert.equal(take('a'), 1_000);
   });
 
   it('keeps at most maxClients buckets, forgetting the least recently seen', () => {
     const time = 0;
     const take = createRateLimiter({ requestsPerWindow: 1, maxClients: 2, now: () => time });
-    assert.equal(take('a'), true);
-    assert.equal(take('b'), true);
-    assert.equal(take('a'), false); // a is now the most recently seen
-    assert.equal(take('c'), true); // evicts b
-    assert.equal(take('a'), false, 'a was kept');
-    assert.equal(take('b'), true, 'b was forgotten and starts afresh');
+    assert.equal(take('a'), 0);
+    assert.equal(take('b'), 0);
+    assert.notEqual(take('a'), 0); // a is now the most recently seen
+    assert.equal(take('c'), 0); // evicts b
+    assert.notEqual(take('a'), 0, 'a was kept');
+    assert.equal(take('b'), 0, 'b was forgotten and starts afresh');
   });
 
   it('stays bounded under a flood of addresses', () => {
     const take = createRateLimiter({ requestsPerWindow: 1, maxClients: 100 });
     for (let i = 0; i < 100_000; i++) take(`10.0.${i >> 8}.${i & 255}`);
-    assert.equal(take('10.0.1.0'), true, 'an early address was evicted');
+    assert.equal(take('10.0.1.0'), 0, 'an early address was evicted');
   });
 });
 

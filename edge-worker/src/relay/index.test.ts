@@ -187,6 +187,10 @@ describe('otlpRelay', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await app.request(post(json as Uint8Array<ArrayBuffer>))).status);
     assert.deepEqual(statuses, [200, 200, 429]);
+    // Two per minute: the next token comes within 30 s, and Retry-After says when (not a fixed minute).
+    const refused = await app.request(post(json as Uint8Array<ArrayBuffer>));
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    assert.ok(retryAfter >= 1 && retryAfter <= 30, `Retry-After ${retryAfter}`);
     assert.equal((await app.request(post(json as Uint8Array<ArrayBuffer>, { 'cf-connecting-ip': '198.51.100.1' }))).status, 200);
   });
 

@@ -174,7 +174,10 @@ export function otlpRelay(options: RelayOptions | ((env: RelayBindings) => Relay
     const receivedAtMillis = config.now();
 
     if (!config.isAllowedOrigin(request.headers.get('origin') ?? undefined)) return c.text('origin not allowed', 403);
-    if (!limiterFor(config)(config.clientKey(request))) return c.text('too many requests', 429, { 'retry-after': '60' });
+    const waitMillis = limiterFor(config)(config.clientKey(request));
+    // When the client's next token comes (whole seconds, at least 1), not a fixed minute: a page
+    // over the limit sends its held spans as soon as it may.
+    if (waitMillis > 0) return c.text('too many requests', 429, { 'retry-after': String(Math.max(1, Math.ceil(waitMillis / 1000))) });
 
     const format = otlpFormatOf(request.headers.get('content-type'));
     if (!format) return c.text('content type must be application/json or application/x-protobuf', 415);

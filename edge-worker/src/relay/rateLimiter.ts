@@ -16,14 +16,18 @@ export interface RateLimiterOptions {
   now?: () => number;
 }
 
-export type RateLimiter = (clientKey: string) => boolean;
+/**
+ * Spends one of the client's tokens and returns 0, or, with none left, returns how long until
+ * the next one (ms): what `Retry-After` should say.
+ */
+export type RateLimiter = (clientKey: string) => number;
 
 interface Bucket {
   tokens: number;
   updatedAtMillis: number;
 }
 
-/** Returns `take(clientKey)`: true when the client may send now (a token is spent). */
+/** Returns `take(clientKey)`: 0 when the client may send now (a token is spent), else the wait in ms. */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const capacity = Math.max(1, options.requestsPerWindow);
   const windowMillis = Math.max(1, options.windowMillis ?? 60_000);
@@ -44,8 +48,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       bucket = { tokens: capacity, updatedAtMillis: time };
     }
     buckets.set(clientKey, bucket);
-    if (bucket.tokens < 1) return false;
+    // At least 1 ms; the epsilon keeps float error (0.999 tokens as 0.99899…) from adding a millisecond.
+    if (bucket.tokens < 1) return Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerMilli - 1e-6));
     bucket.tokens -= 1;
-    return true;
+    return 0;
   };
 }
