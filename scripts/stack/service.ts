@@ -15,6 +15,8 @@ export interface ServiceSpec {
   /** Polled until it answers 2xx (`http://…`), or accepts a connection (`tcp://host:port`). */
   readyUrl: string;
   readyTimeoutMillis?: number;
+  /** How long stop() waits after SIGTERM before SIGKILL. Default 5000. */
+  stopTimeoutMillis?: number;
 }
 
 export interface RunningService {
@@ -37,7 +39,8 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
   });
   let recent = '';
   const onOutput = (chunk: Buffer) => {
-    log.write(chunk);
+    // A grandchild can hold the pipes past stop(); what it writes then is not the log's.
+    if (!log.writableEnded) log.write(chunk);
     const text = chunk.toString();
     recent = (recent + text).slice(-4000);
     if (spec.echo) {
@@ -47,7 +50,9 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
   child.stdout?.on('data', onOutput);
   child.stderr?.on('data', onOutput);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const service: RunningService = { name: spec.name, logFile: spec.logFile, pid: child.pid, stop: () => stopGroup(child, exited, log) };
+  // 'close' comes after 'exit', once the pipes are drained: the last output is in the log then.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const service: RunningService = { name: spec.name, logFile: spec.logFile, pid: child.pid, stop: () => stopGroup(child, exited, closed, log, spec.stopTimeoutMillis ?? 5000) };
 
   const timeout = spec.readyTimeoutMillis ?? 30_000;
   const deadline = Date.now() + timeout;
@@ -79,14 +84,17 @@ async function answers(url: string): Promise<boolean> {
 }
 
 
-async function stopGroup(child: ChildProcess, exited: Promise<unknown>, log: NodeJS.WritableStream): Promise<void> {
+async function stopGroup(child: ChildProcess, exited: Promise<unknown>, closed: Promise<void>, log: NodeJS.WritableStream, timeoutMillis: number): Promise<void> {
   if (child.exitCode === null && child.signalCode === null && child.pid) {
     signalGroup(child.pid, 'SIGTERM');
-    const stopped = await Promise.race([exited.then(() => true), sleep(5000).then(() => false)]);
+    const stopped = await Promise.race([exited.then(() => true), sleep(timeoutMillis).then(() => false)]);
     if (!stopped) signalGroup(child.pid, 'SIGKILL');
   }
   // Children of the service (workerd under wrangler) may outlive the leader.
   if (child.pid) signalGroup(child.pid, 'SIGKILL');
+  // Output still in the pipes arrives after the exit: writing it after end() was an uncaught
+  // ERR_STREAM_WRITE_AFTER_END (seen in CI). End the log once they are drained, or after 2 s.
+  await Promise.race([closed, sleep(2000)]);
   log.end();
 }
 
@@ -98,6 +106,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** A wait that does not keep the process alive (it only bounds other waits). */
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

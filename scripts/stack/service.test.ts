@@ -1,0 +1,67 @@
+/**
+ * A service's log holds everything it printed, also what was still in the pipes when it exited,
+ * and stopping it never writes to a log already closed.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import { freePort } from './ports.js';
+import { startService } from './service.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'jt-service-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+it('stop() resolves with the last output in the log, even a megabyte printed while exiting', async () => {
+  const port = await freePort();
+  // On SIGTERM it prints 1 MiB and exits at once: its exit can be seen before the pipe is drained.
+  const script = `
+    require('node:http').createServer((request, response) => response.end('ok')).listen(${port}, '127.0.0.1');
+    process.on('SIGTERM', () => {
+      require('node:fs').writeSync(1, 'x'.repeat(1 << 20) + '\\nlast line\\n');
+      process.exit(0);
+    });
+  `;
+  const logFile = join(dir, 'talker.log');
+  for (let round = 0; round < 3; round++) {
+    const service = await startService({ name: 'talker', command: process.execPath, args: ['-e', script], env: process.env, logFile, readyUrl: `http://127.0.0.1:${port}/` });
+    await service.stop();
+    const log = readFileSync(logFile, 'utf8');
+    assert.ok(log.endsWith('last line\n'), `round ${round}: the log ends with the last line (it ends ${JSON.stringify(log.slice(-20))})`);
+  }
+});
+
+it('a service that ignores SIGTERM and keeps printing is killed, and nothing is written to its closed log', async () => {
+  const port = await freePort();
+  // Keeps the pipe full until it is killed: output is still in it when stop() gives up waiting.
+  const script = `
+    require('node:http').createServer((request, response) => response.end('ok')).listen(${port}, '127.0.0.1');
+    process.on('SIGTERM', () => {});
+    setInterval(() => require('node:fs').writeSync(1, 'still here '.repeat(20000) + '\\n'), 0);
+  `;
+  const logFile = join(dir, 'stubborn.log');
+  const uncaught: Error[] = [];
+  let logged = Infinity;
+  const onUncaught = (error: Error) => uncaught.push(error);
+  process.on('uncaughtException', onUncaught);
+  try {
+    // A race (how much is in the pipe at the kill): a few rounds make a regression show.
+    for (let round = 0; round < 4; round++) {
+      const service = await startService({
+        ...{ name: 'stubborn', command: process.execPath, args: ['-e', script], env: process.env, logFile },
+        readyUrl: `http://127.0.0.1:${port}/`,
+        stopTimeoutMillis: 300,
+      });
+      await service.stop();
+      // Whatever was still in the pipe comes now.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      logged = Math.min(logged, statSync(logFile).size);
+      rmSync(logFile, { force: true });
+    }
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
+  assert.deepEqual(uncaught.map((error) => error.message), []);
+  assert.ok(logged > 0, 'its output reached the log');
+});
