@@ -51,11 +51,12 @@ test('the journey fixture finds the trace the page announced', async ({ page, jo
 // Fails on purpose (run on its own): the failure must say what the page sent and was answered.
 test('refused spans: the page sends its spans and the endpoint refuses them', async ({ page, journey }) => {
   await page.route('http://shop.test/v1/traces', (route) => route.fulfill({ status: 400, body: 'span "checkout": ends before it starts' }));
+  await page.route('http://shop.test/hung/v1/traces', () => {}); // never answered
   await page.route('http://shop.test/', (route) =>
     route.fulfill({
       status: 200,
       contentType: 'text/html',
-      body: '<script>fetch("/v1/traces", { method: "POST", body: "{}" }).then(() => console.warn("journeytrace: spans dropped"))</script>',
+      body: '<script>fetch("/hung/v1/traces", { method: "POST", body: "{}" }); fetch("/v1/traces", { method: "POST", body: "{}" }).then(() => console.warn("journeytrace: spans dropped"))</script>',
     }),
   );
   await page.goto('http://shop.test/');
@@ -108,7 +109,8 @@ export default defineConfig({
     // The error carries the whole line; the reporter cuts attachment lines to the terminal's width.
     assert.match(result.output, /the page's span exports:\n(.*\n)*.*POST http:\/\/shop\.test\/v1\/traces → 400 span "checkout": ends before it starts/);
     // The attachment opens with a summary (Playwright prints its first 300 characters).
-    assert.match(result.output, /attachment #\d+: span exports \(text\/plain\)[^\n]*\n\s*1 span export\(s\): 400 ×1 \(span "checkout": ends before it starts\)/);
+    assert.match(result.output, /attachment #\d+: span exports \(text\/plain\)[^\n]*\n\s*2 span export\(s\): 400 ×1 \(span "checkout": ends before it starts\), unanswered ×1;/);
+    assert.match(result.output, /POST http:\/\/shop\.test\/hung\/v1\/traces → no answer yet/);
     assert.match(result.output, /console warning: journeytrace: spans dropped/);
     // Chromium's own console line for the refused export would only repeat it.
     assert.doesNotMatch(result.output, /Failed to load resource: the server responded with a status of 400/);
