@@ -13,7 +13,8 @@ export default defineConfig({
   forbidOnly: true,
   globalSetup: './journeys/global-setup.ts',
   outputDir: runOutput,
-  reporter: [['list'], ['json', { outputFile: join(runOutput, 'journeys.json') }]],
+  // The last prints the shared stack's telling log lines when a test on it fails.
+  reporter: [['list'], ['json', { outputFile: join(runOutput, 'journeys.json') }], ['./journeys/support/runStackLogReporter.ts']],
   use: {
     browserName: 'chromium',
     trace: 'retain-on-failure',
