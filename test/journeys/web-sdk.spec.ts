@@ -477,3 +477,14 @@ test('relayUrl: spans go through the edge relay, gzip-compressed, with the brows
   expect(network.all().some((request) => request.url.startsWith(collectorUrl))).toBe(false);
   expect(await page.evaluate(() => window.journeytrace.journey!.droppedSpans)).toBe(0);
 });
+
+test('OTEL_LOG_LEVEL=warn: the SDK tells the console what it could not use; unset, it stays quiet', async ({ page }) => {
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' && message.text().includes('journeytrace:')) warnings.push(message.text());
+  });
+  await openPlainPage(page, { config: { OTEL_BSP_SCHEDULE_DELAY: 'soon' } });
+  expect(warnings, 'no logger installed without OTEL_LOG_LEVEL, as in OpenTelemetry').toEqual([]);
+  await openPlainPage(page, { config: { OTEL_LOG_LEVEL: 'warn', OTEL_BSP_SCHEDULE_DELAY: 'soon' } });
+  await expect.poll(() => warnings).toEqual([expect.stringMatching(/journeytrace: .*"soon" is not valid; using 1000/)]);
+});

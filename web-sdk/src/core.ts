@@ -28,10 +28,12 @@ import { sessionSampled, sessionSampler } from './sampling/SessionSampler.js';
 import { ATTR_ENDUSER_ID, ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_TIER } from './semconv.js';
 import { journeySession } from './session/session.js';
 import { sessionSpanProcessor } from './session/SessionSpanProcessor.js';
+import { installDiagLogger } from './logging/diagLogger.js';
 
 export type { JourneyTraceEnv, JourneyTraceOptions, JourneyUser } from './config/options.js';
 export type { JourneyStep } from './journey/step.js';
 export type { CurrentIds, LogRecord } from './logging/log.js';
+export type { LogLevel } from './logging/diagLogger.js';
 export { BAGGAGE_KEYS, type BaggageKey } from './baggage/journeyBaggage.js';
 export { currentIds, log } from './logging/log.js';
 
@@ -89,6 +91,8 @@ export interface JourneyTrace {
  * @see https://www.w3.org/TR/trace-context/ and https://www.w3.org/TR/baggage/
  */
 export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
+  // First, so the options' own warnings show.
+  installDiagLogger(options.logLevel ?? options.OTEL_LOG_LEVEL);
   const warn = (message: string) => diag.warn(message);
   const now = options.now || Date.now;
   const config = resolveConfig(options, warn, globalThis.location?.origin);

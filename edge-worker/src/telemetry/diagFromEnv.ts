@@ -6,22 +6,13 @@
  * @see https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
  */
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { diagLogLevelFromString } from '@opentelemetry/core';
 import { log } from '../log/log.js';
 
 export interface DiagBindings {
   /** `none`, `error`, `warn`, `info`, `debug`, `verbose` or `all` (any case). Unset: no logger is installed. */
   OTEL_LOG_LEVEL?: string;
 }
-
-const LEVELS: Record<string, DiagLogLevel> = {
-  none: DiagLogLevel.NONE,
-  error: DiagLogLevel.ERROR,
-  warn: DiagLogLevel.WARN,
-  info: DiagLogLevel.INFO,
-  debug: DiagLogLevel.DEBUG,
-  verbose: DiagLogLevel.VERBOSE,
-  all: DiagLogLevel.ALL,
-};
 
 /** One `journeytrace.diag` line per message: `{"msg":"journeytrace.diag","level":"warn","message":"…"}`. */
 const jsonDiagLogger: DiagLogger = {
@@ -43,9 +34,11 @@ export function installDiagLoggerFromEnv(env: DiagBindings): void {
   const value = env.OTEL_LOG_LEVEL?.trim().toLowerCase();
   if (!value || value === installedValue) return;
   installedValue = value;
-  const level = LEVELS[value];
-  diag.setLogger(jsonDiagLogger, { logLevel: level ?? DiagLogLevel.INFO, suppressOverrideMessage: true });
-  if (level === undefined) diag.warn(`journeytrace: OTEL_LOG_LEVEL=${env.OTEL_LOG_LEVEL} is not a level (none, error, warn, info, debug, verbose, all); using info`);
+  // OpenTelemetry's own reading of the name; an unknown one comes back as INFO (its warning,
+  // made before any logger is installed, is lost: ours follows).
+  const level = diagLogLevelFromString(value) ?? DiagLogLevel.INFO;
+  diag.setLogger(jsonDiagLogger, { logLevel: level, suppressOverrideMessage: true });
+  if (level === DiagLogLevel.INFO && value !== 'info') diag.warn(`journeytrace: OTEL_LOG_LEVEL=${env.OTEL_LOG_LEVEL} is not a level (none, error, warn, info, debug, verbose, all); using info`);
 }
 
 function write(level: string, message: string, args: unknown[]): void {

@@ -1,4 +1,5 @@
 import type { ContextManager } from '@opentelemetry/api';
+import type { LogLevel } from '../logging/diagLogger.js';
 import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 
 /** The signed-in user, carried as baggage `user.tier` and `enduser.id`. */
@@ -68,6 +69,11 @@ export interface JourneyTraceOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
   /** Clock in epoch ms. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Shows the SDK's diagnostics (bad options, dropped spans) on the console from this level
+   * (`OTEL_LOG_LEVEL`). Default: none installed, as in OpenTelemetry (a logger the app set stays).
+   */
+  logLevel?: LogLevel;
 }
 
 /** OpenTelemetry environment-variable names accepted in place of options (strings, as in an env). */
@@ -80,6 +86,7 @@ export interface JourneyTraceEnv {
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE?: string;
   OTEL_EXPORTER_OTLP_COMPRESSION?: string;
   OTEL_RESOURCE_ATTRIBUTES?: string;
+  OTEL_LOG_LEVEL?: string;
 }
 
 type NumberOption = 'sampleRate' | 'sessionInactivityTimeoutMillis' | 'sessionMaxDurationMillis' | 'scheduledDelayMillis' | 'maxQueueSize' | 'maxExportBatchSize';

@@ -8,7 +8,7 @@ const BOOLEAN_FEATURES = ['interactions', 'routeChanges', 'documentLoad', 'webVi
 /**
  * Options from a script tag's dataset (`data-service-name`, `data-collector-url`,
  * `data-relay-url`, `data-propagate-to` (space- or comma-separated origins), `data-sample-rate`,
- * `data-sample-rate-by-tier` (`vip=1,free=0.1`), `data-user-tier`, `data-user-id`, and the
+ * `data-sample-rate-by-tier` (`vip=1,free=0.1`), `data-user-tier`, `data-user-id`, `data-log-level`, and the
  * feature switches `data-web-vitals="false"`…), over a global config object. Unknown or empty
  * attributes are ignored; numbers stay strings here and are checked by `init`.
  */
@@ -28,6 +28,7 @@ export function scriptTagOptions(dataset: Readonly<Record<string, string | undef
     }
     options.sampleRateByTier = byTier;
   }
+  if (text('logLevel')) options.logLevel = text('logLevel') as ScriptTagOptions['logLevel'];
   if (text('userTier') || text('userId')) options.user = { ...options.user, tier: text('userTier') ?? options.user?.tier, id: text('userId') ?? options.user?.id };
   for (const feature of BOOLEAN_FEATURES) {
     const value = text(feature);
