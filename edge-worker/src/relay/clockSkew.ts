@@ -1,9 +1,10 @@
 /**
  * Browser clock skew. The browser stamps its clock reading at send time (epoch milliseconds,
  * in the `journeytrace-sent-at` header, or the `sent_at` query parameter where a header cannot
- * be set, as with `sendBeacon`); the difference to the worker's clock at receipt is the laptop's error plus
- * the transit time. Shifting the batch by it keeps a wrong laptop clock from fooling the
- * tail sampler's latency policy (earliest start to latest end of the trace) and the waterfall.
+ * be set, as with `sendBeacon`); the difference to the worker's clock at receipt is the
+ * laptop's error plus the transit time. Shifting the batch by it keeps a wrong laptop clock from
+ * fooling the tail sampler's latency policy (earliest start to latest end of the trace) and the
+ * waterfall.
  */
 import type { OtlpTraceRequest } from './otlpTypes.js';
 
