@@ -19,6 +19,15 @@ export interface Timers {
   clear(handle: unknown): void;
 }
 
+/**
+ * Refusals that may be about part of a batch: 400 (one span the endpoint cannot take, as the
+ * relay refuses a batch for one span that ends before it starts) and 413 (too large as a whole).
+ * The batch is sent again in halves, down to the spans at fault.
+ */
+const SPLITTABLE_STATUSES = new Set([400, 413]);
+/** Halvings per batch at most: a batch the endpoint refuses whole costs at most 2 x 8 more requests. */
+const MAX_SPLITS_PER_BATCH = 8;
+
 const GLOBAL_TIMERS: Timers = {
   set: (callback, millis) => setTimeout(callback, millis),
   clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
@@ -38,9 +47,11 @@ export interface JourneySpanProcessor extends SpanProcessor {
  * Batches ended, sampled spans into OTLP/HTTP exports. The queue is bounded and ordered: a batch
  * the endpoint could not take now (network error, 408, 429, 5xx) goes back to its place at the
  * front and is sent again after a backoff (exponential with jitter, capped, or the endpoint's
- * `Retry-After`), for as long as the outage lasts. Only spans beyond `maxQueueSize`, and those
- * the endpoint refused for good (other 4xx), are dropped: counted in `droppedSpans` and reported
- * once per burst through `diag`. `flushOnHide` sends everything at once with keepalive requests
+ * `Retry-After`), for as long as the outage lasts. A batch refused with 400 or 413 is sent again
+ * in halves, so one span the endpoint cannot take, or a batch too large, costs only the spans at
+ * fault. Only spans beyond `maxQueueSize`, and those the endpoint refused for good (other 4xx, or
+ * a 400/413 a single span still gets), are dropped: counted in `droppedSpans` and reported once
+ * per burst through `diag`. `flushOnHide` sends everything at once with keepalive requests
  * within the browser's 64 KiB budget, for a page that is going away.
  */
 export function journeySpanProcessor(
@@ -102,12 +113,12 @@ export function journeySpanProcessor(
     if (queue.length) schedule();
   };
 
-  const track = (spans: ReadableSpan[], body: Uint8Array, keepalive: boolean) => {
+  const track = (spans: ReadableSpan[], body: Uint8Array, keepalive: boolean, splits = { left: MAX_SPLITS_PER_BATCH }) => {
     const sending = transport
       .send(body, keepalive)
       .then(
-        (result) => settle(spans, result),
-        () => settle(spans, { outcome: 'retry' }),
+        (result) => settle(spans, result, keepalive, splits),
+        () => settle(spans, { outcome: 'retry' }, keepalive, splits),
       )
       .then((drainNow) => {
         inFlight.delete(sending);
@@ -119,13 +130,20 @@ export function journeySpanProcessor(
   };
 
   /** Returns whether to send what is queued now. */
-  const settle = (spans: ReadableSpan[], result: SendOutcome): boolean => {
+  const settle = (spans: ReadableSpan[], result: SendOutcome, keepalive: boolean, splits: { left: number }): boolean => {
     if (result.outcome === 'sent') {
       const recovered = failures > 0;
       failures = 0;
       return recovered || queue.length >= maxExportBatchSize;
     }
     if (result.outcome === 'rejected') {
+      if (SPLITTABLE_STATUSES.has(result.status) && spans.length > 1 && splits.left > 0) {
+        // The halves share the batch's budget of splits.
+        splits.left -= 1;
+        const half = Math.ceil(spans.length / 2);
+        for (const part of [spans.slice(0, half), spans.slice(half)]) track(part, encode(part), keepalive, splits);
+        return false;
+      }
       drop(spans.length, `the endpoint refused them (HTTP ${result.status})`);
       return false;
     }

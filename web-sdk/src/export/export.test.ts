@@ -283,17 +283,62 @@ describe('JourneySpanProcessor', () => {
     const diagnostics = captureDiag();
     try {
       const time = new FakeTime();
-      const { transport: fake, sends, delivered } = fakeTransport((call) => (call === 0 ? { outcome: 'rejected', status: 400 } : call === 1 ? { outcome: 'retry', retryAfterMillis: 0 } : SENT));
+      const { transport: fake, sends, delivered } = fakeTransport((call) => (call === 0 ? { outcome: 'rejected', status: 403 } : call === 1 ? { outcome: 'retry', retryAfterMillis: 0 } : SENT));
       const processor = journeySpanProcessor(fake, { ...options, maxExportBatchSize: 2 }, time, () => time.now);
       for (let i = 0; i < 4; i += 1) processor.onEnd(endedSpan(i));
       await time.advance(5000);
       assert.equal(processor.droppedSpans, 2);
       assert.deepEqual(delivered(), names(2, 4));
       assert.deepEqual(sends.map((send) => send.names), [names(0, 2), names(2, 4), names(2, 4)]);
-      assert.ok(diagnostics.warnings.some((message) => message.includes('HTTP 400')), diagnostics.warnings.join('\n'));
+      assert.ok(diagnostics.warnings.some((message) => message.includes('HTTP 403')), diagnostics.warnings.join('\n'));
     } finally {
       diagnostics.restore();
     }
+  });
+
+  /** A transport that refuses (`status`) any body holding one of `bad`, or more than `maxSpans` spans. */
+  function pickyTransport(status: number, bad: string[], maxSpans = Infinity) {
+    let refusing = false;
+    const fake = fakeTransport(() => (refusing ? { outcome: 'rejected', status } : SENT));
+    const send = fake.transport.send.bind(fake.transport);
+    fake.transport.send = async (sent: Uint8Array, keepalive: boolean) => {
+      const text = new TextDecoder().decode(sent);
+      refusing = bad.some((name) => text.includes(`"${name}"`)) || (text.match(/"spanId"/g)?.length ?? 0) > maxSpans;
+      return send(sent, keepalive);
+    };
+    return fake;
+  }
+
+  it('a batch refused with 400 for one span goes again in halves: only that span is lost', async () => {
+    const time = new FakeTime();
+    const { transport: fake, sends, delivered } = pickyTransport(400, ['span-5']);
+    const processor = journeySpanProcessor(fake, { ...options, maxExportBatchSize: 8 }, time, () => time.now);
+    for (let i = 0; i < 8; i += 1) processor.onEnd(endedSpan(i));
+    await processor.forceFlush();
+    assert.deepEqual([...delivered()].sort(), names(0, 8).filter((name) => name !== 'span-5').sort());
+    assert.equal(processor.droppedSpans, 1);
+    assert.equal(sends.length, 7, 'the batch, then halves of 4, 2 and 1 around the bad span');
+  });
+
+  it('a batch refused with 413 goes again in halves until each fits', async () => {
+    const time = new FakeTime();
+    const { transport: fake, delivered } = pickyTransport(413, [], 2);
+    const processor = journeySpanProcessor(fake, { ...options, maxExportBatchSize: 8 }, time, () => time.now);
+    for (let i = 0; i < 8; i += 1) processor.onEnd(endedSpan(i));
+    await processor.forceFlush();
+    assert.deepEqual([...delivered()].sort(), names(0, 8).sort());
+    assert.equal(processor.droppedSpans, 0);
+  });
+
+  it('a batch refused whole is split a bounded number of times, then dropped and counted', async () => {
+    const time = new FakeTime();
+    const all = names(0, 64);
+    const { transport: fake, sends } = pickyTransport(400, all);
+    const processor = journeySpanProcessor(fake, { ...options, maxQueueSize: 100, maxExportBatchSize: 64 }, time, () => time.now);
+    for (let i = 0; i < 64; i += 1) processor.onEnd(endedSpan(i));
+    await processor.forceFlush();
+    assert.equal(processor.droppedSpans, 64);
+    assert.ok(sends.length <= 1 + 2 * 8, `requests: ${sends.length}`);
   });
 
   it('forceFlush during an outage tries once and returns; the spans stay queued for the schedule', async () => {
