@@ -488,3 +488,24 @@ test('OTEL_LOG_LEVEL=warn: the SDK tells the console what it could not use; unse
   await openPlainPage(page, { config: { OTEL_LOG_LEVEL: 'warn', OTEL_BSP_SCHEDULE_DELAY: 'soon' } });
   await expect.poll(() => warnings).toEqual([expect.stringMatching(/journeytrace: .*"soon" is not valid; using 1000/)]);
 });
+
+test('a batch the relay refuses as too large (413) goes again in halves: only the oversized span is lost', async ({ page }) => {
+  const statuses: number[] = [];
+  page.on('response', (response) => {
+    if (response.url().startsWith(`${edgeUrl()}/v1/traces`) && response.request().method() === 'POST') statuses.push(response.status());
+  });
+  await openPlainPage(page, { data: { 'collector-url': '', 'relay-url': edgeUrl() }, config: { OTEL_BSP_SCHEDULE_DELAY: '60000' } });
+  // Two steps in one batch; one carries 1.5 MiB (gzip makes it small on the wire, the relay counts it decoded).
+  const traceIds = await page.evaluate(async () => {
+    const journey = window.journeytrace.journey!;
+    const small = await journey.step('small step', async (step) => step.traceId);
+    const huge = await journey.step('huge step', async (step) => (step.span.setAttribute('app.blob', 'x'.repeat(1.5 * 1024 * 1024)), step.traceId));
+    await journey.forceFlush();
+    return { small, huge };
+  });
+  await waitForTrace(tracesFile(), traceIds.small, (arrived) => arrived.some((span) => span.name === 'small step'));
+  expect(statuses[0]).toBe(413);
+  expect(statuses).toContain(200);
+  expect(await page.evaluate(() => window.journeytrace.journey!.droppedSpans)).toBe(1);
+  expect((await readKeptSpans(tracesFile())).filter((span) => span.traceId === traceIds.huge)).toEqual([]);
+});
