@@ -21,7 +21,7 @@ declare global {
         sampled: boolean;
         droppedSpans: number;
         setUser(user: { tier?: string; id?: string }): void;
-        step<T>(name: string, fn: (step: { traceId: string }) => Promise<T> | T): Promise<T>;
+        step<T>(name: string, fn: (step: { traceId: string; span: { setAttribute(key: string, value: string): void } }) => Promise<T> | T): Promise<T>;
         forceFlush(): Promise<void>;
       };
       currentIds(): { trace_id?: string; span_id?: string };
