@@ -1,13 +1,13 @@
 import { test, type TestInfo } from '@playwright/test';
 import type { Stack } from '../../../scripts/stack/stack.js';
 import { startTestStack, type TestStackOptions } from '../../../scripts/stack/testStack.js';
-import { formatStackLogs, readStackLogs } from './stackLogs.js';
+import { readStackLogs } from './stackLogs.js';
 
 /**
  * A stack of its own for the tests of the calling file or `describe` (a collector policy, an edge
  * variable or a fault the run's stack must not see): started before them, stopped after them.
- * A failed test gets the stack's logs as attachments, and their telling lines in the output
- * (CI keeps the output, not the attachments).
+ * A failed test gets the stack's logs as attachments (`<service> log`), whose telling lines
+ * runStackLogReporter.ts prints.
  * Returns a getter, valid inside the tests.
  */
 export function useDedicatedStack(options: TestStackOptions): () => Stack {
@@ -29,7 +29,5 @@ export function useDedicatedStack(options: TestStackOptions): () => Stack {
 }
 
 async function reportLogs(testInfo: TestInfo, runDir: string): Promise<void> {
-  const logs = readStackLogs(runDir);
-  for (const { service, path } of logs) await testInfo.attach(`${service} log`, { path, contentType: 'text/plain' });
-  console.log(formatStackLogs(logs, testInfo.title));
+  for (const { service, path } of readStackLogs(runDir)) await testInfo.attach(`${service} log`, { path, contentType: 'text/plain' });
 }

@@ -1,7 +1,7 @@
 /**
  * The lines of a stack's logs worth reading when a journey did not arrive: the edge's requests
  * and its own log records, the collector's warnings and errors. Printed when a journey test
- * fails, as CI keeps the output and not the attachments.
+ * fails (runStackLogReporter.ts), as CI keeps the output and not the attachments.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,24 +22,26 @@ export interface StackLog {
 
 /** The telling lines of each service log the stack in `runDir` has. */
 export function readStackLogs(runDir: string): StackLog[] {
-  const logs: StackLog[] = [];
-  for (const [service, telling] of Object.entries(TELLING_LINES)) {
-    const path = join(runDir, `${service}.log`);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      continue; // This stack has no such service.
-    }
-    const lines = text
-      .replace(/\x1b\[[0-9;]*m/g, '')
-      .split('\n')
-      .filter((line) => telling.test(line))
-      .slice(-TELLING_LINES_KEPT)
-      .map((line) => line.slice(0, 240));
-    logs.push({ service, path, lines });
+  return Object.keys(TELLING_LINES).flatMap((service) => readServiceLog(service, join(runDir, `${service}.log`)) ?? []);
+}
+
+/** The telling lines of one service's log at `path` (a stack's, or a test's attached copy); undefined when unreadable or not a logged service. */
+export function readServiceLog(service: string, path: string): StackLog | undefined {
+  const telling = TELLING_LINES[service];
+  if (!telling) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // This stack has no such service.
   }
-  return logs;
+  const lines = text
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .filter((line) => telling.test(line))
+    .slice(-TELLING_LINES_KEPT)
+    .map((line) => line.slice(0, 240));
+  return { service, path, lines };
 }
 
 /** The logs as text for the test output, under a heading naming the test. */
