@@ -21,7 +21,7 @@ declare global {
         sampled: boolean;
         droppedSpans: number;
         setUser(user: { tier?: string; id?: string }): void;
-        step<T>(name: string, fn: (step: { traceId: string; span: { setAttribute(key: string, value: string): void } }) => Promise<T> | T): Promise<T>;
+        step<T>(name: string, fn: (step: { traceId: string; span: { setAttribute(key: string, value: string | number): void } }) => Promise<T> | T): Promise<T>;
         forceFlush(): Promise<void>;
       };
       currentIds(): { trace_id?: string; span_id?: string };
@@ -508,4 +508,23 @@ test('a batch the relay refuses as too large (413) goes again in halves: only th
   expect(statuses).toContain(200);
   expect(await page.evaluate(() => window.journeytrace.journey!.droppedSpans)).toBe(1);
   expect((await readKeptSpans(tracesFile())).filter((span) => span.traceId === traceIds.huge)).toEqual([]);
+});
+
+test('a NaN attribute goes from the page through the relay to the collector (proto3 JSON "NaN"), its batch not refused', async ({ page }) => {
+  const statuses: number[] = [];
+  page.on('response', (response) => {
+    if (response.url().startsWith(`${edgeUrl()}/v1/traces`) && response.request().method() === 'POST') statuses.push(response.status());
+  });
+  await openPlainPage(page, { data: { 'collector-url': '', 'relay-url': edgeUrl() }, config: { OTEL_BSP_SCHEDULE_DELAY: '60000' } });
+  const traceId = await page.evaluate(async () => {
+    const journey = window.journeytrace.journey!;
+    // An allow-listed key (http.*), so the relay passes it on.
+    const id = await journey.step('not a number', async (step) => (step.span.setAttribute('http.response_content_length', NaN), step.traceId));
+    await journey.forceFlush();
+    return id;
+  });
+  const [step] = await waitForTrace(tracesFile(), traceId, (arrived) => arrived.some((span) => span.name === 'not a number'));
+  expect(step!.attributes['http.response_content_length']).toBeNaN();
+  expect(statuses).not.toContain(400);
+  expect(await page.evaluate(() => window.journeytrace.journey!.droppedSpans)).toBe(0);
 });
