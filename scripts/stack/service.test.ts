@@ -1,8 +1,10 @@
 /**
  * A service's log holds everything it printed, also what was still in the pipes when it exited,
- * and stopping it never writes to a log already closed.
+ * stopping it never writes to a log already closed, and a service never outlives the process
+ * that started it.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,3 +67,36 @@ it('a service that ignores SIGTERM and keeps printing is killed, and nothing is 
   assert.deepEqual(uncaught.map((error) => error.message), []);
   assert.ok(logged > 0, 'its output reached the log');
 });
+
+it('services of a process that is interrupted (Ctrl-C) or exits without stopping them do not outlive it', async () => {
+  for (const ending of ['SIGINT', 'exit'] as const) {
+    const port = await freePort();
+    const pidFile = join(dir, `owner-${ending}.pid`);
+    // An owner process starts a service, writes the service's pid, then is interrupted or just exits.
+    const owner = `
+      import('${join(import.meta.dirname, 'service.ts')}').then(async ({ startService }) => {
+        const service = await startService({ name: 'child', command: process.execPath, args: ['-e', "require('node:http').createServer((q, r) => r.end('ok')).listen(${port}, '127.0.0.1')"], env: process.env, logFile: '${join(dir, `child-${ending}.log`)}', readyUrl: 'http://127.0.0.1:${port}/' });
+        require('node:fs').writeFileSync('${pidFile}', String(service.pid));
+        if ('${ending}' === 'SIGINT') { process.kill(process.pid, 'SIGINT'); setInterval(() => {}, 1000); } else process.exit(0);
+      });
+    `;
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', '-e', owner], { stdio: 'ignore' });
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+    if (ending === 'SIGINT') assert.equal(exit.signal, 'SIGINT', 'the owner still ends by the signal');
+    const servicePid = Number(readFileSync(pidFile, 'utf8'));
+    const deadline = Date.now() + 5000;
+    while (alive(servicePid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(alive(servicePid), false, `${ending}: the service (pid ${servicePid}) is gone`);
+  }
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -52,7 +52,9 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // 'close' comes after 'exit', once the pipes are drained: the last output is in the log then.
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const service: RunningService = { name: spec.name, logFile: spec.logFile, pid: child.pid, stop: () => stopGroup(child, exited, closed, log, spec.stopTimeoutMillis ?? 5000) };
+  const pid = child.pid;
+  if (pid) trackGroup(pid, exited);
+  const service: RunningService = { name: spec.name, logFile: spec.logFile, pid, stop: () => stopGroup(child, exited, closed, log, spec.stopTimeoutMillis ?? 5000) };
 
   const timeout = spec.readyTimeoutMillis ?? 30_000;
   const deadline = Date.now() + timeout;
@@ -96,6 +98,36 @@ async function stopGroup(child: ChildProcess, exited: Promise<unknown>, closed: 
   // ERR_STREAM_WRITE_AFTER_END (seen in CI). End the log once they are drained, or after 2 s.
   await Promise.race([closed, sleep(2000)]);
   log.end();
+}
+
+/**
+ * Process groups of the services this process started that have not exited. A service runs in
+ * its own group (so stop() reaches workerd under wrangler), which also keeps Ctrl-C in the
+ * terminal from reaching it: when this process is interrupted or exits without stopping its
+ * services (a test run cut short), they are ended here instead of left running.
+ */
+const runningGroups = new Set<number>();
+
+function trackGroup(pid: number, exited: Promise<unknown>): void {
+  if (runningGroups.size === 0 && !endOnExitInstalled) installEndOnExit();
+  runningGroups.add(pid);
+  void exited.then(() => runningGroups.delete(pid));
+}
+
+let endOnExitInstalled = false;
+
+function installEndOnExit(): void {
+  endOnExitInstalled = true;
+  process.once('exit', () => {
+    for (const pid of runningGroups) signalGroup(pid, 'SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const pid of runningGroups) signalGroup(pid, 'SIGTERM');
+      // With no other listener, this process ends as the signal's default would have ended it.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
