@@ -39,10 +39,12 @@ app.post('/api/checkout', async (c) => {
 });
 `;
 
+const untracedSource = `import { Hono } from 'hono';\nconst app = new Hono();\n${routes('fetch')}\nexport default app;\n`;
+
 const otelCfWorkersConfig = `(env) => ({ exporter: { url: env.OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces' }, service: { name: 'edge-worker' } })`;
 
 interface Variant {
-  key: 'untraced' | 'contextOnly' | 'wireFloor' | 'minimalTracer' | 'journeytrace' | 'journeytraceNoExport' | 'otelCfWorkers' | 'honoOtel';
+  key: 'untraced' | 'untracedTwin' | 'contextOnly' | 'wireFloor' | 'minimalTracer' | 'journeytrace' | 'journeytraceNoExport' | 'otelCfWorkers' | 'honoOtel';
   label: string;
   /** Where the worker source is bundled from (its imports resolve there). */
   home: 'root' | 'edge-anchor';
@@ -56,7 +58,16 @@ const VARIANTS: Variant[] = [
     label: 'untraced',
     home: 'root',
     compatibilityFlags: ['nodejs_als'],
-    source: `import { Hono } from 'hono';\nconst app = new Hono();\n${routes('fetch')}\nexport default app;\n`,
+    source: untracedSource,
+  },
+  {
+    // Diagnostic: the same untraced worker again, in its own workerd: how far two identical
+    // workers' figures differ in one run (an A/A check), the noise every other ratio carries.
+    key: 'untracedTwin',
+    label: 'a second copy of the untraced worker',
+    home: 'root',
+    compatibilityFlags: ['nodejs_als'],
+    source: untracedSource,
   },
   {
     // Diagnostic: only what any active-context propagation in workerd costs (the nodejs_als
@@ -339,6 +350,7 @@ export default async function edge(): Promise<BenchSection> {
           { figure: 'workerd CPU per request, journeytrace trace(), as a multiple of the untraced worker in the same round', ...spread(pairedCpuRatio('journeytrace')), unit: '×', anchor: 'untraced worker', anchorValue: 1, target: '< 1.1' },
           { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @microlabs/otel-cf-workers', anchorValue: addedCpu('otelCfWorkers').median, target: '< 1' },
           { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @hono/otel on otel-cf-workers', anchorValue: addedCpu('honoOtel').median, target: '< 1' },
+          { figure: 'workerd CPU per request, a second copy of the untraced worker (A/A: the noise in these ratios), as a multiple of the untraced worker in the same round', ...spread(pairedCpuRatio('untracedTwin')), unit: '×', anchor: 'untraced worker', anchorValue: 1 },
           { figure: 'workerd CPU per request, AsyncLocalStorage.run only (no tracing)', ...spread(cpu('contextOnly')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median },
           { figure: 'workerd CPU per request, wire floor (trace headers read and sent on, Server-Timing, AsyncLocalStorage.run; no spans)', ...spread(cpu('wireFloor')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median },
           { figure: 'workerd CPU per request, minimal hand-written two-span tracer, as a multiple of the untraced worker in the same round', ...spread(pairedCpuRatio('minimalTracer')), unit: '×', anchor: 'untraced worker', anchorValue: 1 },
@@ -360,7 +372,7 @@ export default async function edge(): Promise<BenchSection> {
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, @hono/otel on otel-cf-workers', anchorValue: gz('honoOtel'), target: '< 1' },
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, untraced', anchorValue: gz('untraced') },
     ];
-    const exported = VARIANTS.filter((variant) => variant.key !== 'untraced' && variant.key !== 'contextOnly' && variant.key !== 'wireFloor' && variant.key !== 'journeytraceNoExport')
+    const exported = VARIANTS.filter((variant) => variant.key !== 'untraced' && variant.key !== 'untracedTwin' && variant.key !== 'contextOnly' && variant.key !== 'wireFloor' && variant.key !== 'journeytraceNoExport')
       .map((variant) => `${variant.label} ${sink[variant.key]?.exports ?? 0} exports / ${(((sink[variant.key]?.bytes ?? 0) / 1024)).toFixed(0)} KiB`)
       .join(', ');
     return {
