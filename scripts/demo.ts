@@ -11,9 +11,11 @@ import { ensureToolchain } from './setup/index.js';
 import { freePort, portFromEnv } from './stack/ports.js';
 import { nextOriginPorts } from './stack/origin.js';
 import { startStack, type Stack } from './stack/stack.js';
+import { endServicesOfEarlierRuns } from './stack/serviceRegistry.js';
 
 async function main(): Promise<void> {
   const once = process.argv.includes('--once');
+  endServicesOfEarlierRuns(); // A demo killed hard leaves its services on the contract's ports.
   const toolchain = await ensureToolchain({ chromium: once });
   await buildAll();
   if (once) process.exit(await runOnce(toolchain, process.argv.slice(2)));

@@ -11,6 +11,7 @@ import { progress, SetupError } from './lib/log.js';
 import { DATA_DIR, ROOT } from './lib/paths.js';
 import { run } from './lib/run.js';
 import { ensureToolchain } from './setup/index.js';
+import { endServicesOfEarlierRuns } from './stack/serviceRegistry.js';
 import { faultsFromJourneyReport, readFigures, renderReliability, replaceReliabilitySection, type Figure } from '../test/reliability/figures.js';
 
 const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'collector', 'scripts', 'test/fixture', 'test/property', 'test/security', 'test/reliability', 'test/load', 'test/package'];
@@ -23,6 +24,7 @@ interface Tally {
 }
 
 async function main(): Promise<number> {
+  endServicesOfEarlierRuns();
   await ensureToolchain({ chromium: true });
   await buildAll();
   rmSync(REPORTS_DIR, { recursive: true, force: true });

@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { freePort } from './ports.js';
 import { startService } from './service.js';
+import { endOrphanedServices } from './serviceRegistry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jt-service-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -100,3 +101,40 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+it('a service whose owner was killed outright (SIGKILL: no hook runs) is ended by the next run, one whose owner lives is not', async () => {
+  const registry = join(dir, 'registry');
+  const env = { ...process.env, JOURNEYTRACE_SERVICES_DIR: registry };
+  const start = (name: string, port: number, pidFile: string) => `
+    import('${join(import.meta.dirname, 'service.ts')}').then(async ({ startService }) => {
+      const service = await startService({ name: '${name}', command: process.execPath, args: ['-e', "require('node:http').createServer((q, r) => r.end('ok')).listen(${port}, '127.0.0.1')"], env: process.env, logFile: '${join(dir, `${name}.log`)}', readyUrl: 'http://127.0.0.1:${port}/' });
+      require('node:fs').writeFileSync('${pidFile}', String(service.pid));
+      setInterval(() => {}, 1000);
+    });
+  `;
+  const owners: ReturnType<typeof spawn>[] = [];
+  const pids: Record<string, number> = {};
+  for (const name of ['orphan', 'kept']) {
+    const pidFile = join(dir, `${name}.pid`);
+    const owner = spawn(process.execPath, ['--import', 'tsx', '-e', start(name, await freePort(), pidFile)], { stdio: 'ignore', env });
+    owners.push(owner);
+    while (!existsSync(pidFile)) await new Promise((resolve) => setTimeout(resolve, 50));
+    pids[name] = Number(readFileSync(pidFile, 'utf8'));
+  }
+  try {
+    const killed = new Promise((resolve) => owners[0]!.once('exit', resolve));
+    owners[0]!.kill('SIGKILL');
+    await killed;
+    assert.equal(alive(pids.orphan!), true, 'the orphan outlived its owner');
+    process.env.JOURNEYTRACE_SERVICES_DIR = registry;
+    assert.deepEqual(endOrphanedServices(), ['orphan']);
+    const deadline = Date.now() + 5000;
+    while (alive(pids.orphan!) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(alive(pids.orphan!), false, 'the orphan was ended');
+    assert.equal(alive(pids.kept!), true, 'the service of a live owner was left alone');
+    assert.deepEqual(endOrphanedServices(), [], 'nothing is ended twice');
+  } finally {
+    delete process.env.JOURNEYTRACE_SERVICES_DIR;
+    owners[1]!.kill('SIGTERM');
+  }
+});

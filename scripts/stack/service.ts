@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { acceptsConnections } from './ports.js';
+import { recordService } from './serviceRegistry.js';
 
 export interface ServiceSpec {
   name: string;
@@ -53,7 +54,7 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
   // 'close' comes after 'exit', once the pipes are drained: the last output is in the log then.
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const pid = child.pid;
-  if (pid) trackGroup(pid, exited);
+  if (pid) trackGroup(spec.name, pid, exited);
   const service: RunningService = { name: spec.name, logFile: spec.logFile, pid, stop: () => stopGroup(child, exited, closed, log, spec.stopTimeoutMillis ?? 5000) };
 
   const timeout = spec.readyTimeoutMillis ?? 30_000;
@@ -108,10 +109,15 @@ async function stopGroup(child: ChildProcess, exited: Promise<unknown>, closed: 
  */
 const runningGroups = new Set<number>();
 
-function trackGroup(pid: number, exited: Promise<unknown>): void {
+function trackGroup(name: string, pid: number, exited: Promise<unknown>): void {
   if (runningGroups.size === 0 && !endOnExitInstalled) installEndOnExit();
   runningGroups.add(pid);
-  void exited.then(() => runningGroups.delete(pid));
+  // For the one ending no hook sees (SIGKILL): a later run ends it (`endOrphanedServices`).
+  const forget = recordService(name, pid);
+  void exited.then(() => {
+    runningGroups.delete(pid);
+    forget();
+  });
 }
 
 let endOnExitInstalled = false;
