@@ -151,8 +151,19 @@ test('relays good batches to the collector, filtered and clock-corrected; refuse
   const compactAnswer = await relay((await gzip(compact.protobuf)) as Uint8Array<ArrayBuffer>, { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
   expect(compactAnswer.status).toBe(200);
 
+  // A span with a zero span id beside a valid one: the valid one goes on, and the answer says
+  // what was left out (OTLP partial success).
+  const partial = await batch();
+  const oneBad = JSON.parse(new TextDecoder().decode(partial.json)) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string; spanId: string }> }> }> };
+  const badSpan = oneBad.resourceSpans[0]!.scopeSpans[0]!.spans.find((span) => span.name === 'checkout')!;
+  badSpan.spanId = '0'.repeat(16);
+  const partialAnswer = await relay(JSON.stringify(oneBad));
+  expect(partialAnswer.status).toBe(200);
+  expect(await partialAnswer.json()).toEqual({ partialSuccess: { rejectedSpans: '1', errorMessage: expect.stringMatching(/"checkout": missing or invalid spanId/) } });
+
   const corrected = await keptSpans(slowLaptop.traceId, 2);
   await keptSpans(compact.traceId, 2);
+  expect((await keptSpans(partial.traceId, 1)).map((span) => span.name)).toEqual(['HTTP POST']);
   const step = corrected.find((span) => span.name === 'checkout')!;
   const fetchSpan = corrected.find((span) => span.name === 'HTTP POST')!;
   // Shifted onto the worker's clock (the browser said it started ~1 s before sending).

@@ -434,3 +434,21 @@ function writeAnyValue(writer: ProtobufWriter, value: AttributeValue | unknown):
     writer.end(list);
   }
 }
+
+/**
+ * An `ExportTraceServiceResponse` saying part of a request was rejected (OTLP partial success):
+ * how many spans, and why.
+ */
+export function encodeTracePartialSuccess(rejectedSpans: number, errorMessage: string): Uint8Array {
+  const writer = new ProtobufWriter(16 + 3 * errorMessage.length);
+  writer.byte(tag(1, LENGTH_DELIMITED)); // partial_success
+  const start = writer.begin();
+  writer.byte(tag(1, 0)); // rejected_spans
+  writer.int64(rejectedSpans);
+  if (errorMessage) {
+    writer.byte(tag(2, LENGTH_DELIMITED)); // error_message
+    writer.string(errorMessage);
+  }
+  writer.end(start);
+  return writer.bytes.slice(0, writer.pos);
+}

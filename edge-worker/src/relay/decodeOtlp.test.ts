@@ -136,6 +136,27 @@ describe('decodeOtlpJson', () => {
     Object.assign(copy.resourceSpans[0]!.scopeSpans[0]!.spans[0]!, change);
     return copy;
   };
+  const withEverySpan = (change: Record<string, unknown>) => {
+    const copy = structuredClone(valid);
+    for (const span of copy.resourceSpans[0]!.scopeSpans[0]!.spans) Object.assign(span, change);
+    return copy;
+  };
+
+  it('leaves out a span with invalid ids or times beside valid ones, and counts it (partial success)', () => {
+    for (const [change, expected] of [
+      [{ traceId: '0'.repeat(32) }, /invalid traceId/],
+      [{ spanId: '0'.repeat(16) }, /invalid spanId/],
+      [{ endTimeUnixNano: '1' }, /ends before it starts/],
+    ] as const) {
+      const result = decodeOtlpJson(text(withSpan(change)));
+      assert.ok(result.ok);
+      assert.equal(result.request.resourceSpans[0]!.scopeSpans[0]!.spans.length, 1, 'the valid span stays');
+      assert.equal(result.rejected?.count, 1);
+      assert.match(result.rejected!.reason, expected);
+    }
+    const whole = decodeOtlpJson(json);
+    assert.ok(whole.ok && whole.rejected === undefined, 'a valid request rejects nothing');
+  });
 
   it('reads what otlp-transformer JsonTraceSerializer writes', () => {
     const request = decoded(decodeOtlpJson(json));
@@ -164,11 +185,11 @@ describe('decodeOtlpJson', () => {
     ['no spans', { resourceSpans: [] }, /no spans/],
     ['resourceSpans as a string', { resourceSpans: 'x' }, /resourceSpans is not an array/],
     ['a short trace id', withSpan({ traceId: 'abc' }), /traceId is not 32 hex digits/],
-    ['a zero trace id', withSpan({ traceId: '0'.repeat(32) }), /invalid traceId/],
+    ['a zero trace id in every span', withEverySpan({ traceId: '0'.repeat(32) }), /invalid traceId/],
     ['a base64 span id', withSpan({ spanId: 'AAAAAAAAAAA=' }), /spanId is not 16 hex digits/],
     ['a negative start time', withSpan({ startTimeUnixNano: -5 }), /startTimeUnixNano is not a uint64/],
     ['a start time beyond 64 bits', withSpan({ startTimeUnixNano: '99999999999999999999' }), /not a uint64/],
-    ['an end before the start', withSpan({ endTimeUnixNano: '1' }), /ends before it starts/],
+    ['an end before the start in every span', withEverySpan({ endTimeUnixNano: '1' }), /ends before it starts/],
     ['kind 7', withSpan({ kind: 7 }), /not a span kind/],
     ['attributes as an object', withSpan({ attributes: { a: 1 } }), /attributes is not an array/],
     ['an attribute without a key', withSpan({ attributes: [{ value: { stringValue: 'x' } }] }), /key is not a string/],

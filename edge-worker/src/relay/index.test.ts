@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Hono } from 'hono';
 import { traceCors } from '../middleware/cors/index.js';
@@ -103,6 +104,38 @@ describe('otlpRelay', () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/x-protobuf');
     assert.equal(forwarded[0]!.body.resourceSpans[0]!.scopeSpans[0]!.spans.length, 2);
+  });
+
+  it('leaves out a span with invalid ids beside valid ones and says so: OTLP partial success, JSON and protobuf', async () => {
+    const { app, forwarded } = relayApp();
+    const body = JSON.parse(new TextDecoder().decode(json)) as Forwarded['body'];
+    body.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.spanId = '0'.repeat(16);
+    const response = await app.request(post(JSON.stringify(body)));
+    assert.equal(response.status, 200);
+    const answer = (await response.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+    assert.equal(answer.partialSuccess.rejectedSpans, '1');
+    assert.match(answer.partialSuccess.errorMessage, /invalid spanId/);
+    assert.equal(forwarded[0]!.body.resourceSpans[0]!.scopeSpans[0]!.spans.length, 1, 'the valid span is forwarded');
+
+    // The same in protobuf, read back by OpenTelemetry's own response reader.
+    const spans = await browserSpans(NOW - 90_000 - 60);
+    const broken = Object.create(spans[0]!, { spanContext: { value: () => ({ ...spans[0]!.spanContext(), traceId: '0'.repeat(32) }) } }) as (typeof spans)[number];
+    const protobufResponse = await app.request(post(protobufBody([broken, spans[1]!]) as Uint8Array<ArrayBuffer>, { 'content-type': 'application/x-protobuf' }));
+    assert.equal(protobufResponse.status, 200);
+    const read = ProtobufTraceSerializer.deserializeResponse(new Uint8Array(await protobufResponse.arrayBuffer()));
+    assert.equal(Number(read.partialSuccess?.rejectedSpans), 1);
+    assert.match(read.partialSuccess?.errorMessage ?? '', /invalid traceId/);
+    assert.equal(forwarded[1]!.body.resourceSpans[0]!.scopeSpans[0]!.spans.length, 1);
+  });
+
+  it('400 when no span of the request is valid', async () => {
+    const { app, forwarded } = relayApp();
+    const body = JSON.parse(new TextDecoder().decode(json)) as Forwarded['body'];
+    for (const span of body.resourceSpans[0]!.scopeSpans[0]!.spans) span.traceId = '0'.repeat(32);
+    const response = await app.request(post(JSON.stringify(body)));
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /invalid traceId/);
+    assert.equal(forwarded.length, 0);
   });
 
   const correctedStep = async (request: Request) => {

@@ -14,7 +14,9 @@ import {
   type AttributeFilter,
 } from './filterAttributes.js';
 import { forwardToCollector, type CollectorTarget } from './forwardToCollector.js';
-import { otlpFormatOf, prepareBatch } from './prepareBatch.js';
+import { otlpFormatOf, prepareBatch, type OtlpFormat } from './prepareBatch.js';
+import type { RejectedSpans } from './otlpTypes.js';
+import { encodeTracePartialSuccess } from '../export/otlpProtobuf.js';
 import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
 import { readLimitedBody } from './readLimitedBody.js';
 import { globalFetch } from '../fetch/globalFetch.js';
@@ -129,7 +131,9 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
  * The relay handler for `POST /v1/traces`. Guards, in order: `Origin` not allowed → 403;
  * over the per-client rate → 429; content type not OTLP JSON/protobuf (or an encoding other
  * than gzip) → 415; body over the limit (counted while streaming, and decoded) → 413; not
- * valid OTLP → 400 with a one-line reason. Only then is the batch filtered to the attribute
+ * valid OTLP, or no valid span in it → 400 with a one-line reason. Spans with invalid ids or
+ * times beside valid ones are left out, and a 2xx answer says so (OTLP partial success:
+ * `rejectedSpans`, `errorMessage`). Only then is the batch filtered to the attribute
  * allow-lists, corrected for the browser's clock skew (`journeytrace-sent-at: <epoch ms>`, or
  * `?sent_at=` from `sendBeacon`), and forwarded;
  * the browser gets the collector's status, or 502 when it cannot be reached.
@@ -200,11 +204,22 @@ export function otlpRelay(options: RelayOptions | ((env: RelayBindings) => Relay
       config.onForwardError(forwarded.error, batch.spanCount);
       return c.text('collector unreachable', 502);
     }
-    if (forwarded.status >= 200 && forwarded.status < 300) {
-      // An empty ExportTraceServiceResponse (full success) in the encoding the browser used.
-      return format === 'json' ? c.json({}, 200) : c.body(null, 200, { 'content-type': 'application/x-protobuf' });
-    }
+    if (forwarded.status >= 200 && forwarded.status < 300) return exportResponse(c, format, batch.rejected);
     const headers: Record<string, string> = forwarded.retryAfter ? { 'retry-after': forwarded.retryAfter } : {};
     return c.text(`collector answered ${forwarded.status}`, forwarded.status as 400, headers);
   };
+}
+
+/**
+ * The browser's `ExportTraceServiceResponse`, in the encoding it sent: empty for a full
+ * success, else a partial success naming how many spans were left out and why.
+ */
+function exportResponse(c: Context, format: OtlpFormat, rejected: RejectedSpans | undefined): Response {
+  if (format === 'json') {
+    // int64 is a string in OTLP/JSON.
+    return c.json(rejected ? { partialSuccess: { rejectedSpans: String(rejected.count), errorMessage: rejected.reason } } : {}, 200);
+  }
+  const headers = { 'content-type': 'application/x-protobuf' };
+  if (!rejected) return c.body(null, 200, headers);
+  return c.body(encodeTracePartialSuccess(rejected.count, rejected.reason) as Uint8Array<ArrayBuffer>, 200, headers);
 }

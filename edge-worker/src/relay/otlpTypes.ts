@@ -80,7 +80,17 @@ export interface OtlpTraceRequest {
 }
 
 /** A decoder's answer: the request, or a one-line reason it is not valid OTLP. */
-export type DecodeResult = { ok: true; request: OtlpTraceRequest } | { ok: false; reason: string };
+/**
+ * A decoded request, or why none could be read. Spans that fail validation in a request that
+ * also holds valid ones are left out and counted (`rejected`): OTLP's partial success.
+ */
+export type DecodeResult = { ok: true; request: OtlpTraceRequest; rejected?: RejectedSpans } | { ok: false; reason: string };
+
+/** Spans left out of a request, and why the first of them was. */
+export interface RejectedSpans {
+  count: number;
+  reason: string;
+}
 
 /** Thrown inside the decoders and turned into `{ ok: false, reason }` at their boundary. */
 export class InvalidOtlpError extends Error {

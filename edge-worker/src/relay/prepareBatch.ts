@@ -6,7 +6,7 @@ import { correctClockSkew } from './clockSkew.js';
 import { decodeOtlpJson } from './decodeOtlpJson.js';
 import { decodeOtlpProtobuf } from './decodeOtlpProtobuf.js';
 import { filterAttributes, type AttributeFilter } from './filterAttributes.js';
-import { countSpans, type OtlpTraceRequest } from './otlpTypes.js';
+import { countSpans, type OtlpTraceRequest, type RejectedSpans } from './otlpTypes.js';
 
 export type OtlpFormat = 'json' | 'protobuf';
 
@@ -22,7 +22,7 @@ export function otlpFormatOf(contentType: string | null | undefined): OtlpFormat
 }
 
 export type PreparedBatch =
-  | { ok: true; request: OtlpTraceRequest; spanCount: number }
+  | { ok: true; request: OtlpTraceRequest; spanCount: number; rejected?: RejectedSpans }
   | { ok: false; reason: string };
 
 export interface PrepareOptions {
@@ -36,5 +36,7 @@ export function prepareBatch(bytes: Uint8Array, format: OtlpFormat, options: Pre
   if (!decoded.ok) return decoded;
   filterAttributes(decoded.request, options.filter);
   correctClockSkew(decoded.request, options.skewMillis);
-  return { ok: true, request: decoded.request, spanCount: countSpans(decoded.request) };
+  const prepared: PreparedBatch = { ok: true, request: decoded.request, spanCount: countSpans(decoded.request) };
+  if (decoded.rejected) prepared.rejected = decoded.rejected;
+  return prepared;
 }

@@ -1,4 +1,4 @@
-import { countSpans, type DecodeResult, type OtlpSpan, type OtlpTraceRequest } from './otlpTypes.js';
+import { countSpans, type DecodeResult, type OtlpSpan, type OtlpTraceRequest, type RejectedSpans } from './otlpTypes.js';
 
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
@@ -6,20 +6,30 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 
 /**
- * The checks both encodings share, on the decoded request: it carries spans, and every span
- * has valid (non-zero) ids and a start no later than its end. Returns the first problem.
+ * The checks both encodings share, on the decoded request: every span has valid (non-zero) ids
+ * and a start no later than its end. Spans that fail are left out and counted, and the rest go
+ * on (OTLP's partial success); a request with no valid span at all is refused with the first
+ * problem.
  */
 export function validateTraceRequest(request: OtlpTraceRequest): DecodeResult {
   if (countSpans(request) === 0) return { ok: false, reason: 'the request holds no spans' };
+  let rejected: RejectedSpans | undefined;
   for (const resourceSpans of request.resourceSpans) {
     for (const scopeSpans of resourceSpans.scopeSpans) {
-      for (const span of scopeSpans.spans) {
+      scopeSpans.spans = scopeSpans.spans.filter((span) => {
         const problem = spanProblem(span);
-        if (problem) return { ok: false, reason: `span ${JSON.stringify(span.name)}: ${problem}` };
-      }
+        if (!problem) return true;
+        rejected ??= { count: 0, reason: `span ${JSON.stringify(span.name)}: ${problem}` };
+        rejected.count += 1;
+        return false;
+      });
     }
+    resourceSpans.scopeSpans = resourceSpans.scopeSpans.filter((scopeSpans) => scopeSpans.spans.length > 0);
   }
-  return { ok: true, request };
+  if (!rejected) return { ok: true, request };
+  request.resourceSpans = request.resourceSpans.filter((resourceSpans) => resourceSpans.scopeSpans.length > 0);
+  if (request.resourceSpans.length === 0) return { ok: false, reason: rejected.reason };
+  return { ok: true, request, rejected };
 }
 
 function spanProblem(span: OtlpSpan): string | undefined {

@@ -132,6 +132,8 @@ export function journeySpanProcessor(
   /** Returns whether to send what is queued now. */
   const settle = (spans: ReadableSpan[], result: SendOutcome, keepalive: boolean, splits: { left: number }): boolean => {
     if (result.outcome === 'sent') {
+      // Accepted in part: what the endpoint left out is lost, and reported as such.
+      if (result.rejectedSpans) drop(Math.min(result.rejectedSpans, spans.length), `the endpoint rejected them: ${result.rejectedReason}`);
       const recovered = failures > 0;
       failures = 0;
       return recovered || queue.length >= maxExportBatchSize;

@@ -23,11 +23,16 @@ export interface OtlpHttpTransportOptions {
 }
 
 /**
- * `sent`: accepted. `rejected`: refused for good (4xx other than 408 and 429), never worth
- * resending. `retry`: 408, 429, 5xx or a network error: worth sending again later, after
- * `retryAfterMillis` when the endpoint said so (`Retry-After`).
+ * `sent`: accepted, maybe in part: `rejectedSpans` the endpoint left out, and why (OTLP partial
+ * success, as the edge relay answers for spans with invalid ids). `rejected`: refused for good
+ * (4xx other than 408 and 429), never worth resending. `retry`: 408, 429, 5xx or a network
+ * error: worth sending again later, after `retryAfterMillis` when the endpoint said so
+ * (`Retry-After`).
  */
-export type SendOutcome = { outcome: 'sent' } | { outcome: 'rejected'; status: number } | { outcome: 'retry'; retryAfterMillis?: number };
+export type SendOutcome =
+  | { outcome: 'sent'; rejectedSpans?: number; rejectedReason?: string }
+  | { outcome: 'rejected'; status: number }
+  | { outcome: 'retry'; retryAfterMillis?: number };
 
 /** Posts OTLP/JSON bodies, and knows how much of the keepalive budget its requests use. */
 export interface OtlpHttpTransport {
@@ -63,12 +68,26 @@ export function otlpHttpTransport({ url, sendClockReading, compression, fetch, n
       } finally {
         if (keepalive) keepaliveBytesInFlight -= sent.byteLength;
       }
-      if (response?.ok) return { outcome: 'sent' };
+      if (response?.ok) return { outcome: 'sent', ...(await partialSuccessOf(response)) };
       // Reported by the span processor, which drops the spans.
       if (response && !isRetryable(response.status)) return { outcome: 'rejected', status: response.status };
       return { outcome: 'retry', retryAfterMillis: retryAfterMillis(response?.headers.get('retry-after')) };
     },
   };
+}
+
+/** What an OTLP/JSON answer says was left out of an accepted request; nothing when it says nothing readable. */
+async function partialSuccessOf(response: Response): Promise<{ rejectedSpans?: number; rejectedReason?: string }> {
+  if (!response.headers.get('content-type')?.includes('json')) return {};
+  try {
+    const answer = (await response.json()) as { partialSuccess?: { rejectedSpans?: unknown; errorMessage?: unknown } } | null;
+    const rejectedSpans = Number(answer?.partialSuccess?.rejectedSpans ?? 0);
+    if (!(rejectedSpans > 0)) return {};
+    const reason = answer?.partialSuccess?.errorMessage;
+    return { rejectedSpans, rejectedReason: typeof reason === 'string' && reason ? reason : 'no reason given' };
+  } catch {
+    return {};
+  }
 }
 
 /** `Retry-After` as seconds or an HTTP date, in ms; `undefined` when absent or unreadable. */

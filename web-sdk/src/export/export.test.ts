@@ -72,6 +72,20 @@ describe('OtlpHttpTransport', () => {
     assert.deepEqual(await transport(scriptedFetch([400]).fetch).transport.send(body, false), { outcome: 'rejected', status: 400 });
   });
 
+  it('reads an OTLP partial success: what the endpoint left out of an accepted request, and why', async () => {
+    const answering = (text: string) =>
+      (async () => new Response(text, { status: 200, headers: { 'content-type': 'application/json' } })) as unknown as typeof globalThis.fetch;
+    assert.deepEqual(await transport(answering('{"partialSuccess":{"rejectedSpans":"2","errorMessage":"span \\"x\\": missing or invalid spanId"}}')).transport.send(body, false), {
+      outcome: 'sent',
+      rejectedSpans: 2,
+      rejectedReason: 'span "x": missing or invalid spanId',
+    });
+    // A collector's own answers: nothing rejected, or nothing said.
+    for (const text of ['{}', '{"partialSuccess":{}}', '{"partialSuccess":{"rejectedSpans":"0"}}', 'not json']) {
+      assert.deepEqual(await transport(answering(text)).transport.send(body, false), { outcome: 'sent' }, text);
+    }
+  });
+
   it('passes Retry-After on', async () => {
     assert.deepEqual(await transport(scriptedFetch([429], { 'retry-after': '7' }).fetch).transport.send(body, false), { outcome: 'retry', retryAfterMillis: 7000 });
     assert.deepEqual(await transport(scriptedFetch([503]).fetch).transport.send(body, false), { outcome: 'retry', retryAfterMillis: undefined });
@@ -291,6 +305,23 @@ describe('JourneySpanProcessor', () => {
       assert.deepEqual(delivered(), names(2, 4));
       assert.deepEqual(sends.map((send) => send.names), [names(0, 2), names(2, 4), names(2, 4)]);
       assert.ok(diagnostics.warnings.some((message) => message.includes('HTTP 403')), diagnostics.warnings.join('\n'));
+    } finally {
+      diagnostics.restore();
+    }
+  });
+
+  it('counts and reports the spans an endpoint left out of an accepted batch (partial success)', async () => {
+    const diagnostics = captureDiag();
+    try {
+      const time = new FakeTime();
+      const { transport: fake, delivered } = fakeTransport(() => ({ outcome: 'sent', rejectedSpans: 1, rejectedReason: 'span "span-1": missing or invalid spanId' }));
+      const processor = journeySpanProcessor(fake, { ...options, maxExportBatchSize: 4 }, time, () => time.now);
+      for (let i = 0; i < 4; i += 1) processor.onEnd(endedSpan(i));
+      await processor.forceFlush();
+      await Promise.resolve();
+      assert.equal(delivered().length, 4, 'the batch went once, not again');
+      assert.equal(processor.droppedSpans, 1);
+      assert.ok(diagnostics.warnings.some((message) => message.includes('missing or invalid spanId')), diagnostics.warnings.join('\n'));
     } finally {
       diagnostics.restore();
     }
