@@ -68,7 +68,7 @@ export function otlpHttpTransport({ url, sendClockReading, compression, fetch, n
       } finally {
         if (keepalive) keepaliveBytesInFlight -= sent.byteLength;
       }
-      if (response?.ok) return { outcome: 'sent', ...(await partialSuccessOf(response)) };
+      if (response?.ok) return Object.assign({ outcome: 'sent' as const }, await partialSuccessOf(response));
       // Reported by the span processor, which drops the spans.
       if (response && !isRetryable(response.status)) return { outcome: 'rejected', status: response.status };
       return { outcome: 'retry', retryAfterMillis: retryAfterMillis(response?.headers.get('retry-after')) };
@@ -77,17 +77,16 @@ export function otlpHttpTransport({ url, sendClockReading, compression, fetch, n
 }
 
 /** What an OTLP/JSON answer says was left out of an accepted request; nothing when it says nothing readable. */
-async function partialSuccessOf(response: Response): Promise<{ rejectedSpans?: number; rejectedReason?: string }> {
-  if (!response.headers.get('content-type')?.includes('json')) return {};
-  try {
-    const answer = (await response.json()) as { partialSuccess?: { rejectedSpans?: unknown; errorMessage?: unknown } } | null;
-    const rejectedSpans = Number(answer?.partialSuccess?.rejectedSpans ?? 0);
-    if (!(rejectedSpans > 0)) return {};
-    const reason = answer?.partialSuccess?.errorMessage;
-    return { rejectedSpans, rejectedReason: typeof reason === 'string' && reason ? reason : 'no reason given' };
-  } catch {
-    return {};
-  }
+function partialSuccessOf(response: Response): Promise<{ rejectedSpans?: number; rejectedReason?: string }> | {} {
+  if (!/json/.test(response.headers.get('content-type') || '')) return {};
+  return response.json().then(
+    (answer: { partialSuccess?: { rejectedSpans?: unknown; errorMessage?: unknown } } | null) => {
+      const partial = (answer && answer.partialSuccess) || {};
+      const rejectedSpans = Number(partial.rejectedSpans);
+      return rejectedSpans > 0 ? { rejectedSpans, rejectedReason: String(partial.errorMessage || 'no reason given') } : {};
+    },
+    () => ({}),
+  );
 }
 
 /** `Retry-After` as seconds or an HTTP date, in ms; `undefined` when absent or unreadable. */

@@ -43,8 +43,28 @@ describe('installDiagLogger (OTEL_LOG_LEVEL)', () => {
     assert.equal(seen[1], 'info: shown at info');
   });
 
-  it('none silences, and a level named like an Object member is not one', () => {
+  it('none silences, and a level named like an Object member or by a digit is not one', () => {
     assert.deepEqual(loggedBy((logger) => (installDiagLogger('none', logger), diag.error('silenced'))), []);
-    assert.match(loggedBy((logger) => installDiagLogger('constructor', logger))[0] ?? '', /not a level/);
+    for (const name of ['constructor', 'toString', '1', '60']) {
+      assert.match(loggedBy((logger) => installDiagLogger(name, logger))[0] ?? '', /not a level/, name);
+    }
+  });
+
+  it('writes to the console level by level when no logger is given', () => {
+    const original = { ...console };
+    const seen: string[] = [];
+    for (const method of ['error', 'warn', 'info', 'debug', 'trace'] as const) console[method] = (message: unknown) => void seen.push(`${method}: ${String(message)}`);
+    try {
+      installDiagLogger('all');
+      diag.error('e');
+      diag.warn('w');
+      diag.info('i');
+      diag.debug('d');
+      diag.verbose('v');
+    } finally {
+      Object.assign(console, original);
+      diag.disable();
+    }
+    assert.deepEqual(seen.filter((line) => !line.includes('@opentelemetry/api')), ['error: e', 'warn: w', 'info: i', 'debug: d', 'trace: v']);
   });
 });
