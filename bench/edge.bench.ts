@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
 import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
 import { lastLines, run } from '../scripts/lib/run.js';
+import { procStat } from '../scripts/lib/procStat.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { ensureAnchor, installedVersion, scratchDir } from './support/anchors.js';
 import { keepAliveAgent, postCheckout, runBounded } from './support/load.js';
@@ -51,6 +52,9 @@ interface Variant {
   compatibilityFlags: string[];
   source: string;
 }
+
+/** Variants that send nothing to the span endpoint (untraced, or their spans dropped). */
+const SENDS_NO_SPANS = new Set<Variant['key']>(['untraced', 'untracedTwin', 'contextOnly', 'wireFloor', 'journeytraceNoExport']);
 
 const VARIANTS: Variant[] = [
   {
@@ -267,19 +271,6 @@ function workerdChildren(): Set<number> {
   return pids;
 }
 
-/** `/proc/<pid>/stat`: the command name, parent and CPU time (user + system, all threads) in clock ticks. */
-function procStat(pid: number): { comm: string; ppid: number; cpuTicks: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = stat.lastIndexOf(')');
-    // After "pid (comm) ": state ppid ... utime (14th field) stime (15th).
-    const fields = stat.slice(close + 2).split(' ');
-    return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return undefined;
-  }
-}
-
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const cpuMillis = (pid: number | undefined) => (pid === undefined ? NaN : ((procStat(pid)?.cpuTicks ?? NaN) * 1000) / TICKS_PER_SECOND);
 
@@ -372,7 +363,7 @@ export default async function edge(): Promise<BenchSection> {
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, @hono/otel on otel-cf-workers', anchorValue: gz('honoOtel'), target: '< 1' },
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, untraced', anchorValue: gz('untraced') },
     ];
-    const exported = VARIANTS.filter((variant) => variant.key !== 'untraced' && variant.key !== 'untracedTwin' && variant.key !== 'contextOnly' && variant.key !== 'wireFloor' && variant.key !== 'journeytraceNoExport')
+    const exported = VARIANTS.filter((variant) => !SENDS_NO_SPANS.has(variant.key))
       .map((variant) => `${variant.label} ${sink[variant.key]?.exports ?? 0} exports / ${(((sink[variant.key]?.bytes ?? 0) / 1024)).toFixed(0)} KiB`)
       .join(', ');
     return {

@@ -110,7 +110,7 @@ async function stopGroup(child: ChildProcess, exited: Promise<unknown>, closed: 
 const runningGroups = new Set<number>();
 
 function trackGroup(name: string, pid: number, exited: Promise<unknown>): void {
-  if (runningGroups.size === 0 && !endOnExitInstalled) installEndOnExit();
+  if (!endOnExitInstalled) installEndOnExit();
   runningGroups.add(pid);
   // For the one ending no hook sees (SIGKILL): a later run ends it (`endOrphanedServices`).
   const forget = recordService(name, pid);

@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { progress } from '../lib/log.js';
 import { DATA_DIR } from '../lib/paths.js';
+import { procStat } from '../lib/procStat.js';
 
 /** Where the records live (one file per running service); `JOURNEYTRACE_SERVICES_DIR` overrides it. */
 export function registryDir(): string {
@@ -80,14 +81,8 @@ export function endServicesOfEarlierRuns(): void {
   if (ended.length > 0) progress(`ended ${ended.length} services an earlier run left running (${[...new Set(ended)].join(', ')})`);
 }
 
-/** A process's start time (clock ticks since boot, /proc/<pid>/stat field 22), or undefined when it is not running. */
+/** A running process's start time (ticks since boot), or undefined when it is gone or a zombie. */
 export function startTimeOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After "pid (comm) ": state is field 3, so start time (field 22) is the 20th after the comm.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[0] === 'Z' ? undefined : fields[19];
-  } catch {
-    return undefined;
-  }
+  const stat = procStat(pid);
+  return stat && stat.state !== 'Z' ? stat.startTime : undefined;
 }

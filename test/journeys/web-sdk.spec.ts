@@ -489,12 +489,21 @@ test('OTEL_LOG_LEVEL=warn: the SDK tells the console what it could not use; unse
   await expect.poll(() => warnings).toEqual([expect.stringMatching(/journeytrace: .*"soon" is not valid; using 1000/)]);
 });
 
-test('a batch the relay refuses as too large (413) goes again in halves: only the oversized span is lost', async ({ page }) => {
+/**
+ * A plain page whose spans go through the edge relay, sent only by `forceFlush()`; returns the
+ * statuses the relay answered its exports with, as they come.
+ */
+async function openRelayedPage(page: Page, config: Record<string, string> = {}): Promise<number[]> {
   const statuses: number[] = [];
   page.on('response', (response) => {
     if (response.url().startsWith(`${edgeUrl()}/v1/traces`) && response.request().method() === 'POST') statuses.push(response.status());
   });
-  await openPlainPage(page, { data: { 'collector-url': '', 'relay-url': edgeUrl() }, config: { OTEL_BSP_SCHEDULE_DELAY: '60000' } });
+  await openPlainPage(page, { data: { 'collector-url': '', 'relay-url': edgeUrl() }, config: { OTEL_BSP_SCHEDULE_DELAY: '60000', ...config } });
+  return statuses;
+}
+
+test('a batch the relay refuses as too large (413) goes again in halves: only the oversized span is lost', async ({ page }) => {
+  const statuses = await openRelayedPage(page);
   // Two steps in one batch; one carries 1.5 MiB (gzip makes it small on the wire, the relay counts it decoded).
   const traceIds = await page.evaluate(async () => {
     const journey = window.journeytrace.journey!;
@@ -511,11 +520,7 @@ test('a batch the relay refuses as too large (413) goes again in halves: only th
 });
 
 test('a NaN attribute goes from the page through the relay to the collector (proto3 JSON "NaN"), its batch not refused', async ({ page }) => {
-  const statuses: number[] = [];
-  page.on('response', (response) => {
-    if (response.url().startsWith(`${edgeUrl()}/v1/traces`) && response.request().method() === 'POST') statuses.push(response.status());
-  });
-  await openPlainPage(page, { data: { 'collector-url': '', 'relay-url': edgeUrl() }, config: { OTEL_BSP_SCHEDULE_DELAY: '60000' } });
+  const statuses = await openRelayedPage(page);
   const traceId = await page.evaluate(async () => {
     const journey = window.journeytrace.journey!;
     // An allow-listed key (http.*), so the relay passes it on.
@@ -527,4 +532,34 @@ test('a NaN attribute goes from the page through the relay to the collector (pro
   expect(step!.attributes['http.response_content_length']).toBeNaN();
   expect(statuses).not.toContain(400);
   expect(await page.evaluate(() => window.journeytrace.journey!.droppedSpans)).toBe(0);
+});
+
+test('a span the relay leaves out of an accepted batch (partial success) is counted and reported by the page; the rest arrive', async ({ page }) => {
+  // The SDK never makes a span the relay must leave out: on its way to the (real) relay, the
+  // export gets one span id zeroed.
+  await page.route(`${edgeUrl()}/v1/traces`, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    const body = JSON.parse(route.request().postDataBuffer()!.toString('utf8')) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string; spanId: string }> }> }> };
+    for (const span of body.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans))) {
+      if (span.name === 'left out') span.spanId = '0'.repeat(16);
+    }
+    await route.continue({ postData: JSON.stringify(body) });
+  });
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  const statuses = await openRelayedPage(page, { OTEL_EXPORTER_OTLP_COMPRESSION: 'none', OTEL_LOG_LEVEL: 'warn' });
+  const traceIds = await page.evaluate(async () => {
+    const journey = window.journeytrace.journey!;
+    const kept = await journey.step('kept', async (step) => step.traceId);
+    const leftOut = await journey.step('left out', async (step) => step.traceId);
+    await journey.forceFlush();
+    return { kept, leftOut };
+  });
+  await waitForTrace(tracesFile(), traceIds.kept, (arrived) => arrived.some((span) => span.name === 'kept'));
+  expect(statuses).toEqual([200]);
+  expect(await page.evaluate(() => window.journeytrace.journey!.droppedSpans)).toBe(1);
+  await expect.poll(() => warnings).toContainEqual(expect.stringMatching(/rejected them: span "left out": missing or invalid spanId/));
+  expect((await readKeptSpans(tracesFile())).filter((span) => span.traceId === traceIds.leftOut)).toEqual([]);
 });

@@ -68,13 +68,7 @@ class ProtobufWriter {
       return;
     }
     this.ensure(5);
-    const bytes = this.bytes;
-    let v = value >>> 0;
-    while (v > 0x7f) {
-      bytes[this.pos++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    bytes[this.pos++] = v;
+    this.pos = putVarint32(this.bytes, this.pos, value);
   }
 
   /** An int64 varint from a safe integer (negative ones in two's complement, 10 bytes). */
@@ -126,7 +120,7 @@ class ProtobufWriter {
       const code = value.charCodeAt(i);
       if (code > 0x7f) {
         this.pos = start;
-        this.raw(this._encoder.encode(value), true);
+        this.lengthPrefixed(this._encoder.encode(value));
         return;
       }
       bytes[pos++] = code;
@@ -134,9 +128,9 @@ class ProtobufWriter {
     this.pos = pos;
   }
 
-  /** Bytes, length-prefixed or not. */
-  raw(value: Uint8Array, prefixed: boolean): void {
-    if (prefixed) this.uint32(value.length);
+  /** Length-prefixed bytes. */
+  lengthPrefixed(value: Uint8Array): void {
+    this.uint32(value.length);
     this.ensure(value.length);
     this.bytes.set(value, this.pos);
     this.pos += value.length;
@@ -173,17 +167,26 @@ class ProtobufWriter {
     }
     const extra = varintSize(length) - 1;
     this.ensure(extra);
-    const bytes = this.bytes;
-    bytes.copyWithin(start + 1 + extra, start + 1, this.pos);
+    this.bytes.copyWithin(start + 1 + extra, start + 1, this.pos);
     this.pos += extra;
-    let v = length;
-    let at = start;
-    while (v > 0x7f) {
-      bytes[at++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
-    bytes[at] = v;
+    putVarint32(this.bytes, start, length);
   }
+
+  /** What was written, as a body of its own (the buffer itself is written again). */
+  finish(): Uint8Array {
+    return this.bytes.slice(0, this.pos);
+  }
+}
+
+/** Writes `value` (below 2^32) as a varint at `at`; returns the position after it. */
+function putVarint32(bytes: Uint8Array, at: number, value: number): number {
+  let v = value >>> 0;
+  while (v > 0x7f) {
+    bytes[at++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  bytes[at++] = v;
+  return at;
 }
 
 function varintSize(value: number): number {
@@ -221,7 +224,7 @@ export function encodeTraceExportRequest(spans: readonly ReadableSpan[]): Uint8A
     }
     writer.end(resourceSpans);
   }
-  const body = writer.bytes.slice(0, writer.pos);
+  const body = writer.finish();
   if (writer.bytes.length <= MAX_KEPT_BUFFER_BYTES) shared = writer;
   return body;
 }
@@ -410,7 +413,7 @@ function writeAnyValue(writer: ProtobufWriter, value: AttributeValue | unknown):
   }
   if (value instanceof Uint8Array) {
     writer.byte(tag(7, LENGTH_DELIMITED));
-    writer.raw(value, true);
+    writer.lengthPrefixed(value);
   } else if (Array.isArray(value)) {
     writer.byte(tag(5, LENGTH_DELIMITED));
     const array = writer.begin();
@@ -422,15 +425,9 @@ function writeAnyValue(writer: ProtobufWriter, value: AttributeValue | unknown):
     }
     writer.end(array);
   } else if (typeof value === 'object' && value !== null) {
-    writer.byte(tag(6, LENGTH_DELIMITED));
+    writer.byte(tag(6, LENGTH_DELIMITED)); // kvlist_value: KeyValueList, its values in field 1
     const list = writer.begin();
-    for (const key in value) {
-      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-      writer.byte(tag(1, LENGTH_DELIMITED));
-      const start = writer.begin();
-      writeKeyValue(writer, key, (value as Record<string, unknown>)[key]);
-      writer.end(start);
-    }
+    writeAttributes(writer, value as Attributes, 1);
     writer.end(list);
   }
 }
@@ -450,5 +447,5 @@ export function encodeTracePartialSuccess(rejectedSpans: number, errorMessage: s
     writer.string(errorMessage);
   }
   writer.end(start);
-  return writer.bytes.slice(0, writer.pos);
+  return writer.finish();
 }

@@ -79,9 +79,8 @@ export interface OtlpTraceRequest {
   resourceSpans: OtlpResourceSpans[];
 }
 
-/** A decoder's answer: the request, or a one-line reason it is not valid OTLP. */
 /**
- * A decoded request, or why none could be read. Spans that fail validation in a request that
+ * A decoder's answer: the request, or a one-line reason it is not valid OTLP. Spans that fail validation in a request that
  * also holds valid ones are left out and counted (`rejected`): OTLP's partial success.
  */
 export type DecodeResult = { ok: true; request: OtlpTraceRequest; rejected?: RejectedSpans } | { ok: false; reason: string };

@@ -36,7 +36,5 @@ export function prepareBatch(bytes: Uint8Array, format: OtlpFormat, options: Pre
   if (!decoded.ok) return decoded;
   filterAttributes(decoded.request, options.filter);
   correctClockSkew(decoded.request, options.skewMillis);
-  const prepared: PreparedBatch = { ok: true, request: decoded.request, spanCount: countSpans(decoded.request) };
-  if (decoded.rejected) prepared.rejected = decoded.rejected;
-  return prepared;
+  return { ...decoded, spanCount: countSpans(decoded.request) };
 }

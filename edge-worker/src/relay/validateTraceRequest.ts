@@ -24,11 +24,12 @@ export function validateTraceRequest(request: OtlpTraceRequest): DecodeResult {
         return false;
       });
     }
-    resourceSpans.scopeSpans = resourceSpans.scopeSpans.filter((scopeSpans) => scopeSpans.spans.length > 0);
   }
   if (!rejected) return { ok: true, request };
+  if (countSpans(request) === 0) return { ok: false, reason: rejected.reason };
+  // What emptied out goes too: the collector gets no scope or resource without spans.
+  for (const resourceSpans of request.resourceSpans) resourceSpans.scopeSpans = resourceSpans.scopeSpans.filter((scopeSpans) => scopeSpans.spans.length > 0);
   request.resourceSpans = request.resourceSpans.filter((resourceSpans) => resourceSpans.scopeSpans.length > 0);
-  if (request.resourceSpans.length === 0) return { ok: false, reason: rejected.reason };
   return { ok: true, request, rejected };
 }
 
