@@ -4,44 +4,12 @@
  * propagators), Honeycomb's web SDK and Grafana Faro (each at its README's minimal setup). Every
  * entry is bundled the same way (esbuild, minified, ES2016, browser) and gzipped at level 9.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build, type Format } from 'esbuild';
 import { lastLines, run } from '../scripts/lib/run.js';
 import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
-import { ensureAnchor, installedVersion, scratchDir } from './support/anchors.js';
+import { ensureAnchor, installedVersion } from './support/anchors.js';
+import { gzipSize, SDK_CORE_ENTRY, SDK_ENTRY, SDK_ZONE_ENTRY, STOCK_ENTRY } from './support/bundleSizes.js';
 import type { BenchRow, BenchSection } from './types.js';
-
-const STOCK_ENTRY = `
-import { ZoneContextManager } from '@opentelemetry/context-zone';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
-import { BatchSpanProcessor, WebTracerProvider } from '@opentelemetry/sdk-trace-web';
-const provider = new WebTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
-provider.register({ contextManager: new ZoneContextManager(), propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }) });
-registerInstrumentations({ instrumentations: [new FetchInstrumentation()] });
-`;
-
-// Every feature is on by default (errors, interactions, route changes, document load, web vitals).
-const SDK_ENTRY = `
-import { init } from 'journeytrace';
-init({ serviceName: 'bench', propagateTo: ['https://edge.example'] }).step('x', () => fetch('/'));
-`;
-
-// An app that uses only steps and fetch spans: journeytrace/core with no features.
-const SDK_CORE_ENTRY = `
-import { init } from 'journeytrace/core';
-init({ serviceName: 'bench', propagateTo: ['https://edge.example'] }).step('x', () => fetch('/'));
-`;
-
-const SDK_ZONE_ENTRY = `
-import { init } from 'journeytrace';
-import { zoneContextManager } from 'journeytrace/zone';
-init({ serviceName: 'bench', propagateTo: ['https://edge.example'], contextManager: zoneContextManager() }).step('x', () => fetch('/'));
-`;
 
 // README "Getting started" of @honeycombio/opentelemetry-web.
 const HONEYCOMB_ENTRY = `
@@ -66,29 +34,6 @@ initializeFaro({
   app: { name: 'bench', version: '1.0.0' },
 });
 `;
-
-/** Bundles `source` as if it were a file in `dir` (imports resolve from there) and returns its min+gzip size in bytes. */
-async function gzipSize(source: string, dir: string, format: Format = 'esm'): Promise<number> {
-  const scratch = scratchDir(dir, 'bundle');
-  try {
-    const entry = join(scratch.path, 'entry.js');
-    writeFileSync(entry, source);
-    const result = await build({
-      entryPoints: [entry],
-      bundle: true,
-      minify: true,
-      format,
-      target: 'es2016',
-      platform: 'browser',
-      write: false,
-      legalComments: 'none',
-      logLevel: 'silent',
-    });
-    return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
-  } finally {
-    scratch.remove();
-  }
-}
 
 /** The web SDK as published: its tsc build in web-sdk/dist. */
 async function buildWebSdk(): Promise<void> {
@@ -145,7 +90,7 @@ export default async function bundleSize(): Promise<BenchSection> {
     notes: [
       `Exact min+gzip bytes: npm entry ${sdk}, journeytrace/core ${sdkCore}, npm entry + journeytrace/zone ${sdkZone}, script tag ${scriptTag}, stock OpenTelemetry web ${stock}.`,
       'Sizes are deterministic for a given lockfile; each is one build. Anchors are installed from bench/anchors/*/package-lock.json, outside the workspaces, so each keeps its own OpenTelemetry copies as a user of it would get.',
-      'journeytrace "all features": session, baggage, journey steps, fetch spans (@opentelemetry/instrumentation-fetch on sdk-trace-web\'s WebTracerProvider, as in the stock set), document load, interactions, route changes, web vitals (LCP, INP, CLS, TTFB on PerformanceObserver, no web-vitals package), errors, retrying OTLP export. `journeytrace/core` keeps session, baggage, steps, fetch spans and the export, and takes features only when passed them. The SDK ships ES2020; these builds lower it to ES2016 as an app\'s bundler would. Honeycomb\'s README setup adds XHR, document-load and user-interaction instrumentation, logs and metrics exporters; Faro\'s adds console, errors, web vitals, session and view tracking and its own transport.',
+      'journeytrace "all features": session, baggage, journey steps, fetch spans (@opentelemetry/instrumentation-fetch on sdk-trace-web\'s BasicTracerProvider; the stock set uses its WebTracerProvider, which only adds `register()`), document load, interactions, route changes, web vitals (LCP, INP, CLS, TTFB on PerformanceObserver, no web-vitals package), errors, retrying OTLP export. `journeytrace/core` keeps session, baggage, steps, fetch spans and the export, and takes features only when passed them. The SDK ships ES2020; these builds lower it to ES2016 as an app\'s bundler would. Honeycomb\'s README setup adds XHR, document-load and user-interaction instrumentation, logs and metrics exporters; Faro\'s adds console, errors, web vitals, session and view tracking and its own transport.',
     ],
   };
 }

@@ -12,17 +12,18 @@
  * await journey.step('checkout', () => fetch('https://edge.shop.example/api/checkout', { method: 'POST' }));
  * ```
  */
-import { ROOT_CONTEXT, diag, trace, type Context, type Tracer } from '@opentelemetry/api';
-import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ROOT_CONTEXT, context, diag, propagation, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
-import { journeyBaggagePropagator } from './baggage/JourneyBaggagePropagator.js';
+// sdk-trace-web's BasicTracerProvider: its WebTracerProvider only adds `register()`, whose defaults
+// (W3C baggage propagator, stack context manager) this SDK replaces and would still ship.
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-web';
 import { resolveConfig, type JourneyTraceEnv, type JourneyTraceOptions, type JourneyUser } from './config/options.js';
 import { stepContextManager } from './context/StepContextManager.js';
 import { journeySpanProcessor } from './export/JourneySpanProcessor.js';
 import { otlpHttpTransport } from './export/OtlpHttpTransport.js';
 import { fetchSpans } from './fetch/fetchSpans.js';
 import { runStep, type HoldContext, type JourneyStep } from './journey/step.js';
+import { journeyPropagator } from './propagation/journeyPropagator.js';
 import { propagationPatterns } from './propagation/propagationFilter.js';
 import { sessionSampled, sessionSampler } from './sampling/SessionSampler.js';
 import { ATTR_ENDUSER_ID, ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_TIER } from './semconv.js';
@@ -119,17 +120,16 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
     }),
     config,
   );
-  const provider = new WebTracerProvider({
+  const provider = new BasicTracerProvider({
     // Merge, not replace: the default resource carries telemetry.sdk.language=webjs.
     resource: defaultResource().merge(resourceFromAttributes({ ...config.resourceAttributes, 'service.name': config.serviceName })),
     sampler: sessionSampler(sampled),
     spanProcessors: [sessionSpanProcessor(journeyValues), processor],
   });
   const contextManager = stepContextManager(options.contextManager);
-  provider.register({
-    contextManager,
-    propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), journeyBaggagePropagator(journeyValues)] }),
-  });
+  trace.setGlobalTracerProvider(provider);
+  propagation.setGlobalPropagator(journeyPropagator(journeyValues));
+  context.setGlobalContextManager(contextManager.enable());
   tracer = provider.getTracer('journeytrace');
 
   const fetchInstrumentation = fetchSpans({ propagateTo: propagationPatterns(config.propagateTo, warn), tracesUrl: config.tracesUrl });

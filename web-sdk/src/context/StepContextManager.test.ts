@@ -79,10 +79,33 @@ describe('StepContextManager', () => {
     assert.deepEqual(manager.held(), []);
   });
 
-  it('binds functions to a context', () => {
+  it('binds functions to a context, keeping this and the arguments', () => {
     const manager = stepContextManager().enable();
     const bound = manager.bind(named('bound'), () => nameOf(manager));
     assert.equal(bound(), 'bound');
+    const target = { name: 'target', read: manager.bind(named('method'), function (this: { name: string }, suffix: string) { return `${this.name}${suffix} in ${nameOf(manager)}`; }) };
+    assert.equal(target.read('!'), 'target! in method');
+    assert.equal(nameOf(manager), undefined);
+    const plain = { not: 'a function' };
+    assert.equal(manager.bind(named('x'), plain), plain);
+  });
+
+  it('passes this and the arguments through with(), and restores the outer context when it throws', () => {
+    const manager = stepContextManager().enable();
+    const self = { n: 2 };
+    assert.equal(manager.with(named('a'), function (this: typeof self, x: number) { return this.n * x; }, self, 21), 42);
+    assert.throws(() => manager.with(named('a'), () => { throw new Error('boom'); }), /boom/);
+    assert.equal(nameOf(manager), undefined);
+  });
+
+  it('delegates with() to an inner manager when given one', () => {
+    const inner = stepContextManager();
+    let calls = 0;
+    const innerWith = inner.with;
+    inner.with = (...args) => (calls++, innerWith(...args));
+    const manager = stepContextManager(inner).enable();
+    manager.with(named('z'), () => assert.equal(nameOf(manager), 'z'));
+    assert.equal(calls, 1);
   });
 
   it('gives root and forgets holds once disabled', () => {

@@ -1,5 +1,4 @@
 import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
-import { StackContextManager } from '@opentelemetry/sdk-trace-web';
 
 /** A context manager that can also hold journey contexts as a fallback. */
 export interface StepContextManager extends ContextManager {
@@ -18,8 +17,9 @@ export interface StepContextManager extends ContextManager {
  * `await` creates; AsyncContext is not shipped yet).
  *
  * Two sources, in order:
- * 1. the inner manager: sdk-trace-web's synchronous `with()` stack by default, or e.g. zone.js;
- *    exact for code that runs inside the callback;
+ * 1. the inner manager (e.g. zone.js), or else a synchronous `with()` stack of its own (what
+ *    sdk-trace-web's StackContextManager does, without shipping a second manager beside this
+ *    one); exact for code that runs inside the callback;
  * 2. the contexts *held* by open journey steps, clicks and route changes: while one is open,
  *    code that has no context of its own (after an `await`, in a timer, an event handler or a
  *    promise chain) continues the most recently opened one. A held context is released when its
@@ -28,16 +28,34 @@ export interface StepContextManager extends ContextManager {
  * Limit: when two holds overlap (two steps running at once), work that lost its context goes to
  * the later one. Work started by a step that runs after the step has ended starts a new trace.
  */
-export function stepContextManager(inner: ContextManager = new StackContextManager()): StepContextManager {
+export function stepContextManager(inner?: ContextManager): StepContextManager {
   let held: Context[] = [];
   let enabled = false;
+  // The synchronous with() stack, when there is no inner manager.
+  let current = ROOT_CONTEXT;
   const manager: StepContextManager = {
     active() {
-      const exact = inner.active();
+      const exact = inner ? inner.active() : current;
       return !enabled ? ROOT_CONTEXT : exact !== ROOT_CONTEXT ? exact : held[held.length - 1] || ROOT_CONTEXT;
     },
-    with: (...args) => inner.with(...args),
-    bind: (...args) => inner.bind(...args),
+    with(context, fn, thisArg, ...args) {
+      if (inner) return inner.with(context, fn, thisArg, ...args);
+      const outer = current;
+      current = context || ROOT_CONTEXT;
+      try {
+        return fn.call(thisArg, ...args);
+      } finally {
+        current = outer;
+      }
+    },
+    bind(context, target) {
+      if (inner) return inner.bind(context, target);
+      return typeof target === 'function'
+        ? (function (this: unknown, ...args: unknown[]) {
+            return manager.with(context, () => target.apply(this, args));
+          } as typeof target)
+        : target;
+    },
     hold(context) {
       held.push(context);
       let released = false;
@@ -50,14 +68,15 @@ export function stepContextManager(inner: ContextManager = new StackContextManag
     },
     held: () => held,
     enable() {
-      inner.enable();
+      inner?.enable();
       enabled = true;
       return manager;
     },
     disable() {
-      inner.disable();
+      inner?.disable();
       enabled = false;
       held = [];
+      current = ROOT_CONTEXT;
       return manager;
     },
   };

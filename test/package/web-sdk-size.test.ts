@@ -1,0 +1,26 @@
+/**
+ * The web SDK's size targets, checked on every `npm test`: sizes, unlike timings, are the same on
+ * every run for one lockfile, so a feature that pushes the SDK over fails here the day it lands
+ * (`npm run bench -- bundle-size` gives the figures against Honeycomb and Faro too). Bundled from
+ * web-sdk/dist, which `npm test` builds first, exactly as the bench bundles it.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DATA_DIR } from '../../scripts/lib/paths.js';
+import { gzipSize, SDK_ENTRY, SDK_ZONE_ENTRY, STOCK_ENTRY } from '../../bench/support/bundleSizes.js';
+
+/** The zone-less npm entry with every feature, min+gzip. */
+const NPM_ENTRY_MAX_BYTES = 25_000;
+
+describe('web SDK size (min+gzip, ES2016)', () => {
+  it('the npm entry with every feature is under 25 KB', async () => {
+    const bytes = await gzipSize(SDK_ENTRY, DATA_DIR);
+    assert.ok(bytes < NPM_ENTRY_MAX_BYTES, `journeytrace npm entry: ${bytes} B, target < ${NPM_ENTRY_MAX_BYTES} B`);
+  });
+
+  it('the npm entry with journeytrace/zone is smaller than stock OpenTelemetry web with zone and fetch only', async () => {
+    const kit = await gzipSize(SDK_ZONE_ENTRY, DATA_DIR);
+    const stock = await gzipSize(STOCK_ENTRY, DATA_DIR);
+    assert.ok(kit < stock, `journeytrace + zone: ${kit} B, stock OpenTelemetry web: ${stock} B`);
+  });
+});
