@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { ROOT } from './lib/paths.js';
 
@@ -27,3 +28,6 @@ export async function buildScriptTag(): Promise<void> {
   mkdirSync(join(ROOT, 'demo-app/dist'), { recursive: true });
   copyFileSync(SCRIPT_TAG_FILE, DEMO_COPY);
 }
+
+// The web SDK's own `npm run build` (and so `npm pack`) runs this file after tsc.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await buildScriptTag();
