@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { freePort } from './ports.js';
 import { startService } from './service.js';
-import { endOrphanedServices } from './serviceRegistry.js';
+import { endOrphanedServices, startTimeOf } from './serviceRegistry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jt-service-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -138,3 +138,25 @@ it('a service whose owner was killed outright (SIGKILL: no hook runs) is ended b
     owners[1]!.kill('SIGTERM');
   }
 });
+
+it('what a service leaves in its process group when its leader exits on its own ends with it', async () => {
+  const port = await freePort();
+  // A leader that starts a long-lived child in its own group (as wrangler starts workerd), then exits.
+  const script = `
+    const child = require('node:child_process').spawn('sleep', ['60'], { stdio: 'ignore' });
+    require('node:fs').writeSync(1, 'child ' + child.pid + '\\n');
+    require('node:http').createServer((request, response) => response.end('ok')).listen(${port}, '127.0.0.1', () => setTimeout(() => process.exit(3), 300));
+  `;
+  const logFile = join(dir, 'leader.log');
+  const service = await startService({ name: 'leader', command: process.execPath, args: ['-e', script], env: process.env, logFile, readyUrl: `tcp://127.0.0.1:${port}` });
+  // A zombie (killed, not yet reaped by whoever adopted it) is not alive.
+  const alive = (pid: number) => startTimeOf(pid) !== undefined;
+  const deadline = Date.now() + 5000;
+  while (alive(service.pid!) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const childPid = Number(/child (\d+)/.exec(readFileSync(logFile, 'utf8'))?.[1]);
+  assert.ok(childPid > 0, 'the child was started');
+  assert.equal(alive(childPid), false, 'the child outlived its leader');
+  await service.stop();
+});
+

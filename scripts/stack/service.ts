@@ -116,6 +116,9 @@ function trackGroup(name: string, pid: number, exited: Promise<unknown>): void {
   const forget = recordService(name, pid);
   void exited.then(() => {
     runningGroups.delete(pid);
+    // What the leader leaves in its group (workerd under a wrangler that crashed) ends with it:
+    // nothing is left running once the group is no longer tracked or recorded.
+    signalGroup(pid, 'SIGKILL');
     forget();
   });
 }
