@@ -5,7 +5,8 @@
  * - `OTEL_SDK_DISABLED=true`: the checkout still goes through every hop (origin, the origin's
  *   queue, the edge's own order-events queue), but the edge records and propagates nothing. The
  *   caller's trace stops at the edge: no edge span reaches the collector, the origin starts a
- *   trace of its own, and the edge's queue consumer runs in no trace.
+ *   trace of its own, and the edge's queue consumer runs in no trace. The browser-span relay
+ *   forwards nothing either, and tells the page so.
  * - `OTEL_TRACES_EXPORTER=none` and `OTEL_METRICS_EXPORTER=none`: the edge sends no span and no
  *   metric, yet the trace still crosses it: `Server-Timing` names it, and the origin continues the
  *   caller's trace under the edge's (unsent) CLIENT span, with the journey's baggage.
@@ -18,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { randomHex } from '../../collector/support/spanSender.js';
+import { browserSpans, jsonBody } from '../../edge-worker/src/relay/testSpans.js';
 import { SpanKind, readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
 import type { Stack } from '../../scripts/stack/stack.js';
 import { useDedicatedStack } from './support/dedicatedStack.js';
@@ -86,6 +88,23 @@ test.describe('OTEL_SDK_DISABLED=true', () => {
     expect(originServer.attributes['session.id'], 'nor baggage').toBeUndefined();
     const consumed = edgeLog(stack(), 'order event processed').find((line) => line.orderId === orderId)!;
     expect(consumed.trace_id === undefined || /^0+$/.test(String(consumed.trace_id)), `consumer log in no trace (${String(consumed.trace_id)})`).toBe(true);
+  });
+
+  test("the relay forwards no browser span: the page's batch gets a partial success that rejects it all, with the reason", async () => {
+    // An error span of a premium session: one the tail sampler would keep, had it been forwarded.
+    const spans = await browserSpans(Date.now() - 5_000);
+    const response = await fetch(`${stack().urls.edge}/v1/traces`, {
+      method: 'POST',
+      headers: { origin: stack().urls.app, 'content-type': 'application/json' },
+      body: jsonBody(spans) as Uint8Array<ArrayBuffer>,
+    });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } };
+    expect(answer.partialSuccess?.rejectedSpans).toBe(String(spans.length));
+    expect(answer.partialSuccess?.errorMessage).toContain('OTEL_SDK_DISABLED');
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MILLIS));
+    const traceId = spans[0]!.spanContext().traceId;
+    expect((await readKeptSpans(stack().tracesFile)).filter((span) => span.traceId === traceId), 'no relayed span').toEqual([]);
   });
 });
 

@@ -128,6 +128,25 @@ describe('otlpRelay', () => {
     assert.equal(forwarded[1]!.body.resourceSpans[0]!.scopeSpans[0]!.spans.length, 1);
   });
 
+  it('forwards nothing with OTEL_SDK_DISABLED=true: every span rejected in a 2xx partial success, the guards still applied', async () => {
+    const { app, forwarded, forwardErrors } = relayApp();
+    const env = { OTEL_SDK_DISABLED: 'TRUE' };
+    const response = await app.request(post(json as Uint8Array<ArrayBuffer>), {}, env);
+    assert.equal(response.status, 200);
+    const answer = (await response.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+    assert.equal(answer.partialSuccess.rejectedSpans, '2');
+    assert.match(answer.partialSuccess.errorMessage, /OTEL_SDK_DISABLED/);
+    const protobufResponse = await app.request(post(protobuf as Uint8Array<ArrayBuffer>, { 'content-type': 'application/x-protobuf' }), {}, env);
+    assert.equal(Number(ProtobufTraceSerializer.deserializeResponse(new Uint8Array(await protobufResponse.arrayBuffer())).partialSuccess?.rejectedSpans), 2);
+    assert.equal((await app.request(post('not otlp'), {}, env)).status, 400);
+    assert.equal((await app.request(post(json as Uint8Array<ArrayBuffer>, { origin: 'https://evil.example' }), {}, env)).status, 403);
+    assert.deepEqual(forwarded, []);
+    assert.deepEqual(forwardErrors, []);
+    // Any other value leaves the relay on.
+    assert.equal((await app.request(post(json as Uint8Array<ArrayBuffer>), {}, { OTEL_SDK_DISABLED: 'false' })).status, 200);
+    assert.equal(forwarded.length, 1);
+  });
+
   it('400 when no span of the request is valid', async () => {
     const { app, forwarded } = relayApp();
     const body = JSON.parse(new TextDecoder().decode(json)) as Forwarded['body'];

@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import { otlpHeaders, otlpTracesUrl, type OtlpBindings } from '../telemetry/otlpEnv.js';
+import { sdkDisabled, type OtelSwitchBindings } from '../telemetry/otelSwitches.js';
 import { clockSkewMillis, sentAtOf, type ClockSkewOptions } from './clockSkew.js';
 import {
   attributeAllowList,
@@ -27,7 +28,7 @@ export { decodeOtlpJson } from './decodeOtlpJson.js';
 export { decodeOtlpProtobuf } from './decodeOtlpProtobuf.js';
 
 /** Bindings the relay reads when an option is not given. */
-export interface RelayBindings extends OtlpBindings {
+export interface RelayBindings extends OtlpBindings, Pick<OtelSwitchBindings, 'OTEL_SDK_DISABLED'> {
   /** Comma-separated browser origins allowed to send spans. */
   JOURNEYTRACE_RELAY_ALLOWED_ORIGINS?: string;
   /** Body limit in bytes (wire and decoded). */
@@ -68,9 +69,12 @@ export interface RelayOptions {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DISABLED_REASON = 'telemetry is turned off at this edge (OTEL_SDK_DISABLED=true); no span was forwarded';
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 120;
 
 interface RelayConfig {
+  /** `OTEL_SDK_DISABLED=true`: the edge's kill switch stops the relay's traffic to the collector too. */
+  disabled: boolean;
   isAllowedOrigin: (origin: string | undefined) => boolean;
   collector: CollectorTarget | undefined;
   maxBodyBytes: number;
@@ -102,6 +106,7 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
   const origins = new Set(options.allowedOrigins ?? splitList(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS));
   const collectorUrl = options.collectorUrl ?? otlpTracesUrl(env);
   return {
+    disabled: sdkDisabled(env),
     isAllowedOrigin: (origin) => origin !== undefined && origins.has(origin),
     collector: collectorUrl
       ? {
@@ -136,7 +141,9 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
  * `rejectedSpans`, `errorMessage`). Only then is the batch filtered to the attribute
  * allow-lists, corrected for the browser's clock skew (`journeytrace-sent-at: <epoch ms>`, or
  * `?sent_at=` from `sendBeacon`), and forwarded;
- * the browser gets the collector's status, or 502 when it cannot be reached.
+ * the browser gets the collector's status, or 502 when it cannot be reached. With the
+ * `OTEL_SDK_DISABLED=true` binding (the edge's kill switch) nothing is forwarded: a request that
+ * passes the guards gets a 2xx partial success that rejects every span, with the reason.
  *
  * Register it before `trace()`, so relaying makes no spans of its own (they would be relayed
  * spans about relaying), and after `traceCors()`, so pages on allowed origins can call it.
@@ -194,6 +201,9 @@ export function otlpRelay(options: RelayOptions | ((env: RelayBindings) => Relay
     const skewMillis = clockSkewMillis(sentAtOf(request), receivedAtMillis, config.clockSkew);
     const batch = prepareBatch(body.bytes, format, { filter: config.filter, skewMillis });
     if (!batch.ok) return c.text(batch.reason, 400);
+    // Accepted and not sent on, and the page told so: its SDK counts and reports the spans as
+    // dropped instead of retrying them for as long as the switch is on.
+    if (config.disabled) return exportResponse(c, format, { count: batch.spanCount + (batch.rejected?.count ?? 0), reason: DISABLED_REASON });
 
     if (!config.collector) {
       config.onForwardError(new Error('no collector configured (OTEL_EXPORTER_OTLP_ENDPOINT)'), batch.spanCount);
