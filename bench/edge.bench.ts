@@ -42,10 +42,39 @@ app.post('/api/checkout', async (c) => {
 
 const untracedSource = `import { Hono } from 'hono';\nconst app = new Hono();\n${routes('fetch')}\nexport default app;\n`;
 
+// A heavier handler: three origin calls (two at once, then one), each answer read as JSON.
+const threeCallRoutes = (fetchExpression: string) => `
+app.post('/api/checkout', async (c) => {
+  const body = await c.req.json().catch(() => ({}));
+  const call = async (path) => {
+    const response = await ${fetchExpression}(new URL(path, c.env.ORIGIN_URL), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: body.scenario ?? 'ok' }),
+    });
+    return response.json();
+  };
+  const [stock, payment] = await Promise.all([call('/inventory/reserve'), call('/payment/authorize')]);
+  const order = await call('/checkout');
+  return c.json({ ...order, stock: stock.status, payment: payment.status });
+});
+`;
+
 const otelCfWorkersConfig = `(env) => ({ exporter: { url: env.OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces' }, service: { name: 'edge-worker' } })`;
 
 interface Variant {
-  key: 'untraced' | 'untracedTwin' | 'contextOnly' | 'wireFloor' | 'minimalTracer' | 'journeytrace' | 'journeytraceNoExport' | 'otelCfWorkers' | 'honoOtel';
+  key:
+    | 'untraced'
+    | 'untracedTwin'
+    | 'contextOnly'
+    | 'wireFloor'
+    | 'minimalTracer'
+    | 'journeytrace'
+    | 'journeytraceNoExport'
+    | 'untracedThreeCalls'
+    | 'journeytraceThreeCalls'
+    | 'otelCfWorkers'
+    | 'honoOtel';
   label: string;
   /** Where the worker source is bundled from (its imports resolve there). */
   home: 'root' | 'edge-anchor';
@@ -54,7 +83,7 @@ interface Variant {
 }
 
 /** Variants that send nothing to the span endpoint (untraced, or their spans dropped). */
-const SENDS_NO_SPANS = new Set<Variant['key']>(['untraced', 'untracedTwin', 'contextOnly', 'wireFloor', 'journeytraceNoExport']);
+const SENDS_NO_SPANS = new Set<Variant['key']>(['untraced', 'untracedTwin', 'contextOnly', 'wireFloor', 'journeytraceNoExport', 'untracedThreeCalls']);
 
 const VARIANTS: Variant[] = [
   {
@@ -190,6 +219,22 @@ export default app;
     home: 'root',
     compatibilityFlags: ['nodejs_als'],
     source: `import { Hono } from 'hono';\nimport { createEdgeTracing, trace } from '@journeytrace/edge';\nconst tracing = createEdgeTracing({ serviceName: 'edge-worker', exporter: { export: (spans, done) => done({ code: 0 }), shutdown: async () => {} } });\nconst app = new Hono();\napp.use(trace((env) => ({ propagateTo: [env.ORIGIN_URL], tracing })));\n${routes('c.var.tracedFetch')}\nexport default app;\n`,
+  },
+  {
+    // Diagnostic: whether a handler doing more I/O dilutes the tracing's share (it does not:
+    // every traced call adds a CLIENT span, its headers and its metric).
+    key: 'untracedThreeCalls',
+    label: 'untraced, three origin calls',
+    home: 'root',
+    compatibilityFlags: ['nodejs_als'],
+    source: `import { Hono } from 'hono';\nconst app = new Hono();\n${threeCallRoutes('fetch')}\nexport default app;\n`,
+  },
+  {
+    key: 'journeytraceThreeCalls',
+    label: 'journeytrace trace(), three origin calls',
+    home: 'root',
+    compatibilityFlags: ['nodejs_als'],
+    source: `import { Hono } from 'hono';\nimport { trace } from '@journeytrace/edge';\nconst app = new Hono();\napp.use(trace((env) => ({ propagateTo: [env.ORIGIN_URL] })));\n${threeCallRoutes('c.var.tracedFetch')}\nexport default app;\n`,
   },
   {
     key: 'otelCfWorkers',
@@ -331,7 +376,7 @@ export default async function edge(): Promise<BenchSection> {
     const ours = added('journeytrace');
     const cpu = (key: Variant['key']) => summarize(cpuSamples.get(key)!);
     // Per round: the machine's speed drifts between rounds far more than between a round's batches.
-    const pairedCpuRatio = (key: Variant['key']) => summarize(cpuSamples.get(key)!.map((ms, round) => ms / cpuSamples.get('untraced')![round]!));
+    const pairedCpuRatio = (key: Variant['key'], base: Variant['key'] = 'untraced') => summarize(cpuSamples.get(key)!.map((ms, round) => ms / cpuSamples.get(base)![round]!));
     const cpuAbove = (key: Variant['key'], base: Variant['key']) => summarize(cpuSamples.get(key)!.map((ms, round) => ms - cpuSamples.get(base)![round]!));
     const addedCpu = (key: Variant['key']) => cpuAbove(key, 'untraced');
     const cpuMeasured = workers.every((worker) => worker.workerdPid !== undefined);
@@ -348,6 +393,8 @@ export default async function edge(): Promise<BenchSection> {
           { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, minimal hand-written two-span tracer', anchorValue: addedCpu('minimalTracer').median },
           { figure: 'added workerd CPU per request above the wire floor, journeytrace (spans, ids, export, metrics)', ...spread(cpuAbove('journeytrace', 'wireFloor')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
           { figure: 'added workerd CPU per request, journeytrace with spans dropped (no export)', ...spread(addedCpu('journeytraceNoExport')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
+          { figure: 'workerd CPU per request, journeytrace trace(), worker making three origin calls, as a multiple of the same worker untraced in the same round', ...spread(pairedCpuRatio('journeytraceThreeCalls', 'untracedThreeCalls')), unit: '×', anchor: 'the three-call worker untraced', anchorValue: 1 },
+          { figure: 'added workerd CPU per request, journeytrace, worker making three origin calls', ...spread(cpuAbove('journeytraceThreeCalls', 'untracedThreeCalls')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace, one origin call', anchorValue: addedCpu('journeytrace').median },
         ]
       : [];
     const gz = (key: Variant['key']) => workers.find((worker) => worker.variant.key === key)!.gzipBytes / 1024;
@@ -384,6 +431,7 @@ export default async function edge(): Promise<BenchSection> {
           ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (/proc, ${TICKS_PER_SECOND} ticks/s) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
           : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
         'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else. The wire floor adds what any W3C trace propagation puts on the wire, with no span recorded: the request\'s traceparent, tracestate and baggage read, a traceparent (and the baggage) sent on to the origin, and `Server-Timing: traceparent` on the response; journeytrace\'s cost above it is its spans, ids, export and metrics. The minimal two-span tracer is the lower bound of recording those two spans at all: hand-written for this one worker on top of the wire floor (span ids, start and end times, the main attributes, one OTLP/JSON export per 512 spans with the native JSON.stringify), with none of the OpenTelemetry API, metrics, tracestate and baggage parsing, limits or retries.',
+        'The three-call rows run a heavier handler (two origin calls at once, then a third, each answer read as JSON) untraced and traced, and compare the two in each round: it answers whether more I/O per request dilutes the tracing\'s share. Not below 1.1: each traced call adds a CLIENT span, its trace headers and its client metric, so the share stays near the one-call worker\'s.',
         `Span endpoint: a local sink answering 200 at once (pure tracing overhead, no collector). Spans received: ${exported}. journeytrace exports protobuf; otel-cf-workers JSON.`,
         'Bundles: `wrangler deploy --dry-run --minify`, gzip level 9. journeytrace needs only the nodejs_als compatibility flag; otel-cf-workers needs nodejs_compat. journeytrace also traces the outbound fetch (CLIENT span, context injected to the origin only); otel-cf-workers patches the global fetch for the same.',
       ],
