@@ -157,6 +157,73 @@ test('headers go to the allow-listed edge only: a third-party origin gets none, 
   }
 });
 
+test('XMLHttpRequest with data-xhr: spans, and headers to the allow-listed edge only; without it, XHRs carry no trace headers', async ({ page }) => {
+  const third = await startThirdParty();
+  try {
+    const network = await recordNetwork(page);
+    await openPlainPage(page, { data: { 'user-tier': 'premium', xhr: 'true' } });
+    const traceId = await page.evaluate(
+      ({ thirdUrl, edge }) => {
+        const xhr = (method: string, url: string, body?: string) =>
+          new Promise<number>((resolve, reject) => {
+            const request = new XMLHttpRequest();
+            request.open(method, url);
+            if (body) request.setRequestHeader('content-type', 'application/json');
+            request.onload = () => resolve(request.status);
+            request.onerror = () => reject(new Error(`XHR to ${url} failed`));
+            request.send(body);
+          });
+        return window.journeytrace.journey!.step('xhr journey', async (step) => {
+          await xhr('GET', `${thirdUrl}/data`);
+          await xhr('POST', `${edge}/api/checkout`, JSON.stringify({ scenario: 'ok' }));
+          return step.traceId;
+        });
+      },
+      { thirdUrl: third.url, edge: edgeUrl() },
+    );
+    const sessionId = await page.evaluate(() => window.journeytrace.journey!.sessionId);
+
+    expect(third.requests.map((request) => request.method)).toEqual(['GET']);
+    for (const header of TRACE_HEADERS) expect(third.requests[0]!.headers[header]).toBeUndefined();
+    const toEdge = network.all().find((request) => request.url === `${edgeUrl()}/api/checkout` && request.method === 'POST');
+    expect(toEdge?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    expect(toEdge?.headers.baggage).toBe(`session.id=${sessionId},user.tier=premium`);
+
+    await page.evaluate(() => window.journeytrace.journey!.forceFlush());
+    const spans = await waitForTrace(tracesFile(), traceId, (arrived) =>
+      arrived.some((span) => !isBrowser(span) && span.kind === SpanKind.SERVER) && arrived.filter((span) => isBrowser(span) && span.kind === SpanKind.CLIENT).length === 2,
+    );
+    const step = spans.find((span) => span.name === 'xhr journey')!;
+    const edgeCall = spans.find((span) => isBrowser(span) && span.kind === SpanKind.CLIENT && urlOf(span).startsWith(edgeUrl()))!;
+    const thirdCall = spans.find((span) => isBrowser(span) && span.kind === SpanKind.CLIENT && urlOf(span).startsWith(third.url))!;
+    expect(edgeCall.parentSpanId).toBe(step.spanId);
+    expect(edgeCall.attributes['http.request.method']).toBe('POST');
+    expect(edgeCall.attributes['http.response.status_code']).toBe(200);
+    expect(thirdCall.parentSpanId).toBe(step.spanId);
+    const edgeServer = spans.find((span) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER)!;
+    expect(edgeServer.parentSpanId).toBe(edgeCall.spanId);
+
+    // The same XHR from a page without the switch: no span, and the edge is told nothing.
+    await openPlainPage(page);
+    const before = network.all().length;
+    await page.evaluate(
+      (edge) =>
+        new Promise<void>((resolve) => {
+          const request = new XMLHttpRequest();
+          request.open('GET', `${edge}/health`);
+          request.onloadend = () => resolve();
+          request.send();
+        }),
+      edgeUrl(),
+    );
+    const plain = network.all().slice(before).find((request) => request.url === `${edgeUrl()}/health`);
+    expect(plain).toBeTruthy();
+    for (const header of TRACE_HEADERS) expect(plain!.headers[header]).toBeUndefined();
+  } finally {
+    await third.close();
+  }
+});
+
 test('native async/await: fetches after awaits, in promise chains, timers and handlers started by a step are its children', async ({ page }) => {
   await openPlainPage(page);
   // Injected as source text: Chromium runs these async functions natively, untranspiled.

@@ -20,6 +20,7 @@ const manifest = readManifest('web-sdk');
 const CONSUMER_APP = `import 'zone.js'; // the app's own zone.js, first, as Angular apps load it
 import { context, trace } from '@opentelemetry/api';
 import { init, type JourneyTrace } from 'journeytrace';
+import { xhr } from 'journeytrace/features';
 import { zoneContextManager } from 'journeytrace/zone';
 
 const journey: JourneyTrace = init({
@@ -29,18 +30,28 @@ const journey: JourneyTrace = init({
   interactions: false,
   documentLoad: false,
   webVitals: false,
+  features: [xhr()],
 });
 const outer = trace.getTracer('consumer').startSpan('outer');
+// An XMLHttpRequest to the page's own origin, traced with xhr(): it carries the span's traceparent.
+const ping = () =>
+  new Promise<void>((resolve) => {
+    const request = new XMLHttpRequest();
+    request.open('GET', '/ping');
+    request.onloadend = () => resolve();
+    request.send();
+  });
 // A promise chain and a timer, with no await: the zone carries the span through both.
 context
   .with(trace.setSpan(context.active(), outer), () =>
     Promise.resolve()
       .then(() => new Promise<void>((resolve) => setTimeout(resolve, 0)))
-      .then(() => trace.getActiveSpan() === outer),
+      .then(() => trace.getActiveSpan() === outer)
+      .then((kept) => ping().then(() => kept)),
   )
   .then((kept) => {
     outer.end();
-    (window as unknown as { consumerResult: unknown }).consumerResult = { kept, recording: outer.spanContext().traceFlags === 1, sessionId: journey.sessionId };
+    (window as unknown as { consumerResult: unknown }).consumerResult = { kept, recording: outer.spanContext().traceFlags === 1, sessionId: journey.sessionId, traceId: outer.spanContext().traceId };
   });
 `;
 
@@ -87,10 +98,14 @@ describe('journeytrace (web SDK), packed and installed into a new app', () => {
     for (const [name, folders] of copies) assert.equal(folders.size, 1, `${name}: ${[...folders].join(', ')}`);
   });
 
-  it('runs in Chromium: the app\'s spans come from the SDK\'s provider and keep their context in the zone', async () => {
+  it('runs in Chromium: the app\'s spans come from the SDK\'s provider and keep their context in the zone; an XHR carries it with xhr()', async () => {
     assert.ok(bundle, 'the bundle was built');
+    const pings: Array<string | undefined> = [];
     const server: Server = createServer((request, response) => {
-      if (request.url === '/app.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+      if (request.url === '/ping') {
+        pings.push(request.headers.traceparent as string | undefined);
+        response.writeHead(200, { 'content-type': 'text/plain' }).end('pong');
+      } else if (request.url === '/app.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
       else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><script src="/app.js"></script></head><body></body></html>');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -101,11 +116,13 @@ describe('journeytrace (web SDK), packed and installed into a new app', () => {
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
       const result = await page.waitForFunction(() => (window as unknown as { consumerResult?: unknown }).consumerResult, undefined, { timeout: 10_000 });
-      const { kept, recording, sessionId } = (await result.jsonValue()) as { kept: boolean; recording: boolean; sessionId: string };
+      const { kept, recording, sessionId, traceId } = (await result.jsonValue()) as { kept: boolean; recording: boolean; sessionId: string; traceId: string };
       assert.deepEqual(errors, []);
       assert.equal(recording, true, "the app's tracer is the SDK's (a sampled span, not the API's no-op)");
       assert.equal(kept, true, 'the span stays active through the promise chain and the timer');
       assert.match(sessionId, /^[0-9a-f]{32}$/);
+      assert.equal(pings.length, 1);
+      assert.match(pings[0] ?? '', new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`), "the XHR (xhr() feature) carried the app span's trace");
     } finally {
       await browser.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

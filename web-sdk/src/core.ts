@@ -12,7 +12,7 @@
  * await journey.step('checkout', () => fetch('https://edge.shop.example/api/checkout', { method: 'POST' }));
  * ```
  */
-import { ROOT_CONTEXT, context, diag, propagation, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, diag, propagation, trace, type Context, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 // sdk-trace-web's BasicTracerProvider: its WebTracerProvider only adds `register()`, whose defaults
 // (W3C baggage propagator, stack context manager) this SDK replaces and would still ship.
@@ -41,6 +41,10 @@ export { currentIds, log } from './logging/log.js';
 /** What a feature gets from the SDK it is started by. */
 export interface FeatureHost {
   readonly tracer: Tracer;
+  /** The SDK's tracer provider, for OpenTelemetry instrumentations (`setTracerProvider`). */
+  readonly tracerProvider: TracerProvider;
+  /** The other origins that receive trace headers and baggage (`propagateTo`, as patterns); the page's own origin always does. */
+  readonly propagateTo: readonly RegExp[];
   /** Keeps a context as the fallback for work that lost its own (after awaits, in timers) until released. */
   readonly hold: HoldContext;
   /** The page's documentLoad context once recorded (set by `documentLoad`, read by `webVitals`). */
@@ -132,7 +136,8 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   context.setGlobalContextManager(contextManager.enable());
   tracer = provider.getTracer('journeytrace');
 
-  const fetchInstrumentation = fetchSpans({ propagateTo: propagationPatterns(config.propagateTo, warn), tracesUrl: config.tracesUrl });
+  const propagateTo = propagationPatterns(config.propagateTo, warn);
+  const fetchInstrumentation = fetchSpans({ propagateTo, tracesUrl: config.tracesUrl });
   fetchInstrumentation.setTracerProvider(provider);
   // Aborted by shutdown: every listener of the SDK and its features is added with its signal.
   const stopped = new AbortController();
@@ -140,7 +145,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   signal.addEventListener('abort', () => fetchInstrumentation.disable());
 
   const hold: HoldContext = contextManager.hold;
-  const host: FeatureHost = { tracer, hold, pageContext: undefined, signal };
+  const host: FeatureHost = { tracer, tracerProvider: provider, propagateTo, hold, pageContext: undefined, signal };
   for (const feature of options.features || []) {
     const stop = feature(host);
     if (stop) signal.addEventListener('abort', stop);

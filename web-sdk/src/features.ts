@@ -1,8 +1,8 @@
 /**
  * @module
  * `journeytrace/features`: the page instrumentation the default entry runs, one factory each,
- * for `init({ features: [...] })` of `journeytrace/core`. What an app does not import is not in
- * its bundle.
+ * for `init({ features: [...] })` of `journeytrace/core`, plus `xhr`, which no entry runs unless
+ * passed (either entry's `features`). What an app does not import is not in its bundle.
  *
  * @example
  * ```ts
@@ -17,6 +17,7 @@ import { onDocumentLoad } from './journey/documentLoad.js';
 import { onInteraction } from './journey/interactions.js';
 import { onRouteChange } from './journey/routeChanges.js';
 import { onWebVitals } from './vitals/onWebVitals.js';
+import { onXhr } from './xhr/xhrSpans.js';
 
 /** Uncaught errors and unhandled rejections as exception events with status ERROR on the active span. */
 export const errors = (): JourneyFeature => captureErrors;
@@ -32,3 +33,10 @@ export const documentLoad = (): JourneyFeature => onDocumentLoad;
 
 /** LCP, INP, CLS and TTFB as spans under the page's documentLoad span. */
 export const webVitals = (): JourneyFeature => onWebVitals;
+
+/**
+ * `XMLHttpRequest` calls as CLIENT spans, with trace headers and baggage to the same origins as
+ * fetch. Off unless passed: only pages whose calls are XHR (axios' default browser adapter,
+ * jQuery) need it, and its code is not in the bundle of those that do not.
+ */
+export const xhr = (): JourneyFeature => onXhr;

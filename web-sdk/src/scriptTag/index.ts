@@ -10,6 +10,7 @@
  * With neither a service name nor `data-auto-init`, nothing starts until `journeytrace.init(...)`.
  */
 import { currentIds, init, log, type JourneyTrace } from '../index.js';
+import { xhr } from '../features.js';
 import { scriptTagOptions, type ScriptTagOptions } from './scriptConfig.js';
 
 interface ScriptTagGlobal {
@@ -25,7 +26,8 @@ const page = globalThis as unknown as { journeytrace?: ScriptTagGlobal; journeyt
 const dataset = { ...script?.dataset };
 const api: ScriptTagGlobal = {
   init(options) {
-    api.journey = init({ ...scriptTagOptions(dataset, page.journeytraceConfig), ...options });
+    const resolved = { ...scriptTagOptions(dataset, page.journeytraceConfig), ...options };
+    api.journey = init({ ...resolved, features: [...(resolved.features || []), ...(resolved.xhr ? [xhr()] : [])] });
     return api.journey;
   },
   log,

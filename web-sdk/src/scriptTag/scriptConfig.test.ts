@@ -15,6 +15,7 @@ describe('scriptTagOptions', () => {
         logLevel: 'warn',
         webVitals: 'false',
         errors: 'true',
+        xhr: 'true',
       },
       { serviceName: 'global', OTEL_BSP_SCHEDULE_DELAY: '200', user: { id: 'u1' } },
     );
@@ -29,6 +30,7 @@ describe('scriptTagOptions', () => {
       user: { id: 'u1', tier: 'vip' },
       webVitals: false,
       errors: true,
+      xhr: true,
     });
   });
 

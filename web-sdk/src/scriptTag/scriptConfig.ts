@@ -1,15 +1,22 @@
 import type { JourneyTraceEnv, JourneyTraceOptions } from '../config/options.js';
+import type { JourneyFeature } from '../core.js';
 
 /** Options the script tag reads, from `window.journeytraceConfig` and then `data-*` attributes. */
-export type ScriptTagOptions = JourneyTraceOptions & JourneyTraceEnv;
+export type ScriptTagOptions = JourneyTraceOptions &
+  JourneyTraceEnv & {
+    /** `XMLHttpRequest` spans and trace headers (`data-xhr="true"`), as `xhr()` of `journeytrace/features`. Default false. */
+    xhr?: boolean;
+    /** Page instrumentation of the page's own, run beside the built-in features (given to `journeytrace.init`). */
+    features?: ReadonlyArray<JourneyFeature>;
+  };
 
-const BOOLEAN_FEATURES = ['interactions', 'routeChanges', 'documentLoad', 'webVitals', 'errors'] as const;
+const BOOLEAN_FEATURES = ['interactions', 'routeChanges', 'documentLoad', 'webVitals', 'errors', 'xhr'] as const;
 
 /**
  * Options from a script tag's dataset (`data-service-name`, `data-collector-url`,
  * `data-relay-url`, `data-propagate-to` (space- or comma-separated origins), `data-sample-rate`,
  * `data-sample-rate-by-tier` (`vip=1,free=0.1`), `data-user-tier`, `data-user-id`, `data-log-level`, and the
- * feature switches `data-web-vitals="false"`…), over a global config object. Unknown or empty
+ * feature switches `data-web-vitals="false"`…, `data-xhr="true"`), over a global config object. Unknown or empty
  * attributes are ignored; numbers stay strings here and are checked by `init`.
  */
 export function scriptTagOptions(dataset: Readonly<Record<string, string | undefined>>, global: unknown): ScriptTagOptions {
