@@ -93,8 +93,7 @@ async function stopGroup(child: ChildProcess, exited: Promise<unknown>, closed: 
     const stopped = await Promise.race([exited.then(() => true), sleep(timeoutMillis).then(() => false)]);
     if (!stopped) signalGroup(child.pid, 'SIGKILL');
   }
-  // Children of the service (workerd under wrangler) may outlive the leader.
-  if (child.pid) signalGroup(child.pid, 'SIGKILL');
+  // What outlives the leader in its group (workerd under wrangler) is ended when it exits: trackGroup.
   // Output still in the pipes arrives after the exit: writing it after end() was an uncaught
   // ERR_STREAM_WRITE_AFTER_END (seen in CI). End the log once they are drained, or after 2 s.
   await Promise.race([closed, sleep(2000)]);

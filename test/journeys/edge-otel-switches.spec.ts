@@ -16,6 +16,7 @@
  *   metrics count it, with no exemplar.
  */
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { randomHex } from '../../collector/support/spanSender.js';
@@ -105,6 +106,38 @@ test.describe('OTEL_SDK_DISABLED=true', () => {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MILLIS));
     const traceId = spans[0]!.spanContext().traceId;
     expect((await readKeptSpans(stack().tracesFile)).filter((span) => span.traceId === traceId), 'no relayed span').toEqual([]);
+  });
+  test('the demo page exports through the disabled relay: every export answered with all its spans rejected, none at the collector', async ({ page }) => {
+    const relayUrl = `${stack().urls.edge}/v1/traces`;
+    const answers: Array<{ traceIds: string[]; rejected: number; reason: string }> = [];
+    page.on('response', (response) => {
+      if (response.url() !== relayUrl || response.request().method() !== 'POST') return;
+      void (async () => {
+          const bytes = response.request().postDataBuffer() ?? Buffer.alloc(0);
+          const gzipped = (await response.request().headerValue('content-encoding')) === 'gzip';
+          const sent = JSON.parse((gzipped ? gunzipSync(bytes) : bytes).toString('utf8')) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: string }> }> }> };
+          const answer = (await response.json()) as { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } };
+          answers.push({
+            traceIds: sent.resourceSpans.flatMap((resource) => resource.scopeSpans).flatMap((scope) => scope.spans.map((span) => span.traceId)),
+            rejected: Number(answer.partialSuccess?.rejectedSpans ?? 0),
+            reason: answer.partialSuccess?.errorMessage ?? '',
+          });
+        })();
+    });
+    await page.goto(stack().urls.app);
+    await page.locator('[data-testid=checkout]').click();
+    const result = page.locator('[data-testid=result]');
+    await expect(result).toHaveAttribute('data-trace-id', /^[0-9a-f]{32}$/, { timeout: 20_000 });
+    const traceId = (await result.getAttribute('data-trace-id'))!;
+    // Until the checkout's own spans have gone out (with the page load's, or after them).
+    await expect.poll(() => answers.some((answer) => answer.traceIds.includes(traceId)), { timeout: 15_000 }).toBe(true);
+    for (const answer of answers) {
+      expect(answer.traceIds.length).toBeGreaterThan(0);
+      expect(answer.rejected, 'every span of the export rejected').toBe(answer.traceIds.length);
+      expect(answer.reason).toContain('OTEL_SDK_DISABLED');
+    }
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MILLIS));
+    expect((await readKeptSpans(stack().tracesFile)).filter((span) => span.resource['telemetry.sdk.language'] === 'webjs'), 'no browser span').toEqual([]);
   });
 });
 

@@ -105,123 +105,99 @@ const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'];
 const isBrowser = (span: KeptSpan) => span.resource['telemetry.sdk.language'] === 'webjs';
 const urlOf = (span: KeptSpan) => String(span.attributes['url.full'] ?? '');
 
-test('headers go to the allow-listed edge only: a third-party origin gets none, not even a preflight', async ({ page }) => {
-  const third = await startThirdParty();
-  try {
-    const network = await recordNetwork(page);
-    await openPlainPage(page, { data: { 'user-tier': 'premium' } });
-    const traceId = await page.evaluate(
-      ({ thirdUrl, edge }) =>
-        window.journeytrace.journey!.step('mixed origins', async (step) => {
-          await fetch(`${thirdUrl}/data`);
-          await fetch(`${edge}/api/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'ok' }) });
-          return step.traceId;
-        }),
-      { thirdUrl: third.url, edge: edgeUrl() },
-    );
-    const sessionId = await page.evaluate(() => window.journeytrace.journey!.sessionId);
+/**
+ * In a step: a GET to a third party, then the checkout POST to the edge, both by `fetch` or both by
+ * `XMLHttpRequest`. Resolves with the step's trace id.
+ */
+function callThirdPartyThenEdge(page: Page, transport: 'fetch' | 'xhr', thirdUrl: string): Promise<string> {
+  return page.evaluate(
+    ({ transport, thirdUrl, edge }) => {
+      const call = (method: string, url: string, body?: string) =>
+        transport === 'fetch'
+          ? fetch(url, body ? { method, headers: { 'content-type': 'application/json' }, body } : { method }).then((response) => response.status)
+          : new Promise<number>((resolve, reject) => {
+              const request = new XMLHttpRequest();
+              request.open(method, url);
+              if (body) request.setRequestHeader('content-type', 'application/json');
+              request.onload = () => resolve(request.status);
+              request.onerror = () => reject(new Error(`XHR to ${url} failed`));
+              request.send(body);
+            });
+      return window.journeytrace.journey!.step(`${transport} to two origins`, async (step) => {
+        await call('GET', `${thirdUrl}/data`);
+        await call('POST', `${edge}/api/checkout`, JSON.stringify({ scenario: 'ok' }));
+        return step.traceId;
+      });
+    },
+    { transport, thirdUrl, edge: edgeUrl() },
+  );
+}
 
-    // The third party saw one plain GET: no trace headers, and so no preflight either.
-    expect(third.requests.map((request) => request.method)).toEqual(['GET']);
-    for (const header of TRACE_HEADERS) expect(third.requests[0]!.headers[header]).toBeUndefined();
-    const toThird = network.all().filter((request) => request.url.startsWith(third.url));
-    expect(toThird.length).toBeGreaterThan(0);
-    expect(toThird.some(isPreflight)).toBe(false);
-    for (const request of toThird) for (const header of TRACE_HEADERS) expect(request.headers[header]).toBeUndefined();
+for (const transport of ['fetch', 'xhr'] as const) {
+  test(`${transport}: headers go to the allow-listed edge only; a third-party origin gets none, not even a preflight`, async ({ page }) => {
+    const third = await startThirdParty();
+    try {
+      const network = await recordNetwork(page);
+      // XMLHttpRequest is traced only when the page asks for it (data-xhr).
+      await openPlainPage(page, { data: { 'user-tier': 'premium', ...(transport === 'xhr' ? { xhr: 'true' } : {}) } });
+      const traceId = await callThirdPartyThenEdge(page, transport, third.url);
+      const sessionId = await page.evaluate(() => window.journeytrace.journey!.sessionId);
 
-    // The edge got traceparent and the allow-listed baggage, percent-encoded.
-    const toEdge = network.all().find((request) => request.url === `${edgeUrl()}/api/checkout` && request.method === 'POST');
-    expect(toEdge?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
-    expect(toEdge?.headers.baggage).toBe(`session.id=${sessionId},user.tier=premium`);
+      // The third party saw one plain GET: no trace headers, and so no preflight either.
+      expect(third.requests.map((request) => request.method)).toEqual(['GET']);
+      for (const header of TRACE_HEADERS) expect(third.requests[0]!.headers[header]).toBeUndefined();
+      const toThird = network.all().filter((request) => request.url.startsWith(third.url));
+      expect(toThird.length).toBeGreaterThan(0);
+      expect(toThird.some(isPreflight)).toBe(false);
+      for (const request of toThird) for (const header of TRACE_HEADERS) expect(request.headers[header]).toBeUndefined();
 
-    // The exporter's own requests carry no trace headers and make no spans.
-    await page.evaluate(() => window.journeytrace.journey!.forceFlush());
-    const exports = network.all().filter((request) => request.url.startsWith(`${collectorUrl}/v1/traces`) && request.method === 'POST');
-    expect(exports.length).toBeGreaterThan(0);
-    for (const request of exports) for (const header of TRACE_HEADERS) expect(request.headers[header]).toBeUndefined();
+      // The edge got traceparent and the allow-listed baggage, percent-encoded.
+      const toEdge = network.all().find((request) => request.url === `${edgeUrl()}/api/checkout` && request.method === 'POST');
+      expect(toEdge?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      expect(toEdge?.headers.baggage).toBe(`session.id=${sessionId},user.tier=premium`);
 
-    const spans = await waitForTrace(tracesFile(), traceId, (arrived) =>
-      arrived.some((span) => !isBrowser(span) && span.kind === SpanKind.SERVER) && arrived.filter((span) => isBrowser(span) && span.kind === SpanKind.CLIENT).length === 2,
-    );
-    const step = spans.find((span) => span.name === 'mixed origins')!;
-    const edgeFetch = spans.find((span) => isBrowser(span) && urlOf(span).startsWith(edgeUrl()))!;
-    const thirdFetch = spans.find((span) => isBrowser(span) && urlOf(span).startsWith(third.url))!;
-    expect(edgeFetch.parentSpanId).toBe(step.spanId);
-    expect(thirdFetch.parentSpanId).toBe(step.spanId); // Traced in the browser, just not told.
-    const edgeServer = spans.find((span) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER)!;
-    expect(edgeServer.parentSpanId).toBe(edgeFetch.spanId);
-    const all = await readKeptSpans(tracesFile());
-    expect(all.filter((span) => span.service === 'plain-page' && urlOf(span).startsWith(`${collectorUrl}/v1/traces`))).toEqual([]);
-  } finally {
-    await third.close();
-  }
-});
+      // The exporter's own requests carry no trace headers and make no spans.
+      await page.evaluate(() => window.journeytrace.journey!.forceFlush());
+      const exports = network.all().filter((request) => request.url.startsWith(`${collectorUrl}/v1/traces`) && request.method === 'POST');
+      expect(exports.length).toBeGreaterThan(0);
+      for (const request of exports) for (const header of TRACE_HEADERS) expect(request.headers[header]).toBeUndefined();
 
-test('XMLHttpRequest with data-xhr: spans, and headers to the allow-listed edge only; without it, XHRs carry no trace headers', async ({ page }) => {
-  const third = await startThirdParty();
-  try {
-    const network = await recordNetwork(page);
-    await openPlainPage(page, { data: { 'user-tier': 'premium', xhr: 'true' } });
-    const traceId = await page.evaluate(
-      ({ thirdUrl, edge }) => {
-        const xhr = (method: string, url: string, body?: string) =>
-          new Promise<number>((resolve, reject) => {
-            const request = new XMLHttpRequest();
-            request.open(method, url);
-            if (body) request.setRequestHeader('content-type', 'application/json');
-            request.onload = () => resolve(request.status);
-            request.onerror = () => reject(new Error(`XHR to ${url} failed`));
-            request.send(body);
-          });
-        return window.journeytrace.journey!.step('xhr journey', async (step) => {
-          await xhr('GET', `${thirdUrl}/data`);
-          await xhr('POST', `${edge}/api/checkout`, JSON.stringify({ scenario: 'ok' }));
-          return step.traceId;
-        });
-      },
-      { thirdUrl: third.url, edge: edgeUrl() },
-    );
-    const sessionId = await page.evaluate(() => window.journeytrace.journey!.sessionId);
+      const spans = await waitForTrace(tracesFile(), traceId, (arrived) =>
+        arrived.some((span) => !isBrowser(span) && span.kind === SpanKind.SERVER) && arrived.filter((span) => isBrowser(span) && span.kind === SpanKind.CLIENT).length === 2,
+      );
+      const step = spans.find((span) => span.name === `${transport} to two origins`)!;
+      const edgeCall = spans.find((span) => isBrowser(span) && span.kind === SpanKind.CLIENT && urlOf(span).startsWith(edgeUrl()))!;
+      const thirdCall = spans.find((span) => isBrowser(span) && span.kind === SpanKind.CLIENT && urlOf(span).startsWith(third.url))!;
+      expect(edgeCall.parentSpanId).toBe(step.spanId);
+      expect(edgeCall.attributes['http.request.method']).toBe('POST');
+      expect(edgeCall.attributes['http.response.status_code']).toBe(200);
+      expect(thirdCall.parentSpanId).toBe(step.spanId); // Traced in the browser, just not told.
+      const edgeServer = spans.find((span) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER)!;
+      expect(edgeServer.parentSpanId).toBe(edgeCall.spanId);
+      const all = await readKeptSpans(tracesFile());
+      expect(all.filter((span) => span.service === 'plain-page' && urlOf(span).startsWith(`${collectorUrl}/v1/traces`))).toEqual([]);
+    } finally {
+      await third.close();
+    }
+  });
+}
 
-    expect(third.requests.map((request) => request.method)).toEqual(['GET']);
-    for (const header of TRACE_HEADERS) expect(third.requests[0]!.headers[header]).toBeUndefined();
-    const toEdge = network.all().find((request) => request.url === `${edgeUrl()}/api/checkout` && request.method === 'POST');
-    expect(toEdge?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
-    expect(toEdge?.headers.baggage).toBe(`session.id=${sessionId},user.tier=premium`);
-
-    await page.evaluate(() => window.journeytrace.journey!.forceFlush());
-    const spans = await waitForTrace(tracesFile(), traceId, (arrived) =>
-      arrived.some((span) => !isBrowser(span) && span.kind === SpanKind.SERVER) && arrived.filter((span) => isBrowser(span) && span.kind === SpanKind.CLIENT).length === 2,
-    );
-    const step = spans.find((span) => span.name === 'xhr journey')!;
-    const edgeCall = spans.find((span) => isBrowser(span) && span.kind === SpanKind.CLIENT && urlOf(span).startsWith(edgeUrl()))!;
-    const thirdCall = spans.find((span) => isBrowser(span) && span.kind === SpanKind.CLIENT && urlOf(span).startsWith(third.url))!;
-    expect(edgeCall.parentSpanId).toBe(step.spanId);
-    expect(edgeCall.attributes['http.request.method']).toBe('POST');
-    expect(edgeCall.attributes['http.response.status_code']).toBe(200);
-    expect(thirdCall.parentSpanId).toBe(step.spanId);
-    const edgeServer = spans.find((span) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER)!;
-    expect(edgeServer.parentSpanId).toBe(edgeCall.spanId);
-
-    // The same XHR from a page without the switch: no span, and the edge is told nothing.
-    await openPlainPage(page);
-    const before = network.all().length;
-    await page.evaluate(
-      (edge) =>
-        new Promise<void>((resolve) => {
-          const request = new XMLHttpRequest();
-          request.open('GET', `${edge}/health`);
-          request.onloadend = () => resolve();
-          request.send();
-        }),
-      edgeUrl(),
-    );
-    const plain = network.all().slice(before).find((request) => request.url === `${edgeUrl()}/health`);
-    expect(plain).toBeTruthy();
-    for (const header of TRACE_HEADERS) expect(plain!.headers[header]).toBeUndefined();
-  } finally {
-    await third.close();
-  }
+test('without data-xhr, an XMLHttpRequest to the allow-listed edge carries no trace headers', async ({ page }) => {
+  const network = await recordNetwork(page);
+  await openPlainPage(page);
+  await page.evaluate(
+    (edge) =>
+      new Promise<void>((resolve) => {
+        const request = new XMLHttpRequest();
+        request.open('GET', `${edge}/health`);
+        request.onloadend = () => resolve();
+        request.send();
+      }),
+    edgeUrl(),
+  );
+  const plain = network.all().find((request) => request.url === `${edgeUrl()}/health`);
+  expect(plain).toBeTruthy();
+  for (const header of TRACE_HEADERS) expect(plain!.headers[header]).toBeUndefined();
 });
 
 test('native async/await: fetches after awaits, in promise chains, timers and handlers started by a step are its children', async ({ page }) => {

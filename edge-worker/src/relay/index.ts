@@ -69,8 +69,9 @@ export interface RelayOptions {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-const DISABLED_REASON = 'telemetry is turned off at this edge (OTEL_SDK_DISABLED=true); no span was forwarded';
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 120;
+/** The partial-success reason a relay behind the kill switch gives for every span. */
+const DISABLED_REASON = 'telemetry is turned off at this edge (OTEL_SDK_DISABLED=true); no span was forwarded';
 
 interface RelayConfig {
   /** `OTEL_SDK_DISABLED=true`: the edge's kill switch stops the relay's traffic to the collector too. */

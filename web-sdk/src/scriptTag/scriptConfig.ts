@@ -1,14 +1,10 @@
-import type { JourneyTraceEnv, JourneyTraceOptions } from '../config/options.js';
-import type { JourneyFeature } from '../core.js';
+import type { JourneyTraceCoreOptions } from '../core.js';
 
 /** Options the script tag reads, from `window.journeytraceConfig` and then `data-*` attributes. */
-export type ScriptTagOptions = JourneyTraceOptions &
-  JourneyTraceEnv & {
-    /** `XMLHttpRequest` spans and trace headers (`data-xhr="true"`), as `xhr()` of `journeytrace/features`. Default false. */
-    xhr?: boolean;
-    /** Page instrumentation of the page's own, run beside the built-in features (given to `journeytrace.init`). */
-    features?: ReadonlyArray<JourneyFeature>;
-  };
+export interface ScriptTagOptions extends JourneyTraceCoreOptions {
+  /** `XMLHttpRequest` spans and trace headers (`data-xhr="true"`), as `xhr()` of `journeytrace/features`. Default false. */
+  xhr?: boolean;
+}
 
 const BOOLEAN_FEATURES = ['interactions', 'routeChanges', 'documentLoad', 'webVitals', 'errors', 'xhr'] as const;
 
