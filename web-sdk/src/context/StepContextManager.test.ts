@@ -90,6 +90,12 @@ describe('StepContextManager', () => {
     assert.equal(manager.bind(named('x'), plain), plain);
   });
 
+  it('binds to the context active when bind() is called if none is given, as the SDK managers do', () => {
+    const manager = stepContextManager().enable();
+    const bound = manager.with(named('outer'), () => manager.bind(undefined as never, () => nameOf(manager)));
+    assert.equal(bound(), 'outer');
+  });
+
   it('passes this and the arguments through with(), and restores the outer context when it throws', () => {
     const manager = stepContextManager().enable();
     const self = { n: 2 };

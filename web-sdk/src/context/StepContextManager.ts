@@ -50,9 +50,11 @@ export function stepContextManager(inner?: ContextManager): StepContextManager {
     },
     bind(context, target) {
       if (inner) return inner.bind(context, target);
+      // As sdk-trace-web's managers: no context given binds the active one, not the root.
+      const bound = context || manager.active();
       return typeof target === 'function'
         ? (function (this: unknown, ...args: unknown[]) {
-            return manager.with(context, () => target.apply(this, args));
+            return manager.with(bound, () => target.apply(this, args));
           } as typeof target)
         : target;
     },
