@@ -199,8 +199,9 @@ export function otlpRelay(options: RelayOptions | ((env: RelayBindings) => Relay
     const body = await readLimitedBody(request.body, encoding === 'gzip', config.maxBodyBytes);
     if (!body.ok) return c.text(body.reason, body.status);
 
-    const skewMillis = clockSkewMillis(sentAtOf(request), receivedAtMillis, config.clockSkew);
-    const batch = prepareBatch(body.bytes, format, { filter: config.filter, skewMillis });
+    // Under the kill switch nothing is sent on: decoding and validating is all a batch needs.
+    const prepare = config.disabled ? undefined : { filter: config.filter, skewMillis: clockSkewMillis(sentAtOf(request), receivedAtMillis, config.clockSkew) };
+    const batch = prepareBatch(body.bytes, format, prepare);
     if (!batch.ok) return c.text(batch.reason, 400);
     // Accepted and not sent on, and the page told so: its SDK counts and reports the spans as
     // dropped instead of retrying them for as long as the switch is on.

@@ -31,10 +31,17 @@ export interface PrepareOptions {
   skewMillis: number;
 }
 
-export function prepareBatch(bytes: Uint8Array, format: OtlpFormat, options: PrepareOptions): PreparedBatch {
+/**
+ * Decodes and validates a batch, then filters and clock-corrects it for forwarding. Without
+ * `options` (a batch that will not be forwarded) it is only decoded and validated: enough to
+ * count and answer for its spans.
+ */
+export function prepareBatch(bytes: Uint8Array, format: OtlpFormat, options?: PrepareOptions): PreparedBatch {
   const decoded = format === 'json' ? decodeOtlpJson(bytes) : decodeOtlpProtobuf(bytes);
   if (!decoded.ok) return decoded;
-  filterAttributes(decoded.request, options.filter);
-  correctClockSkew(decoded.request, options.skewMillis);
+  if (options) {
+    filterAttributes(decoded.request, options.filter);
+    correctClockSkew(decoded.request, options.skewMillis);
+  }
   return { ...decoded, spanCount: countSpans(decoded.request) };
 }
