@@ -27,6 +27,9 @@ const REQUESTS_PER_BATCH = 1000;
 const CONCURRENCY = 8;
 const ROUNDS = 21;
 const WARMUP_REQUESTS = 200;
+/** One request at a time: requests per round, and the variants measured so. */
+const LATENCY_REQUESTS = 300;
+const LATENCY_VARIANTS = ['untraced', 'journeytrace', 'otelCfWorkers'] as const;
 
 const routes = (fetchExpression: string) => `
 app.post('/api/checkout', async (c) => {
@@ -303,6 +306,25 @@ async function batch(base: string, count: number): Promise<number> {
   return elapsed / count;
 }
 
+const latencyAgent = keepAliveAgent(1);
+
+/**
+ * `count` checkouts one after another on one connection: the median time from sending a request
+ * to its response's end, in ms. What a single user's request pays: no other request competes
+ * for the CPU, and the exports in waitUntil run after the response.
+ */
+async function latencyBatch(base: string, count: number): Promise<number> {
+  const url = new URL('/api/checkout', base);
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const started = performance.now();
+    const { status } = await postCheckout(latencyAgent, url, BAGGAGE);
+    if (status !== 200) throw new Error(`a request to ${base} answered ${status}`);
+    latencies.push(performance.now() - started);
+  }
+  return summarize(latencies).median;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** This process's workerd children (Miniflare spawns one per instance), from /proc. */
@@ -368,6 +390,15 @@ export default async function edge(): Promise<BenchSection> {
         return [worker.variant.key, starts.slice(1).map((end, round) => (end - starts[round]!) / REQUESTS_PER_BATCH)];
       }),
     );
+    const latencyWorkers = LATENCY_VARIANTS.map((key) => workers.find((worker) => worker.variant.key === key)!);
+    const latencySamples = new Map<Variant['key'], number[]>(LATENCY_VARIANTS.map((key) => [key, []]));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (let i = 0; i < latencyWorkers.length; i += 1) {
+        const worker = latencyWorkers[(round + i) % latencyWorkers.length]!;
+        latencySamples.get(worker.variant.key)!.push(await latencyBatch(worker.url, LATENCY_REQUESTS));
+      }
+    }
+    await sleep(2000);
     const sink = (await (await fetch(`${servers.sink}/stats`)).json()) as Record<string, SinkStats>;
 
     const perRequest = (key: Variant['key']) => summarize(samples.get(key)!);
@@ -397,6 +428,9 @@ export default async function edge(): Promise<BenchSection> {
           { figure: 'added workerd CPU per request, journeytrace, worker making three origin calls', ...spread(cpuAbove('journeytraceThreeCalls', 'untracedThreeCalls')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace, one origin call', anchorValue: addedCpu('journeytrace').median },
         ]
       : [];
+    const latency = (key: Variant['key']) => summarize(latencySamples.get(key)!);
+    const latencyRatio = (key: Variant['key']) => summarize(latencySamples.get(key)!.map((ms, round) => ms / latencySamples.get('untraced')![round]!));
+    const addedLatency = (key: Variant['key']) => summarize(latencySamples.get(key)!.map((ms, round) => ms - latencySamples.get('untraced')![round]!));
     const gz = (key: Variant['key']) => workers.find((worker) => worker.variant.key === key)!.gzipBytes / 1024;
     const rows: BenchRow[] = [
       ...cpuRows,
@@ -404,6 +438,9 @@ export default async function edge(): Promise<BenchSection> {
       { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @microlabs/otel-cf-workers', anchorValue: added('otelCfWorkers').median, target: '< 1' },
       { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @hono/otel on otel-cf-workers', anchorValue: added('honoOtel').median, target: '< 1' },
       { figure: 'added time per request, journeytrace with spans dropped (no export)', ...spread(added('journeytraceNoExport')), unit: 'ms', anchor: 'added time per request, journeytrace', anchorValue: ours.median },
+      { figure: 'latency per request, one in flight (median), journeytrace trace()', ...spread(latency('journeytrace')), unit: 'ms', anchor: 'latency per request, one in flight, untraced', anchorValue: latency('untraced').median, target: '< 1.1' },
+      { figure: 'latency per request, one in flight, journeytrace trace(), as a multiple of the untraced worker in the same round', ...spread(latencyRatio('journeytrace')), unit: '×', anchor: 'untraced worker', anchorValue: 1, target: '< 1.1' },
+      { figure: 'added latency per request, one in flight, journeytrace', ...spread(addedLatency('journeytrace')), unit: 'ms', anchor: 'added latency per request, one in flight, @microlabs/otel-cf-workers', anchorValue: addedLatency('otelCfWorkers').median, target: '< 1' },
       { figure: 'time per request, @microlabs/otel-cf-workers', ...spread(perRequest('otelCfWorkers')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median },
       { figure: 'time per request, @hono/otel on otel-cf-workers', ...spread(perRequest('honoOtel')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median },
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, @microlabs/otel-cf-workers', anchorValue: gz('otelCfWorkers'), target: '< 1' },
@@ -430,6 +467,7 @@ export default async function edge(): Promise<BenchSection> {
         cpuMeasured
           ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (/proc, ${TICKS_PER_SECOND} ticks/s) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
           : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
+        `"latency per request, one in flight": after the rounds above, the untraced, journeytrace and otel-cf-workers workers again in ${ROUNDS} alternating rounds of ${LATENCY_REQUESTS} requests sent one after another on one keep-alive connection; each round's figure is the median time from sending a request to the end of its response, as the load generator sees it (so it includes the origin hop and loopback). It is what a single user's request pays: nothing else competes for the CPU, and exports in waitUntil run after the response.`,
         'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else. The wire floor adds what any W3C trace propagation puts on the wire, with no span recorded: the request\'s traceparent, tracestate and baggage read, a traceparent (and the baggage) sent on to the origin, and `Server-Timing: traceparent` on the response; journeytrace\'s cost above it is its spans, ids, export and metrics. The minimal two-span tracer is the lower bound of recording those two spans at all: hand-written for this one worker on top of the wire floor (span ids, start and end times, the main attributes, one OTLP/JSON export per 512 spans with the native JSON.stringify), with none of the OpenTelemetry API, metrics, tracestate and baggage parsing, limits or retries.',
         'The three-call rows run a heavier handler (two origin calls at once, then a third, each answer read as JSON) untraced and traced, and compare the two in each round: it answers whether more I/O per request dilutes the tracing\'s share. Not below 1.1: each traced call adds a CLIENT span, its trace headers and its client metric, so the share stays near the one-call worker\'s.',
         `Span endpoint: a local sink answering 200 at once (pure tracing overhead, no collector). Spans received: ${exported}. journeytrace exports protobuf; otel-cf-workers JSON.`,
@@ -440,6 +478,7 @@ export default async function edge(): Promise<BenchSection> {
     await Promise.allSettled(workers.map((worker) => worker.mf.dispose()));
     servers.child.kill('SIGTERM');
     agent.destroy();
+    latencyAgent.destroy();
     outRoot.remove();
   }
 }
