@@ -152,8 +152,10 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
     } finally {
       try {
         const route = matchedRoute(c);
-        endServerSpan(c, span, method, route, serverTraceparent(tracing, active, span));
-        recordServerDuration(c, tracing, span, method, route, parent, startedMillis);
+        // Read once: each read of the response's status is a call into the runtime.
+        const status = c.res.status;
+        endServerSpan(c, span, method, route, status, serverTraceparent(tracing, active, span));
+        recordServerDuration(c, tracing, span, method, route, status, parent, startedMillis);
       } finally {
         // Always paired with requestStarted: the isolate's buffer counts requests in flight.
         flushAfterResponse(c, tracing);
@@ -219,12 +221,11 @@ function matchedRoute(c: Context<Env>): string | undefined {
   return route && route !== '*' && route !== '/*' ? route : undefined;
 }
 
-function endServerSpan(c: Context<Env>, span: Span, method: string, route: string | undefined, traceparent: string): void {
+function endServerSpan(c: Context<Env>, span: Span, method: string, route: string | undefined, status: number, traceparent: string): void {
   if (route) {
     span.setAttribute(ATTR_HTTP_ROUTE, route);
     span.updateName(`${method} ${route}`);
   }
-  const status = c.res.status;
   span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
   if (c.error) recordError(span, c.error);
   else if (status >= 500) {
@@ -271,11 +272,11 @@ function recordServerDuration(
   span: Span,
   method: string,
   route: string | undefined,
+  status: number,
   parent: OtelContext,
   startedMillis: number,
 ): void {
   if (!tracing.metrics) return;
-  const status = c.res.status;
   const attributes: MetricAttributes = { [ATTR_HTTP_REQUEST_METHOD]: method };
   if (route) attributes[ATTR_HTTP_ROUTE] = route;
   attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
