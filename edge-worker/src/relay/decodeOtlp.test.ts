@@ -158,6 +158,17 @@ describe('decodeOtlpJson', () => {
     assert.ok(whole.ok && whole.rejected === undefined, 'a valid request rejects nothing');
   });
 
+  it('keeps the valid spans in their order wherever the invalid one stands', () => {
+    const names = valid.resourceSpans[0]!.scopeSpans[0]!.spans.map((span) => span.name);
+    const copy = structuredClone(valid);
+    const spans = copy.resourceSpans[0]!.scopeSpans[0]!.spans;
+    spans.push({ ...spans[0]!, spanId: '0'.repeat(16) }, structuredClone(spans[1]!));
+    const result = decodeOtlpJson(text(copy));
+    assert.ok(result.ok);
+    assert.deepEqual(result.request.resourceSpans[0]!.scopeSpans[0]!.spans.map((span) => span.name), [...names, names[1]]);
+    assert.equal(result.rejected?.count, 1);
+  });
+
   it('reads what otlp-transformer JsonTraceSerializer writes', () => {
     const request = decoded(decodeOtlpJson(json));
     assert.equal(request.resourceSpans[0]!.scopeSpans[0]!.spans.length, 2);
