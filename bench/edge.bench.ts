@@ -316,13 +316,19 @@ const latencyAgent = keepAliveAgent(1);
 async function latencyBatch(base: string, count: number): Promise<number> {
   const url = new URL('/api/checkout', base);
   const latencies: number[] = [];
-  for (let i = 0; i < count; i += 1) {
+  await runBounded(count, 1, async () => {
     const started = performance.now();
     const { status } = await postCheckout(latencyAgent, url, BAGGAGE);
     if (status !== 200) throw new Error(`a request to ${base} answered ${status}`);
     latencies.push(performance.now() - started);
-  }
+  });
   return summarize(latencies).median;
+}
+
+/** `items` in round `round`'s order: rotated each round, so none always runs first or after the same one. */
+function inRoundOrder<T>(items: readonly T[], round: number): T[] {
+  const start = round % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -375,9 +381,7 @@ export default async function edge(): Promise<BenchSection> {
     // up to a second later) count for the round that made them, wherever they happen.
     const cpuAtStart = new Map<Variant['key'], number[]>(VARIANTS.map((variant) => [variant.key, []]));
     for (let round = 0; round < ROUNDS; round += 1) {
-      // Rotate the order each round so no variant always runs first or after the same one.
-      for (let i = 0; i < workers.length; i += 1) {
-        const worker = workers[(round + i) % workers.length]!;
+      for (const worker of inRoundOrder(workers, round)) {
         cpuAtStart.get(worker.variant.key)!.push(cpuMillis(worker.workerdPid));
         samples.get(worker.variant.key)!.push(await batch(worker.url, REQUESTS_PER_BATCH));
         await sleep(300); // Lets this batch's exports (in waitUntil) finish before the next variant's batch.
@@ -390,16 +394,14 @@ export default async function edge(): Promise<BenchSection> {
         return [worker.variant.key, starts.slice(1).map((end, round) => (end - starts[round]!) / REQUESTS_PER_BATCH)];
       }),
     );
+    // Read before the latency rounds, whose exports are not the rounds' above.
+    const sink = (await (await fetch(`${servers.sink}/stats`)).json()) as Record<string, SinkStats>;
+
     const latencyWorkers = LATENCY_VARIANTS.map((key) => workers.find((worker) => worker.variant.key === key)!);
     const latencySamples = new Map<Variant['key'], number[]>(LATENCY_VARIANTS.map((key) => [key, []]));
     for (let round = 0; round < ROUNDS; round += 1) {
-      for (let i = 0; i < latencyWorkers.length; i += 1) {
-        const worker = latencyWorkers[(round + i) % latencyWorkers.length]!;
-        latencySamples.get(worker.variant.key)!.push(await latencyBatch(worker.url, LATENCY_REQUESTS));
-      }
+      for (const worker of inRoundOrder(latencyWorkers, round)) latencySamples.get(worker.variant.key)!.push(await latencyBatch(worker.url, LATENCY_REQUESTS));
     }
-    await sleep(2000);
-    const sink = (await (await fetch(`${servers.sink}/stats`)).json()) as Record<string, SinkStats>;
 
     const perRequest = (key: Variant['key']) => summarize(samples.get(key)!);
     const added = (key: Variant['key']) => summarize(samples.get(key)!.map((ms, round) => ms - samples.get('untraced')![round]!));

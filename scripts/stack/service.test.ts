@@ -159,4 +159,3 @@ it('what a service leaves in its process group when its leader exits on its own 
   assert.equal(alive(childPid), false, 'the child outlived its leader');
   await service.stop();
 });
-

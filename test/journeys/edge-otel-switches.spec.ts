@@ -107,22 +107,23 @@ test.describe('OTEL_SDK_DISABLED=true', () => {
     const traceId = spans[0]!.spanContext().traceId;
     expect((await readKeptSpans(stack().tracesFile)).filter((span) => span.traceId === traceId), 'no relayed span').toEqual([]);
   });
+
   test('the demo page exports through the disabled relay: every export answered with all its spans rejected, none at the collector', async ({ page }) => {
     const relayUrl = `${stack().urls.edge}/v1/traces`;
     const answers: Array<{ traceIds: string[]; rejected: number; reason: string }> = [];
     page.on('response', (response) => {
       if (response.url() !== relayUrl || response.request().method() !== 'POST') return;
       void (async () => {
-          const bytes = response.request().postDataBuffer() ?? Buffer.alloc(0);
-          const gzipped = (await response.request().headerValue('content-encoding')) === 'gzip';
-          const sent = JSON.parse((gzipped ? gunzipSync(bytes) : bytes).toString('utf8')) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: string }> }> }> };
-          const answer = (await response.json()) as { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } };
-          answers.push({
-            traceIds: sent.resourceSpans.flatMap((resource) => resource.scopeSpans).flatMap((scope) => scope.spans.map((span) => span.traceId)),
-            rejected: Number(answer.partialSuccess?.rejectedSpans ?? 0),
-            reason: answer.partialSuccess?.errorMessage ?? '',
-          });
-        })();
+        const bytes = response.request().postDataBuffer() ?? Buffer.alloc(0);
+        const gzipped = (await response.request().headerValue('content-encoding')) === 'gzip';
+        const sent = JSON.parse((gzipped ? gunzipSync(bytes) : bytes).toString('utf8')) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: string }> }> }> };
+        const answer = (await response.json()) as { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } };
+        answers.push({
+          traceIds: sent.resourceSpans.flatMap((resource) => resource.scopeSpans).flatMap((scope) => scope.spans.map((span) => span.traceId)),
+          rejected: Number(answer.partialSuccess?.rejectedSpans ?? 0),
+          reason: answer.partialSuccess?.errorMessage ?? '',
+        });
+      })();
     });
     await page.goto(stack().urls.app);
     await page.locator('[data-testid=checkout]').click();

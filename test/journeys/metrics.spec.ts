@@ -25,18 +25,21 @@ test('duration histograms carry exemplars that lead to kept journeys; a slow buc
     })
     .toBe(true);
 
-  const checkoutApi = async () =>
-    (await readHistograms(metricsFile, 'http.server.request.duration')).filter((h) => h.service === 'checkout-api' && h.attributes['http.route'] === '/checkout');
+  const serverPoints = async (service: string, route: string) =>
+    (await readHistograms(metricsFile, 'http.server.request.duration')).filter((h) => h.service === service && h.attributes['http.route'] === route);
+  const checkoutApi = () => serverPoints('checkout-api', '/checkout');
   // Points are flushed every second: wait for the failed checkout's too.
   await expect.poll(async () => (await checkoutApi()).map((h) => h.attributes['http.response.status_code']), { timeout: 15_000 }).toEqual(expect.arrayContaining([200, 502]));
   expect((await checkoutApi())[0]!.attributes).toMatchObject({ 'http.request.method': 'POST' });
   const server = await readHistograms(metricsFile, 'http.server.request.duration');
   const client = await readHistograms(metricsFile, 'http.client.request.duration');
   expect(client.length).toBeGreaterThan(0);
-  // The edge records both too, flushed in waitUntil with the spans (delta temporality).
-  await expect
-    .poll(async () => (await readHistograms(metricsFile, 'http.server.request.duration')).some((h) => h.service === 'edge-worker' && h.attributes['http.route'] === '/api/checkout' && h.exemplars.length > 0), { timeout: 15_000 })
-    .toBe(true);
+  // The edge records both too, flushed in waitUntil with the spans (delta temporality), with the
+  // status it answered: 502 for the failed checkout.
+  const edgeCheckout = () => serverPoints('edge-worker', '/api/checkout');
+  await expect.poll(async () => (await edgeCheckout()).map((h) => h.attributes['http.response.status_code']), { timeout: 15_000 }).toEqual(expect.arrayContaining([200, 502]));
+  expect((await edgeCheckout()).some((h) => h.exemplars.length > 0)).toBe(true);
+  expect((await edgeCheckout())[0]!.attributes).toMatchObject({ 'http.request.method': 'POST' });
   expect((await readHistograms(metricsFile, 'http.client.request.duration')).some((h) => h.service === 'edge-worker')).toBe(true);
 
   // Every exemplar points at a journey the collector kept (errors, slow and premium are kept).

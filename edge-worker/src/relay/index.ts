@@ -200,8 +200,9 @@ export function otlpRelay(options: RelayOptions | ((env: RelayBindings) => Relay
     if (!body.ok) return c.text(body.reason, body.status);
 
     // Under the kill switch nothing is sent on: decoding and validating is all a batch needs.
-    const prepare = config.disabled ? undefined : { filter: config.filter, skewMillis: clockSkewMillis(sentAtOf(request), receivedAtMillis, config.clockSkew) };
-    const batch = prepareBatch(body.bytes, format, prepare);
+    const batch = config.disabled
+      ? prepareBatch(body.bytes, format)
+      : prepareBatch(body.bytes, format, { filter: config.filter, skewMillis: clockSkewMillis(sentAtOf(request), receivedAtMillis, config.clockSkew) });
     if (!batch.ok) return c.text(batch.reason, 400);
     // Accepted and not sent on, and the page told so: its SDK counts and reports the spans as
     // dropped instead of retrying them for as long as the switch is on.
