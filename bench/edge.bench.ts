@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { Miniflare } from 'miniflare';
 import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
 import { lastLines, run } from '../scripts/lib/run.js';
-import { procStat } from '../scripts/lib/procStat.js';
+import { procStat, threadCpuNanos } from '../scripts/lib/procStat.js';
 import { freePort } from '../scripts/stack/ports.js';
 import { ensureAnchor, installedVersion, scratchDir } from './support/anchors.js';
 import { keepAliveAgent, postCheckout, runBounded } from './support/load.js';
@@ -345,7 +345,17 @@ function workerdChildren(): Set<number> {
 }
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-const cpuMillis = (pid: number | undefined) => (pid === undefined ? NaN : ((procStat(pid)?.cpuTicks ?? NaN) * 1000) / TICKS_PER_SECOND);
+/**
+ * Where a workerd's CPU time is read: the scheduler's per-thread nanoseconds where the kernel
+ * keeps them (a clock tick, 10 ms, is the CPU of ~25 requests: too coarse for a 1000-request
+ * batch), else the process's clock ticks.
+ */
+const CPU_IN_NANOS = threadCpuNanos(process.pid) !== undefined;
+const cpuMillis = (pid: number | undefined): number => {
+  if (pid === undefined) return NaN;
+  if (CPU_IN_NANOS) return (threadCpuNanos(pid) ?? NaN) / 1e6;
+  return ((procStat(pid)?.cpuTicks ?? NaN) * 1000) / TICKS_PER_SECOND;
+};
 
 export default async function edge(): Promise<BenchSection> {
   const anchorDir = await ensureAnchor('edge');
@@ -467,7 +477,7 @@ export default async function edge(): Promise<BenchSection> {
       notes: [
         `Each worker: POST /api/checkout reads the JSON body and POSTs it to a local origin, which answers at once; requests carry a sampled traceparent and journey baggage like the browser's. ${ROUNDS} alternating rounds (order rotated) of ${REQUESTS_PER_BATCH} requests, ${CONCURRENCY} in flight, over loopback on keep-alive connections, after ${WARMUP_REQUESTS} warm-up requests each; "time per request" is the batch's wall time divided by its requests (so it includes the exports done in waitUntil); "added" is each round's difference to the untraced worker of the same round. Median (min–max) over rounds; other work on the machine widens the spread of wall times.`,
         cpuMeasured
-          ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (/proc, ${TICKS_PER_SECOND} ticks/s) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
+          ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (${CPU_IN_NANOS ? "the sum of its threads' /proc schedstat, in nanoseconds" : `/proc, ${TICKS_PER_SECOND} ticks/s`}) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
           : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
         `"latency per request, one in flight": after the rounds above, the untraced, journeytrace and otel-cf-workers workers again in ${ROUNDS} alternating rounds of ${LATENCY_REQUESTS} requests sent one after another on one keep-alive connection; each round's figure is the median time from sending a request to the end of its response, as the load generator sees it (so it includes the origin hop and loopback). It is what a single user's request pays: nothing else competes for the CPU, and exports in waitUntil run after the response.`,
         'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else. The wire floor adds what any W3C trace propagation puts on the wire, with no span recorded: the request\'s traceparent, tracestate and baggage read, a traceparent (and the baggage) sent on to the origin, and `Server-Timing: traceparent` on the response; journeytrace\'s cost above it is its spans, ids, export and metrics. The minimal two-span tracer is the lower bound of recording those two spans at all: hand-written for this one worker on top of the wire floor (span ids, start and end times, the main attributes, one OTLP/JSON export per 512 spans with the native JSON.stringify), with none of the OpenTelemetry API, metrics, tracestate and baggage parsing, limits or retries.',
