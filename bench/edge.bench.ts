@@ -350,7 +350,7 @@ const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding:
  * keeps them (a clock tick, 10 ms, is the CPU of ~25 requests: too coarse for a 1000-request
  * batch), else the process's clock ticks.
  */
-const CPU_IN_NANOS = threadCpuNanos(process.pid) !== undefined;
+const CPU_IN_NANOS = (threadCpuNanos(process.pid) ?? 0) > 0; // a kernel that keeps none may read 0
 const cpuMillis = (pid: number | undefined): number => {
   if (pid === undefined) return NaN;
   if (CPU_IN_NANOS) return (threadCpuNanos(pid) ?? NaN) / 1e6;
