@@ -30,6 +30,12 @@ const WARMUP_REQUESTS = 200;
 /** One request at a time: requests per round, and the variants measured so. */
 const LATENCY_REQUESTS = 300;
 const LATENCY_VARIANTS = ['untraced', 'journeytrace', 'otelCfWorkers'] as const;
+/**
+ * The workers measured again with each batch's requests dealt to all of them in turn: the same
+ * conditions for every worker at the same moment, so the ratios do not carry the machine's drift
+ * between one worker's batch and the next one's.
+ */
+const INTERLEAVED_VARIANTS = ['untraced', 'untracedTwin', 'wireFloor', 'minimalTracer', 'journeytrace'] as const;
 
 const routes = (fetchExpression: string) => `
 app.post('/api/checkout', async (c) => {
@@ -306,6 +312,16 @@ async function batch(base: string, count: number): Promise<number> {
   return elapsed / count;
 }
 
+/** `countEach` checkouts to each of `bases`, dealt in turn, `CONCURRENCY` in flight in all. */
+async function interleavedBatch(bases: readonly string[], countEach: number): Promise<void> {
+  const urls = bases.map((base) => new URL('/api/checkout', base));
+  let failures = 0;
+  await runBounded(countEach * urls.length, CONCURRENCY, async (index) => {
+    if ((await postCheckout(agent, urls[index % urls.length]!, BAGGAGE)).status !== 200) failures += 1;
+  });
+  if (failures > 0) throw new Error(`${failures} of ${countEach * urls.length} interleaved requests did not answer 200`);
+}
+
 const latencyAgent = keepAliveAgent(1);
 
 /**
@@ -413,6 +429,17 @@ export default async function edge(): Promise<BenchSection> {
       for (const worker of inRoundOrder(latencyWorkers, round)) latencySamples.get(worker.variant.key)!.push(await latencyBatch(worker.url, LATENCY_REQUESTS));
     }
 
+    // Interleaved: each round's CPU runs from before its batch to after its exports (the span
+    // buffers' 1 s delay), for all the workers at once.
+    const interleavedWorkers = INTERLEAVED_VARIANTS.map((key) => workers.find((worker) => worker.variant.key === key)!);
+    const interleavedCpu = new Map<Variant['key'], number[]>(INTERLEAVED_VARIANTS.map((key) => [key, []]));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const before = interleavedWorkers.map((worker) => cpuMillis(worker.workerdPid));
+      await interleavedBatch(inRoundOrder(interleavedWorkers, round).map((worker) => worker.url), REQUESTS_PER_BATCH);
+      await sleep(1200);
+      interleavedWorkers.forEach((worker, index) => interleavedCpu.get(worker.variant.key)!.push((cpuMillis(worker.workerdPid) - before[index]!) / REQUESTS_PER_BATCH));
+    }
+
     const perRequest = (key: Variant['key']) => summarize(samples.get(key)!);
     const added = (key: Variant['key']) => summarize(samples.get(key)!.map((ms, round) => ms - samples.get('untraced')![round]!));
     const untraced = perRequest('untraced');
@@ -422,6 +449,8 @@ export default async function edge(): Promise<BenchSection> {
     const pairedCpuRatio = (key: Variant['key'], base: Variant['key'] = 'untraced') => summarize(cpuSamples.get(key)!.map((ms, round) => ms / cpuSamples.get(base)![round]!));
     const cpuAbove = (key: Variant['key'], base: Variant['key']) => summarize(cpuSamples.get(key)!.map((ms, round) => ms - cpuSamples.get(base)![round]!));
     const addedCpu = (key: Variant['key']) => cpuAbove(key, 'untraced');
+    const interleavedRatio = (key: Variant['key']) => summarize(interleavedCpu.get(key)!.map((ms, round) => ms / interleavedCpu.get('untraced')![round]!));
+    const interleavedAdded = (key: Variant['key']) => summarize(interleavedCpu.get(key)!.map((ms, round) => ms - interleavedCpu.get('untraced')![round]!));
     const cpuMeasured = workers.every((worker) => worker.workerdPid !== undefined);
     const cpuRows: BenchRow[] = cpuMeasured
       ? [
@@ -436,6 +465,11 @@ export default async function edge(): Promise<BenchSection> {
           { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, minimal hand-written two-span tracer', anchorValue: addedCpu('minimalTracer').median },
           { figure: 'added workerd CPU per request above the wire floor, journeytrace (spans, ids, export, metrics)', ...spread(cpuAbove('journeytrace', 'wireFloor')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
           { figure: 'added workerd CPU per request, journeytrace with spans dropped (no export)', ...spread(addedCpu('journeytraceNoExport')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
+          { figure: 'workerd CPU per request, journeytrace trace(), requests interleaved across the workers, as a multiple of the untraced worker in the same batch', ...spread(interleavedRatio('journeytrace')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1, target: '< 1.1' },
+          { figure: 'workerd CPU per request, a second copy of the untraced worker, interleaved (A/A)', ...spread(interleavedRatio('untracedTwin')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
+          { figure: 'workerd CPU per request, wire floor, interleaved', ...spread(interleavedRatio('wireFloor')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
+          { figure: 'workerd CPU per request, minimal hand-written two-span tracer, interleaved', ...spread(interleavedRatio('minimalTracer')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
+          { figure: 'added workerd CPU per request, journeytrace, interleaved', ...spread(interleavedAdded('journeytrace')), unit: 'ms', anchor: 'workerd CPU per request, untraced, interleaved', anchorValue: summarize(interleavedCpu.get('untraced')!).median },
           { figure: 'workerd CPU per request, journeytrace trace(), worker making three origin calls, as a multiple of the same worker untraced in the same round', ...spread(pairedCpuRatio('journeytraceThreeCalls', 'untracedThreeCalls')), unit: '×', anchor: 'the three-call worker untraced', anchorValue: 1 },
           { figure: 'added workerd CPU per request, journeytrace, worker making three origin calls', ...spread(cpuAbove('journeytraceThreeCalls', 'untracedThreeCalls')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace, one origin call', anchorValue: addedCpu('journeytrace').median },
         ]
@@ -479,6 +513,7 @@ export default async function edge(): Promise<BenchSection> {
         cpuMeasured
           ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (${CPU_IN_NANOS ? "the sum of its threads' /proc schedstat, in nanoseconds" : `/proc, ${TICKS_PER_SECOND} ticks/s`}) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
           : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
+        `"interleaved": after the alternating and one-in-flight rounds, the untraced worker, its second copy, the wire floor, the minimal tracer and journeytrace again in ${ROUNDS} rounds, each one batch of ${REQUESTS_PER_BATCH} requests per worker dealt to the workers in turn (order rotated per round), ${CONCURRENCY} in flight in all; each worker's CPU from before the batch to 1.2 s after it (its exports included), divided by its requests, and compared with the untraced worker's in the same batch. Every worker runs under the same conditions at the same moment, so these ratios are tighter than the alternating ones (see the A/A rows); each workerd has one or two requests in flight, so its CPU per request is higher than with eight.`,
         `"latency per request, one in flight": after the rounds above, the untraced, journeytrace and otel-cf-workers workers again in ${ROUNDS} alternating rounds of ${LATENCY_REQUESTS} requests sent one after another on one keep-alive connection; each round's figure is the median time from sending a request to the end of its response, as the load generator sees it (so it includes the origin hop and loopback). It is what a single user's request pays: nothing else competes for the CPU, and exports in waitUntil run after the response.`,
         'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else. The wire floor adds what any W3C trace propagation puts on the wire, with no span recorded: the request\'s traceparent, tracestate and baggage read, a traceparent (and the baggage) sent on to the origin, and `Server-Timing: traceparent` on the response; journeytrace\'s cost above it is its spans, ids, export and metrics. The minimal two-span tracer is the lower bound of recording those two spans at all: hand-written for this one worker on top of the wire floor (span ids, start and end times, the main attributes, one OTLP/JSON export per 512 spans with the native JSON.stringify), with none of the OpenTelemetry API, metrics, tracestate and baggage parsing, limits or retries.',
         'The three-call rows run a heavier handler (two origin calls at once, then a third, each answer read as JSON) untraced and traced, and compare the two in each round: it answers whether more I/O per request dilutes the tracing\'s share. Not below 1.1: each traced call adds a CLIENT span, its trace headers and its client metric, so the share stays near the one-call worker\'s.',
