@@ -301,25 +301,19 @@ async function startLoopbackServers(): Promise<{ child: ChildProcess; origin: st
 const agent = keepAliveAgent(CONCURRENCY);
 const BAGGAGE = 'session.id=c7b8a46d0143a764ed937fb03a9901c2,user.tier=premium';
 
-/** `count` checkouts, `CONCURRENCY` in flight: wall time per request in ms. */
-async function batch(base: string, count: number): Promise<number> {
-  const url = new URL('/api/checkout', base);
-  let failures = 0;
-  const elapsed = await runBounded(count, CONCURRENCY, async () => {
-    if ((await postCheckout(agent, url, BAGGAGE)).status !== 200) failures += 1;
-  });
-  if (failures > 0) throw new Error(`${failures} of ${count} requests to ${base} did not answer 200`);
-  return elapsed / count;
-}
-
-/** `countEach` checkouts to each of `bases`, dealt in turn, `CONCURRENCY` in flight in all. */
-async function interleavedBatch(bases: readonly string[], countEach: number): Promise<void> {
+/**
+ * `countEach` checkouts to each of `bases`, dealt to them in turn, `CONCURRENCY` in flight in
+ * all: the wall time per request, in ms.
+ */
+async function batch(bases: readonly string[], countEach: number): Promise<number> {
   const urls = bases.map((base) => new URL('/api/checkout', base));
+  const count = countEach * urls.length;
   let failures = 0;
-  await runBounded(countEach * urls.length, CONCURRENCY, async (index) => {
+  const elapsed = await runBounded(count, CONCURRENCY, async (index) => {
     if ((await postCheckout(agent, urls[index % urls.length]!, BAGGAGE)).status !== 200) failures += 1;
   });
-  if (failures > 0) throw new Error(`${failures} of ${countEach * urls.length} interleaved requests did not answer 200`);
+  if (failures > 0) throw new Error(`${failures} of ${count} requests to ${bases.join(', ')} did not answer 200`);
+  return elapsed / count;
 }
 
 const latencyAgent = keepAliveAgent(1);
@@ -339,6 +333,20 @@ async function latencyBatch(base: string, count: number): Promise<number> {
     latencies.push(performance.now() - started);
   });
   return summarize(latencies).median;
+}
+
+/**
+ * Figures over rounds from per-round samples: each variant's own, and its ratio to or difference
+ * from another variant's in the same round (the machine drifts between rounds far more than
+ * within one).
+ */
+function perRound(samples: ReadonlyMap<Variant['key'], readonly number[]>) {
+  const of = (key: Variant['key']) => samples.get(key)!;
+  return {
+    value: (key: Variant['key']) => summarize([...of(key)]),
+    ratio: (key: Variant['key'], base: Variant['key'] = 'untraced') => summarize(of(key).map((value, round) => value / of(base)[round]!)),
+    above: (key: Variant['key'], base: Variant['key'] = 'untraced') => summarize(of(key).map((value, round) => value - of(base)[round]!)),
+  };
 }
 
 /** `items` in round `round`'s order: rotated each round, so none always runs first or after the same one. */
@@ -366,7 +374,7 @@ const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding:
  * keeps them (a clock tick, 10 ms, is the CPU of ~25 requests: too coarse for a 1000-request
  * batch), else the process's clock ticks.
  */
-const CPU_IN_NANOS = (threadCpuNanos(process.pid) ?? 0) > 0; // a kernel that keeps none may read 0
+const CPU_IN_NANOS = threadCpuNanos(process.pid) !== undefined;
 const cpuMillis = (pid: number | undefined): number => {
   if (pid === undefined) return NaN;
   if (CPU_IN_NANOS) return (threadCpuNanos(pid) ?? NaN) / 1e6;
@@ -400,7 +408,7 @@ export default async function edge(): Promise<BenchSection> {
       workers.push({ variant, mf, url, gzipBytes: built.gzipBytes, workerdPid: started.length === 1 ? started[0] : undefined });
     }
 
-    for (const worker of workers) await batch(worker.url, WARMUP_REQUESTS);
+    for (const worker of workers) await batch([worker.url], WARMUP_REQUESTS);
     const samples = new Map<Variant['key'], number[]>(VARIANTS.map((variant) => [variant.key, []]));
     // Each variant's workerd CPU at the start of each of its batches: a round's CPU runs from its
     // batch's start to the next one's, so exports a worker defers (batched across requests, sent
@@ -409,7 +417,7 @@ export default async function edge(): Promise<BenchSection> {
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const worker of inRoundOrder(workers, round)) {
         cpuAtStart.get(worker.variant.key)!.push(cpuMillis(worker.workerdPid));
-        samples.get(worker.variant.key)!.push(await batch(worker.url, REQUESTS_PER_BATCH));
+        samples.get(worker.variant.key)!.push(await batch([worker.url], REQUESTS_PER_BATCH));
         await sleep(300); // Lets this batch's exports (in waitUntil) finish before the next variant's batch.
       }
     }
@@ -431,64 +439,57 @@ export default async function edge(): Promise<BenchSection> {
 
     // Interleaved: each round's CPU runs from before its batch to after its exports (the span
     // buffers' 1 s delay), for all the workers at once.
+    // Only CPU is read there: without it per worker, the rounds would measure nothing.
+    const cpuMeasured = workers.every((worker) => worker.workerdPid !== undefined);
     const interleavedWorkers = INTERLEAVED_VARIANTS.map((key) => workers.find((worker) => worker.variant.key === key)!);
     const interleavedCpu = new Map<Variant['key'], number[]>(INTERLEAVED_VARIANTS.map((key) => [key, []]));
-    for (let round = 0; round < ROUNDS; round += 1) {
+    for (let round = 0; cpuMeasured && round < ROUNDS; round += 1) {
       const before = interleavedWorkers.map((worker) => cpuMillis(worker.workerdPid));
-      await interleavedBatch(inRoundOrder(interleavedWorkers, round).map((worker) => worker.url), REQUESTS_PER_BATCH);
+      await batch(inRoundOrder(interleavedWorkers, round).map((worker) => worker.url), REQUESTS_PER_BATCH);
       await sleep(1200);
       interleavedWorkers.forEach((worker, index) => interleavedCpu.get(worker.variant.key)!.push((cpuMillis(worker.workerdPid) - before[index]!) / REQUESTS_PER_BATCH));
     }
 
-    const perRequest = (key: Variant['key']) => summarize(samples.get(key)!);
-    const added = (key: Variant['key']) => summarize(samples.get(key)!.map((ms, round) => ms - samples.get('untraced')![round]!));
-    const untraced = perRequest('untraced');
-    const ours = added('journeytrace');
-    const cpu = (key: Variant['key']) => summarize(cpuSamples.get(key)!);
-    // Per round: the machine's speed drifts between rounds far more than between a round's batches.
-    const pairedCpuRatio = (key: Variant['key'], base: Variant['key'] = 'untraced') => summarize(cpuSamples.get(key)!.map((ms, round) => ms / cpuSamples.get(base)![round]!));
-    const cpuAbove = (key: Variant['key'], base: Variant['key']) => summarize(cpuSamples.get(key)!.map((ms, round) => ms - cpuSamples.get(base)![round]!));
-    const addedCpu = (key: Variant['key']) => cpuAbove(key, 'untraced');
-    const interleavedRatio = (key: Variant['key']) => summarize(interleavedCpu.get(key)!.map((ms, round) => ms / interleavedCpu.get('untraced')![round]!));
-    const interleavedAdded = (key: Variant['key']) => summarize(interleavedCpu.get(key)!.map((ms, round) => ms - interleavedCpu.get('untraced')![round]!));
-    const cpuMeasured = workers.every((worker) => worker.workerdPid !== undefined);
+    const wall = perRound(samples);
+    const cpu = perRound(cpuSamples);
+    const interleaved = perRound(interleavedCpu);
+    const latency = perRound(latencySamples);
+    const untraced = wall.value('untraced');
+    const ours = wall.above('journeytrace');
     const cpuRows: BenchRow[] = cpuMeasured
       ? [
-          { figure: 'workerd CPU per request, journeytrace trace()', ...spread(cpu('journeytrace')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median, target: '< 1.1' },
-          { figure: 'workerd CPU per request, journeytrace trace(), as a multiple of the untraced worker in the same round', ...spread(pairedCpuRatio('journeytrace')), unit: '×', anchor: 'untraced worker', anchorValue: 1, target: '< 1.1' },
-          { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @microlabs/otel-cf-workers', anchorValue: addedCpu('otelCfWorkers').median, target: '< 1' },
-          { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @hono/otel on otel-cf-workers', anchorValue: addedCpu('honoOtel').median, target: '< 1' },
-          { figure: 'workerd CPU per request, a second copy of the untraced worker (A/A: the noise in these ratios), as a multiple of the untraced worker in the same round', ...spread(pairedCpuRatio('untracedTwin')), unit: '×', anchor: 'untraced worker', anchorValue: 1 },
-          { figure: 'workerd CPU per request, AsyncLocalStorage.run only (no tracing)', ...spread(cpu('contextOnly')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median },
-          { figure: 'workerd CPU per request, wire floor (trace headers read and sent on, Server-Timing, AsyncLocalStorage.run; no spans)', ...spread(cpu('wireFloor')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu('untraced').median },
-          { figure: 'workerd CPU per request, minimal hand-written two-span tracer, as a multiple of the untraced worker in the same round', ...spread(pairedCpuRatio('minimalTracer')), unit: '×', anchor: 'untraced worker', anchorValue: 1 },
-          { figure: 'added workerd CPU per request, journeytrace', ...spread(addedCpu('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, minimal hand-written two-span tracer', anchorValue: addedCpu('minimalTracer').median },
-          { figure: 'added workerd CPU per request above the wire floor, journeytrace (spans, ids, export, metrics)', ...spread(cpuAbove('journeytrace', 'wireFloor')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
-          { figure: 'added workerd CPU per request, journeytrace with spans dropped (no export)', ...spread(addedCpu('journeytraceNoExport')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: addedCpu('journeytrace').median },
-          { figure: 'workerd CPU per request, journeytrace trace(), requests interleaved across the workers, as a multiple of the untraced worker in the same batch', ...spread(interleavedRatio('journeytrace')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1, target: '< 1.1' },
-          { figure: 'workerd CPU per request, a second copy of the untraced worker, interleaved (A/A)', ...spread(interleavedRatio('untracedTwin')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
-          { figure: 'workerd CPU per request, wire floor, interleaved', ...spread(interleavedRatio('wireFloor')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
-          { figure: 'workerd CPU per request, minimal hand-written two-span tracer, interleaved', ...spread(interleavedRatio('minimalTracer')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
-          { figure: 'added workerd CPU per request, journeytrace, interleaved', ...spread(interleavedAdded('journeytrace')), unit: 'ms', anchor: 'workerd CPU per request, untraced, interleaved', anchorValue: summarize(interleavedCpu.get('untraced')!).median },
-          { figure: 'workerd CPU per request, journeytrace trace(), worker making three origin calls, as a multiple of the same worker untraced in the same round', ...spread(pairedCpuRatio('journeytraceThreeCalls', 'untracedThreeCalls')), unit: '×', anchor: 'the three-call worker untraced', anchorValue: 1 },
-          { figure: 'added workerd CPU per request, journeytrace, worker making three origin calls', ...spread(cpuAbove('journeytraceThreeCalls', 'untracedThreeCalls')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace, one origin call', anchorValue: addedCpu('journeytrace').median },
+          { figure: 'workerd CPU per request, journeytrace trace()', ...spread(cpu.value('journeytrace')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu.value('untraced').median, target: '< 1.1' },
+          { figure: 'workerd CPU per request, journeytrace trace(), as a multiple of the untraced worker in the same round', ...spread(cpu.ratio('journeytrace')), unit: '×', anchor: 'untraced worker', anchorValue: 1, target: '< 1.1' },
+          { figure: 'added workerd CPU per request, journeytrace', ...spread(cpu.above('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @microlabs/otel-cf-workers', anchorValue: cpu.above('otelCfWorkers').median, target: '< 1' },
+          { figure: 'added workerd CPU per request, journeytrace', ...spread(cpu.above('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @hono/otel on otel-cf-workers', anchorValue: cpu.above('honoOtel').median, target: '< 1' },
+          { figure: 'workerd CPU per request, a second copy of the untraced worker (A/A: the noise in these ratios), as a multiple of the untraced worker in the same round', ...spread(cpu.ratio('untracedTwin')), unit: '×', anchor: 'untraced worker', anchorValue: 1 },
+          { figure: 'workerd CPU per request, AsyncLocalStorage.run only (no tracing)', ...spread(cpu.value('contextOnly')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu.value('untraced').median },
+          { figure: 'workerd CPU per request, wire floor (trace headers read and sent on, Server-Timing, AsyncLocalStorage.run; no spans)', ...spread(cpu.value('wireFloor')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu.value('untraced').median },
+          { figure: 'workerd CPU per request, minimal hand-written two-span tracer, as a multiple of the untraced worker in the same round', ...spread(cpu.ratio('minimalTracer')), unit: '×', anchor: 'untraced worker', anchorValue: 1 },
+          { figure: 'added workerd CPU per request, journeytrace', ...spread(cpu.above('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, minimal hand-written two-span tracer', anchorValue: cpu.above('minimalTracer').median },
+          { figure: 'added workerd CPU per request above the wire floor, journeytrace (spans, ids, export, metrics)', ...spread(cpu.above('journeytrace', 'wireFloor')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: cpu.above('journeytrace').median },
+          { figure: 'added workerd CPU per request, journeytrace with spans dropped (no export)', ...spread(cpu.above('journeytraceNoExport')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: cpu.above('journeytrace').median },
+          { figure: 'workerd CPU per request, journeytrace trace(), requests interleaved across the workers, as a multiple of the untraced worker in the same batch', ...spread(interleaved.ratio('journeytrace')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1, target: '< 1.1' },
+          { figure: 'workerd CPU per request, a second copy of the untraced worker, interleaved (A/A)', ...spread(interleaved.ratio('untracedTwin')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
+          { figure: 'workerd CPU per request, wire floor, interleaved', ...spread(interleaved.ratio('wireFloor')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
+          { figure: 'workerd CPU per request, minimal hand-written two-span tracer, interleaved', ...spread(interleaved.ratio('minimalTracer')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
+          { figure: 'added workerd CPU per request, journeytrace, interleaved', ...spread(interleaved.above('journeytrace')), unit: 'ms', anchor: 'workerd CPU per request, untraced, interleaved', anchorValue: interleaved.value('untraced').median },
+          { figure: 'workerd CPU per request, journeytrace trace(), worker making three origin calls, as a multiple of the same worker untraced in the same round', ...spread(cpu.ratio('journeytraceThreeCalls', 'untracedThreeCalls')), unit: '×', anchor: 'the three-call worker untraced', anchorValue: 1 },
+          { figure: 'added workerd CPU per request, journeytrace, worker making three origin calls', ...spread(cpu.above('journeytraceThreeCalls', 'untracedThreeCalls')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace, one origin call', anchorValue: cpu.above('journeytrace').median },
         ]
       : [];
-    const latency = (key: Variant['key']) => summarize(latencySamples.get(key)!);
-    const latencyRatio = (key: Variant['key']) => summarize(latencySamples.get(key)!.map((ms, round) => ms / latencySamples.get('untraced')![round]!));
-    const addedLatency = (key: Variant['key']) => summarize(latencySamples.get(key)!.map((ms, round) => ms - latencySamples.get('untraced')![round]!));
     const gz = (key: Variant['key']) => workers.find((worker) => worker.variant.key === key)!.gzipBytes / 1024;
     const rows: BenchRow[] = [
       ...cpuRows,
-      { figure: 'time per request, journeytrace trace()', ...spread(perRequest('journeytrace')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median, target: '< 1.1' },
-      { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @microlabs/otel-cf-workers', anchorValue: added('otelCfWorkers').median, target: '< 1' },
-      { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @hono/otel on otel-cf-workers', anchorValue: added('honoOtel').median, target: '< 1' },
-      { figure: 'added time per request, journeytrace with spans dropped (no export)', ...spread(added('journeytraceNoExport')), unit: 'ms', anchor: 'added time per request, journeytrace', anchorValue: ours.median },
-      { figure: 'latency per request, one in flight (median), journeytrace trace()', ...spread(latency('journeytrace')), unit: 'ms', anchor: 'latency per request, one in flight, untraced', anchorValue: latency('untraced').median, target: '< 1.1' },
-      { figure: 'latency per request, one in flight, journeytrace trace(), as a multiple of the untraced worker in the same round', ...spread(latencyRatio('journeytrace')), unit: '×', anchor: 'untraced worker', anchorValue: 1, target: '< 1.1' },
-      { figure: 'added latency per request, one in flight, journeytrace', ...spread(addedLatency('journeytrace')), unit: 'ms', anchor: 'added latency per request, one in flight, @microlabs/otel-cf-workers', anchorValue: addedLatency('otelCfWorkers').median, target: '< 1' },
-      { figure: 'time per request, @microlabs/otel-cf-workers', ...spread(perRequest('otelCfWorkers')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median },
-      { figure: 'time per request, @hono/otel on otel-cf-workers', ...spread(perRequest('honoOtel')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median },
+      { figure: 'time per request, journeytrace trace()', ...spread(wall.value('journeytrace')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median, target: '< 1.1' },
+      { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @microlabs/otel-cf-workers', anchorValue: wall.above('otelCfWorkers').median, target: '< 1' },
+      { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @hono/otel on otel-cf-workers', anchorValue: wall.above('honoOtel').median, target: '< 1' },
+      { figure: 'added time per request, journeytrace with spans dropped (no export)', ...spread(wall.above('journeytraceNoExport')), unit: 'ms', anchor: 'added time per request, journeytrace', anchorValue: ours.median },
+      { figure: 'latency per request, one in flight (median), journeytrace trace()', ...spread(latency.value('journeytrace')), unit: 'ms', anchor: 'latency per request, one in flight, untraced', anchorValue: latency.value('untraced').median, target: '< 1.1' },
+      { figure: 'latency per request, one in flight, journeytrace trace(), as a multiple of the untraced worker in the same round', ...spread(latency.ratio('journeytrace')), unit: '×', anchor: 'untraced worker', anchorValue: 1, target: '< 1.1' },
+      { figure: 'added latency per request, one in flight, journeytrace', ...spread(latency.above('journeytrace')), unit: 'ms', anchor: 'added latency per request, one in flight, @microlabs/otel-cf-workers', anchorValue: latency.above('otelCfWorkers').median, target: '< 1' },
+      { figure: 'time per request, @microlabs/otel-cf-workers', ...spread(wall.value('otelCfWorkers')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median },
+      { figure: 'time per request, @hono/otel on otel-cf-workers', ...spread(wall.value('honoOtel')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median },
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, @microlabs/otel-cf-workers', anchorValue: gz('otelCfWorkers'), target: '< 1' },
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, @hono/otel on otel-cf-workers', anchorValue: gz('honoOtel'), target: '< 1' },
       { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, untraced', anchorValue: gz('untraced') },
@@ -513,7 +514,7 @@ export default async function edge(): Promise<BenchSection> {
         cpuMeasured
           ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (${CPU_IN_NANOS ? "the sum of its threads' /proc schedstat, in nanoseconds" : `/proc, ${TICKS_PER_SECOND} ticks/s`}) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
           : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
-        `"interleaved": after the alternating and one-in-flight rounds, the untraced worker, its second copy, the wire floor, the minimal tracer and journeytrace again in ${ROUNDS} rounds, each one batch of ${REQUESTS_PER_BATCH} requests per worker dealt to the workers in turn (order rotated per round), ${CONCURRENCY} in flight in all; each worker's CPU from before the batch to 1.2 s after it (its exports included), divided by its requests, and compared with the untraced worker's in the same batch. Every worker runs under the same conditions at the same moment, so these ratios are tighter than the alternating ones (see the A/A rows); each workerd has one or two requests in flight, so its CPU per request is higher than with eight.`,
+        ...(cpuMeasured ? [`"interleaved": after the alternating and one-in-flight rounds, the untraced worker, its second copy, the wire floor, the minimal tracer and journeytrace again in ${ROUNDS} rounds, each one batch of ${REQUESTS_PER_BATCH} requests per worker dealt to the workers in turn (order rotated per round), ${CONCURRENCY} in flight in all; each worker's CPU from before the batch to 1.2 s after it (its exports included), divided by its requests, and compared with the untraced worker's in the same batch. Every worker runs under the same conditions at the same moment, so these ratios are tighter than the alternating ones (see the A/A rows); each workerd has one or two requests in flight, so its CPU per request is higher than with eight.`] : []),
         `"latency per request, one in flight": after the rounds above, the untraced, journeytrace and otel-cf-workers workers again in ${ROUNDS} alternating rounds of ${LATENCY_REQUESTS} requests sent one after another on one keep-alive connection; each round's figure is the median time from sending a request to the end of its response, as the load generator sees it (so it includes the origin hop and loopback). It is what a single user's request pays: nothing else competes for the CPU, and exports in waitUntil run after the response.`,
         'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else. The wire floor adds what any W3C trace propagation puts on the wire, with no span recorded: the request\'s traceparent, tracestate and baggage read, a traceparent (and the baggage) sent on to the origin, and `Server-Timing: traceparent` on the response; journeytrace\'s cost above it is its spans, ids, export and metrics. The minimal two-span tracer is the lower bound of recording those two spans at all: hand-written for this one worker on top of the wire floor (span ids, start and end times, the main attributes, one OTLP/JSON export per 512 spans with the native JSON.stringify), with none of the OpenTelemetry API, metrics, tracestate and baggage parsing, limits or retries.',
         'The three-call rows run a heavier handler (two origin calls at once, then a third, each answer read as JSON) untraced and traced, and compare the two in each round: it answers whether more I/O per request dilutes the tracing\'s share. Not below 1.1: each traced call adds a CLIENT span, its trace headers and its client metric, so the share stays near the one-call worker\'s.',

@@ -46,15 +46,16 @@ export function procStat(pid: number): ProcStat | undefined {
  */
 export function threadCpuNanos(pid: number): number | undefined {
   try {
-    let nanos = 0;
+    let nanos: number | undefined;
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
-        nanos += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+        nanos = (nanos ?? 0) + Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
       } catch {
-        // The thread exited between the listing and the read.
+        // The thread exited between the listing and the read, or the kernel keeps no schedstat.
       }
     }
-    return Number.isFinite(nanos) ? nanos : undefined;
+    // A kernel that keeps no account reads nothing (or zero, for a process that has surely run).
+    return nanos !== undefined && Number.isFinite(nanos) && nanos > 0 ? nanos : undefined;
   } catch {
     return undefined;
   }
