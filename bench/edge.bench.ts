@@ -343,7 +343,7 @@ async function latencyBatch(base: string, count: number): Promise<number> {
 function perRound(samples: ReadonlyMap<Variant['key'], readonly number[]>) {
   const of = (key: Variant['key']) => samples.get(key)!;
   return {
-    value: (key: Variant['key']) => summarize([...of(key)]),
+    value: (key: Variant['key']) => summarize(of(key)),
     ratio: (key: Variant['key'], base: Variant['key'] = 'untraced') => summarize(of(key).map((value, round) => value / of(base)[round]!)),
     above: (key: Variant['key'], base: Variant['key'] = 'untraced') => summarize(of(key).map((value, round) => value - of(base)[round]!)),
   };
@@ -443,11 +443,13 @@ export default async function edge(): Promise<BenchSection> {
     const cpuMeasured = workers.every((worker) => worker.workerdPid !== undefined);
     const interleavedWorkers = INTERLEAVED_VARIANTS.map((key) => workers.find((worker) => worker.variant.key === key)!);
     const interleavedCpu = new Map<Variant['key'], number[]>(INTERLEAVED_VARIANTS.map((key) => [key, []]));
-    for (let round = 0; cpuMeasured && round < ROUNDS; round += 1) {
-      const before = interleavedWorkers.map((worker) => cpuMillis(worker.workerdPid));
-      await batch(inRoundOrder(interleavedWorkers, round).map((worker) => worker.url), REQUESTS_PER_BATCH);
-      await sleep(1200);
-      interleavedWorkers.forEach((worker, index) => interleavedCpu.get(worker.variant.key)!.push((cpuMillis(worker.workerdPid) - before[index]!) / REQUESTS_PER_BATCH));
+    if (cpuMeasured) {
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const before = interleavedWorkers.map((worker) => cpuMillis(worker.workerdPid));
+        await batch(inRoundOrder(interleavedWorkers, round).map((worker) => worker.url), REQUESTS_PER_BATCH);
+        await sleep(1200);
+        interleavedWorkers.forEach((worker, index) => interleavedCpu.get(worker.variant.key)!.push((cpuMillis(worker.workerdPid) - before[index]!) / REQUESTS_PER_BATCH));
+      }
     }
 
     const wall = perRound(samples);

@@ -23,7 +23,7 @@ export interface BenchRow {
 }
 
 /** Median, min and max of repeated measurements. */
-export function summarize(samples: number[]): { median: number; min: number; max: number } {
+export function summarize(samples: readonly number[]): { median: number; min: number; max: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
