@@ -4,7 +4,6 @@
  */
 import { join } from 'node:path';
 import { buildAll } from './build.js';
-import { runOnce } from './demo-once.js';
 import { progress, SetupError } from './lib/log.js';
 import { DATA_DIR, ROOT } from './lib/paths.js';
 import { ensureToolchain } from './setup/index.js';
@@ -18,7 +17,12 @@ async function main(): Promise<void> {
   endServicesOfEarlierRuns(); // A demo killed hard leaves its services on the contract's ports.
   const toolchain = await ensureToolchain({ chromium: once });
   await buildAll();
-  if (once) process.exit(await runOnce(toolchain, process.argv.slice(2)));
+  if (once) {
+    // Imported only now: the smoke test reads the Playwright kit from its dist/, which a bare
+    // clone has only once buildAll() has run (a static import failed before anything was built).
+    const { runOnce } = await import('./demo-once.js');
+    process.exit(await runOnce(toolchain, process.argv.slice(2)));
+  }
   const { collector } = toolchain;
   const ports = {
     app: portFromEnv('DEMO_APP_PORT', 5173),
