@@ -1,8 +1,10 @@
 /**
  * Reads a request body with a byte limit counted while it streams (a `Content-Length` may be
  * absent or false), and for gzip bodies also limits the decoded size: a small gzip bomb must
- * not become a large allocation. Follows hono's `body-limit`, which counts streamed bytes.
+ * not become a large allocation, nor long work (see `inflateAtMost`). Follows hono's
+ * `body-limit`, which counts streamed bytes.
  */
+import { inflateAtMost } from './inflateAtMost.js';
 
 export type BodyResult =
   | { ok: true; bytes: Uint8Array }
@@ -68,11 +70,8 @@ export async function readLimitedBody(body: ReadableStream<Uint8Array> | null, g
   const wire = await readAtMost(body, maxBytes, maxBytes * DRAIN_FACTOR);
   if (!wire) return tooLarge;
   if (!gzip) return { ok: true, bytes: wire };
-  try {
-    const decoded = await readAtMost(new Blob([wire as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')), maxBytes);
-    if (!decoded) return { ...tooLarge, reason: `decoded body exceeds ${maxBytes} bytes` };
-    return { ok: true, bytes: decoded };
-  } catch {
-    return { ok: false, status: 400, reason: 'body is not valid gzip' };
-  }
+  const decoded = await inflateAtMost(wire, maxBytes);
+  if (decoded.ok) return decoded;
+  if (decoded.reason === 'too-large') return { ...tooLarge, reason: `decoded body exceeds ${maxBytes} bytes` };
+  return { ok: false, status: 400, reason: 'body is not valid gzip' };
 }
