@@ -51,13 +51,15 @@ function relayApp(options: Partial<RelayOptions> = {}, collector: (request: Requ
 const gzip = async (bytes: Uint8Array) =>
   new Uint8Array(await new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
 
-function post(body: BodyInit | null, headers: Record<string, string> = {}, query = '') {
-  return new Request(`http://edge.example/v1/traces${query}`, {
+/** A request as Cloudflare's edge hands it to the worker: its `cf` object, and `CF-Connecting-IP` set. */
+function post(body: BodyInit | null, headers: Record<string, string> = {}, query = '', url = 'http://edge.example/v1/traces') {
+  const request = new Request(`${url}${query}`, {
     method: 'POST',
     headers: { origin: SHOP, 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.7', ...headers },
     body,
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
   } as RequestInit);
+  return Object.assign(request, { cf: { colo: 'AMS' } });
 }
 
 describe('otlpRelay', () => {
@@ -244,6 +246,29 @@ describe('otlpRelay', () => {
     const retryAfter = Number(refused.headers.get('retry-after'));
     assert.ok(retryAfter >= 1 && retryAfter <= 30, `Retry-After ${retryAfter}`);
     assert.equal((await app.request(post(json as Uint8Array<ArrayBuffer>, { 'cf-connecting-ip': '198.51.100.1' }))).status, 200);
+  });
+
+  it('429 also for a client that sends a new CF-Connecting-IP each time where the platform does not set it', async () => {
+    // Off Cloudflare (no cf object) and in wrangler dev (a loopback URL): the header is the client's own.
+    const offCloudflare = (ip: string) => {
+      const request = post(json as Uint8Array<ArrayBuffer>, { 'cf-connecting-ip': ip });
+      delete (request as Request & { cf?: unknown }).cf;
+      return request;
+    };
+    const wranglerDev = (ip: string) => post(json as Uint8Array<ArrayBuffer>, { 'cf-connecting-ip': ip }, '', 'http://127.0.0.1:8787/v1/traces');
+    for (const sender of [offCloudflare, wranglerDev]) {
+      const { app } = relayApp({ rateLimitPerMinute: 2 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await app.request(sender(`198.51.100.${i + 10}`))).status);
+      assert.deepEqual(statuses.slice(-2), [429, 429], `${sender.name}: ${statuses.join(', ')}`);
+    }
+  });
+
+  it('clientKey: a deployment behind its own proxy keys by the header that proxy sets', async () => {
+    const { app } = relayApp({ rateLimitPerMinute: 1, clientKey: (request) => request.headers.get('x-real-ip') ?? 'shared' });
+    assert.equal((await app.request(post(json as Uint8Array<ArrayBuffer>, { 'x-real-ip': '192.0.2.1' }))).status, 200);
+    assert.equal((await app.request(post(json as Uint8Array<ArrayBuffer>, { 'x-real-ip': '192.0.2.1' }))).status, 429);
+    assert.equal((await app.request(post(json as Uint8Array<ArrayBuffer>, { 'x-real-ip': '192.0.2.2' }))).status, 200);
   });
 
   it('502 when the collector cannot be reached, and the loss is reported', async () => {

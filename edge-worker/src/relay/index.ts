@@ -14,6 +14,7 @@ import {
   DEFAULT_RELAYED_SPAN_ATTRIBUTES,
   type AttributeFilter,
 } from './filterAttributes.js';
+import { platformClientKey } from './clientKey.js';
 import { forwardToCollector, type CollectorTarget } from './forwardToCollector.js';
 import { otlpFormatOf, prepareBatch, type OtlpFormat } from './prepareBatch.js';
 import type { RejectedSpans } from './otlpTypes.js';
@@ -22,6 +23,7 @@ import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
 import { readLimitedBody } from './readLimitedBody.js';
 import { globalFetch } from '../fetch/globalFetch.js';
 
+export { platformClientKey, SHARED_CLIENT_KEY } from './clientKey.js';
 export { ATTR_JOURNEYTRACE_CLOCK_SKEW_MS, SENT_AT_HEADER, SENT_AT_PARAM, type ClockSkewOptions } from './clockSkew.js';
 export { DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES } from './filterAttributes.js';
 export { decodeOtlpJson } from './decodeOtlpJson.js';
@@ -48,7 +50,12 @@ export interface RelayOptions {
   maxBodyBytes?: number;
   /** Requests per client per minute, per isolate. Default `JOURNEYTRACE_RELAY_RATE_LIMIT_PER_MINUTE`, else 120. */
   rateLimitPerMinute?: number;
-  /** Client key for the rate limit. Default: the `cf-connecting-ip` header. */
+  /**
+   * What the rate limit counts by. Default `platformClientKey`: the `CF-Connecting-IP` header
+   * where Cloudflare's edge set it, else one key shared by every request (off Cloudflare, and in
+   * `wrangler dev`, that header is whatever the client sent). Behind a proxy of your own, key by
+   * the header it sets.
+   */
   clientKey?: (request: Request) => string;
   /** Resource attributes relayed (`prefix.*` allowed). Default `DEFAULT_RELAYED_RESOURCE_ATTRIBUTES`. */
   resourceAttributes?: readonly string[];
@@ -122,7 +129,7 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
     rateLimitPerMinute:
       options.rateLimitPerMinute ??
       positiveInteger(env.JOURNEYTRACE_RELAY_RATE_LIMIT_PER_MINUTE, 'JOURNEYTRACE_RELAY_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
-    clientKey: options.clientKey ?? ((request) => request.headers.get('cf-connecting-ip') ?? 'unknown'),
+    clientKey: options.clientKey ?? platformClientKey,
     filter: {
       resource: attributeAllowList(options.resourceAttributes ?? DEFAULT_RELAYED_RESOURCE_ATTRIBUTES),
       span: attributeAllowList(options.spanAttributes ?? DEFAULT_RELAYED_SPAN_ATTRIBUTES),
