@@ -6,13 +6,17 @@
  * It runs its own edge worker (same code, wrangler dev) with a low rate limit, so exhausting
  * the limit here cannot starve the other journeys' browsers.
  */
+import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { createGzip } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { browserSpans, jsonBody, protobufBody } from '../../edge-worker/src/relay/testSpans.js';
 import { ROOT } from '../../scripts/lib/paths.js';
 import { startWranglerDev, type RunningWorker } from '../../scripts/stack/wranglerDev.js';
 import { readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
+import { commandLine, processesInGroup, rssMiB } from '../load/processMemory.js';
+import { recordFigure } from '../reliability/figures.js';
 import { isPreflight, recordNetwork } from './support/network.js';
 
 const env = (name: string) => {
@@ -23,7 +27,8 @@ const env = (name: string) => {
 
 const SHOP = 'http://shop.relay.test';
 const RATE_LIMIT_PER_MINUTE = 40;
-const MAX_BODY_BYTES = 64 * 1024;
+// Room on the wire for a gzip bomb of 300 MiB (deflate expands at most 1032:1).
+const MAX_BODY_BYTES = 512 * 1024;
 
 let edge: RunningWorker;
 let edgeUrl: string;
@@ -83,6 +88,24 @@ function postStreamed(first: Uint8Array, chunks: number): Promise<number> {
   });
 }
 
+/** gzip of `expandedBytes` zeros, made a MiB at a time: only the small bomb is ever held. */
+async function gzipBomb(expandedBytes: number): Promise<Uint8Array> {
+  const zeros = new Uint8Array(1024 * 1024);
+  const gzip = createGzip({ level: 9 });
+  const chunks: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = once(gzip, 'end');
+  for (let written = 0; written < expandedBytes; written += zeros.byteLength) if (!gzip.write(zeros)) await once(gzip, 'drain');
+  gzip.end();
+  await ended;
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** The workerd running the worker (wrangler dev starts two: the worker's, with the inspector, and its dev proxy). */
+function workerProcess(): number | undefined {
+  return edge.pid ? processesInGroup(edge.pid, 'workerd').find((pid) => commandLine(pid).includes('--inspector-addr')) : undefined;
+}
+
 const gzip = async (bytes: Uint8Array) =>
   new Uint8Array(await new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
 
@@ -124,7 +147,7 @@ test('relays good batches to the collector, filtered and clock-corrected; refuse
   const huge = await batch();
   const padded = new TextEncoder().encode(new TextDecoder().decode(huge.json).replace('"resourceSpans"', `"pad":"${'x'.repeat(MAX_BODY_BYTES)}","resourceSpans"`));
   await expectRefused(relay(padded as Uint8Array<ArrayBuffer>), 413, huge.traceId);
-  expect(await postStreamed(huge.json, 8), 'streamed without Content-Length').toBe(413);
+  expect(await postStreamed(huge.json, MAX_BODY_BYTES / (16 * 1024) + 8), 'streamed without Content-Length').toBe(413);
   // 400: garbage, truncated protobuf, and a corrupt gzip whose readable prefix is a valid batch.
   await expectRefused(relay('{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "'), 400, 'garbage', /invalid OTLP JSON/);
   const truncated = await batch();
@@ -188,6 +211,31 @@ test('relays good batches to the collector, filtered and clock-corrected; refuse
   expect(all.filter((span) => rejectedTraceIds.includes(span.traceId))).toEqual([]);
 });
 
+test('a gzip bomb is refused with 413 at the decoded limit, without inflating it: workerd memory stays flat', async () => {
+  const expandedBytes = 300 * 1024 * 1024;
+  const bomb = await gzipBomb(expandedBytes);
+  expect(bomb.byteLength).toBeLessThan(MAX_BODY_BYTES); // within the wire limit: only the decoded size can refuse it
+  const worker = workerProcess();
+  expect(worker, `the worker's workerd under wrangler dev (pid ${edge.pid})`).toBeDefined();
+  const rssBefore = rssMiB(worker!)!;
+  let rssMax = rssBefore;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMiB(worker!) ?? rssMax)), 5);
+  const started = performance.now();
+  const answer = await relay(bomb as Uint8Array<ArrayBuffer>, { 'content-encoding': 'gzip' });
+  const answerMillis = performance.now() - started;
+  const body = await answer.text();
+  await new Promise((resolve) => setTimeout(resolve, 100)); // anything still inflating would show by now
+  clearInterval(sampler);
+  rssMax = Math.max(rssMax, rssMiB(worker!) ?? rssMax);
+  recordFigure('relay gzip bomb', { kind: 'gzip-bomb', wireBytes: bomb.byteLength, expandedBytes, limitBytes: MAX_BODY_BYTES, status: answer.status, answerMillis, workerRssBeforeMiB: rssBefore, workerRssMaxMiB: rssMax });
+  expect({ status: answer.status, body }).toEqual({ status: 413, body: `decoded body exceeds ${MAX_BODY_BYTES} bytes` });
+  // Inflated whole, the bomb took workerd's memory up by more than its 300 MiB; refused at the
+  // limit, by about the limit. The time is a figure (README reliability); this bound is generous.
+  expect(rssMax - rssBefore, `workerd RSS ${rssBefore.toFixed(0)} MiB before, at most ${rssMax.toFixed(0)} MiB meanwhile`).toBeLessThan(32);
+  expect(answerMillis).toBeLessThan(5_000);
+  expect((await fetch(`${edgeUrl}/health`)).status).toBe(200);
+});
+
 test('429: too many requests from one client, with Retry-After; the worker keeps serving', async () => {
   const statuses: number[] = [];
   let retryAfter: string | null = null;
@@ -204,6 +252,18 @@ test('429: too many requests from one client, with Retry-After; the worker keeps
   expect((await fetch(`${edgeUrl}/health`)).status).toBe(200);
   // Refused before the origin check? No: a foreign origin is still 403 first.
   expect((await relay('{}', { origin: 'http://evil.test' })).status).toBe(403);
+});
+
+test('429 also for a client that sends a new CF-Connecting-IP with each request: in wrangler dev the header is its own word', async () => {
+  // Whatever budget is left (the test above spends it), one client gets no more than it.
+  const statuses: number[] = [];
+  const started = Date.now();
+  for (let i = 0; i < RATE_LIMIT_PER_MINUTE + 20; i++) statuses.push((await relay('{}', { 'cf-connecting-ip': `198.51.100.${i + 1}` })).status);
+  // One token per 1.5 s comes back while they are sent.
+  const refilled = Math.ceil((Date.now() - started) / 1_500) + 1;
+  expect(statuses.filter((status) => status !== 429).length, statuses.join(' ')).toBeLessThanOrEqual(RATE_LIMIT_PER_MINUTE + refilled);
+  expect(statuses.at(-1)).toBe(429);
+  expect((await relay('{}')).status, 'a request without the header shares the bucket').toBe(429);
 });
 
 test('cross-origin from the demo page in Chromium: preflight, gzip body, clock reading, spans in the collector', async ({ page }) => {

@@ -83,6 +83,14 @@ describe('reliability figures', () => {
     assert.match(text, /80 MiB after warm-up, 83 MiB at the end \(most 84 MiB/);
   });
 
+  it('render the gzip bomb row: sizes, the answer and workerd memory', () => {
+    const text = renderReliability(
+      [{ kind: 'gzip-bomb', wireBytes: 305_779, expandedBytes: 300 * 1048576, limitBytes: 512 * 1024, status: 413, answerMillis: 41.6, workerRssBeforeMiB: 61.2, workerRssMaxMiB: 63.9 }],
+      '2026-12-07',
+    );
+    assert.match(text, /\| gzip bomb at the relay \(wrangler dev\) \| 299 KiB expanding to 300 MiB, limit 512 KiB: 413 in 42 ms; workerd RSS 61 MiB before, at most 64 MiB meanwhile \|/);
+  });
+
   it('replace only the text between the README markers', () => {
     const readme = `# x\n\n## Reliability\n\nintro\n\n${README_START}\nold\n${README_END}\n\n## Layout\n`;
     assert.equal(replaceReliabilitySection(readme, 'new'), `# x\n\n## Reliability\n\nintro\n\n${README_START}\nnew\n${README_END}\n\n## Layout\n`);

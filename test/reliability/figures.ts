@@ -67,7 +67,21 @@ export interface ScanFigure {
   patterns: number;
 }
 
-export type Figure = PropertyFigure | OutageFigure | LoadFigure | FaultsFigure | ScanFigure;
+export interface GzipBombFigure {
+  kind: 'gzip-bomb';
+  /** The bomb on the wire, what it would expand to, and the relay's limit, in bytes. */
+  wireBytes: number;
+  expandedBytes: number;
+  limitBytes: number;
+  /** The relay's answer, and how long the client waited for it. */
+  status: number;
+  answerMillis: number;
+  /** workerd resident memory before, and the most seen while the bomb was answered, in MiB. */
+  workerRssBeforeMiB: number;
+  workerRssMaxMiB: number;
+}
+
+export type Figure = PropertyFigure | OutageFigure | LoadFigure | FaultsFigure | ScanFigure | GzipBombFigure;
 
 /** Writes one figure for this run (a no-op outside `npm test`, where `JOURNEYTRACE_TEST_OUTPUT` is unset, or with an empty `outputDir`). */
 export function recordFigure(name: string, figure: Figure, outputDir = process.env.JOURNEYTRACE_TEST_OUTPUT): void {
@@ -157,6 +171,13 @@ export function renderReliability(figures: Figure[], date: string): string {
       'edge worker memory (wrangler dev)',
       `JS heap after a full GC ${load.heapAfterGcStartMiB.toFixed(2)} MiB after warm-up, ${load.heapAfterGcEndMiB.toFixed(2)} MiB at the end; ` +
         `workerd RSS ${mib(load.workerRssStartMiB)} after warm-up, ${mib(load.workerRssEndMiB)} at the end (most ${mib(load.workerRssMaxMiB)}; V8 collects late, so RSS is not the measure)`,
+    ]);
+  }
+  for (const bomb of figures.filter((figure): figure is GzipBombFigure => figure.kind === 'gzip-bomb')) {
+    rows.push([
+      'gzip bomb at the relay (wrangler dev)',
+      `${number(Math.round(bomb.wireBytes / 1024))} KiB expanding to ${number(Math.round(bomb.expandedBytes / 1048576))} MiB, limit ${number(Math.round(bomb.limitBytes / 1024))} KiB: ` +
+        `${bomb.status} in ${bomb.answerMillis.toFixed(0)} ms; workerd RSS ${mib(bomb.workerRssBeforeMiB)} before, at most ${mib(bomb.workerRssMaxMiB)} meanwhile`,
     ]);
   }
   return [
