@@ -32,8 +32,9 @@ export type InflateResult = { ok: true; bytes: Uint8Array } | { ok: false; reaso
 
 /**
  * Inflates gzip `wire`; stops as soon as more than `maxBytes` come out. At most one slice of
- * `maxBytes / 1032` wire bytes is inflated beyond what has been read, so a bomb costs at most
- * about `2 x maxBytes` of inflating and `maxBytes` of memory, whatever it would expand to.
+ * `maxBytes / 1032` wire bytes is inflated beyond what has been read, so a bomb costs about
+ * `2 x maxBytes` of inflating and of memory (what was read, and one slice's output), whatever it
+ * would expand to.
  */
 export async function inflateAtMost(wire: Uint8Array, maxBytes: number, stats: InflateStats = { bytesFed: 0, bytesRead: 0 }): Promise<InflateResult> {
   const sliceBytes = Math.max(1, Math.floor(maxBytes / DEFLATE_MAX_EXPANSION));
@@ -91,9 +92,9 @@ interface OutputReader {
  * Reads the decompressor's output into one growing buffer. With a BYOB reader (workerd's
  * native streams) a read takes everything buffered that fits, so a read that comes back short
  * means the output is drained. A read still waiting one macrotask after the write means the
- * slice produced nothing yet (a header, an empty block). A default reader (Node's and browsers'
- * TransformStream-based decompressors) counts each read as drained: those do have backpressure,
- * and hold back a write until the reader has taken the last one's output.
+ * slice produced nothing yet (a header, an empty block). A default reader (Node's
+ * TransformStream-based decompressor) counts each read as drained: that one has backpressure, and
+ * holds back a write until the reader has taken the last one's output.
  */
 function outputReader(readable: ReadableStream<Uint8Array>, maxBytes: number): OutputReader {
   const byob = byobReaderOf(readable);
