@@ -315,8 +315,8 @@ describe('otlpRelay: what a browser batch may claim', () => {
     edit(body);
     return JSON.stringify(body);
   };
-  const spansOf = (body: JsonBody | Forwarded['body']) => body.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans));
-  const forwardedSpans = (forwarded: Forwarded[]) => forwarded.flatMap((request) => spansOf(request.body)) as unknown as JsonBody['resourceSpans'][number]['scopeSpans'][number]['spans'];
+  const spansOf = (body: JsonBody) => body.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans));
+  const forwardedSpans = (forwarded: Forwarded[]) => forwarded.flatMap((request) => spansOf(request.body as unknown as JsonBody));
   const valueOf = (attributes: Array<{ key: string; value: unknown }>, key: string) => attributes.find((a) => a.key === key)?.value;
 
   it('leaves out resources that claim a backend service: only the accepted browser services pass, marked relayed', async () => {
