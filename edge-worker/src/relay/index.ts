@@ -183,7 +183,7 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
  * @example
  * ```ts
  * app.use(traceCors({ origins: ['https://shop.example'] }))
- * app.post('/v1/traces', otlpRelay({ allowedOrigins: ['https://shop.example'] }))
+ * app.post('/v1/traces', otlpRelay({ allowedOrigins: ['https://shop.example'], serviceNames: ['shop-web'] }))
  * app.use(trace())
  * ```
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
