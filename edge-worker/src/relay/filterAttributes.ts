@@ -99,6 +99,8 @@ export interface AttributeFilter {
   span: (key: string) => boolean;
   /** The span limits; OpenTelemetry's defaults when not given. */
   limits?: ResolvedSpanLimits;
+  /** Attributes added after filtering (the relay's own marks), kept within the count limit. */
+  reserved?: { resource: number; span: number };
 }
 
 /**
@@ -110,11 +112,13 @@ export interface AttributeFilter {
 export function filterAttributes(request: OtlpTraceRequest, filter: AttributeFilter): void {
   const limits = filter.limits ?? resolveSpanLimits();
   const length = limits.attributeValueLengthLimit;
+  const resourceCount = Math.max(0, limits.attributeCountLimit - (filter.reserved?.resource ?? 0));
+  const spanCount = Math.max(0, limits.attributeCountLimit - (filter.reserved?.span ?? 0));
   for (const resourceSpans of request.resourceSpans) {
-    filterHolder(resourceSpans.resource, filter.resource, limits.attributeCountLimit, length);
+    filterHolder(resourceSpans.resource, filter.resource, resourceCount, length);
     for (const scopeSpans of resourceSpans.scopeSpans) {
       for (const span of scopeSpans.spans) {
-        filterHolder(span, filter.span, limits.attributeCountLimit, length);
+        filterHolder(span, filter.span, spanCount, length);
         if (span.events.length > limits.eventCountLimit) {
           span.droppedEventsCount = (span.droppedEventsCount ?? 0) + span.events.length - limits.eventCountLimit;
           span.events = span.events.slice(0, limits.eventCountLimit);

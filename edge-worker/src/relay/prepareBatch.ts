@@ -59,7 +59,9 @@ export function prepareBatch(bytes: Uint8Array, format: OtlpFormat, options?: Pr
   let spansSeen = 0;
   const overBatchLimit = `the batch holds more than ${options.maxSpansPerBatch} spans`;
   let rejected = leaveOutSpans(request, () => (++spansSeen > options.maxSpansPerBatch ? overBatchLimit : undefined), decoded.rejected);
-  filterAttributes(request, options.filter);
+  // Room within the count limit for what the relay adds: journeytrace.relayed on each resource,
+  // journeytrace.clock_skew_ms on each corrected span.
+  filterAttributes(request, { ...options.filter, reserved: { resource: 1, span: options.skewMillis === 0 ? 0 : 1 } });
   rejected = pinBrowserResources(request, options.serviceNames, rejected);
   correctClockSkew(request, options.skewMillis);
   rejected = boundSpanTimes(request, options.receivedAtMillis, options.timeBounds, rejected);
