@@ -56,3 +56,13 @@ describe('boundSpanTimes', () => {
     assert.equal(spansOf(request)[0]!.endTimeUnixNano, ms(NOW - 500));
   });
 });
+
+describe('resolveSpanTimeBounds', () => {
+  it('replaces a bad bound with its default instead of failing every request', (t) => {
+    const warn = t.mock.method(console, 'warn', () => {});
+    const bounds = { maxAgeMillis: 1.5, maxAheadMillis: -1, maxDurationMillis: Number.NaN };
+    const request = requestOf([NOW - 1_000, NOW]);
+    assert.equal(boundSpanTimes(request, NOW, bounds), undefined);
+    assert.equal(warn.mock.callCount(), 3);
+  });
+});

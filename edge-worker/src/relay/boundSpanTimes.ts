@@ -5,6 +5,7 @@
  * after the clock-skew correction, so the times judged are the ones forwarded.
  */
 import type { OtlpTraceRequest, RejectedSpans } from './otlpTypes.js';
+import { countOption } from './spanLimits.js';
 import { leaveOutSpans } from './validateTraceRequest.js';
 
 export interface SpanTimeBounds {
@@ -24,16 +25,26 @@ const NANOS_PER_MILLI = 1_000_000n;
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
 const max = (a: bigint, b: bigint) => (a > b ? a : b);
 
+/** The bounds with their defaults, each a whole number of milliseconds (a bad value warned about and replaced). */
+export function resolveSpanTimeBounds(bounds: SpanTimeBounds = {}): Required<SpanTimeBounds> {
+  return {
+    maxAgeMillis: countOption(bounds.maxAgeMillis, 'spanTimes.maxAgeMillis', DEFAULT_MAX_SPAN_AGE_MILLIS),
+    maxAheadMillis: countOption(bounds.maxAheadMillis, 'spanTimes.maxAheadMillis', DEFAULT_MAX_SPAN_AHEAD_MILLIS),
+    maxDurationMillis: countOption(bounds.maxDurationMillis, 'spanTimes.maxDurationMillis', DEFAULT_MAX_SPAN_DURATION_MILLIS),
+  };
+}
+
 /**
  * Leaves out, in place, spans whose start lies outside [now − maxAge, now + maxAhead]; clamps
  * every other span's end to at most `maxDurationMillis` after its start and `maxAheadMillis`
  * ahead of now, and its events' times into [start, end] (an unset time, 0, stays unset).
  */
 export function boundSpanTimes(request: OtlpTraceRequest, nowMillis: number, bounds: SpanTimeBounds = {}, rejected?: RejectedSpans): RejectedSpans | undefined {
+  const { maxAgeMillis, maxAheadMillis, maxDurationMillis } = resolveSpanTimeBounds(bounds);
   const now = BigInt(Math.trunc(nowMillis)) * NANOS_PER_MILLI;
-  const earliest = now - BigInt(bounds.maxAgeMillis ?? DEFAULT_MAX_SPAN_AGE_MILLIS) * NANOS_PER_MILLI;
-  const latest = now + BigInt(bounds.maxAheadMillis ?? DEFAULT_MAX_SPAN_AHEAD_MILLIS) * NANOS_PER_MILLI;
-  const maxDuration = BigInt(bounds.maxDurationMillis ?? DEFAULT_MAX_SPAN_DURATION_MILLIS) * NANOS_PER_MILLI;
+  const earliest = now - BigInt(maxAgeMillis) * NANOS_PER_MILLI;
+  const latest = now + BigInt(maxAheadMillis) * NANOS_PER_MILLI;
+  const maxDuration = BigInt(maxDurationMillis) * NANOS_PER_MILLI;
   return leaveOutSpans(
     request,
     (span) => {

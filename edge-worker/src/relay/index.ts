@@ -17,8 +17,8 @@ import {
 import { forwardToCollector, type CollectorTarget } from './forwardToCollector.js';
 import { otlpFormatOf, prepareBatch, type OtlpFormat } from './prepareBatch.js';
 import { DEFAULT_RELAYED_SERVICE_NAMES } from './pinBrowserResources.js';
-import { DEFAULT_MAX_SPANS_PER_BATCH, resolveSpanLimits, type SpanLimits } from './spanLimits.js';
-import type { SpanTimeBounds } from './boundSpanTimes.js';
+import { countOption, DEFAULT_MAX_SPANS_PER_BATCH, resolveSpanLimits, type SpanLimits } from './spanLimits.js';
+import { resolveSpanTimeBounds, type SpanTimeBounds } from './boundSpanTimes.js';
 import type { RejectedSpans } from './otlpTypes.js';
 import { encodeTracePartialSuccess } from '../export/otlpProtobuf.js';
 import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
@@ -153,9 +153,9 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
       limits: resolveSpanLimits(options.spanLimits),
     },
     serviceNames: new Set(options.serviceNames ?? (env.JOURNEYTRACE_RELAY_SERVICE_NAMES ? splitList(env.JOURNEYTRACE_RELAY_SERVICE_NAMES) : DEFAULT_RELAYED_SERVICE_NAMES)),
-    maxSpansPerBatch: options.maxSpansPerBatch ?? DEFAULT_MAX_SPANS_PER_BATCH,
+    maxSpansPerBatch: countOption(options.maxSpansPerBatch, 'maxSpansPerBatch', DEFAULT_MAX_SPANS_PER_BATCH),
     clockSkew: options.clockSkew ?? {},
-    spanTimes: options.spanTimes ?? {},
+    spanTimes: resolveSpanTimeBounds(options.spanTimes),
     onForwardError: options.onForwardError ?? warnForwardError,
     now: options.now ?? Date.now,
   };

@@ -30,13 +30,25 @@ export const DEFAULT_MAX_SPANS_PER_BATCH = 512;
 
 export type ResolvedSpanLimits = Required<SpanLimits>;
 
+/**
+ * A count from the options: a non-negative safe integer, else (warned about once, when the
+ * relay's config is resolved) the default.
+ */
+export function countOption(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (Number.isSafeInteger(value) && value >= 0) return value;
+  console.warn(`journeytrace relay: ignoring ${name}=${String(value)} (not a non-negative integer), using ${fallback}`);
+  return fallback;
+}
+
 export function resolveSpanLimits(limits: SpanLimits = {}): ResolvedSpanLimits {
+  const count = (name: keyof SpanLimits, fallback: number) => countOption(limits[name], `spanLimits.${name}`, fallback);
   return {
-    attributeCountLimit: limits.attributeCountLimit ?? DEFAULT_ATTRIBUTE_COUNT_LIMIT,
-    attributeValueLengthLimit: limits.attributeValueLengthLimit ?? DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
-    eventCountLimit: limits.eventCountLimit ?? DEFAULT_EVENT_COUNT_LIMIT,
-    linkCountLimit: limits.linkCountLimit ?? DEFAULT_LINK_COUNT_LIMIT,
-    attributePerEventCountLimit: limits.attributePerEventCountLimit ?? DEFAULT_ATTRIBUTE_COUNT_LIMIT,
-    attributePerLinkCountLimit: limits.attributePerLinkCountLimit ?? DEFAULT_ATTRIBUTE_COUNT_LIMIT,
+    attributeCountLimit: count('attributeCountLimit', DEFAULT_ATTRIBUTE_COUNT_LIMIT),
+    attributeValueLengthLimit: count('attributeValueLengthLimit', DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT),
+    eventCountLimit: count('eventCountLimit', DEFAULT_EVENT_COUNT_LIMIT),
+    linkCountLimit: count('linkCountLimit', DEFAULT_LINK_COUNT_LIMIT),
+    attributePerEventCountLimit: count('attributePerEventCountLimit', DEFAULT_ATTRIBUTE_COUNT_LIMIT),
+    attributePerLinkCountLimit: count('attributePerLinkCountLimit', DEFAULT_ATTRIBUTE_COUNT_LIMIT),
   };
 }
