@@ -1,7 +1,7 @@
 /**
  * Relay cost: CPU time the edge relay spends on one browser batch before forwarding it (body
- * read with limits, gzip decode, strict decode, allow-list filter, clock correction, JSON for
- * the collector), per encoding the web SDK may send. The anchor is the least any relay that
+ * read with limits, gzip decode, strict decode, allow-list filter and redaction, service pin,
+ * clock correction and time window, JSON for the collector), per encoding the web SDK may send. The anchor is the least any relay that
  * looks at the body must do: `JSON.parse` + `JSON.stringify` of the same batch as OTLP/JSON.
  * Measured in Node's V8 (the engine workerd embeds), alternating rounds, in one run.
  */
@@ -10,7 +10,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { attributeAllowList, DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES } from '../edge-worker/src/relay/filterAttributes.js';
 import { prepareBatch, type OtlpFormat } from '../edge-worker/src/relay/prepareBatch.js';
 import { readLimitedBody } from '../edge-worker/src/relay/readLimitedBody.js';
-import { browserSpans, jsonBody, protobufBody } from '../edge-worker/src/relay/testSpans.js';
+import { BROWSER_RESOURCE, browserSpans, jsonBody, protobufBody } from '../edge-worker/src/relay/testSpans.js';
 import { ROOT } from '../scripts/lib/paths.js';
 import { installedVersion } from './support/anchors.js';
 import { summarize, type BenchRow, type BenchSection } from './types.js';
@@ -20,6 +20,7 @@ const ROUNDS = 9;
 const SPANS_PER_BATCH = 50;
 const MAX_BODY_BYTES = 1024 * 1024;
 
+const serviceNames = new Set([BROWSER_RESOURCE['service.name']]);
 const filter = { resource: attributeAllowList(DEFAULT_RELAYED_RESOURCE_ATTRIBUTES), span: attributeAllowList(DEFAULT_RELAYED_SPAN_ATTRIBUTES) };
 
 async function batchOfSpans(): Promise<ReadableSpan[]> {
@@ -34,7 +35,7 @@ const streamOf = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffe
 async function relayOnce(body: Uint8Array, format: OtlpFormat, gzip: boolean): Promise<void> {
   const read = await readLimitedBody(streamOf(body), gzip, MAX_BODY_BYTES);
   if (!read.ok) throw new Error(read.reason);
-  const batch = prepareBatch(read.bytes, format, { filter, skewMillis: 90_000 });
+  const batch = prepareBatch(read.bytes, format, { filter, serviceNames, maxSpansPerBatch: SPANS_PER_BATCH, skewMillis: 90_000, receivedAtMillis: Date.now() });
   if (!batch.ok) throw new Error(batch.reason);
   JSON.stringify(batch.request);
 }

@@ -26,6 +26,8 @@ export interface SpanSender {
 
 export interface SpanSenderOptions {
   serviceName: string;
+  /** More resource attributes (e.g. `journeytrace.relayed: true`, as the edge relay stamps them). */
+  resourceAttributes?: Attributes;
   /** Collector OTLP/HTTP base URL. */
   collectorUrl: string;
   /** Spans per export request; 512 (the batch processor's default) unless given. */
@@ -36,7 +38,7 @@ export function createSpanSender(options: SpanSenderOptions): SpanSender {
   const exporter = new OTLPFetchSpanExporter({ url: `${options.collectorUrl}/v1/traces` });
   const maxExportBatchSize = options.maxExportBatchSize ?? 512;
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
+    resource: resourceFromAttributes({ ...options.resourceAttributes, 'service.name': options.serviceName }),
     spanProcessors: [
       new BatchSpanProcessor(exporter, { maxExportBatchSize, maxQueueSize: 1_000_000, scheduledDelayMillis: 60_000 }),
     ],

@@ -236,6 +236,74 @@ test('a gzip bomb is refused with 413 at the decoded limit, without inflating it
   expect((await fetch(`${edgeUrl}/health`)).status).toBe(200);
 });
 
+type JsonBatch = {
+  resourceSpans: Array<{
+    resource: { attributes: Array<{ key: string; value: unknown }> };
+    scopeSpans: Array<{ spans: Array<{ name: string; spanId: string; startTimeUnixNano: string; endTimeUnixNano: string; attributes: Array<{ key: string; value: unknown }> }> }>;
+  }>;
+};
+
+test('a page cannot pose as a backend, leak credentials or flood a span: service pinned and marked relayed, times bounded, limits and redaction applied', async () => {
+  const sent = await batch();
+  const body = JSON.parse(new TextDecoder().decode(sent.json)) as JsonBatch;
+  const browser = body.resourceSpans[0]!;
+  // A second resource claiming a backend service, with the page's spans under new ids.
+  const impostor = structuredClone(browser);
+  impostor.resource.attributes = [{ key: 'service.name', value: { stringValue: 'payment' } }];
+  for (const span of impostor.scopeSpans[0]!.spans) span.spanId = span.spanId.replace(/^../, 'ee');
+  body.resourceSpans.push(impostor);
+  const spans = browser.scopeSpans[0]!.spans;
+  const step = spans.find((span) => span.name === 'checkout')!;
+  step.attributes.push(
+    ...Array.from({ length: 300 }, (_, i) => ({ key: `http.flood${i}`, value: { stringValue: 'x' } })),
+    { key: 'http.request.header.authorization', value: { stringValue: 'Bearer eyJhbGciOi' } },
+  );
+  // Put first, so the limit keeps them.
+  step.attributes.unshift(
+    { key: 'url.path', value: { stringValue: '/reset?token=s3cr3t' } },
+    { key: 'url.full', value: { stringValue: 'https://alice:hunter2@shop.example/account?api_key=s3cr3t' } },
+    { key: 'http.request.header.cookie', value: { stringValue: 'sid=s3cr3t' } },
+  );
+  // A third span a century ahead.
+  const future = structuredClone(step);
+  future.spanId = 'f'.repeat(16);
+  future.name = 'future';
+  const century = 100n * 365n * 86_400_000_000_000n;
+  future.startTimeUnixNano = String(BigInt(future.startTimeUnixNano) + century);
+  future.endTimeUnixNano = String(BigInt(future.endTimeUnixNano) + century);
+  spans.push(future);
+
+  const answer = await relay(JSON.stringify(body));
+  expect(answer.status).toBe(200);
+  expect(await answer.json()).toEqual({ partialSuccess: { rejectedSpans: '3', errorMessage: expect.stringMatching(/service\.name "payment" is not a browser service/) } });
+
+  const kept = await keptSpans(sent.traceId, 2);
+  expect(kept.map((span) => span.name).sort()).toEqual(['HTTP POST', 'checkout']);
+  for (const span of kept) {
+    expect(span.service).toBe('shop-web');
+    expect(span.resource['journeytrace.relayed']).toBe(true);
+  }
+  const keptStep = kept.find((span) => span.name === 'checkout')!;
+  expect(Object.keys(keptStep.attributes).length).toBeLessThanOrEqual(128);
+  expect(keptStep.attributes['url.path']).toBe('/reset');
+  expect(keptStep.attributes['url.full']).toBe('https://REDACTED:REDACTED@shop.example/account');
+  expect(keptStep.attributes['http.request.header.cookie']).toBe('REDACTED');
+  expect(JSON.stringify(kept)).not.toContain('s3cr3t');
+  expect(JSON.stringify(kept)).not.toContain('hunter2');
+});
+
+test('a clock reading far in the future cannot turn valid spans into spans at time 0: they are refused, not stored', async () => {
+  const sent = await batch();
+  const answer = await relay(sent.json as Uint8Array<ArrayBuffer>, { 'journeytrace-sent-at': String(Date.now() + 10 * 365 * 86_400_000) });
+  expect(answer.status).toBe(400);
+  expect(await answer.text()).toMatch(/before the accepted time window/);
+  // A good batch after it is the barrier: once it is kept, the refused one would have been too.
+  const barrier = await batch();
+  expect((await relay(barrier.json as Uint8Array<ArrayBuffer>)).status).toBe(200);
+  await keptSpans(barrier.traceId, 2);
+  expect((await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'))).filter((span) => span.traceId === sent.traceId)).toEqual([]);
+});
+
 test('429: too many requests from one client, with Retry-After; the worker keeps serving', async () => {
   const statuses: number[] = [];
   let retryAfter: string | null = null;

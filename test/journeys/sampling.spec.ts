@@ -10,6 +10,7 @@ import type { Stack } from '../../scripts/stack/stack.js';
 import { useDedicatedStack } from './support/dedicatedStack.js';
 import { checkoutInShop } from './support/shop.js';
 import { randomHex } from '../../collector/support/spanSender.js';
+import { browserSpans, jsonBody } from '../../edge-worker/src/relay/testSpans.js';
 import { readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
 import { waitForTrace } from '../fixture/waitForJourney.js';
 
@@ -149,6 +150,36 @@ test.describe('baseline share 0 (a second stack)', () => {
     await waitForTrace(stack().tracesFile, kept.traceId, wholeJourney);
     await pastDecision();
     expect(await spansOf(stack().tracesFile, dropped.traceId), 'no browser, edge or origin span of the unsampled journey').toEqual([]);
+  });
+
+  test('a forged browser batch cannot keep a journey: its ERROR and 10-minute spans posted to the edge relay are dropped; a real error journey is kept', async ({ page }) => {
+    // What anyone can post to the relay: an ERROR span, a span lasting 10 minutes, and the same
+    // spans under a backend's name (which the relay refuses).
+    const spans = await browserSpans(Date.now() - 600_000);
+    const forgedTraceId = spans[0]!.spanContext().traceId;
+    const body = JSON.parse(new TextDecoder().decode(jsonBody(spans))) as {
+      resourceSpans: Array<{ resource: { attributes: Array<{ key: string; value: unknown }> }; scopeSpans: Array<{ spans: Array<{ name: string; spanId: string; endTimeUnixNano: string; status?: { code: number } }> }> }>;
+    };
+    const forged = body.resourceSpans[0]!.scopeSpans[0]!.spans;
+    expect(forged.some((span) => span.status?.code === 2), 'the batch holds an ERROR span').toBe(true);
+    forged.find((span) => span.name === 'checkout')!.endTimeUnixNano = String(BigInt(Date.now()) * 1_000_000n);
+    const impostor = structuredClone(body.resourceSpans[0]!);
+    impostor.resource.attributes = [{ key: 'service.name', value: { stringValue: 'payment' } }];
+    for (const span of impostor.scopeSpans[0]!.spans) span.spanId = span.spanId.replace(/^../, 'ee');
+    body.resourceSpans.push(impostor);
+    const answer = await fetch(`${stack().urls.edge}/v1/traces`, {
+      method: 'POST',
+      headers: { origin: stack().urls.app, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { partialSuccess?: { rejectedSpans?: string } }).partialSuccess?.rejectedSpans, 'the backend-named spans').toBe('2');
+
+    // A real failing journey after it is kept (and is the barrier: the forged one was judged by then).
+    const real = await checkout(page, stack().urls.app, 'free', 'error');
+    await waitForTrace(stack().tracesFile, real, wholeJourney);
+    await pastDecision();
+    expect(await spansOf(stack().tracesFile, forgedTraceId), 'no span of the forged browser-only journey').toEqual([]);
   });
 
   test('a free, ok, fast journey is dropped: not one of its spans is kept', async ({ page }) => {

@@ -53,6 +53,7 @@ function shift(timeUnixNano: string, offsetNanos: bigint): string {
   const time = BigInt(timeUnixNano);
   if (time === 0n) return timeUnixNano; // Unset stays unset.
   const shifted = time + offsetNanos;
+  // Never below zero; the time window judged after the correction refuses such a span.
   return (shifted > 0n ? shifted : 0n).toString();
 }
 

@@ -1,8 +1,13 @@
 /**
- * Which browser attributes reach the collector: only keys on an allow-list pass, and URLs
- * lose their query string and fragment on the way (tokens and personal data live there).
+ * Which browser attributes reach the collector: only keys on an allow-list pass, credentials
+ * are redacted and URLs lose their query string and fragment on the way (tokens and personal
+ * data live there), and no span carries more than OpenTelemetry's span limits.
  */
 import type { OtlpKeyValue, OtlpTraceRequest } from './otlpTypes.js';
+import { redactAttribute } from './redactAttribute.js';
+import { resolveSpanLimits, type ResolvedSpanLimits } from './spanLimits.js';
+
+export { stripQuery } from './redactAttribute.js';
 
 /** Resource attributes relayed by default. A trailing `*` matches a prefix. */
 export const DEFAULT_RELAYED_RESOURCE_ATTRIBUTES: readonly string[] = [
@@ -46,8 +51,6 @@ export const DEFAULT_RELAYED_SPAN_ATTRIBUTES: readonly string[] = [
   'target_xpath',
 ];
 
-/** Keys whose string values are URLs (or request targets) to strip. */
-const URL_KEYS = new Set(['url.full', 'url.original', 'http.url', 'http.target', 'browser.navigation.from']);
 /** Keys that hold nothing but the parts of a URL we never relay. */
 const DROPPED_URL_KEYS = new Set(['url.query', 'url.fragment']);
 
@@ -62,37 +65,70 @@ export function attributeAllowList(patterns: readonly string[]): (key: string) =
   return (key) => !DROPPED_URL_KEYS.has(key) && (exact.has(key) || prefixes.some((prefix) => key.startsWith(prefix)));
 }
 
-/** `https://shop.example/pay?card=4111#top` → `https://shop.example/pay`. */
-export function stripQuery(value: string): string {
-  const end = value.search(/[?#]/);
-  return end === -1 ? value : value.slice(0, end);
+/**
+ * The allow-listed attributes of one list, each key once (the first wins: OTLP keys are unique,
+ * and a second `service.name` must not ride behind the one checked), redacted, at most `countLimit`.
+ */
+function filterList(attributes: OtlpKeyValue[], allowed: (key: string) => boolean, countLimit: number, lengthLimit: number): { kept: OtlpKeyValue[]; dropped: number } {
+  const kept: OtlpKeyValue[] = [];
+  const seen = new Set<string>();
+  let dropped = 0;
+  for (const { key, value } of attributes) {
+    if (seen.has(key) || !allowed(key)) continue;
+    seen.add(key);
+    if (kept.length >= countLimit) dropped += 1;
+    else kept.push({ key, value: redactAttribute(key, value, lengthLimit) });
+  }
+  return { kept, dropped };
 }
 
-function filterList(attributes: OtlpKeyValue[], allowed: (key: string) => boolean): OtlpKeyValue[] {
-  const kept: OtlpKeyValue[] = [];
-  for (const attribute of attributes) {
-    if (!allowed(attribute.key)) continue;
-    const value = attribute.value;
-    if (URL_KEYS.has(attribute.key) && 'stringValue' in value) kept.push({ key: attribute.key, value: { stringValue: stripQuery(value.stringValue) } });
-    else kept.push(attribute);
-  }
-  return kept;
+/** Filters `holder.attributes` in place, counting what the limit cut in `droppedAttributesCount`. */
+function filterHolder(
+  holder: { attributes: OtlpKeyValue[]; droppedAttributesCount?: number },
+  allowed: (key: string) => boolean,
+  countLimit: number,
+  lengthLimit: number,
+): void {
+  const { kept, dropped } = filterList(holder.attributes, allowed, countLimit, lengthLimit);
+  holder.attributes = kept;
+  if (dropped > 0) holder.droppedAttributesCount = (holder.droppedAttributesCount ?? 0) + dropped;
 }
 
 export interface AttributeFilter {
   resource: (key: string) => boolean;
   span: (key: string) => boolean;
+  /** The span limits; OpenTelemetry's defaults when not given. */
+  limits?: ResolvedSpanLimits;
+  /** Attributes added after filtering (the relay's own marks), kept within the count limit. */
+  reserved?: { resource: number; span: number };
 }
 
-/** Drops attributes off the allow-lists, in place (the request is the relay's own copy). */
+/**
+ * Keeps, in place (the request is the relay's own copy), only allow-listed attributes, with
+ * credentials redacted and URLs cleaned (see `redactAttribute`), and no more attributes, events
+ * and links than the span limits allow; what the limits cut is counted in the `dropped*Count`
+ * fields, as an SDK does.
+ */
 export function filterAttributes(request: OtlpTraceRequest, filter: AttributeFilter): void {
+  const limits = filter.limits ?? resolveSpanLimits();
+  const length = limits.attributeValueLengthLimit;
+  const resourceCount = Math.max(0, limits.attributeCountLimit - (filter.reserved?.resource ?? 0));
+  const spanCount = Math.max(0, limits.attributeCountLimit - (filter.reserved?.span ?? 0));
   for (const resourceSpans of request.resourceSpans) {
-    resourceSpans.resource.attributes = filterList(resourceSpans.resource.attributes, filter.resource);
+    filterHolder(resourceSpans.resource, filter.resource, resourceCount, length);
     for (const scopeSpans of resourceSpans.scopeSpans) {
       for (const span of scopeSpans.spans) {
-        span.attributes = filterList(span.attributes, filter.span);
-        for (const event of span.events) event.attributes = filterList(event.attributes, filter.span);
-        for (const link of span.links) link.attributes = filterList(link.attributes, filter.span);
+        filterHolder(span, filter.span, spanCount, length);
+        if (span.events.length > limits.eventCountLimit) {
+          span.droppedEventsCount = (span.droppedEventsCount ?? 0) + span.events.length - limits.eventCountLimit;
+          span.events = span.events.slice(0, limits.eventCountLimit);
+        }
+        if (span.links.length > limits.linkCountLimit) {
+          span.droppedLinksCount = (span.droppedLinksCount ?? 0) + span.links.length - limits.linkCountLimit;
+          span.links = span.links.slice(0, limits.linkCountLimit);
+        }
+        for (const event of span.events) filterHolder(event, filter.span, limits.attributePerEventCountLimit, length);
+        for (const link of span.links) filterHolder(link, filter.span, limits.attributePerLinkCountLimit, length);
       }
     }
   }

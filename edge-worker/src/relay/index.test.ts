@@ -7,7 +7,7 @@ import { traceCors } from '../middleware/cors/index.js';
 import { trace } from '../middleware/trace/index.js';
 import { createEdgeTracing } from '../telemetry/edgeTracing.js';
 import { otlpRelay, type RelayOptions } from './index.js';
-import { browserSpans, jsonBody, protobufBody } from './testSpans.js';
+import { BROWSER_RESOURCE, browserSpans, jsonBody, protobufBody } from './testSpans.js';
 
 const SHOP = 'https://shop.example';
 const NOW = 1_700_000_100_000;
@@ -29,6 +29,7 @@ function relayApp(options: Partial<RelayOptions> = {}, collector: (request: Requ
     '/v1/traces',
     otlpRelay({
       allowedOrigins: [SHOP],
+      serviceNames: [BROWSER_RESOURCE['service.name']],
       collectorUrl: 'http://collector.internal/v1/traces',
       collectorHeaders: { authorization: 'Bearer server-side-secret' },
       now: () => NOW,
@@ -304,5 +305,217 @@ describe('otlpRelay', () => {
     assert.deepEqual(await spansMade(), []);
     await app.request('http://edge.example/api/ping');
     assert.equal((await spansMade()).length, 1, 'the traced routes still make spans');
+  });
+});
+
+/** The relay's trust boundary: what a page may claim about itself, its times and its size. */
+describe('otlpRelay: what a browser batch may claim', () => {
+  type JsonBody = {
+    resourceSpans: Array<{
+      resource: { attributes: Array<{ key: string; value: Record<string, unknown> }> };
+      scopeSpans: Array<{
+        spans: Array<{
+          name: string;
+          spanId: string;
+          startTimeUnixNano: string;
+          endTimeUnixNano: string;
+          attributes: Array<{ key: string; value: Record<string, unknown> }>;
+          events: Array<{ name: string; timeUnixNano: string; attributes: unknown[] }>;
+          droppedAttributesCount?: number;
+          droppedEventsCount?: number;
+          status?: { code: number };
+        }>;
+      }>;
+    }>;
+  };
+  type Answer = { partialSuccess?: { rejectedSpans: string; errorMessage: string } };
+  const NANOS = 1_000_000n;
+  let template: JsonBody;
+  beforeEach(async () => {
+    template = JSON.parse(new TextDecoder().decode(jsonBody(await browserSpans(NOW - 1_000)))) as JsonBody;
+  });
+  /** A copy of the browser batch, edited. */
+  const batchOf = (edit: (body: JsonBody) => void) => {
+    const body = structuredClone(template);
+    edit(body);
+    return JSON.stringify(body);
+  };
+  const spansOf = (body: JsonBody) => body.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans));
+  const forwardedSpans = (forwarded: Forwarded[]) => forwarded.flatMap((request) => spansOf(request.body as unknown as JsonBody));
+  const valueOf = (attributes: Array<{ key: string; value: unknown }>, key: string) => attributes.find((a) => a.key === key)?.value;
+
+  it('leaves out resources that claim a backend service: only the accepted browser services pass, marked relayed', async () => {
+    const { app, forwarded } = relayApp();
+    const forged = batchOf((body) => {
+      const impostor = structuredClone(body.resourceSpans[0]!);
+      impostor.resource.attributes = impostor.resource.attributes.map((a) => (a.key === 'service.name' ? { key: a.key, value: { stringValue: 'payment' } } : a));
+      for (const span of spansOf({ resourceSpans: [impostor] })) span.spanId = span.spanId.replace(/^../, 'ee');
+      // A page cannot clear the mark either.
+      body.resourceSpans[0]!.resource.attributes.push({ key: 'journeytrace.relayed', value: { boolValue: false } });
+      body.resourceSpans.push(impostor);
+    });
+    const response = await app.request(post(forged));
+    assert.equal(response.status, 200);
+    const answer = (await response.json()) as Answer;
+    assert.equal(answer.partialSuccess?.rejectedSpans, '2');
+    assert.match(answer.partialSuccess?.errorMessage ?? '', /service\.name "payment" is not a browser service/);
+    const resources = forwarded[0]!.body.resourceSpans;
+    assert.equal(resources.length, 1);
+    const attributes = resources[0]!.resource.attributes as Array<{ key: string; value: unknown }>;
+    assert.deepEqual(valueOf(attributes, 'service.name'), { stringValue: 'shop-web' });
+    assert.deepEqual(attributes.filter((a) => a.key === 'journeytrace.relayed'), [{ key: 'journeytrace.relayed', value: { boolValue: true } }]);
+  });
+
+  it('400 for a batch that is all backend services, or names none; a second service.name cannot ride behind an accepted one', async () => {
+    const { app, forwarded } = relayApp();
+    const asService = (name: string | undefined) =>
+      batchOf((body) => {
+        const attributes = body.resourceSpans[0]!.resource.attributes.filter((a) => a.key !== 'service.name');
+        body.resourceSpans[0]!.resource.attributes = name === undefined ? attributes : [{ key: 'service.name', value: { stringValue: name } }, ...attributes];
+      });
+    const checkout = await app.request(post(asService('checkout-api')));
+    assert.equal(checkout.status, 400);
+    assert.match(await checkout.text(), /service\.name "checkout-api" is not a browser service/);
+    assert.equal((await app.request(post(asService(undefined)))).status, 400);
+    assert.equal(forwarded.length, 0);
+    const twoNames = batchOf((body) => body.resourceSpans[0]!.resource.attributes.push({ key: 'service.name', value: { stringValue: 'payment' } }));
+    assert.equal((await app.request(post(twoNames))).status, 200);
+    assert.deepEqual(
+      forwarded[0]!.body.resourceSpans[0]!.resource.attributes.filter((a) => a.key === 'service.name'),
+      [{ key: 'service.name', value: { stringValue: 'shop-web' } }],
+    );
+  });
+
+  it("accepts by default only the web SDK's own name; JOURNEYTRACE_RELAY_SERVICE_NAMES lists others", async () => {
+    const { app } = relayApp({ serviceNames: undefined });
+    const named = (name: string) => batchOf((body) => (body.resourceSpans[0]!.resource.attributes[0] = { key: 'service.name', value: { stringValue: name } }));
+    assert.equal((await app.request(post(named('unknown_service:webjs')))).status, 200);
+    assert.equal((await app.request(post(named('shop-web')))).status, 400);
+    const configured = relayApp({ serviceNames: undefined });
+    const env = { JOURNEYTRACE_RELAY_SERVICE_NAMES: ' shop-web , plain-page ' };
+    assert.equal((await configured.app.request(post(named('shop-web')), {}, env)).status, 200);
+    assert.equal((await configured.app.request(post(named('plain-page')), {}, env)).status, 200);
+    assert.equal((await configured.app.request(post(named('edge-worker')), {}, env)).status, 400);
+  });
+
+  it('leaves out spans from 1970 or a century ahead, and clamps a 56-year duration', async () => {
+    const { app, forwarded } = relayApp();
+    const yearNanos = 365n * 86_400_000n * NANOS;
+    const now = BigInt(NOW) * NANOS;
+    const body = batchOf((body) => {
+      const second = spansOf(body).find((span) => span.name === 'HTTP POST');
+      const first = spansOf(body).find((span) => span.name === 'checkout');
+      const third = structuredClone(first!);
+      third.spanId = 'abcdef0123456789';
+      third.name = 'ancient';
+      body.resourceSpans[0]!.scopeSpans[0]!.spans.push(third);
+      Object.assign(first!, { startTimeUnixNano: String(now + 100n * yearNanos), endTimeUnixNano: String(now + 100n * yearNanos + NANOS) });
+      Object.assign(third, { startTimeUnixNano: '1000000', endTimeUnixNano: String(now) });
+      Object.assign(second!, { startTimeUnixNano: String(now - 1_000n * NANOS), endTimeUnixNano: String(now + 56n * yearNanos) });
+      second!.events[0]!.timeUnixNano = String(now + 60n * yearNanos);
+    });
+    const response = await app.request(post(body));
+    assert.equal(response.status, 200);
+    const answer = (await response.json()) as Answer;
+    assert.equal(answer.partialSuccess?.rejectedSpans, '2');
+    assert.match(answer.partialSuccess?.errorMessage ?? '', /accepted time window/);
+    const [kept, ...others] = forwardedSpans(forwarded);
+    assert.deepEqual(others, []);
+    assert.equal(kept!.startTimeUnixNano, String(now - 1_000n * NANOS));
+    assert.equal(kept!.endTimeUnixNano, String(now + 300_000n * NANOS), 'the end is cut at five minutes ahead of the edge clock');
+    assert.equal(kept!.events[0]!.timeUnixNano, kept!.endTimeUnixNano, 'events stay inside the span');
+    const long = relayApp({ spanTimes: { maxDurationMillis: 60_000 } });
+    assert.equal((await long.app.request(post(body))).status, 200);
+    assert.equal(forwardedSpans(long.forwarded)[0]!.endTimeUnixNano, String(now + 59_000n * NANOS), 'and at the longest duration');
+  });
+
+  it('validates after the clock correction: a reading far in the future never turns a valid span into start = end = 0', async () => {
+    const { app, forwarded } = relayApp({ clockSkew: { maxSkewMillis: Number.MAX_SAFE_INTEGER } });
+    const response = await app.request(post(JSON.stringify(template), { 'journeytrace-sent-at': String(NOW * 3) }));
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /before the accepted time window/);
+    assert.deepEqual(forwarded, []);
+    // Within the bounds the correction still applies.
+    const fine = await app.request(post(JSON.stringify(template), { 'journeytrace-sent-at': String(NOW + 60_000) }));
+    assert.equal(fine.status, 200);
+    assert.equal(forwardedSpans(forwarded).find((span) => span.name === 'checkout')!.startTimeUnixNano, String(BigInt(NOW - 61_000) * NANOS));
+  });
+
+  it('caps attributes, events and links per span (OpenTelemetry span limits), counting what it cut', async () => {
+    const { app, forwarded } = relayApp();
+    const body = batchOf((body) => {
+      const span = spansOf(body).find((span) => span.name === 'HTTP POST')!;
+      span.attributes = Array.from({ length: 20_000 }, (_, i) => ({ key: `http.x${i}`, value: { stringValue: 'v' } }));
+      span.attributes.push({ key: 'http.long', value: { stringValue: 'y'.repeat(20_000) } });
+      span.events = Array.from({ length: 300 }, (_, i) => ({ name: `e${i}`, timeUnixNano: span.startTimeUnixNano, attributes: [] }));
+    });
+    assert.equal((await app.request(post(body))).status, 200);
+    const span = forwardedSpans(forwarded).find((span) => span.name === 'HTTP POST')!;
+    assert.equal(span.attributes.length, 128);
+    assert.equal(span.droppedAttributesCount, 20_001 - 128);
+    assert.equal(span.events.length, 128);
+    assert.equal(span.droppedEventsCount, 300 - 128);
+    const limited = relayApp({ spanLimits: { attributeCountLimit: 2_000, attributeValueLengthLimit: 100 } });
+    assert.equal((await limited.app.request(post(body))).status, 200);
+    const long = forwardedSpans(limited.forwarded).find((span) => span.name === 'HTTP POST')!.attributes.find((a) => a.key === 'http.long');
+    assert.equal(long, undefined, 'past the count limit');
+    const short = relayApp({ spanLimits: { attributeValueLengthLimit: 100 } });
+    const lengthy = batchOf((body) => spansOf(body)[0]!.attributes.push({ key: 'http.long', value: { stringValue: 'y'.repeat(20_000) } }));
+    assert.equal((await short.app.request(post(lengthy))).status, 200);
+    assert.deepEqual(valueOf(forwardedSpans(short.forwarded)[0]!.attributes, 'http.long'), { stringValue: 'y'.repeat(100) });
+  });
+
+  it('forwards at most maxSpansPerBatch spans of a request (default 512), the rest left out and counted', async () => {
+    const { app, forwarded } = relayApp({ maxBodyBytes: 8 * 1024 * 1024 });
+    const body = batchOf((body) => {
+      const scope = body.resourceSpans[0]!.scopeSpans[0]!;
+      const [first] = scope.spans;
+      scope.spans = Array.from({ length: 5_000 }, (_, i) => ({ ...first!, attributes: [], events: [], spanId: (i + 1).toString(16).padStart(16, '0') }));
+    });
+    const response = await app.request(post(body));
+    assert.equal(response.status, 200);
+    const answer = (await response.json()) as Answer;
+    assert.equal(answer.partialSuccess?.rejectedSpans, String(5_000 - 512));
+    assert.match(answer.partialSuccess?.errorMessage ?? '', /more than 512 spans/);
+    assert.equal(forwardedSpans(forwarded).length, 512);
+  });
+
+  it('redacts credentials by name and strips query strings and user info from URLs', async () => {
+    const { app, forwarded } = relayApp();
+    const body = batchOf((body) => {
+      spansOf(body)[0]!.attributes = [
+        { key: 'http.request.header.authorization', value: { arrayValue: { values: [{ stringValue: 'Bearer eyJhbGci' }] } } },
+        { key: 'http.request.header.cookie', value: { arrayValue: { values: [{ stringValue: 'sid=abc' }] } } },
+        { key: 'http.request.header.x-session-id', value: { arrayValue: { values: [{ stringValue: 's3cr3t' }] } } },
+        { key: 'http.request.header.x-api-key', value: { arrayValue: { values: [{ stringValue: 'k' }] } } },
+        { key: 'http.response.header.set-cookie', value: { arrayValue: { values: [{ stringValue: 'sid=abc' }] } } },
+        { key: 'http.request.header.accept', value: { arrayValue: { values: [{ stringValue: 'application/json' }] } } },
+        { key: 'http.request.header.referer', value: { arrayValue: { values: [{ stringValue: 'https://shop.example/cart?coupon=X' }] } } },
+        { key: 'url.path', value: { stringValue: '/reset?token=abc' } },
+        { key: 'url.full', value: { stringValue: 'https://alice:pw@shop.example/pay?api_key=1#x' } },
+        { key: 'url.query', value: { stringValue: 'password=hunter2' } },
+        { key: 'browser.page.url', value: { stringValue: 'https://shop.example/?access_token=1' } },
+        { key: 'browser.auth_token', value: { stringValue: 'abc' } },
+        { key: 'http.password', value: { stringValue: 'hunter2' } },
+        { key: 'session.id', value: { stringValue: 'session-1' } },
+      ];
+    });
+    assert.equal((await app.request(post(body))).status, 200);
+    const redacted = { arrayValue: { values: [{ stringValue: 'REDACTED' }] } };
+    assert.deepEqual(forwardedSpans(forwarded)[0]!.attributes, [
+      { key: 'http.request.header.authorization', value: redacted },
+      { key: 'http.request.header.cookie', value: redacted },
+      { key: 'http.request.header.x-session-id', value: redacted },
+      { key: 'http.request.header.x-api-key', value: redacted },
+      { key: 'http.response.header.set-cookie', value: redacted },
+      { key: 'http.request.header.accept', value: { arrayValue: { values: [{ stringValue: 'application/json' }] } } },
+      { key: 'http.request.header.referer', value: { arrayValue: { values: [{ stringValue: 'https://shop.example/cart' }] } } },
+      { key: 'url.path', value: { stringValue: '/reset' } },
+      { key: 'url.full', value: { stringValue: 'https://REDACTED:REDACTED@shop.example/pay' } },
+      { key: 'browser.page.url', value: { stringValue: 'https://shop.example/' } },
+      { key: 'browser.auth_token', value: { stringValue: 'REDACTED' } },
+      { key: 'http.password', value: { stringValue: 'REDACTED' } },
+      { key: 'session.id', value: { stringValue: 'session-1' } },
+    ]);
   });
 });

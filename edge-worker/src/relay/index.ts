@@ -17,6 +17,9 @@ import {
 import { platformClientKey } from './clientKey.js';
 import { forwardToCollector, type CollectorTarget } from './forwardToCollector.js';
 import { otlpFormatOf, prepareBatch, type OtlpFormat } from './prepareBatch.js';
+import { DEFAULT_RELAYED_SERVICE_NAMES } from './pinBrowserResources.js';
+import { countOption, DEFAULT_MAX_SPANS_PER_BATCH, resolveSpanLimits, type SpanLimits } from './spanLimits.js';
+import { resolveSpanTimeBounds, type SpanTimeBounds } from './boundSpanTimes.js';
 import type { RejectedSpans } from './otlpTypes.js';
 import { encodeTracePartialSuccess } from '../export/otlpProtobuf.js';
 import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
@@ -26,6 +29,10 @@ import { globalFetch } from '../fetch/globalFetch.js';
 export { platformClientKey, SHARED_CLIENT_KEY } from './clientKey.js';
 export { ATTR_JOURNEYTRACE_CLOCK_SKEW_MS, SENT_AT_HEADER, SENT_AT_PARAM, type ClockSkewOptions } from './clockSkew.js';
 export { DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES } from './filterAttributes.js';
+export { ATTR_JOURNEYTRACE_RELAYED, DEFAULT_RELAYED_SERVICE_NAMES } from './pinBrowserResources.js';
+export { REDACTED } from './redactAttribute.js';
+export { DEFAULT_MAX_SPANS_PER_BATCH, type SpanLimits } from './spanLimits.js';
+export type { SpanTimeBounds } from './boundSpanTimes.js';
 export { decodeOtlpJson } from './decodeOtlpJson.js';
 export { decodeOtlpProtobuf } from './decodeOtlpProtobuf.js';
 
@@ -37,6 +44,8 @@ export interface RelayBindings extends OtlpBindings, Pick<OtelSwitchBindings, 'O
   JOURNEYTRACE_RELAY_MAX_BODY_BYTES?: string;
   /** Requests per client per minute. */
   JOURNEYTRACE_RELAY_RATE_LIMIT_PER_MINUTE?: string;
+  /** Comma-separated browser `service.name`s accepted. */
+  JOURNEYTRACE_RELAY_SERVICE_NAMES?: string;
 }
 
 export interface RelayOptions {
@@ -61,8 +70,20 @@ export interface RelayOptions {
   resourceAttributes?: readonly string[];
   /** Span, event and link attributes relayed. Default `DEFAULT_RELAYED_SPAN_ATTRIBUTES`. */
   spanAttributes?: readonly string[];
+  /**
+   * The browser `service.name`s accepted; a resource naming another service (a backend's, say)
+   * has its spans left out. Default `JOURNEYTRACE_RELAY_SERVICE_NAMES`, else
+   * `DEFAULT_RELAYED_SERVICE_NAMES` (the web SDK's default name, `unknown_service:webjs`).
+   */
+  serviceNames?: readonly string[];
+  /** Span limits: attributes, events and links per span, value length. Default: OpenTelemetry's (128 each), values 8192. */
+  spanLimits?: SpanLimits;
+  /** Spans forwarded per request; the rest are left out. Default 512. */
+  maxSpansPerBatch?: number;
   /** Bounds of the clock-skew correction. */
   clockSkew?: ClockSkewOptions;
+  /** The accepted time window and longest duration (after the clock-skew correction). */
+  spanTimes?: SpanTimeBounds;
   /** Abort a forward after this long. Default 10000. */
   forwardTimeoutMillis?: number;
   /** Compression of the forwarded body. Default `gzip`. */
@@ -89,7 +110,10 @@ interface RelayConfig {
   rateLimitPerMinute: number;
   clientKey: (request: Request) => string;
   filter: AttributeFilter;
+  serviceNames: ReadonlySet<string>;
+  maxSpansPerBatch: number;
   clockSkew: ClockSkewOptions;
+  spanTimes: SpanTimeBounds;
   onForwardError: (error: Error, spanCount: number) => void;
   now: () => number;
 }
@@ -133,8 +157,12 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
     filter: {
       resource: attributeAllowList(options.resourceAttributes ?? DEFAULT_RELAYED_RESOURCE_ATTRIBUTES),
       span: attributeAllowList(options.spanAttributes ?? DEFAULT_RELAYED_SPAN_ATTRIBUTES),
+      limits: resolveSpanLimits(options.spanLimits),
     },
+    serviceNames: new Set(options.serviceNames ?? (env.JOURNEYTRACE_RELAY_SERVICE_NAMES ? splitList(env.JOURNEYTRACE_RELAY_SERVICE_NAMES) : DEFAULT_RELAYED_SERVICE_NAMES)),
+    maxSpansPerBatch: countOption(options.maxSpansPerBatch, 'maxSpansPerBatch', DEFAULT_MAX_SPANS_PER_BATCH),
     clockSkew: options.clockSkew ?? {},
+    spanTimes: resolveSpanTimeBounds(options.spanTimes),
     onForwardError: options.onForwardError ?? warnForwardError,
     now: options.now ?? Date.now,
   };
@@ -146,9 +174,12 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
  * than gzip) → 415; body over the limit (counted while streaming, and decoded) → 413; not
  * valid OTLP, or no valid span in it → 400 with a one-line reason. Spans with invalid ids or
  * times beside valid ones are left out, and a 2xx answer says so (OTLP partial success:
- * `rejectedSpans`, `errorMessage`). Only then is the batch filtered to the attribute
- * allow-lists, corrected for the browser's clock skew (`journeytrace-sent-at: <epoch ms>`, or
- * `?sent_at=` from `sendBeacon`), and forwarded;
+ * `rejectedSpans`, `errorMessage`). Only then is the batch cut to `maxSpansPerBatch`, filtered
+ * to the attribute allow-lists (credentials redacted, URLs cleaned, span limits applied), pinned
+ * to the accepted browser services (each resource marked `journeytrace.relayed=true`),
+ * corrected for the browser's clock skew (`journeytrace-sent-at: <epoch ms>`, or `?sent_at=`
+ * from `sendBeacon`), held to the accepted time window (spans outside it are left out, ends
+ * clamped), and forwarded;
  * the browser gets the collector's status, or 502 when it cannot be reached. With the
  * `OTEL_SDK_DISABLED=true` binding (the edge's kill switch) nothing is forwarded: a request that
  * passes the guards gets a 2xx partial success that rejects every span, with the reason.
@@ -159,7 +190,7 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
  * @example
  * ```ts
  * app.use(traceCors({ origins: ['https://shop.example'] }))
- * app.post('/v1/traces', otlpRelay({ allowedOrigins: ['https://shop.example'] }))
+ * app.post('/v1/traces', otlpRelay({ allowedOrigins: ['https://shop.example'], serviceNames: ['shop-web'] }))
  * app.use(trace())
  * ```
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
@@ -209,7 +240,14 @@ export function otlpRelay(options: RelayOptions | ((env: RelayBindings) => Relay
     // Under the kill switch nothing is sent on: decoding and validating is all a batch needs.
     const batch = config.disabled
       ? prepareBatch(body.bytes, format)
-      : prepareBatch(body.bytes, format, { filter: config.filter, skewMillis: clockSkewMillis(sentAtOf(request), receivedAtMillis, config.clockSkew) });
+      : prepareBatch(body.bytes, format, {
+          filter: config.filter,
+          serviceNames: config.serviceNames,
+          maxSpansPerBatch: config.maxSpansPerBatch,
+          skewMillis: clockSkewMillis(sentAtOf(request), receivedAtMillis, config.clockSkew),
+          receivedAtMillis,
+          timeBounds: config.spanTimes,
+        });
     if (!batch.ok) return c.text(batch.reason, 400);
     // Accepted and not sent on, and the page told so: its SDK counts and reports the spans as
     // dropped instead of retrying them for as long as the switch is on.

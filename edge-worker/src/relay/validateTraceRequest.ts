@@ -1,4 +1,4 @@
-import { countSpans, type DecodeResult, type OtlpSpan, type OtlpTraceRequest, type RejectedSpans } from './otlpTypes.js';
+import { countSpans, type DecodeResult, type OtlpResourceSpans, type OtlpSpan, type OtlpTraceRequest, type RejectedSpans } from './otlpTypes.js';
 
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
@@ -13,7 +13,24 @@ const SPAN_ID = /^[0-9a-f]{16}$/;
  */
 export function validateTraceRequest(request: OtlpTraceRequest): DecodeResult {
   if (countSpans(request) === 0) return { ok: false, reason: 'the request holds no spans' };
-  let rejected: RejectedSpans | undefined;
+  const rejected = leaveOutSpans(request, spanProblem);
+  if (!rejected) return { ok: true, request };
+  if (countSpans(request) === 0) return { ok: false, reason: rejected.reason };
+  return { ok: true, request, rejected };
+}
+
+/**
+ * Leaves out, in place, every span `problemOf` names a problem for, and the scopes and resources
+ * that empties (the collector gets no scope or resource without spans). Returns how many were
+ * left out and the first reason, added to `rejected` when given; undefined when none was.
+ */
+export function leaveOutSpans(
+  request: OtlpTraceRequest,
+  problemOf: (span: OtlpSpan, resourceSpans: OtlpResourceSpans) => string | undefined,
+  rejected?: RejectedSpans,
+): RejectedSpans | undefined {
+  let leftOut = 0;
+  let firstReason: string | undefined;
   for (const resourceSpans of request.resourceSpans) {
     for (const scopeSpans of resourceSpans.scopeSpans) {
       const spans = scopeSpans.spans;
@@ -21,24 +38,22 @@ export function validateTraceRequest(request: OtlpTraceRequest): DecodeResult {
       let kept: OtlpSpan[] | undefined;
       for (let i = 0; i < spans.length; i += 1) {
         const span = spans[i]!;
-        const problem = spanProblem(span);
+        const problem = problemOf(span, resourceSpans);
         if (!problem) {
           kept?.push(span);
           continue;
         }
         kept ??= spans.slice(0, i);
-        rejected ??= { count: 0, reason: `span ${JSON.stringify(span.name)}: ${problem}` };
-        rejected.count += 1;
+        firstReason ??= `span ${JSON.stringify(span.name)}: ${problem}`;
+        leftOut += 1;
       }
       if (kept) scopeSpans.spans = kept;
     }
   }
-  if (!rejected) return { ok: true, request };
-  if (countSpans(request) === 0) return { ok: false, reason: rejected.reason };
-  // What emptied out goes too: the collector gets no scope or resource without spans.
+  if (leftOut === 0) return rejected;
   for (const resourceSpans of request.resourceSpans) resourceSpans.scopeSpans = resourceSpans.scopeSpans.filter((scopeSpans) => scopeSpans.spans.length > 0);
   request.resourceSpans = request.resourceSpans.filter((resourceSpans) => resourceSpans.scopeSpans.length > 0);
-  return { ok: true, request, rejected };
+  return rejected ? { count: rejected.count + leftOut, reason: rejected.reason } : { count: leftOut, reason: firstReason! };
 }
 
 function spanProblem(span: OtlpSpan): string | undefined {
