@@ -24,7 +24,8 @@ const ASCII = /^[\x00-\x7f]*$/;
  * (bad key, bad value octets, invalid percent-encoding, bad property) is skipped on its own.
  * Keys come out in canonical form ({@link canonicalBaggageKey}): `user%2Etier` is `user.tier`,
  * as a reader that decodes keys would see it; a key with no canonical form drops its member.
- * When a key appears twice, the last member wins (as in @opentelemetry/core).
+ * A key given twice (also once plain, once encoded) comes back twice; `W3CPropagator` keeps the
+ * last, as @opentelemetry/core does, so both read the same entry.
  *
  * Limits: only list-members that end within the first {@link BAGGAGE_MAX_BYTES} bytes of the
  * header count, and at most {@link BAGGAGE_MAX_MEMBERS} are kept; the rest is dropped whole,
