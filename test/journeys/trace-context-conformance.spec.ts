@@ -79,11 +79,32 @@ test('passes 32 tracestate members (over several headers) and drops a list of 33
   expect(dropped.tracestate).toBeUndefined();
 });
 
-test('drops tracestate with duplicated or illegal keys, keeps the trace', async () => {
-  for (const tracestate of ['foo=1,foo=2', 'FOO=1', 'foo@=1,bar=2', 'foo=bar=baz']) {
+test('drops tracestate with illegal keys or values, keeps the trace', async () => {
+  for (const tracestate of ['FOO=1', '@foo=1,bar=2', `${'z'.repeat(257)}=1`, 'foo=bar=baz']) {
     const callback = fields((await propagate([['traceparent', `00-${TRACE_ID}-${PARENT_ID}-00`], ['tracestate', tracestate]]))[0]!);
     expect(callback.traceId, tracestate).toBe(TRACE_ID);
     expect(callback.tracestate, tracestate).toBeUndefined();
+  }
+});
+
+test('passes on keys of the Level 2 grammar: @ anywhere after the first character, a digit first, 256 characters', async () => {
+  for (const key of ['foo@', 'foo@@bar', 'foo@bar@baz', `${'t'.repeat(242)}@v`, `t@${'v'.repeat(15)}`, '0abc', 'z'.repeat(256)]) {
+    const callback = fields((await propagate([['traceparent', `00-${TRACE_ID}-${PARENT_ID}-00`], ['tracestate', `${key}=1,bar=2`]]))[0]!);
+    expect(callback.tracestate, key).toBe(`${key}=1,bar=2`);
+  }
+});
+
+test('passes on a duplicated tracestate key once, with its first value', async () => {
+  const cases: Array<[Array<[string, string]>, string]> = [
+    [[['tracestate', 'foo=1,foo=1']], 'foo=1'],
+    [[['tracestate', 'foo=1,foo=2']], 'foo=1'],
+    [[['tracestate', 'foo=1'], ['tracestate', 'foo=1']], 'foo=1'],
+    [[['tracestate', 'foo=1'], ['tracestate', 'bar=2,foo=2']], 'foo=1,bar=2'],
+  ];
+  for (const [tracestate, expected] of cases) {
+    const callback = fields((await propagate([['traceparent', `00-${TRACE_ID}-${PARENT_ID}-00`], ...tracestate]))[0]!);
+    expect(callback.traceId).toBe(TRACE_ID);
+    expect(callback.tracestate, JSON.stringify(tracestate)).toBe(expected);
   }
 });
 

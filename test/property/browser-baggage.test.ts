@@ -1,18 +1,22 @@
 /**
  * The browser's baggage, as the edge reads it: 100,000 random entry lists. The web SDK's
  * serializer keeps within the W3C limits (8192 bytes, 180 entries), and the edge's parser reads
- * back exactly the entries it kept, values included.
+ * back exactly the entries it kept, values included; both hold keys to the same canonical form.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseBaggage } from '../../edge-worker/src/propagation/index.js';
+import { isCanonicalBaggageKey, parseBaggage } from '../../edge-worker/src/propagation/index.js';
 import { serializeBaggage } from '../../web-sdk/src/baggage/serializeBaggage.js';
 import { casesRecorder } from './support/recordCases.js';
 
 const recordCases = casesRecorder('browser-baggage');
 
-const key = fc.oneof(fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz.-_0123456789'), minLength: 1, maxLength: 16 }), fc.string({ maxLength: 8 }));
+const key = fc.oneof(
+  fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz.-_0123456789'), minLength: 1, maxLength: 16 }),
+  fc.string({ unit: fc.constantFrom(...'user.tier%2E5e'), minLength: 1, maxLength: 12 }),
+  fc.string({ maxLength: 8 }),
+);
 const value = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ maxLength: 9000 }));
 
 describe('browser baggage read at the edge', () => {
@@ -29,6 +33,17 @@ describe('browser baggage read at the edge', () => {
           parsed.map((member) => [member.key, member.value]),
           kept.map(([name, text]) => [name, text]),
         );
+      }),
+      { numRuns: 100_000 },
+    );
+    recordCases(t.name, 100_000);
+  });
+
+  it('sends a key exactly when the edge holds it canonical', (t) => {
+    fc.assert(
+      fc.property(key, (name) => {
+        const { header } = serializeBaggage([[name, 'v']]);
+        assert.equal(header !== '', isCanonicalBaggageKey(name), name);
       }),
       { numRuns: 100_000 },
     );

@@ -17,6 +17,7 @@ import {
   parseTraceParent,
   parseTraceState,
   serializeBaggage,
+  W3CTraceState,
 } from '../../edge-worker/src/propagation/index.js';
 import { casesRecorder } from './support/recordCases.js';
 
@@ -79,7 +80,53 @@ describe('tracestate', () => {
     );
     recordCases(t.name, RUNS);
   });
+
+  it('accepts exactly the keys of the Level 2 grammar', (t) => {
+    fc.assert(
+      fc.property(traceStateKeyish, (key) => {
+        const valid = isLevel2Key(key);
+        assert.equal(parseTraceState(`${key}=v,other=1`)?.get(key) === 'v', valid, key);
+        assert.equal(new W3CTraceState().set(key, 'v').get(key) === 'v', valid, `set ${key}`);
+      }),
+      { numRuns: RUNS },
+    );
+    recordCases(t.name, RUNS);
+  });
+
+  it('passes a duplicated key on once, with its first (left-most) value, in first-seen order', (t) => {
+    const pooledMember = fc.tuple(fc.constantFrom('foo', 'bar', 'foo@', 'a@b@c', '0x', 'rojo', 'congo'), fc.string({ unit: fc.constantFrom(...'0123456789abc'), minLength: 1, maxLength: 4 }));
+    fc.assert(
+      fc.property(fc.array(pooledMember, { minLength: 1, maxLength: TRACE_STATE_MAX_MEMBERS }), fc.constantFrom(',', ' , ', ',\t'), (members, separator) => {
+        const state = parseTraceState(members.map(([key, value]) => `${key}=${value}`).join(separator));
+        const firsts = new Map<string, string>();
+        for (const [key, value] of members) if (!firsts.has(key)) firsts.set(key, value);
+        assert.equal(state?.serialize(), [...firsts].map(([key, value]) => `${key}=${value}`).join(','));
+      }),
+      { numRuns: RUNS },
+    );
+    recordCases(t.name, RUNS);
+  });
 });
+
+/** Keys near the grammar: its own characters, a few others, lengths around the 256 limit. */
+const traceStateKeyish = fc.oneof(
+  fc.string({ unit: fc.constantFrom(...'abz019_-*/@'), maxLength: 10 }),
+  fc.string({ unit: fc.constantFrom(...'az09_-*/@AZ.~=%'), maxLength: 10 }),
+  fc
+    .tuple(fc.constantFrom('a', '0', '@', '_', 'A'), fc.integer({ min: 250, max: 260 }), fc.constantFrom('a', '@', '/', '9'))
+    .map(([first, length, fill]) => first + fill.repeat(length - 1)),
+);
+
+/**
+ * The Level 2 key rule, read straight off the ABNF, character by character (the parser uses a
+ * regular expression): `key = ( lcalpha / DIGIT ) 0*255 ( keychar )`,
+ * `keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"`.
+ */
+function isLevel2Key(key: string): boolean {
+  const lcalphaOrDigit = (c: string) => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  const keychar = (c: string) => lcalphaOrDigit(c) || '_-*/@'.includes(c);
+  return key.length >= 1 && key.length <= 256 && lcalphaOrDigit(key[0]!) && [...key].every(keychar);
+}
 
 describe('baggage', () => {
   it('never throws, and what it keeps is within 180 entries and 8192 bytes', (t) => {

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
 import { HttpMetrics } from '@journeytrace/edge/metrics';
+import { W3CPropagator } from '@journeytrace/edge/propagation';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
@@ -42,7 +43,9 @@ export function startNodeTracing(serviceName: string): NodeTracing {
       new BatchSpanProcessor(new RetryingSpanExporter(new OTLPTraceExporter())),
     ],
   });
-  provider.register();
+  // The edge's propagator, not @opentelemetry/core's: baggage keys are read in the one canonical
+  // form the edge verified claims on (core's decodes `user%2Etier` into `user.tier`, a bypass).
+  provider.register({ propagator: new W3CPropagator() });
   registerInstrumentations({
     tracerProvider: provider,
     // Readiness probes make no traces.

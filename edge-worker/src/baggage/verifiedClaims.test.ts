@@ -25,6 +25,18 @@ describe('applyVerifiedUser', () => {
     });
   });
 
+  it('drops claims under any spelling a reader could decode to a claimed key', () => {
+    // Another propagator may keep keys as written: the claim is judged on the canonical key.
+    const encoded = propagation.createBaggage({
+      'session.id': { value: 's1' },
+      'user%2Etier': { value: 'vip' },
+      'enduser%2eid': { value: 'victim' },
+      'user%252Etier': { value: 'vip' },
+    });
+    assert.deepEqual(entries(applyVerifiedUser(encoded, null)), { 'session.id': 's1' });
+    assert.deepEqual(entries(applyVerifiedUser(encoded, { 'user.tier': 'free' })), { 'session.id': 's1', 'user.tier': 'free' });
+  });
+
   it('adds verified values the browser did not claim', () => {
     assert.deepEqual(entries(applyVerifiedUser(undefined, { 'user.tier': 'premium' })), { 'user.tier': 'premium' });
   });

@@ -56,11 +56,18 @@ describe('W3CPropagator', () => {
   });
 
   it('drops an invalid or oversized tracestate but keeps the trace', () => {
-    for (const tracestate of ['foo=1,foo=2', 'FOO=1', Array.from({ length: 33 }, (_, i) => `k${i}=1`).join(',')]) {
+    for (const tracestate of ['FOO=1', '@foo=1', Array.from({ length: 33 }, (_, i) => `k${i}=1`).join(',')]) {
       const outgoing = passOn({ traceparent: `00-${TRACE_ID}-${PARENT_ID}-00`, tracestate });
       assert.equal(outgoing.traceparent, `00-${TRACE_ID}-${CHILD_ID}-00`);
       assert.equal(outgoing.tracestate, undefined, tracestate);
     }
+  });
+
+  it('passes on Level 2 keys, and a duplicated key only once', () => {
+    const passed = (tracestate: string) => passOn({ traceparent: `00-${TRACE_ID}-${PARENT_ID}-00`, tracestate }).tracestate;
+    assert.equal(passed('foo@=1,foo@@bar=2,foo@bar@baz=3,0x=4'), 'foo@=1,foo@@bar=2,foo@bar@baz=3,0x=4');
+    assert.equal(passed('foo=1,foo=2'), 'foo=1');
+    assert.equal(passed('congo=2, rojo=1 ,congo=1'), 'congo=2,rojo=1');
   });
 
   it('validates and limits a tracestate from another implementation on the way out', () => {

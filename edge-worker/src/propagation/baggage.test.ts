@@ -25,6 +25,18 @@ describe('parseBaggage', () => {
     assert.deepEqual(parseBaggage('%%%=%%%'), []);
   });
 
+  it('reads keys in one canonical form: percent-decoded once, then a plain token', () => {
+    // A Node reader (@opentelemetry/core) decodes keys: the edge must see the key it will see.
+    assert.deepEqual(parseBaggage('user%2Etier=vip,enduser%2eid=victim,%73ession.id=s1'), [
+      { key: 'user.tier', value: 'vip' },
+      { key: 'enduser.id', value: 'victim' },
+      { key: 'session.id', value: 's1' },
+    ]);
+    // Still encoded after one decode (double encoding), not a token once decoded, or malformed: dropped.
+    assert.deepEqual(parseBaggage('user%252Etier=vip,a%20b=1,a%2Cb=2,bad%zz=3,bad%=4,%C0%AE=5,ok=6'), [{ key: 'ok', value: '6' }]);
+    assert.deepEqual(parseBaggage(' user%2Etier = vip ;p=1'), [{ key: 'user.tier', value: 'vip', properties: 'p=1' }]);
+  });
+
   it('keeps at most 180 members', () => {
     const header = Array.from({ length: 200 }, (_, i) => `k${i}=${i}`).join(',');
     const members = parseBaggage(header);
@@ -44,6 +56,17 @@ describe('parseBaggage', () => {
 });
 
 describe('serializeBaggage', () => {
+  it('writes only canonical keys: a key with % is never sent on', () => {
+    assert.equal(
+      serializeBaggage([
+        { key: 'user%2Etier', value: 'vip' },
+        { key: 'session.id', value: 's1' },
+      ]),
+      'session.id=s1',
+    );
+  });
+
+
   it('percent-encodes values and keeps properties', () => {
     assert.equal(
       serializeBaggage([{ key: 'user.tier', value: 'gold plus,=;' }, { key: 'session.id', value: 's1', properties: 'ttl=60' }]),

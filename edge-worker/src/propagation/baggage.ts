@@ -1,14 +1,16 @@
+import { canonicalBaggageKey, isCanonicalBaggageKey } from './baggageKey.js';
 import { BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS } from './constants.js';
 
 /** One baggage list-member: decoded value, and its properties as written (`;`-separated). */
 export interface BaggageMember {
+  /** The key in canonical form (see {@link canonicalBaggageKey}). */
   key: string;
   value: string;
   /** Raw properties, e.g. `ttl=60;private`, or undefined when there are none. */
   properties?: string;
 }
 
-// key = token (RFC 9110 tchar).
+// Property keys = token (RFC 9110 tchar); list-member keys go through canonicalBaggageKey.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // value = *baggage-octet: printable ASCII except space, '"', ',', ';' and '\'.
 const BAGGAGE_OCTETS = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
@@ -20,6 +22,10 @@ const ASCII = /^[\x00-\x7f]*$/;
 /**
  * Parses a `baggage` header by the W3C Baggage rules. Never throws: a malformed list-member
  * (bad key, bad value octets, invalid percent-encoding, bad property) is skipped on its own.
+ * Keys come out in canonical form ({@link canonicalBaggageKey}): `user%2Etier` is `user.tier`,
+ * as a reader that decodes keys would see it; a key with no canonical form drops its member.
+ * A key given twice (also once plain, once encoded) comes back twice; `W3CPropagator` keeps the
+ * last, as @opentelemetry/core does, so both read the same entry.
  *
  * Limits: only list-members that end within the first {@link BAGGAGE_MAX_BYTES} bytes of the
  * header count, and at most {@link BAGGAGE_MAX_MEMBERS} are kept; the rest is dropped whole,
@@ -41,9 +47,9 @@ function parseMember(raw: string): BaggageMember | undefined {
   const [pair = '', ...properties] = raw.split(';');
   const eq = pair.indexOf('=');
   if (eq < 0) return undefined;
-  const key = trimOws(pair.slice(0, eq));
+  const key = canonicalBaggageKey(trimOws(pair.slice(0, eq)));
   const encoded = trimOws(pair.slice(eq + 1));
-  if (!TOKEN.test(key) || !BAGGAGE_OCTETS.test(encoded)) return undefined;
+  if (key === undefined || !BAGGAGE_OCTETS.test(encoded)) return undefined;
   const value = percentDecode(encoded);
   if (value === undefined) return undefined;
   const props = properties.map(trimOws);
@@ -67,7 +73,8 @@ function percentDecode(text: string): string | undefined {
 }
 
 /**
- * Writes a `baggage` header: values percent-encoded, members with invalid keys skipped, and
+ * Writes a `baggage` header: values percent-encoded, members whose key is not in canonical form
+ * skipped (so no reader can decode a key into another one), and
  * the header kept within {@link BAGGAGE_MAX_MEMBERS} members and {@link BAGGAGE_MAX_BYTES} bytes
  * by dropping whole members. Returns `''` when nothing is left.
  */
@@ -76,7 +83,7 @@ export function serializeBaggage(members: Iterable<BaggageMember>): string {
   let bytes = 0;
   for (const { key, value, properties } of members) {
     if (parts.length >= BAGGAGE_MAX_MEMBERS) break;
-    if (!TOKEN.test(key)) continue;
+    if (!isCanonicalBaggageKey(key)) continue;
     const part = `${key}=${encodeURIComponent(value)}${properties ? `;${properties}` : ''}`;
     // Keys and encoded values are ASCII; only properties may hold other characters.
     const size = (ASCII.test(part) ? part.length : utf8.encode(part).length) + (parts.length > 0 ? 1 : 0);

@@ -5,5 +5,6 @@
 export { parseTraceParent, formatTraceParent, type TraceParent } from './traceparent.js';
 export { parseTraceState, W3CTraceState, isValidTraceStateKey, isValidTraceStateValue } from './tracestate.js';
 export { parseBaggage, serializeBaggage, type BaggageMember } from './baggage.js';
+export { canonicalBaggageKey, isCanonicalBaggageKey } from './baggageKey.js';
 export { W3CPropagator, injectedTraceParent, withRandomTraceId } from './W3CPropagator.js';
 export * from './constants.js';

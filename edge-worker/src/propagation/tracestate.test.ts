@@ -34,6 +34,16 @@ describe('parseTraceState', () => {
     assert.equal(parseTraceState(`${key}@a-z0-9_-*/=${value}`)?.get(`${key}@a-z0-9_-*/`), value);
   });
 
+  // Level 2 key grammar (editor's draft, 2026): key = ( lcalpha / DIGIT ) 0*255 keychar, with
+  // keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@". No tenant@system split any more.
+  it('accepts keys of the Level 2 grammar: a digit first, @ anywhere after the first character', () => {
+    for (const key of ['foo@', 'foo@@bar', 'foo@bar@baz', '0abc', '9', 'a', '1@2@3', `${'t'.repeat(242)}@v`, `t@${'v'.repeat(15)}`, `a${'@'.repeat(255)}`]) {
+      assert.equal(parseTraceState(`${key}=1,bar=2`)?.get(key), '1', key);
+      assert.equal(parseTraceState('bar=2')?.set(key, '1').get(key), '1', `set ${key}`);
+    }
+  });
+
+
   it('accepts 32 members and drops a list of 33', () => {
     assert.equal(parseTraceState(members(32))?.size, 32);
     assert.equal(parseTraceState(members(33)), undefined);
@@ -43,23 +53,31 @@ describe('parseTraceState', () => {
     assert.equal(parseTraceState(`foo=1,${'z'.repeat(256)}=1`)?.get('foo'), '1');
     assert.equal(parseTraceState(`foo=1,${'z'.repeat(257)}=1`), undefined);
     assert.equal(parseTraceState(`foo=1,${'t'.repeat(241)}@${'v'.repeat(14)}=1`)?.get('foo'), '1');
-    assert.equal(parseTraceState(`foo=1,${'t'.repeat(242)}@v=1`), undefined);
-    assert.equal(parseTraceState(`foo=1,t@${'v'.repeat(15)}=1`), undefined);
+    assert.equal(parseTraceState(`foo=1,${'t'.repeat(250)}@${'v'.repeat(5)}=1`)?.get('foo'), '1'); // 256 in all
+    assert.equal(parseTraceState(`foo=1,${'t'.repeat(250)}@${'v'.repeat(6)}=1`), undefined); // 257
     assert.equal(parseTraceState(`foo=${'v'.repeat(256)}`)?.get('foo')?.length, 256);
     assert.equal(parseTraceState(`foo=${'v'.repeat(257)}`), undefined);
   });
 
+  it('keeps a list with a duplicated key, passing on only its first (left-most, latest) entry', () => {
+    // Level 2: duplicates do not invalidate a received list; a vendor MAY drop them, and what it
+    // sends on MUST NOT hold the same key twice.
+    assert.equal(parseTraceState('foo=1,foo=1')?.serialize(), 'foo=1');
+    assert.equal(parseTraceState('foo=1,foo=2')?.serialize(), 'foo=1');
+    assert.equal(parseTraceState('congo=2,rojo=1,congo=1')?.serialize(), 'congo=2,rojo=1');
+    assert.equal(parseTraceState('foo=1,bar=2, foo=3')?.get('foo'), '1'); // several headers, comma-joined
+    // Duplicates are list-members: 33 of them are still a list too long.
+    assert.equal(parseTraceState(Array.from({ length: 33 }, () => 'foo=1').join(',')), undefined);
+  });
+
   for (const header of [
-    'foo=1,foo=1',
-    'foo=1,foo=2',
     'foo =1',
     'FOO=1',
     'foo.bar=1',
-    'foo@=1,bar=2',
     '@foo=1,bar=2',
-    'foo@@bar=1,bar=2',
-    'foo@bar@baz=1,bar=2',
+    '_foo=1,bar=2',
     'foo=bar=baz',
+    `${'z'.repeat(257)}=1`,
     'foo=,bar=3',
     'foo',
     '=1',

@@ -5,11 +5,12 @@ import {
   TRACE_STATE_TRUNCATE_MEMBER_LENGTH,
 } from './constants.js';
 
-// Key grammar (Trace Context, tracestate "key"): a simple key of up to 256 characters, or
-// tenant@system with up to 241 and 14 characters.
-const SIMPLE_KEY = '[a-z][a-z0-9_\\-*/]{0,255}';
-const MULTI_TENANT_KEY = '[a-z0-9][a-z0-9_\\-*/]{0,240}@[a-z][a-z0-9_\\-*/]{0,13}';
-const KEY = new RegExp(`^(?:${SIMPLE_KEY}|${MULTI_TENANT_KEY})$`);
+// Key grammar (Trace Context Level 2, tracestate "key"):
+//   key = ( lcalpha / DIGIT ) 0*255 ( keychar )
+//   keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"
+// so up to 256 characters, and '@' anywhere after the first: the Level 1 tenant@system split
+// (241 and 14 characters) is gone, and every Level 1 key is still valid.
+const KEY = /^[a-z0-9][a-z0-9_\-*/@]{0,255}$/;
 // Value: up to 256 printable ASCII characters except "," and "=", not ending in a space.
 const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
 const OWS_EDGES = /^[ \t]+|[ \t]+$/g;
@@ -56,23 +57,29 @@ export class W3CTraceState implements TraceState {
 
 /**
  * Parses a `tracestate` header (several headers arrive joined by commas). Returns `undefined`
- * when the list is empty or invalid: a bad key or value, a duplicated key, or more than
- * {@link TRACE_STATE_MAX_MEMBERS} members invalidates the whole header, which is then dropped.
+ * when the list is empty or invalid: a bad key or value, or more than
+ * {@link TRACE_STATE_MAX_MEMBERS} list-members invalidates the whole header, which is then dropped.
+ *
+ * A duplicated key does not invalidate it (Level 2: a vendor is not responsible for duplicates
+ * added upstream, MAY drop them, and MUST NOT send a key twice): the first entry, the left-most
+ * and so the latest position, is kept and later ones are dropped, as the W3C test harness does.
  */
 export function parseTraceState(header: string): W3CTraceState | undefined {
   const members: Array<readonly [string, string]> = [];
   const seen = new Set<string>();
+  let listMembers = 0;
   for (const raw of header.split(',')) {
     const member = raw.replace(OWS_EDGES, '');
     if (member === '') continue; // Empty list-members are allowed and ignored.
+    if (++listMembers > TRACE_STATE_MAX_MEMBERS) return undefined;
     const eq = member.indexOf('=');
     if (eq <= 0) return undefined;
     const key = member.slice(0, eq);
     const value = member.slice(eq + 1);
-    if (!isValidTraceStateKey(key) || !isValidTraceStateValue(value) || seen.has(key)) return undefined;
+    if (!isValidTraceStateKey(key) || !isValidTraceStateValue(value)) return undefined;
+    if (seen.has(key)) continue;
     seen.add(key);
     members.push([key, value]);
-    if (members.length > TRACE_STATE_MAX_MEMBERS) return undefined;
   }
   return members.length > 0 ? new W3CTraceState(members) : undefined;
 }

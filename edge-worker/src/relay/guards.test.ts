@@ -36,6 +36,14 @@ describe('attribute allow-list', () => {
     assert.equal(allowed('url.fragment'), false);
   });
 
+  it('relays no user claim by default, under any spelling (keys are compared as written)', () => {
+    // The tail sampler matches `user.tier` as written, and nothing downstream decodes attribute
+    // keys: so an encoded spelling is just an unknown key, dropped with the rest.
+    const allowed = attributeAllowList(DEFAULT_RELAYED_SPAN_ATTRIBUTES);
+    for (const key of ['user.tier', 'enduser.id', 'user%2Etier', 'enduser%2eid', 'user%252Etier', 'USER.TIER']) assert.equal(allowed(key), false, key);
+    assert.equal(allowed('session.id'), true);
+  });
+
   it('strips query strings and fragments', () => {
     assert.equal(stripQuery('https://a.example/p?token=1#x'), 'https://a.example/p');
     assert.equal(stripQuery('https://a.example/p#x?y'), 'https://a.example/p');

@@ -8,6 +8,12 @@ describe('serializeBaggage', () => {
     assert.equal(serializeBaggage([['user.tier', 'gold plus,=;'], ['enduser.id', 'zoë']]).header, 'user.tier=gold%20plus%2C%3D%3B,enduser.id=zo%C3%AB');
   });
 
+  it('writes keys only in the canonical form the edge reads: a key with % is left out', () => {
+    const { header, dropped } = serializeBaggage([['user%2Etier', 'vip'], ['user.tier', 'free'], ['a b', '1']]);
+    assert.equal(header, 'user.tier=free');
+    assert.deepEqual(dropped, ['user%2Etier', 'a b']);
+  });
+
   it('keeps a header of exactly 8192 bytes and drops the entry that would pass it', () => {
     const key = 'k';
     const value = 'v'.repeat(BAGGAGE_MAX_TOTAL_BYTES - 2);

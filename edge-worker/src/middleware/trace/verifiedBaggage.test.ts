@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { ROOT_CONTEXT, defaultTextMapGetter, propagation } from '@opentelemetry/api';
+import { W3CBaggagePropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Hono } from 'hono';
 import { signSessionToken, sessionTokenVerifier } from '../../session/index.js';
@@ -47,6 +49,19 @@ describe('trace middleware with verified baggage', () => {
     assert.equal(span.attributes['session.id'], 's1');
     assert.equal(span.attributes['journeytrace.baggage.verified'], false);
     assert.deepEqual(sentBaggage, ['session.id=s1']);
+  });
+
+  it('drops percent-encoded claims: an origin that decodes keys reads no tier and no user', async () => {
+    const { app: edge, tracing } = app();
+    const baggage = 'session.id=s1,user%2Etier=vip,enduser%2eid=victim,user%252Etier=vip,%75ser.tier=gold';
+    await edge.request('/api/checkout', { method: 'POST', headers: { baggage } });
+    const span = await serverSpan(tracing);
+    assert.equal(span.attributes['user.tier'], undefined);
+    assert.equal(span.attributes['enduser.id'], undefined);
+    assert.deepEqual(sentBaggage, ['session.id=s1']);
+    // What a Node origin on @opentelemetry/core's propagator makes of what the edge sent.
+    const atOrigin = propagation.getBaggage(new W3CBaggagePropagator().extract(ROOT_CONTEXT, { baggage: sentBaggage[0] }, defaultTextMapGetter));
+    assert.deepEqual(atOrigin?.getAllEntries().map(([key]) => key), ['session.id']);
   });
 
   it('overwrites the claim with the signed tier', async () => {
