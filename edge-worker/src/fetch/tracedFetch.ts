@@ -80,6 +80,32 @@ export function createTracedFetch(
   };
   // The headers the propagator writes: a hop that may not have them gets none of them.
   const traceHeaders = tracing.propagator.fields();
+  /** The first request's init (or the Request itself, changed in place), the context injected if allowed. */
+  const firstInit = (init: RequestInit | undefined, request: Request | undefined, propagate: boolean, active: OtelContext): RequestInit => {
+    const outgoing: RequestInit = { ...init, redirect: 'manual' };
+    if (!propagate) return outgoing;
+    // Headers are copied only to inject into them (the caller's stay as they were).
+    if (request) tracing.propagator.inject(active, request.headers, headersSetter);
+    else if (isHeadersRecord(init?.headers)) {
+      // A plain object stays one: a runtime `Headers` object costs more to make and to collect.
+      const headers: Record<string, string> = { ...init?.headers };
+      tracing.propagator.inject(active, headers, recordSetter);
+      outgoing.headers = headers;
+    } else {
+      const headers = new Headers(init?.headers);
+      tracing.propagator.inject(active, headers, headersSetter);
+      outgoing.headers = headers;
+    }
+    return outgoing;
+  };
+  /** A hop after a redirect: the context injected if allowed, else every trace header removed. */
+  const sendRedirected = (next: HopRequest, propagate: boolean, active: OtelContext, request: Request | undefined, init: RequestInit | undefined) => {
+    if (propagate) tracing.propagator.inject(active, next.headers, headersSetter);
+    else for (const name of traceHeaders) next.headers.delete(name);
+    // The caller's other settings (signal, and workerd's `cf`) go on with every hop.
+    const rest: RequestInit = request ? { signal: request.signal } : { ...init };
+    return baseFetch(next.url, { ...rest, method: next.method, headers: next.headers, body: next.body, redirect: 'manual' });
+  };
 
   return async function tracedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     // The caller's mode is honoured below; the runtime hands every redirect back ('manual').
@@ -90,41 +116,9 @@ export function createTracedFetch(
     const target = request ? targetOf(request.url) : input instanceof URL ? targetOf(input.href, input) : targetOf(String(input));
     const method = request ? request.method : normalizeMethod(init?.method);
     const parent = activeContext();
-    // What the first request sent, once a redirect needs it; then each hop that followed.
-    let outgoingInit: RequestInit | undefined;
+    // What the first request sent (a redirect starts from it), then each hop after a redirect.
+    let sent: RequestInit | undefined;
     let hop: HopRequest | undefined;
-    const sendFirst = (active: OtelContext): Promise<Response> => {
-      // Headers are copied only to inject into them (the caller's stay as they were).
-      outgoingInit = { ...init, redirect: 'manual' };
-      if (target.propagate) {
-        if (request) tracing.propagator.inject(active, request.headers, headersSetter);
-        else if (isHeadersRecord(init?.headers)) {
-          // A plain object stays one: a runtime `Headers` object costs more to make and to collect.
-          const headers: Record<string, string> = { ...init?.headers };
-          tracing.propagator.inject(active, headers, recordSetter);
-          outgoingInit.headers = headers;
-        } else {
-          const headers = new Headers(init?.headers);
-          tracing.propagator.inject(active, headers, headersSetter);
-          outgoingInit.headers = headers;
-        }
-      }
-      return request ? baseFetch(request) : baseFetch(input, outgoingInit);
-    };
-    const sendRedirected = (next: HopRequest, propagate: boolean, active: OtelContext): Promise<Response> => {
-      if (propagate) tracing.propagator.inject(active, next.headers, headersSetter);
-      else for (const name of traceHeaders) next.headers.delete(name);
-      // The caller's other settings (signal, and workerd's `cf`) go on with every hop.
-      const rest: RequestInit = request ? { signal: request.signal } : { ...init };
-      return baseFetch(next.url, { ...rest, method: next.method, headers: next.headers, body: next.body, redirect: 'manual' });
-    };
-    const firstHop = (): HopRequest => ({
-      url: request ? new URL(request.url) : new URL(input instanceof URL ? input.href : String(input)),
-      method,
-      headers: new Headers(request ? request.headers : outgoingInit?.headers),
-      // A Request's body is a stream, spent by now: fetch cannot resend it either (redirect.ts).
-      body: request ? request.body : (init?.body ?? null),
-    });
 
     for (let resendCount = 0; ; resendCount += 1) {
       const startedMillis = Date.now();
@@ -142,7 +136,12 @@ export function createTracedFetch(
       const span = tracing.tracer.startSpan(hopMethod, { kind: SPAN_KIND.CLIENT, attributes }, parent);
       try {
         const active = propagate ? traceApi.setSpan(parent, span) : parent;
-        const response = await (hop ? sendRedirected(hop, propagate, active) : sendFirst(active));
+        let response: Response;
+        if (hop) response = await sendRedirected(hop, propagate, active, request, init);
+        else {
+          sent = firstInit(init, request, propagate, active);
+          response = await (request ? baseFetch(request) : baseFetch(input, sent));
+        }
         status = response.status;
         span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
         if (response.status >= 400) {
@@ -159,7 +158,7 @@ export function createTracedFetch(
         // Nothing reads a followed redirect's body: let the connection go.
         await response.body?.cancel();
         if (resendCount === REDIRECT_MAX_COUNT) throw new TypeError(`fetch: more than ${REDIRECT_MAX_COUNT} redirects`);
-        hop = followRedirect(hop ?? firstHop(), status, location);
+        hop = followRedirect(hop ?? firstHopOf(input, request, method, sent), status, location);
       } catch (error) {
         const err = error instanceof Error ? error : new Error(String(error));
         errorType = err.name;
@@ -184,6 +183,17 @@ export function createTracedFetch(
         }
       }
     }
+  };
+}
+
+/** The first request as a redirect finds it: what was sent, the context included. */
+function firstHopOf(input: RequestInfo | URL, request: Request | undefined, method: string, sent: RequestInit | undefined): HopRequest {
+  return {
+    url: new URL(request ? request.url : input instanceof URL ? input.href : String(input)),
+    method,
+    headers: new Headers(request ? request.headers : sent?.headers),
+    // A Request's body is a stream, spent by now: fetch could not resend it either (redirect.ts).
+    body: request ? request.body : (sent?.body ?? null),
   };
 }
 
