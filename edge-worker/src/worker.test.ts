@@ -66,6 +66,15 @@ describe('conformance endpoint', () => {
     assert.deepEqual(posted, ['http://127.0.0.1:7777/0', 'http://localhost:7777/1', 'http://[::1]:7777/2']);
   });
 
+  it('does not follow a harness redirect off loopback', async () => {
+    globalThis.fetch = async (input, init) => {
+      posted.push(new Request(input, init).url);
+      return new Response(null, { status: 307, headers: { location: 'https://example.com/elsewhere' } });
+    };
+    assert.equal((await drive(['http://127.0.0.1:7777/0'])).status, 200);
+    assert.deepEqual(posted, ['http://127.0.0.1:7777/0']);
+  });
+
   it('refuses, with 403 and before posting anything, a list naming any other address', async () => {
     for (const other of ['https://example.com/hook', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.1/', 'http://[::ffff:127.0.0.1]/']) {
       const response = await drive(['http://127.0.0.1:7777/0', other]);
