@@ -34,5 +34,6 @@ export {
 } from './propagation/index.js';
 export { signSessionToken, verifySessionToken, sessionTokenVerifier, type SessionClaims, type SignSessionOptions, type SessionTokenVerifierOptions, type VerifyUser } from './session/index.js';
 export { applyVerifiedUser, withVerifiedUser, DEFAULT_CLAIMED_BAGGAGE_KEYS, type VerifiedUser } from './baggage/verifiedClaims.js';
-export { traceContextConformance, parseConformanceCalls, type ConformanceCall } from './conformance/index.js';
+export { traceContextConformance, parseConformanceCalls, conformanceCallOffLoopback, type ConformanceCall } from './conformance/index.js';
+export { isLoopbackUrl } from './net/isLoopbackUrl.js';
 export { injectTraceparentMeta, traceparentMetaTag } from './middleware/trace/htmlMeta.js';

@@ -3,10 +3,13 @@
  * It continues the browser's journey and calls the origin with the context injected.
  */
 import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { trace, traceCors, type TraceBindings, type TraceVariables } from './index.js';
 import { log } from './log/log.js';
 import { traceContextConformance } from './conformance/index.js';
 import { demoSignIn } from './demo/signIn.js';
+import { sessionSecretFor } from './demo/sessionSecret.js';
+import { isLoopbackUrl } from './net/isLoopbackUrl.js';
 import { landingPage } from './demo/landingPage.js';
 import { sessionTokenVerifier } from './session/index.js';
 import { processOrderEvent, publishOrderPlaced, type OrderEventsBindings } from './demo/orderEvents.js';
@@ -18,10 +21,15 @@ export interface EdgeBindings extends TraceBindings, RelayBindings, OrderEventsB
   ORIGIN_URL: string;
   /** Comma-separated browser origins allowed to call the edge (the demo app's). */
   ALLOWED_ORIGINS: string;
-  /** HMAC secret for session tokens: a dev value in wrangler.toml, `wrangler secret put` in production. */
+  /**
+   * HMAC secret for session tokens: `wrangler secret put` in production; the local stack passes a
+   * public development value, which the worker refuses outside local dev (demo/sessionSecret.ts).
+   */
   SESSION_SECRET?: string;
-  /** `1` serves the W3C trace-context test endpoint (test configurations only). */
+  /** `1` serves the W3C trace-context test endpoint (the tests' configuration only; never in wrangler.toml). */
   EDGE_CONFORMANCE?: string;
+  /** `1` serves the demo's sign-in, which signs anyone in (the demo's configuration only; never in wrangler.toml). */
+  EDGE_DEMO_SIGN_IN?: string;
   /** How long the edge waits for the origin, in ms. Default 10000. */
   ORIGIN_TIMEOUT_MS?: string;
 }
@@ -29,27 +37,29 @@ export interface EdgeBindings extends TraceBindings, RelayBindings, OrderEventsB
 const DEFAULT_ORIGIN_TIMEOUT_MILLIS = 10_000;
 
 // user.tier and enduser.id in baggage are claims; only a signed session token makes them facts.
-const verifyUser = sessionTokenVerifier<TraceBindings>({ secret: (env) => (env as EdgeBindings).SESSION_SECRET });
+const verifyUser = sessionTokenVerifier<TraceBindings>({ secret: (env, request) => sessionSecretFor(env as EdgeBindings, request) });
 
-const app = new Hono<{ Bindings: EdgeBindings; Variables: TraceVariables }>();
+type Env = { Bindings: EdgeBindings; Variables: TraceVariables };
+const app = new Hono<Env>();
+
+/** A route that exists only when the binding `name` is `1` (set by a test or demo run, never deployed); else 404. */
+const onlyWith = (name: 'EDGE_CONFORMANCE' | 'EDGE_DEMO_SIGN_IN') =>
+  createMiddleware<Env>(async function onlyWith(c, next) {
+    return c.env[name] === '1' ? next() : c.notFound();
+  });
 
 // Registered before the middleware: readiness probes make no traces.
 app.get('/health', (c) => c.text('ok'));
 
-// The W3C trace-context suite calls back to any harness URL: its own trace(), propagating everywhere.
-app.post(
-  '/__conformance/trace-context',
-  async (c, next) => (c.env.EDGE_CONFORMANCE === '1' ? next() : c.notFound()),
-  trace({ propagateTo: () => true }),
-  traceContextConformance,
-);
+// The W3C trace-context suite calls back to its harness, on loopback: its own trace(), propagating there.
+app.post('/__conformance/trace-context', onlyWith('EDGE_CONFORMANCE'), trace({ propagateTo: isLoopbackUrl }), traceContextConformance);
 
 app.use(traceCors({ origins: (c) => splitOrigins(c.env.ALLOWED_ORIGINS), allowHeaders: ['content-type', 'content-encoding', 'authorization'] }));
 // Browser spans, relayed to the collector; before trace(): relaying makes no spans that would loop back.
 app.post('/v1/traces', otlpRelay((env) => ({ allowedOrigins: splitOrigins(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS ?? (env as EdgeBindings).ALLOWED_ORIGINS) })));
 app.use(trace((env) => ({ propagateTo: [(env as EdgeBindings).ORIGIN_URL], verifyUser })));
 
-app.post('/api/session', demoSignIn);
+app.post('/api/session', onlyWith('EDGE_DEMO_SIGN_IN'), demoSignIn);
 app.get('/', landingPage);
 
 app.post('/api/checkout', async (c) => {

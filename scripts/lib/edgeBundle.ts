@@ -11,6 +11,8 @@ import { ROOT } from './paths.js';
 import { lastLines, run } from './run.js';
 
 export interface EdgeBundle {
+  /** The bundled worker (one ES module), as `wrangler deploy` would upload it. */
+  script: string;
   bytes: number;
   gzipBytes: number;
   /** Node built-ins the bundle imports (each needs a compatibility flag). */
@@ -54,7 +56,7 @@ export async function dryRunBundle(options: { cwd: string; args?: string[]; mini
     for (const output of Object.values(meta.outputs)) {
       for (const imported of output.imports ?? []) if (imported.path.startsWith('node:')) nodeImports.add(imported.path);
     }
-    return { bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, nodeImports: [...nodeImports].sort(), packageCopies: packageCopies(Object.keys(meta.inputs)) };
+    return { script: code.toString('utf8'), bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, nodeImports: [...nodeImports].sort(), packageCopies: packageCopies(Object.keys(meta.inputs)) };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -106,8 +106,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         // Local runs want metrics within a second; production keeps the 10 s default.
         '--var', 'OTEL_METRIC_EXPORT_INTERVAL:1000',
         '--var', `ALLOWED_ORIGINS:${appOrigins.join(',')}`,
-        // A development secret, passed here so that wrangler.toml (what gets deployed) holds none.
+        // A development secret, passed here so that wrangler.toml (what gets deployed) holds none;
+        // the worker accepts it on loopback only.
         '--var', `SESSION_SECRET:${DEV_SESSION_SECRET}`,
+        // The demo's sign-in (it signs anyone in) exists only where this launcher turns it on.
+        '--var', 'EDGE_DEMO_SIGN_IN:1',
         ...((options.edgeConformance ?? process.env.EDGE_CONFORMANCE === '1') ? ['--var', 'EDGE_CONFORMANCE:1'] : []),
         ...Object.entries(options.edgeVars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
       ],

@@ -136,6 +136,17 @@ test('answers 400 to a body that is not a list of calls', async () => {
   expect(response.status).toBe(400);
 });
 
+test('posts only to loopback: a list naming another address gets 403 and nothing is posted', async () => {
+  for (const other of ['http://harness.invalid/1', 'http://169.254.169.254/latest/meta-data', 'http://[::ffff:127.0.0.1]:9/1']) {
+    const round = randomBytes(4).toString('hex');
+    const calls = [{ url: `${harnessUrl}/${round}/0`, arguments: [] }, { url: other, arguments: [] }];
+    const response = await fetch(`${edgeUrl()}${ENDPOINT}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(calls) });
+    expect(response.status, other).toBe(403);
+    expect(await response.text()).toContain('only to loopback');
+    expect(callbacks.has(`/${round}/0`), 'the loopback call before it was not made either').toBe(false);
+  }
+});
+
 test('does not exist without EDGE_CONFORMANCE=1', async () => {
   const worker = await unstable_dev(join(ROOT, 'edge-worker/src/worker.ts'), {
     config: join(ROOT, 'edge-worker/wrangler.toml'),

@@ -3,6 +3,7 @@
  * collector): a forged tier never reaches the spans the tail sampler reads, a signed one does.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { expect, test } from '@playwright/test';
 import { SpanKind, type KeptSpan } from '../fixture/collectorOutput.js';
 import { waitForTrace } from '../fixture/waitForJourney.js';
@@ -88,6 +89,42 @@ test('sign-in refuses unknown tiers and malformed bodies', async () => {
   for (const body of ['{"tier":"platinum"}', '{"tier":"free","userId":"a b"}', 'not json']) {
     const response = await fetch(`${edgeUrl()}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(response.status, body).toBe(400);
+  }
+});
+
+/** POSTs to the edge as if for `host` (fetch may not set Host; wrangler dev takes the URL's host from it). */
+function postFor(host: string, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(new URL(path, edgeUrl()), { method: 'POST', headers: { host, 'content-type': 'application/json', ...headers } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+test('the public development secret counts in local dev only: for a public hostname no sign-in, and its tokens are not trusted', async () => {
+  const token = await signIn({ tier: 'vip', userId: 'anyone' }); // on loopback: local dev
+  const signInElsewhere = await postFor('edge.shop.example', '/api/session', {}, '{"tier":"vip"}');
+  expect(signInElsewhere.status).toBe(500);
+  expect(signInElsewhere.body).toContain('public development value');
+
+  const traceId = randomBytes(16).toString('hex');
+  const checkout = await postFor(
+    'edge.shop.example',
+    '/api/checkout',
+    { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, baggage: 'user.tier=vip', authorization: `Bearer ${token}` },
+    JSON.stringify({ scenario: 'ok' }),
+  );
+  expect(checkout.status).toBe(200);
+  const spans = await waitForTrace(tracesFile(), traceId, (arrived) => arrived.some(isEdgeServer) && arrived.some(isOriginServer));
+  const edge = spans.find(isEdgeServer)!;
+  expect(edge.attributes['journeytrace.baggage.verified']).toBe(false);
+  for (const span of [edge, spans.find(isOriginServer)!]) {
+    expect(span.attributes['user.tier'], `${span.service} ${span.name}`).toBeUndefined();
+    expect(span.attributes['enduser.id'], `${span.service} ${span.name}`).toBeUndefined();
   }
 });
 

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { signSessionToken } from '../session/index.js';
+import { sessionSecretFor } from './sessionSecret.js';
 
 /** Tiers of the demo shop. */
 export const DEMO_TIERS = ['free', 'premium', 'vip'] as const;
@@ -9,11 +10,14 @@ const USER_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * Demo sign-in: `POST {tier, userId?}` answers `{token, tier, userId, expiresAt}`, a session
  * token signed with `SESSION_SECRET`. The page sends it as `Authorization: Bearer <token>`;
  * the trace middleware then trusts that tier instead of the browser's baggage claim.
- * A real shop signs the token where it authenticates the user.
+ * A real shop signs the token where it authenticates the user. It signs anyone in: mount it only
+ * in the demo's configuration (the worker serves it with `EDGE_DEMO_SIGN_IN=1`). The public
+ * development secret signs nothing outside local dev (`sessionSecretFor`).
  */
 export async function demoSignIn(c: Context<{ Bindings: { SESSION_SECRET?: string } }>): Promise<Response> {
-  const secret = c.env?.SESSION_SECRET;
-  if (!secret) return c.json({ error: 'sign-in is not configured: set SESSION_SECRET' }, 500);
+  if (!c.env?.SESSION_SECRET) return c.json({ error: 'sign-in is not configured: set SESSION_SECRET' }, 500);
+  const secret = sessionSecretFor(c.env, c.req.raw);
+  if (!secret) return c.json({ error: 'sign-in refused: SESSION_SECRET is the public development value and this is not local dev; set your own with `wrangler secret put SESSION_SECRET`' }, 500);
   const body = (await c.req.json().catch(() => null)) as { tier?: unknown; userId?: unknown } | null;
   const tier = body?.tier;
   if (typeof tier !== 'string' || !(DEMO_TIERS as readonly string[]).includes(tier)) {

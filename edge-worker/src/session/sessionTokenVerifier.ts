@@ -6,8 +6,12 @@ import { verifySessionToken } from './sessionToken.js';
 export type VerifyUser<E = unknown> = (request: Request, env: E) => Promise<VerifiedUser | null>;
 
 export interface SessionTokenVerifierOptions<E> {
-  /** The HMAC secret, e.g. `(env) => env.SESSION_SECRET` (a `wrangler secret` in production). */
-  secret: (env: E) => string | undefined;
+  /**
+   * The HMAC secret, e.g. `(env) => env.SESSION_SECRET` (a `wrangler secret` in production); the
+   * request is there for a secret that depends on it (the demo refuses its public development
+   * value outside local dev). `undefined` verifies no one.
+   */
+  secret: (env: E, request: Request) => string | undefined;
 }
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -21,7 +25,7 @@ export function sessionTokenVerifier<E>(options: SessionTokenVerifierOptions<E>)
   return async function verifyUser(request, env) {
     const token = BEARER.exec(request.headers.get('authorization') ?? '')?.[1];
     if (!token) return null;
-    const secret = options.secret(env);
+    const secret = options.secret(env, request);
     if (!secret) {
       if (!warned) diag.warn('journeytrace: no session secret configured; baggage claims are dropped');
       warned = true;
