@@ -24,6 +24,7 @@ export interface RunningCollector {
   /** OTLP/gRPC `host:port`. */
   readonly grpcAddress: string;
   readonly tracesFile: string;
+  readonly metricsFile: string;
   readonly logFile: string;
   stop(): Promise<void>;
 }
@@ -55,5 +56,5 @@ export async function runCollector(options: RunCollectorOptions): Promise<Runnin
     logFile,
     readyUrl: `http://127.0.0.1:${health}`,
   });
-  return { httpUrl: `http://127.0.0.1:${http}`, grpcAddress: `127.0.0.1:${grpc}`, tracesFile, logFile, stop: () => service.stop() };
+  return { httpUrl: `http://127.0.0.1:${http}`, grpcAddress: `127.0.0.1:${grpc}`, tracesFile, metricsFile, logFile, stop: () => service.stop() };
 }
