@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { DATA_DIR } from '../scripts/lib/paths.js';
 import { localCollector } from '../scripts/stack/collectorConfigs.js';
 import { readKeptSpans, type KeptSpan } from '../test/fixture/collectorOutput.js';
-import { runCollector, type RunningCollector } from './support/runCollector.js';
+import { refusedStart, runCollector, type RunningCollector } from './support/runCollector.js';
 import { exportOverGrpc, exportOverHttp, GrpcStatus } from './support/otlpExport.js';
 import { createSpanSender, randomHex, recordSpans } from './support/spanSender.js';
 
@@ -107,10 +107,8 @@ describe('front tier authentication', () => {
       } finally {
         await front.stop();
       }
-      await assert.rejects(
-        runCollector({ name: 'front-no-token', runDir: runDirAuth, configs: [join(here, 'front-tier.yaml')], env: { JOURNEYTRACE_COLLECTOR_TOKEN: undefined, JOURNEYTRACE_SAMPLING_TIER: sampling } }),
-        /no bearer token provided/,
-      );
+      const why = await refusedStart({ name: 'front-no-token', runDir: runDirAuth, configs: [join(here, 'front-tier.yaml')], env: { JOURNEYTRACE_COLLECTOR_TOKEN: undefined, JOURNEYTRACE_SAMPLING_TIER: sampling } });
+      assert.match(why, /no bearer token provided/);
     } finally {
       await samplingTier.stop();
     }
