@@ -27,6 +27,7 @@ const requiredEnv = {
   JOURNEYTRACE_TRACES_FILE: '/dev/null',
   JOURNEYTRACE_BACKEND_ENDPOINT: 'http://127.0.0.1:4318',
   JOURNEYTRACE_SAMPLING_TIER: '[127.0.0.1:4317, 127.0.0.1:14317]',
+  JOURNEYTRACE_COLLECTOR_TOKEN: 'validate-only-token',
 };
 
 describe('collector configs', () => {

@@ -2,22 +2,32 @@
  * The production overlay, run for real: kept journeys fan out to the backend (here a second
  * collector standing in for Jaeger/Tempo/OneUptime, all of which take OTLP/HTTP) and to the
  * local file, and what leaves is scrubbed: enduser.id hashed or deleted, no query strings.
+ * Only requests with the bearer token get in, on both receivers; the kit's own hops send it.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Hono } from 'hono';
 import { DATA_DIR } from '../scripts/lib/paths.js';
 import { freePort } from '../scripts/stack/ports.js';
-import { readKeptSpans, type KeptSpan } from '../test/fixture/collectorOutput.js';
+import { otlpRelay, type RelayBindings } from '../edge-worker/src/relay/index.js';
+import { browserSpans, protobufBody } from '../edge-worker/src/relay/testSpans.js';
+import { trace, type TraceBindings } from '../edge-worker/src/middleware/trace/index.js';
+import { readExportRequests, readKeptSpans, type KeptSpan } from '../test/fixture/collectorOutput.js';
 import { waitForTrace } from '../test/fixture/waitForJourney.js';
-import { runCollector, type RunningCollector } from './support/runCollector.js';
-import { createSpanSender, randomHex } from './support/spanSender.js';
+import { refusedStart, runCollector, type RunningCollector } from './support/runCollector.js';
+import { createSpanSender, randomHex, recordSpans } from './support/spanSender.js';
+import { exportOverGrpc, exportOverHttp, GrpcStatus } from './support/otlpExport.js';
 
 const here = import.meta.dirname;
 const runDir = join(DATA_DIR, 'test-runs', `collector-production-${process.pid}`);
 const config = (name: string) => join(here, name);
+const PRODUCTION_CONFIGS = [config('config.yaml'), config('config.production.yaml'), config('config.test.yaml')];
+/** The collector's token in this run, and the header every hop sends with it. */
+const TOKEN = randomHex(32);
+const AUTHORIZATION = { authorization: `Bearer ${TOKEN}` };
 
 describe('production overlay', () => {
   let backend: RunningCollector;
@@ -32,8 +42,9 @@ describe('production overlay', () => {
         name: `production-${action}`,
         runDir,
         // The test overlay last: decide after 1 s instead of 10.
-        configs: [config('config.yaml'), config('config.production.yaml'), config('config.test.yaml')],
+        configs: PRODUCTION_CONFIGS,
         env: {
+          JOURNEYTRACE_COLLECTOR_TOKEN: TOKEN,
           JOURNEYTRACE_BACKEND_ENDPOINT: backend.httpUrl,
           JOURNEYTRACE_BACKEND_HEADERS: '{x-journeytrace-test: "1"}',
           JOURNEYTRACE_ENDUSER_ID_ACTION: action,
@@ -49,7 +60,7 @@ describe('production overlay', () => {
   /** Sends one premium journey with a user id and a secret in the URL; returns its trace id. */
   async function sendPremiumJourney(collector: RunningCollector): Promise<string> {
     const traceId = randomHex(32);
-    const sender = createSpanSender({ serviceName: 'edge', collectorUrl: collector.httpUrl });
+    const sender = createSpanSender({ serviceName: 'edge', collectorUrl: collector.httpUrl, headers: AUTHORIZATION });
     sender.send([
       {
         traceId,
@@ -99,8 +110,8 @@ describe('production overlay', () => {
     const lonely = await runCollector({
       name: 'production-backend-down',
       runDir,
-      configs: [config('config.yaml'), config('config.production.yaml'), config('config.test.yaml')],
-      env: { JOURNEYTRACE_BACKEND_ENDPOINT: `http://127.0.0.1:${closedPort}`, JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' },
+      configs: PRODUCTION_CONFIGS,
+      env: { JOURNEYTRACE_COLLECTOR_TOKEN: TOKEN, JOURNEYTRACE_BACKEND_ENDPOINT: `http://127.0.0.1:${closedPort}`, JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' },
     });
     try {
       const traceId = await sendPremiumJourney(lonely);
@@ -120,7 +131,7 @@ describe('production overlay', () => {
 
   it('sends nothing for a journey the sampler drops', async () => {
     const dropped = randomHex(32);
-    const sender = createSpanSender({ serviceName: 'edge', collectorUrl: production.hash.httpUrl });
+    const sender = createSpanSender({ serviceName: 'edge', collectorUrl: production.hash.httpUrl, headers: AUTHORIZATION });
     sender.send([{ traceId: dropped, name: 'GET /', attributes: { 'user.tier': 'free' } }]);
     await sender.shutdown();
     // A kept journey sent after it lands only once the dropped one was decided too.
@@ -131,4 +142,109 @@ describe('production overlay', () => {
       assert.deepEqual((await readKeptSpans(file)).filter((span) => span.traceId === dropped), []);
     }
   });
+
+  describe('authentication: only requests with the token get in', () => {
+    /** A premium span, which the sampler keeps: if it is not stored, the receiver refused it. */
+    const premiumSpans = (traceId: string) => recordSpans('intruder', [{ traceId, name: 'POST /api/checkout', attributes: { 'user.tier': 'premium' } }]);
+    const refusedCredentials: Record<string, Record<string, string>> = {
+      'no authorization': {},
+      'a wrong token': { authorization: `Bearer ${randomHex(32)}` },
+      'the token without its scheme': { authorization: TOKEN },
+      'the token in another scheme': { authorization: `Basic ${TOKEN}` },
+      'an empty bearer': { authorization: 'Bearer ' },
+    };
+
+    it('refuses OTLP/HTTP (401) and OTLP/gRPC (Unauthenticated) without the right token, stores none of it, and takes it with the token', async () => {
+      const collector = production.hash;
+      const refused: string[] = [];
+      for (const [what, headers] of Object.entries(refusedCredentials)) {
+        const overHttp = randomHex(32);
+        const overGrpc = randomHex(32);
+        refused.push(overHttp, overGrpc);
+        assert.equal(await exportOverHttp(collector.httpUrl, await premiumSpans(overHttp), headers), 401, `HTTP with ${what}`);
+        assert.equal(await exportOverGrpc(collector.grpcAddress, await premiumSpans(overGrpc), headers), GrpcStatus.UNAUTHENTICATED, `gRPC with ${what}`);
+      }
+      const keptOverHttp = randomHex(32);
+      const keptOverGrpc = randomHex(32);
+      assert.equal(await exportOverHttp(collector.httpUrl, await premiumSpans(keptOverHttp), AUTHORIZATION), 200);
+      assert.equal(await exportOverGrpc(collector.grpcAddress, await premiumSpans(keptOverGrpc), AUTHORIZATION), GrpcStatus.OK);
+      for (const traceId of [keptOverHttp, keptOverGrpc]) {
+        await waitForTrace(collector.tracesFile, traceId, one);
+        await waitForTrace(backend.tracesFile, traceId, one);
+      }
+      // The refused ones were sent first: had any got in, it would be decided (1 s) by now.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      for (const file of [collector.tracesFile, backend.tracesFile]) {
+        const stored = (await readKeptSpans(file)).filter((span) => refused.includes(span.traceId));
+        assert.deepEqual(stored, [], `nothing refused reached ${file}`);
+      }
+    });
+
+    it("lets the edge's own hops in: its spans and metrics, and the browser spans its relay forwards, all with OTEL_EXPORTER_OTLP_HEADERS", async () => {
+      const collector = production.hash;
+      const shop = 'https://shop.example';
+      // The worker's bindings, set as a deployment would (`wrangler secret put OTEL_EXPORTER_OTLP_HEADERS`).
+      const bindings: TraceBindings & RelayBindings = {
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.httpUrl,
+        OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer%20${TOKEN}`,
+        OTEL_METRIC_EXPORT_INTERVAL: '0',
+        JOURNEYTRACE_RELAY_ALLOWED_ORIGINS: shop,
+      };
+      const app = new Hono<{ Bindings: typeof bindings }>();
+      app.post('/v1/traces', otlpRelay());
+      app.use(trace());
+      // A failing request: the sampler keeps its journey whatever the baseline.
+      app.get('/api/checkout', (c) => c.text('payment failed', 500));
+
+      const browser = await browserSpans(Date.now() - 1000);
+      const traceId = browser[0]!.spanContext().traceId;
+      const relayed = await app.request(
+        '/v1/traces',
+        { method: 'POST', headers: { origin: shop, 'content-type': 'application/x-protobuf' }, body: protobufBody(browser) as Uint8Array<ArrayBuffer> },
+        bindings,
+      );
+      assert.equal(relayed.status, 200, `the relay's forward was taken (${await relayed.text()})`);
+      const flushes: Promise<unknown>[] = [];
+      const executionCtx = { waitUntil: (promise: Promise<unknown>) => void flushes.push(promise), passThroughOnException: () => {}, props: {} };
+      const served = await app.request('/api/checkout', { headers: { traceparent: `00-${traceId}-${browser[0]!.spanContext().spanId}-01` } }, bindings, executionCtx);
+      assert.equal(served.status, 500);
+      await Promise.all(flushes);
+
+      const spans = await waitForTrace(collector.tracesFile, traceId, (arrived) => arrived.some((span) => span.service === 'edge-worker') && arrived.some((span) => span.service === 'shop-web'));
+      assert.ok(spans.some((span) => span.service === 'edge-worker' && span.name === 'GET /api/checkout'), 'the edge span is stored');
+      assert.ok(spans.filter((span) => span.service === 'shop-web').length >= 2, 'the relayed browser spans are stored');
+      const deadline = Date.now() + 10_000;
+      while (!(await edgeMetricsIn(collector.metricsFile))) {
+        assert.ok(Date.now() < deadline, "the edge's HTTP metrics reach the collector");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    });
+
+    for (const [what, token] of [['unset', undefined], ['empty', '']] as const) {
+      it(`refuses to start when JOURNEYTRACE_COLLECTOR_TOKEN is ${what}, rather than take OTLP from anyone`, async () => {
+        const why = await refusedStart({
+          name: `production-token-${what}`,
+          runDir,
+          configs: PRODUCTION_CONFIGS,
+          env: { JOURNEYTRACE_COLLECTOR_TOKEN: token, JOURNEYTRACE_BACKEND_ENDPOINT: backend.httpUrl },
+        });
+        assert.match(why, /exited \(code [1-9]\d*\) before it was ready[\s\S]*no bearer token provided/);
+      });
+    }
+  });
 });
+
+interface MetricsRequest {
+  resourceMetrics?: Array<{ resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> }; scopeMetrics?: Array<{ metrics?: Array<{ name: string }> }> }>;
+}
+
+/** Whether the metrics file holds the edge's HTTP server duration histogram. */
+async function edgeMetricsIn(metricsFile: string): Promise<boolean> {
+  return (await readExportRequests<MetricsRequest>(metricsFile)).some((request) =>
+    (request.resourceMetrics ?? []).some(
+      (rm) =>
+        rm.resource?.attributes?.some((a) => a.key === 'service.name' && a.value?.stringValue === 'edge-worker') &&
+        (rm.scopeMetrics ?? []).some((sm) => (sm.metrics ?? []).some((metric) => metric.name === 'http.server.request.duration')),
+    ),
+  );
+}

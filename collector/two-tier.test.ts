@@ -3,33 +3,39 @@
  * sampling collectors (config.yaml). Each journey's spans come from three services in separate
  * export requests, and only one of them carries the error that makes the journey worth keeping,
  * so a journey comes out whole only if all its spans met on the same sampling collector.
+ * Both tiers authenticate as in production: the services send the token to the front tier,
+ * which sends it on to the sampling tier.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DATA_DIR } from '../scripts/lib/paths.js';
+import { localCollector } from '../scripts/stack/collectorConfigs.js';
 import { readKeptSpans, type KeptSpan } from '../test/fixture/collectorOutput.js';
-import { runCollector, type RunningCollector } from './support/runCollector.js';
-import { createSpanSender, randomHex } from './support/spanSender.js';
+import { refusedStart, runCollector, type RunningCollector } from './support/runCollector.js';
+import { exportOverGrpc, exportOverHttp, GrpcStatus } from './support/otlpExport.js';
+import { createSpanSender, randomHex, recordSpans } from './support/spanSender.js';
 
 const here = import.meta.dirname;
 const runDir = join(DATA_DIR, 'test-runs', `collector-two-tier-${process.pid}`);
 const SERVICES = ['web', 'edge', 'checkout-api'] as const;
 const JOURNEYS = 40;
+const TOKEN = randomHex(32);
 
 describe('two-tier collectors (front tier load-balancing by trace id)', () => {
   let sampling: RunningCollector[] = [];
   let front: RunningCollector;
 
   before(async () => {
+    const sampler = localCollector({ authenticated: true });
     sampling = await Promise.all(
       ['sampling-a', 'sampling-b'].map((name) =>
         runCollector({
           name,
           runDir,
-          configs: [join(here, 'config.yaml'), join(here, 'config.test.yaml')],
+          configs: sampler.configs,
           // Keep only journeys a policy asks for, so a split journey would be cut in half.
-          env: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' },
+          env: { ...sampler.env, JOURNEYTRACE_COLLECTOR_TOKEN: TOKEN, JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' },
         }),
       ),
     );
@@ -37,7 +43,7 @@ describe('two-tier collectors (front tier load-balancing by trace id)', () => {
       name: 'front',
       runDir,
       configs: [join(here, 'front-tier.yaml')],
-      env: { JOURNEYTRACE_SAMPLING_TIER: `[${sampling.map((collector) => collector.grpcAddress).join(', ')}]` },
+      env: { JOURNEYTRACE_COLLECTOR_TOKEN: TOKEN, JOURNEYTRACE_SAMPLING_TIER: `[${sampling.map((collector) => collector.grpcAddress).join(', ')}]` },
     });
   });
   after(async () => {
@@ -49,7 +55,7 @@ describe('two-tier collectors (front tier load-balancing by trace id)', () => {
 
   it('keeps each failed journey whole, on exactly one sampling collector, and drops the rest', async () => {
     const journeys = Array.from({ length: JOURNEYS }, (_, index) => ({ traceId: randomHex(32), failed: index % 2 === 0 }));
-    const senders = SERVICES.map((service) => createSpanSender({ serviceName: service, collectorUrl: front.httpUrl }));
+    const senders = SERVICES.map((service) => createSpanSender({ serviceName: service, collectorUrl: front.httpUrl, headers: { authorization: `Bearer ${TOKEN}` } }));
     // Each service reports every journey in its own export requests, like real hops do.
     SERVICES.forEach((service, index) => {
       senders[index]!.send(
@@ -81,6 +87,30 @@ describe('two-tier collectors (front tier load-balancing by trace id)', () => {
     // Routing spread the journeys: both sampling collectors judged some.
     for (const [index, spans] of perCollector.entries()) {
       assert.ok(spans.length > 0, `sampling collector ${index} kept at least one journey`);
+    }
+  });
+});
+
+describe('front tier authentication', () => {
+  it('refuses OTLP without the token, and refuses to start without one', async () => {
+    const runDirAuth = join(runDir, 'auth');
+    const sampler = localCollector({ authenticated: true });
+    const samplingTier = await runCollector({ name: 'sampling-auth', runDir: runDirAuth, configs: sampler.configs, env: { ...sampler.env, JOURNEYTRACE_COLLECTOR_TOKEN: TOKEN } });
+    try {
+      const sampling = `[${samplingTier.grpcAddress}]`;
+      const front = await runCollector({ name: 'front-auth', runDir: runDirAuth, configs: [join(here, 'front-tier.yaml')], env: { JOURNEYTRACE_COLLECTOR_TOKEN: TOKEN, JOURNEYTRACE_SAMPLING_TIER: sampling } });
+      try {
+        const spans = await recordSpans('intruder', [{ traceId: randomHex(32), name: 'forged', error: true }]);
+        assert.equal(await exportOverHttp(front.httpUrl, spans), 401);
+        assert.equal(await exportOverGrpc(front.grpcAddress, spans, { authorization: `Bearer ${randomHex(32)}` }), GrpcStatus.UNAUTHENTICATED);
+        assert.equal(await exportOverHttp(front.httpUrl, spans, { authorization: `Bearer ${TOKEN}` }), 200);
+      } finally {
+        await front.stop();
+      }
+      const why = await refusedStart({ name: 'front-no-token', runDir: runDirAuth, configs: [join(here, 'front-tier.yaml')], env: { JOURNEYTRACE_COLLECTOR_TOKEN: undefined, JOURNEYTRACE_SAMPLING_TIER: sampling } });
+      assert.match(why, /no bearer token provided/);
+    } finally {
+      await samplingTier.stop();
     }
   });
 });

@@ -24,6 +24,7 @@ export interface RunningCollector {
   /** OTLP/gRPC `host:port`. */
   readonly grpcAddress: string;
   readonly tracesFile: string;
+  readonly metricsFile: string;
   readonly logFile: string;
   stop(): Promise<void>;
 }
@@ -55,5 +56,20 @@ export async function runCollector(options: RunCollectorOptions): Promise<Runnin
     logFile,
     readyUrl: `http://127.0.0.1:${health}`,
   });
-  return { httpUrl: `http://127.0.0.1:${http}`, grpcAddress: `127.0.0.1:${grpc}`, tracesFile, logFile, stop: () => service.stop() };
+  return { httpUrl: `http://127.0.0.1:${http}`, grpcAddress: `127.0.0.1:${grpc}`, tracesFile, metricsFile, logFile, stop: () => service.stop() };
+}
+
+/**
+ * Runs a collector that should refuse to start; resolves to why it did (its error and last
+ * output). One that starts anyway is stopped, and the promise rejects: a test fails, never hangs.
+ */
+export async function refusedStart(options: RunCollectorOptions): Promise<string> {
+  let started: RunningCollector;
+  try {
+    started = await runCollector(options);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  await started.stop();
+  throw new Error(`${options.name} started and took requests; it should have refused to start`);
 }

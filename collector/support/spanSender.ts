@@ -2,9 +2,16 @@
  * Sends spans the way the edge does (its OTLP/HTTP protobuf fetch exporter), as one service,
  * with trace ids chosen by the caller so tests know which journey each span belongs to.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Tracer } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { OTLPFetchSpanExporter } from '../../edge-worker/src/export/OTLPFetchSpanExporter.js';
 
 export interface SpanSpec {
@@ -32,32 +39,49 @@ export interface SpanSenderOptions {
   collectorUrl: string;
   /** Spans per export request; 512 (the batch processor's default) unless given. */
   maxExportBatchSize?: number;
+  /** Request headers, e.g. the collector's `authorization`. */
+  headers?: Record<string, string>;
 }
 
 export function createSpanSender(options: SpanSenderOptions): SpanSender {
-  const exporter = new OTLPFetchSpanExporter({ url: `${options.collectorUrl}/v1/traces` });
+  const exporter = new OTLPFetchSpanExporter({ url: `${options.collectorUrl}/v1/traces`, headers: options.headers });
   const maxExportBatchSize = options.maxExportBatchSize ?? 512;
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ ...options.resourceAttributes, 'service.name': options.serviceName }),
-    spanProcessors: [
-      new BatchSpanProcessor(exporter, { maxExportBatchSize, maxQueueSize: 1_000_000, scheduledDelayMillis: 60_000 }),
-    ],
-  });
+  const provider = tracerProvider(
+    options.serviceName,
+    new BatchSpanProcessor(exporter, { maxExportBatchSize, maxQueueSize: 1_000_000, scheduledDelayMillis: 60_000 }),
+    options.resourceAttributes,
+  );
   const tracer = provider.getTracer('journeytrace-collector-tests');
   return {
-    send(specs) {
-      const now = Date.now();
-      for (const spec of specs) {
-        const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: spec.traceId, spanId: randomHex(16), traceFlags: TraceFlags.SAMPLED, isRemote: true });
-        const duration = spec.durationMillis ?? 1;
-        const span = tracer.startSpan(spec.name, { kind: SpanKind.SERVER, attributes: spec.attributes, startTime: now - duration }, parent);
-        if (spec.error) span.setStatus({ code: SpanStatusCode.ERROR });
-        span.end(now);
-      }
-    },
+    send: (specs) => endSpans(tracer, specs),
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };
+}
+
+/** The spans `send` would export, kept in memory: for tests that build the request themselves. */
+export async function recordSpans(serviceName: string, specs: readonly SpanSpec[]): Promise<ReadableSpan[]> {
+  const exporter = new InMemorySpanExporter();
+  const provider = tracerProvider(serviceName, new SimpleSpanProcessor(exporter));
+  endSpans(provider.getTracer('journeytrace-collector-tests'), specs);
+  await provider.forceFlush();
+  return exporter.getFinishedSpans();
+}
+
+function tracerProvider(serviceName: string, processor: SpanProcessor, resourceAttributes?: Attributes): BasicTracerProvider {
+  return new BasicTracerProvider({ resource: resourceFromAttributes({ ...resourceAttributes, 'service.name': serviceName }), spanProcessors: [processor] });
+}
+
+/** Ends one span per spec, each a child of a remote parent in its trace. */
+function endSpans(tracer: Tracer, specs: readonly SpanSpec[]): void {
+  const now = Date.now();
+  for (const spec of specs) {
+    const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: spec.traceId, spanId: randomHex(16), traceFlags: TraceFlags.SAMPLED, isRemote: true });
+    const duration = spec.durationMillis ?? 1;
+    const span = tracer.startSpan(spec.name, { kind: SpanKind.SERVER, attributes: spec.attributes, startTime: now - duration }, parent);
+    if (spec.error) span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end(now);
+  }
 }
 
 /** Random lowercase hex of `length` characters (a trace id is 32, a span id 16). */

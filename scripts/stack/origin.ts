@@ -23,7 +23,7 @@ export function nextOriginPorts(origin: number): OriginPorts {
 export function originServiceSpecs(
   ports: OriginPorts,
   collectorUrl: string,
-  common: Pick<ServiceSpec, 'echo'> & { logFile: (name: string) => string; runDir: string },
+  common: Pick<ServiceSpec, 'echo'> & { logFile: (name: string) => string; runDir: string; env?: NodeJS.ProcessEnv },
 ): ServiceSpec[] {
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const env = {
@@ -40,6 +40,7 @@ export function originServiceSpecs(
     PAYMENT_URL: url(ports.payment),
     ORDERS_WORKER_PORT: String(ports.ordersWorker),
     ORDERS_DB: join(common.runDir, 'orders.sqlite'),
+    ...common.env,
   };
   const service = (name: string, readyUrl: string): ServiceSpec => ({
     name,

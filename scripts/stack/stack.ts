@@ -33,6 +33,12 @@ export interface StackOptions {
   edgeConformance?: boolean;
   /** Further bindings for the edge worker (wrangler `--var`), e.g. `ORIGIN_TIMEOUT_MS`. */
   edgeVars?: Record<string, string>;
+  /**
+   * The collector's bearer token, when its configs require one (config.production.yaml): given
+   * to the collector as `JOURNEYTRACE_COLLECTOR_TOKEN` and to every hop that exports (edge worker,
+   * origin services) as `OTEL_EXPORTER_OTLP_HEADERS`, as a deployment sets them.
+   */
+  collectorToken?: string;
 }
 
 export interface Stack {
@@ -66,6 +72,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const node = process.execPath;
   const bin = (pkg: string, file: string) => join(ROOT, 'node_modules', pkg, 'bin', file);
   const logFile = (name: string) => join(runDir, `${name}.log`);
+  const token = options.collectorToken;
+  const exportHeaders = token === undefined ? {} : { OTEL_EXPORTER_OTLP_HEADERS: otlpAuthorizationHeader(token) };
 
   const specs: ServiceSpec[] = [
     {
@@ -83,13 +91,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         JOURNEYTRACE_APP_ORIGIN_ALT: appOrigins[1],
         // A local stack keeps every ordinary journey unless told otherwise.
         JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: process.env.JOURNEYTRACE_BASELINE_SAMPLE_PERCENT ?? '100',
+        // The production overlay listens on every interface by default; a local stack stays on loopback.
+        COLLECTOR_LISTEN_HOST: '127.0.0.1',
+        ...(token === undefined ? {} : { JOURNEYTRACE_COLLECTOR_TOKEN: token }),
         ...options.collectorEnv,
       },
       logFile: logFile('collector'),
       echo,
       readyUrl: url(ports.collectorHealth),
     },
-    ...originServiceSpecs(ports, urls.collector, { echo, logFile, runDir }),
+    ...originServiceSpecs(ports, urls.collector, { echo, logFile, runDir, env: exportHeaders }),
     {
       name: 'edge-worker',
       command: node,
@@ -112,7 +123,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         // The demo's sign-in (it signs anyone in) exists only where this launcher turns it on.
         '--var', 'EDGE_DEMO_SIGN_IN:1',
         ...((options.edgeConformance ?? process.env.EDGE_CONFORMANCE === '1') ? ['--var', 'EDGE_CONFORMANCE:1'] : []),
-        ...Object.entries(options.edgeVars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+        ...Object.entries({ ...exportHeaders, ...options.edgeVars }).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
       ],
       cwd: join(ROOT, 'edge-worker'),
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
@@ -160,4 +171,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw new Error(failures.map((failure) => failure.message).join('\n\n'));
   }
   return { urls, runDir, tracesFile: options.tracesFile, metricsFile, services, stop, restart };
+}
+
+/**
+ * `OTEL_EXPORTER_OTLP_HEADERS` carrying a bearer token: `key=value` pairs with the value
+ * percent-encoded (the OpenTelemetry exporter spec's format), so the space is `%20`.
+ * @see https://opentelemetry.io/docs/specs/otel/protocol/exporter/#specifying-headers-via-environment-variables
+ */
+export function otlpAuthorizationHeader(token: string): string {
+  return `Authorization=${encodeURIComponent(`Bearer ${token}`)}`;
 }

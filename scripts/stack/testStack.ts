@@ -1,28 +1,32 @@
 import { join } from 'node:path';
-import { DATA_DIR, ROOT } from '../lib/paths.js';
+import { DATA_DIR } from '../lib/paths.js';
 import { ensureCollector } from '../setup/collector.js';
+import { localCollector } from './collectorConfigs.js';
 import { freeStackPorts } from './ports.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
 
-export interface TestStackOptions extends Pick<StackOptions, 'collectorEnv' | 'edgeConformance' | 'edgeVars' | 'echo'> {
+export interface TestStackOptions extends Pick<StackOptions, 'collectorEnv' | 'edgeConformance' | 'edgeVars' | 'echo' | 'collectorToken'> {
   /** Names the run's folder under `.data/test-runs/`. */
   name?: string;
 }
 
 /**
  * The whole journey on free ports (so it runs beside a demo or another run), with the
- * collector's test overlay (quick decisions), its files in a run folder of its own.
+ * collector's test overlay (quick decisions), its files in a run folder of its own. With
+ * `collectorToken`, the collector requires it, as in production, and every hop sends it.
  */
 export async function startTestStack(options: TestStackOptions = {}): Promise<Stack> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const runDir = join(DATA_DIR, 'test-runs', `${stamp}-${process.pid}${options.name ? `-${options.name}` : ''}`);
+  const collector = localCollector({ authenticated: options.collectorToken !== undefined });
   return startStack({
     ports: await freeStackPorts(),
     runDir,
     tracesFile: join(runDir, 'collector', 'traces.jsonl'),
     collectorBin: await ensureCollector(),
-    collectorConfigs: [join(ROOT, 'collector/config.yaml'), join(ROOT, 'collector/config.test.yaml')],
-    collectorEnv: options.collectorEnv,
+    collectorConfigs: collector.configs,
+    collectorEnv: { ...collector.env, ...options.collectorEnv },
+    collectorToken: options.collectorToken,
     edgeConformance: options.edgeConformance,
     edgeVars: options.edgeVars,
     echo: options.echo,

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
 import { HttpMetrics } from '@journeytrace/edge/metrics';
 import { W3CPropagator } from '@journeytrace/edge/propagation';
@@ -37,7 +38,8 @@ export function startNodeTracing(serviceName: string): NodeTracing {
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })),
     spanProcessors: [
       new BaggageSpanProcessor(),
-      // Reads OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_BSP_SCHEDULE_DELAY from the environment. The
+      // Reads OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS (the collector's
+      // `Authorization=Bearer%20<token>`) and OTEL_BSP_SCHEDULE_DELAY from the environment. The
       // retrying wrapper holds what the collector could not take (a restart, an outage) and sends
       // it again once it is back: up to OTEL_EXPORTER_OTLP_RETRY_MAX_QUEUE_SIZE spans, drops reported.
       new BatchSpanProcessor(new RetryingSpanExporter(new OTLPTraceExporter())),
@@ -60,7 +62,7 @@ export function startNodeTracing(serviceName: string): NodeTracing {
   // HTTP duration histograms with exemplars (the metrics SDK of this OpenTelemetry JS line
   // records no exemplars), sent every OTEL_METRIC_EXPORT_INTERVAL ms.
   const endpoint = (process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318').replace(/\/+$/, '');
-  metrics = new HttpMetrics({ metricsUrl: `${endpoint}/v1/metrics`, resource: { [ATTR_SERVICE_NAME]: serviceName } });
+  metrics = new HttpMetrics({ metricsUrl: `${endpoint}/v1/metrics`, headers: otlpMetricsHeaders(), resource: { [ATTR_SERVICE_NAME]: serviceName } });
   const interval = Number(process.env.OTEL_METRIC_EXPORT_INTERVAL) || 60_000;
   const timer = setInterval(() => void metrics?.flush(), interval);
   timer.unref();
@@ -70,6 +72,15 @@ export function startNodeTracing(serviceName: string): NodeTracing {
       await Promise.all([provider.shutdown(), metrics?.flush()]);
     },
   };
+}
+
+/**
+ * The metrics request headers as the stock OTLP exporters read them: `OTEL_EXPORTER_OTLP_HEADERS`,
+ * overridden per key by `OTEL_EXPORTER_OTLP_METRICS_HEADERS` (`key=value` pairs, values
+ * percent-encoded), parsed by the same function, so traces and metrics carry the same credentials.
+ */
+function otlpMetricsHeaders(): Record<string, string> {
+  return { ...parseKeyPairsIntoRecord(process.env.OTEL_EXPORTER_OTLP_HEADERS), ...parseKeyPairsIntoRecord(process.env.OTEL_EXPORTER_OTLP_METRICS_HEADERS) };
 }
 
 /** JSON log lines with trace_id and span_id (the same shape as the edge worker's). */
