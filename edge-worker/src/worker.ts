@@ -37,7 +37,7 @@ export interface EdgeBindings extends TraceBindings, RelayBindings, OrderEventsB
 const DEFAULT_ORIGIN_TIMEOUT_MILLIS = 10_000;
 
 // user.tier and enduser.id in baggage are claims; only a signed session token makes them facts.
-const verifyUser = sessionTokenVerifier<TraceBindings>({ secret: (env, request) => sessionSecretFor(env as EdgeBindings, request) });
+const verifyUser = sessionTokenVerifier<EdgeBindings>({ secret: (env, request) => sessionSecretFor(env, request) });
 
 type Env = { Bindings: EdgeBindings; Variables: TraceVariables };
 const app = new Hono<Env>();
@@ -56,8 +56,8 @@ app.post('/__conformance/trace-context', onlyWith('EDGE_CONFORMANCE'), trace({ p
 
 app.use(traceCors({ origins: (c) => splitOrigins(c.env.ALLOWED_ORIGINS), allowHeaders: ['content-type', 'content-encoding', 'authorization'] }));
 // Browser spans, relayed to the collector; before trace(): relaying makes no spans that would loop back.
-app.post('/v1/traces', otlpRelay((env) => ({ allowedOrigins: splitOrigins(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS ?? (env as EdgeBindings).ALLOWED_ORIGINS) })));
-app.use(trace((env) => ({ propagateTo: [(env as EdgeBindings).ORIGIN_URL], verifyUser })));
+app.post('/v1/traces', otlpRelay<EdgeBindings>((env) => ({ allowedOrigins: splitOrigins(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS ?? env.ALLOWED_ORIGINS) })));
+app.use(trace<EdgeBindings>((env) => ({ propagateTo: [env.ORIGIN_URL], verifyUser })));
 
 app.post('/api/session', onlyWith('EDGE_DEMO_SIGN_IN'), demoSignIn);
 app.get('/', landingPage);
