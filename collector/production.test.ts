@@ -189,6 +189,8 @@ describe('production overlay', () => {
         OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer%20${TOKEN}`,
         OTEL_METRIC_EXPORT_INTERVAL: '0',
         JOURNEYTRACE_RELAY_ALLOWED_ORIGINS: shop,
+        // The test page's service, as a deployment names its pages' services.
+        JOURNEYTRACE_RELAY_SERVICE_NAMES: 'shop-web',
       };
       const app = new Hono<{ Bindings: typeof bindings }>();
       app.post('/v1/traces', otlpRelay());
