@@ -46,7 +46,10 @@ test('an origin that is down: 502, the CLIENT span records the network error', a
   });
   const trace = await waitForJourney(stack().tracesFile, traceId, { timeoutMillis: 30_000, settleMillis: 0, until: edgeHops });
   expectEdgeFailure(trace, 502, /Error/);
-  // The origin is back: the next journey goes through.
-  const next = await checkoutInShop(page, stack().urls.app, 'free', 'ok');
-  await expect(next.result).toContainText('placed');
+  // The origin is back: journeys go through again. Its first requests after a cold start may
+  // still exceed this edge's 300 ms origin timeout on a loaded machine, so a few tries are allowed.
+  await expect(async () => {
+    const next = await checkoutInShop(page, stack().urls.app, 'free', 'ok');
+    await expect(next.result).toContainText('placed', { timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
 });
