@@ -4,7 +4,7 @@
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { OTLPFetchSpanExporter } from '../../edge-worker/src/export/OTLPFetchSpanExporter.js';
 
 export interface SpanSpec {
@@ -35,10 +35,10 @@ export interface SpanSenderOptions {
 export function createSpanSender(options: SpanSenderOptions): SpanSender {
   const exporter = new OTLPFetchSpanExporter({ url: `${options.collectorUrl}/v1/traces` });
   const maxExportBatchSize = options.maxExportBatchSize ?? 512;
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
     spanProcessors: [
-      new BatchSpanProcessor(exporter, { maxExportBatchSize, maxQueueSize: 1_000_000, scheduledDelayMillis: 60_000 }),
+      new BatchSpanProcessor({ exporter, maxExportBatchSize, maxQueueSize: 1_000_000, scheduledDelayMillis: 60_000 }),
     ],
   });
   const tracer = provider.getTracer('journeytrace-collector-tests');

@@ -4,16 +4,17 @@
  * Import it before anything that serves or sends HTTP.
  */
 import { createRequire } from 'node:module';
-import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
 import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
 import { HttpMetrics } from '@journeytrace/edge/metrics';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { RetryingSpanExporter } from './RetryingSpanExporter.js';
 
@@ -31,7 +32,7 @@ export function httpMetrics(): HttpMetrics | undefined {
 export function startNodeTracing(serviceName: string): NodeTracing {
   // Telemetry problems (an export that failed, a dropped span) are said, never silent.
   diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
-  const provider = new NodeTracerProvider({
+  const provider = new TracerProvider({
     // Merge, not replace: the default resource carries telemetry.sdk.language=nodejs.
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })),
     spanProcessors: [
@@ -39,10 +40,14 @@ export function startNodeTracing(serviceName: string): NodeTracing {
       // Reads OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_BSP_SCHEDULE_DELAY from the environment. The
       // retrying wrapper holds what the collector could not take (a restart, an outage) and sends
       // it again once it is back: up to OTEL_EXPORTER_OTLP_RETRY_MAX_QUEUE_SIZE spans, drops reported.
-      new BatchSpanProcessor(new RetryingSpanExporter(new OTLPTraceExporter())),
+      new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPTraceExporter()) }),
     ],
   });
-  provider.register();
+  // What sdk-trace-node's register() did (OpenTelemetry JS 3 has no register()): context across
+  // async calls, W3C trace context and baggage on the wire.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  trace.setGlobalTracerProvider(provider);
   registerInstrumentations({
     tracerProvider: provider,
     // Readiness probes make no traces.
