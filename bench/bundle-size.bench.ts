@@ -1,6 +1,6 @@
 /**
  * Browser bundle size: the web SDK's entries against stock OpenTelemetry web with the same
- * instrumentation (sdk-trace-web, instrumentation-fetch, context-zone, OTLP/HTTP exporter, W3C
+ * instrumentation (sdk-trace with its stack context manager, instrumentation-fetch, OTLP/HTTP exporter, W3C
  * propagators), Honeycomb's web SDK and Grafana Faro (each at its README's minimal setup). Every
  * entry is bundled the same way (esbuild, minified, ES2016, browser) and gzipped at level 9.
  */
@@ -44,6 +44,9 @@ async function buildWebSdk(): Promise<void> {
   if (tsc.code !== 0) throw new Error(`building web-sdk failed:\n${lastLines(tsc.output)}`);
 }
 
+/** OpenTelemetry JS 3 has no zone context manager (context-zone stops at 2.x): the stock set keeps sdk-trace's stack context. */
+const STOCK = 'stock OpenTelemetry JS 3 web (stack context), fetch only';
+
 export default async function bundleSize(): Promise<BenchSection> {
   const [honeycombDir, faroDir] = await Promise.all([ensureAnchor('honeycomb'), ensureAnchor('faro'), buildWebSdk()]);
   // One build at a time: sizes do not depend on it, and the machine has two cores.
@@ -70,7 +73,8 @@ export default async function bundleSize(): Promise<BenchSection> {
     command: 'npm run bench -- bundle-size',
     versions: [
       `journeytrace ${installedVersion(ROOT, 'journeytrace')}`,
-      v(ROOT, '@opentelemetry/sdk-trace-web'),
+      v(ROOT, '@opentelemetry/sdk-trace'),
+      v(ROOT, '@opentelemetry/exporter-trace-otlp-http'),
       v(ROOT, '@opentelemetry/instrumentation-fetch'),
       v(ROOT, 'zone.js'),
       v(honeycombDir, '@honeycombio/opentelemetry-web'),
@@ -80,17 +84,17 @@ export default async function bundleSize(): Promise<BenchSection> {
       v(ROOT, 'esbuild'),
     ].join(', '),
     rows: [
-      row('journeytrace npm entry, all features (zone-less context)', sdk, 'stock OpenTelemetry web with zone, fetch only', stock),
-      row('journeytrace/core, steps and fetch only (tree-shaken)', sdkCore, 'stock OpenTelemetry web with zone, fetch only', stock),
-      row('journeytrace npm entry + `journeytrace/zone`', sdkZone, 'stock OpenTelemetry web with zone, fetch only', stock),
-      row('journeytrace script-tag build (IIFE)', scriptTag, 'stock OpenTelemetry web with zone, fetch only', stock),
+      row('journeytrace npm entry, all features (zone-less context)', sdk, STOCK, stock),
+      row('journeytrace/core, steps and fetch only (tree-shaken)', sdkCore, STOCK, stock),
+      row('journeytrace npm entry + `journeytrace/zone`', sdkZone, STOCK, stock),
+      row('journeytrace script-tag build (IIFE)', scriptTag, STOCK, stock),
       row('journeytrace npm entry, all features', sdk, 'Honeycomb web SDK, README setup (auto-instrumentations + web vitals)', honeycomb),
       row('journeytrace npm entry, all features', sdk, 'Grafana Faro web SDK + web tracing, README setup', faro),
     ],
     notes: [
       `Exact min+gzip bytes: npm entry ${sdk}, journeytrace/core ${sdkCore}, npm entry + journeytrace/zone ${sdkZone}, script tag ${scriptTag}, stock OpenTelemetry web ${stock}.`,
       'Sizes are deterministic for a given lockfile; each is one build. Anchors are installed from bench/anchors/*/package-lock.json, outside the workspaces, so each keeps its own OpenTelemetry copies as a user of it would get.',
-      'journeytrace "all features": session, baggage, journey steps, fetch spans (@opentelemetry/instrumentation-fetch on sdk-trace-web\'s BasicTracerProvider; the stock set uses its WebTracerProvider, which only adds `register()`), document load, interactions, route changes, web vitals (LCP, INP, CLS, TTFB on PerformanceObserver, no web-vitals package), errors, retrying OTLP export (XMLHttpRequest spans are opt-in, `xhr()`, and only the script-tag build carries their code). `journeytrace/core` keeps session, baggage, steps, fetch spans and the export, and takes features only when passed them. The SDK ships ES2020; these builds lower it to ES2016 as an app\'s bundler would. Honeycomb\'s README setup adds XHR, document-load and user-interaction instrumentation, logs and metrics exporters; Faro\'s adds console, errors, web vitals, session and view tracking and its own transport.',
+      'journeytrace "all features": session, baggage, journey steps, fetch spans (@opentelemetry/instrumentation-fetch on sdk-trace\'s TracerProvider, as the stock set), document load, interactions, route changes, web vitals (LCP, INP, CLS, TTFB on PerformanceObserver, no web-vitals package), errors, retrying OTLP export (XMLHttpRequest spans are opt-in, `xhr()`, and only the script-tag build carries their code). `journeytrace/core` keeps session, baggage, steps, fetch spans and the export, and takes features only when passed them. The SDK ships ES2020; these builds lower it to ES2016 as an app\'s bundler would. Honeycomb\'s README setup adds XHR, document-load and user-interaction instrumentation, logs and metrics exporters; Faro\'s adds console, errors, web vitals, session and view tracking and its own transport.',
     ],
   };
 }

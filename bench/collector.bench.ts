@@ -14,7 +14,7 @@ import { randomHex } from '../collector/support/spanSender.js';
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { summarize, type BenchRow, type BenchSection } from './types.js';
 
 const SPANS_PER_TRACE = 3;
@@ -95,9 +95,9 @@ function start(name: string, configs: string[], runDir: string): Promise<Running
 /** Protobuf export requests, made once, as the edge's exporter would send them. */
 function serializeRequests(): Uint8Array[] {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'edge-worker', 'cloud.provider': 'cloudflare' }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })],
   });
   const tracer = provider.getTracer('bench');
   const bodies: Uint8Array[] = [];
@@ -169,7 +169,7 @@ function countSpans(tracesFile: string): number {
 
 async function measureTimeToFile(collector: RunningCollector): Promise<number[]> {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })] });
   const tracer = provider.getTracer('bench');
   const samples = await Promise.all(
     Array.from({ length: LATENCY_SAMPLES }, async (_, index) => {

@@ -112,7 +112,7 @@ export default async function pipeline(): Promise<BenchSection> {
     return {
       title: 'Pipeline throughput without a browser (edge -> origin services -> collector)',
       command: 'npm run bench -- pipeline',
-      versions: `wrangler ${installedVersion(ROOT, 'wrangler')} (workerd, wrangler dev), Node ${process.versions.node} origin services on OpenTelemetry JS ${installedVersion(ROOT, '@opentelemetry/sdk-trace-base')}, collector contrib v0.161.0 (project build)`,
+      versions: `wrangler ${installedVersion(ROOT, 'wrangler')} (workerd, wrangler dev), Node ${process.versions.node} origin services on OpenTelemetry JS ${installedVersion(ROOT, '@opentelemetry/sdk-trace')}, collector contrib v0.161.0 (project build)`,
       rows: [
         {
           figure: 'journeys per second through the edge',

@@ -6,7 +6,7 @@
  * Measured in Node's V8 (the engine workerd embeds), alternating rounds, in one run.
  */
 import { gzipSync } from 'node:zlib';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { attributeAllowList, DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES } from '../edge-worker/src/relay/filterAttributes.js';
 import { prepareBatch, type OtlpFormat } from '../edge-worker/src/relay/prepareBatch.js';
 import { readLimitedBody } from '../edge-worker/src/relay/readLimitedBody.js';

@@ -7,7 +7,7 @@
 import { ROOT_CONTEXT, SpanKind, trace, type Attributes } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { gzipSync } from 'node:zlib';
 import { ROOT } from '../scripts/lib/paths.js';
 import { encodeTraces } from '../web-sdk/src/export/otlpJson.js';
@@ -20,9 +20,9 @@ const SESSION = { 'session.id': 'c7b8a46d0143a764ed937fb03a9901c2', 'user.tier':
 /** A provider whose spans end up in memory, with the resource of the given side. */
 function recorder(attributes: Attributes) {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: defaultResource().merge(resourceFromAttributes(attributes)),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })],
   });
   return { provider, exporter };
 }

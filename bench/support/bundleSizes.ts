@@ -9,15 +9,19 @@ import { gzipSync } from 'node:zlib';
 import { build, type Format } from 'esbuild';
 import { scratchDir } from './anchors.js';
 
+// OpenTelemetry JS 3 has no zone context manager (context-zone stays on 2.x, whose peer range
+// excludes @opentelemetry/api 1.10) and no WebTracerProvider: sdk-trace's StackContextManager.
 export const STOCK_ENTRY = `
-import { ZoneContextManager } from '@opentelemetry/context-zone';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
-import { BatchSpanProcessor, WebTracerProvider } from '@opentelemetry/sdk-trace-web';
-const provider = new WebTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
-provider.register({ contextManager: new ZoneContextManager(), propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }) });
+import { BatchSpanProcessor, StackContextManager, TracerProvider } from '@opentelemetry/sdk-trace';
+const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })] });
+context.setGlobalContextManager(new StackContextManager().enable());
+propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+trace.setGlobalTracerProvider(provider);
 registerInstrumentations({ instrumentations: [new FetchInstrumentation()] });
 `;
 

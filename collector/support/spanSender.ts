@@ -5,13 +5,13 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Tracer } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  BasicTracerProvider,
+  TracerProvider,
   BatchSpanProcessor,
   InMemorySpanExporter,
   SimpleSpanProcessor,
   type ReadableSpan,
   type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import { OTLPFetchSpanExporter } from '../../edge-worker/src/export/OTLPFetchSpanExporter.js';
 
 export interface SpanSpec {
@@ -48,7 +48,7 @@ export function createSpanSender(options: SpanSenderOptions): SpanSender {
   const maxExportBatchSize = options.maxExportBatchSize ?? 512;
   const provider = tracerProvider(
     options.serviceName,
-    new BatchSpanProcessor(exporter, { maxExportBatchSize, maxQueueSize: 1_000_000, scheduledDelayMillis: 60_000 }),
+    new BatchSpanProcessor({ exporter, maxExportBatchSize, maxQueueSize: 1_000_000, scheduledDelayMillis: 60_000 }),
     options.resourceAttributes,
   );
   const tracer = provider.getTracer('journeytrace-collector-tests');
@@ -68,8 +68,8 @@ export async function recordSpans(serviceName: string, specs: readonly SpanSpec[
   return exporter.getFinishedSpans();
 }
 
-function tracerProvider(serviceName: string, processor: SpanProcessor, resourceAttributes?: Attributes): BasicTracerProvider {
-  return new BasicTracerProvider({ resource: resourceFromAttributes({ ...resourceAttributes, 'service.name': serviceName }), spanProcessors: [processor] });
+function tracerProvider(serviceName: string, processor: SpanProcessor, resourceAttributes?: Attributes): TracerProvider {
+  return new TracerProvider({ resource: resourceFromAttributes({ ...resourceAttributes, 'service.name': serviceName }), spanProcessors: [processor] });
 }
 
 /** Ends one span per spec, each a child of a remote parent in its trace. */

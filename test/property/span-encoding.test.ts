@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ROOT_CONTEXT, trace, type Attributes, type SpanContext } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { encodeTraceExportRequest } from '../../edge-worker/src/export/otlpProtobuf.js';
 import { createEdgeTracing } from '../../edge-worker/src/telemetry/edgeTracing.js';
 import { casesRecorder } from './support/recordCases.js';

@@ -14,9 +14,9 @@
  */
 import { ROOT_CONTEXT, context, diag, propagation, trace, type Context, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-// sdk-trace-web's BasicTracerProvider: its WebTracerProvider only adds `register()`, whose defaults
-// (W3C baggage propagator, stack context manager) this SDK replaces and would still ship.
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-web';
+// OpenTelemetry JS 3's one tracing SDK (sdk-trace-web has no 3.x): its TracerProvider has no
+// `register()`, so the SDK sets its own propagator and context manager below.
+import { TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig, type JourneyTraceEnv, type JourneyTraceOptions, type JourneyUser } from './config/options.js';
 import { stepContextManager } from './context/StepContextManager.js';
 import { journeySpanProcessor } from './export/JourneySpanProcessor.js';
@@ -127,7 +127,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
     }),
     config,
   );
-  const provider = new BasicTracerProvider({
+  const provider = new SdkTracerProvider({
     // Merge, not replace: the default resource carries telemetry.sdk.language=webjs.
     resource: defaultResource().merge(resourceFromAttributes({ ...config.resourceAttributes, 'service.name': config.serviceName })),
     sampler: sessionSampler(sampled),

@@ -20,3 +20,7 @@ export const ATTR_WEB_VITAL_VALUE = 'web_vital.value';
 export const ATTR_WEB_VITAL_RATING = 'web_vital.rating';
 export const ATTR_WEB_VITAL_ID = 'web_vital.id';
 export const ATTR_ERROR_TYPE = 'error.type';
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';

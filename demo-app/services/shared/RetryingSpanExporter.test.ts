@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { context, diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode, isTracingSuppressed, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { DEFAULT_RETRY_QUEUE_SIZE, RETRY_QUEUE_SIZE_ENV, RetryingSpanExporter } from './RetryingSpanExporter.js';
 
 /** A collector stand-in: up or down, or refusing with an HTTP status; records what it accepted. */

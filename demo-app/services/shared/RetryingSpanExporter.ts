@@ -10,12 +10,12 @@
  *
  * @example
  * ```ts
- * new BatchSpanProcessor(new RetryingSpanExporter(new OTLPTraceExporter()));
+ * new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPTraceExporter()) });
  * ```
  */
 import { context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 
 /** Environment variable bounding the spans held for retry (OpenTelemetry-style name, like `OTEL_BSP_MAX_QUEUE_SIZE`). */
 export const RETRY_QUEUE_SIZE_ENV = 'OTEL_EXPORTER_OTLP_RETRY_MAX_QUEUE_SIZE';

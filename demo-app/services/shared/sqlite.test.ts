@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { trace } from '@opentelemetry/api';
 import { describeQuery, openDatabase, sanitizeQuery } from './sqlite.js';
 
@@ -25,12 +25,13 @@ describe('describeQuery', () => {
 describe('openDatabase', () => {
   it('traces each query as a CLIENT span with the database conventions and no values', () => {
     const exporter = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })] });
     trace.setGlobalTracerProvider(provider);
     const db = openDatabase(':memory:');
     db.run('CREATE TABLE orders (id TEXT PRIMARY KEY, status TEXT)');
     db.run('INSERT INTO orders (id, status) VALUES (?, ?)', 'ord_secret', 'paid');
-    assert.deepEqual(db.get('SELECT status FROM orders WHERE id = ?', 'ord_secret'), { status: 'paid' });
+    // node:sqlite rows have a null prototype; compare the fields.
+    assert.deepEqual({ ...db.get<{ status: string }>('SELECT status FROM orders WHERE id = ?', 'ord_secret') }, { status: 'paid' });
     assert.throws(() => db.run('INSERT INTO missing VALUES (?)', 1));
     db.close();
     const spans = exporter.getFinishedSpans();

@@ -4,18 +4,18 @@
  * Import it before anything that serves or sends HTTP.
  */
 import { createRequire } from 'node:module';
-import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
 import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
 import { HttpMetrics } from '@journeytrace/edge/metrics';
 import { W3CPropagator } from '@journeytrace/edge/propagation';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { RetryingSpanExporter } from './RetryingSpanExporter.js';
 
@@ -33,7 +33,7 @@ export function httpMetrics(): HttpMetrics | undefined {
 export function startNodeTracing(serviceName: string): NodeTracing {
   // Telemetry problems (an export that failed, a dropped span) are said, never silent.
   diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
-  const provider = new NodeTracerProvider({
+  const provider = new TracerProvider({
     // Merge, not replace: the default resource carries telemetry.sdk.language=nodejs.
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })),
     spanProcessors: [
@@ -42,12 +42,16 @@ export function startNodeTracing(serviceName: string): NodeTracing {
       // `Authorization=Bearer%20<token>`) and OTEL_BSP_SCHEDULE_DELAY from the environment. The
       // retrying wrapper holds what the collector could not take (a restart, an outage) and sends
       // it again once it is back: up to OTEL_EXPORTER_OTLP_RETRY_MAX_QUEUE_SIZE spans, drops reported.
-      new BatchSpanProcessor(new RetryingSpanExporter(new OTLPTraceExporter())),
+      new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPTraceExporter()) }),
     ],
   });
-  // The edge's propagator, not @opentelemetry/core's: baggage keys are read in the one canonical
-  // form the edge verified claims on (core's decodes `user%2Etier` into `user.tier`, a bypass).
-  provider.register({ propagator: new W3CPropagator() });
+  // What sdk-trace-node's register() did (OpenTelemetry JS 3 has no register()): context across
+  // async calls, and on the wire the edge's propagator, not @opentelemetry/core's: baggage keys are
+  // read in the one canonical form the edge verified claims on (core's decodes `user%2Etier` into
+  // `user.tier`, a bypass).
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CPropagator());
+  trace.setGlobalTracerProvider(provider);
   registerInstrumentations({
     tracerProvider: provider,
     // Readiness probes make no traces.

@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import { propagationApi } from '../telemetry/api.js';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /** Baggage keys journeytrace promotes to span attributes by default. */
 export const DEFAULT_PROMOTED_BAGGAGE_KEYS: readonly string[] = ['session.id', 'user.tier', 'enduser.id'];

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { EdgeBatchSpanProcessor, type DropReport, type EdgeBatchSpanProcessorOptions } from './EdgeBatchSpanProcessor.js';
 import { ExportFailure } from './exportFailure.js';
 import { OTLPFetchSpanExporter } from './OTLPFetchSpanExporter.js';
@@ -38,7 +38,7 @@ const refused: ExportResult = { code: ExportResultCode.FAILED, error: new Export
 function setup(options: EdgeBatchSpanProcessorOptions, exporter: SpanExporter = new ScriptedExporter()) {
   const drops: DropReport[] = [];
   const processor = new EdgeBatchSpanProcessor(exporter, { initialBackoffMillis: 20, maxBackoffMillis: 40, idleDelayMillis: 0, ...options, onDrop: (report) => drops.push(report) });
-  const tracer = new BasicTracerProvider({ spanProcessors: [processor] }).getTracer('test');
+  const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('test');
   const end = (...names: string[]) => names.forEach((name) => tracer.startSpan(name).end());
   return { processor, end, drops, exporter: exporter as ScriptedExporter };
 }
@@ -211,7 +211,7 @@ describe('EdgeBatchSpanProcessor', () => {
 
   it('ignores spans that are not sampled', async () => {
     const { processor, exporter } = setup({});
-    const tracer = new BasicTracerProvider({ spanProcessors: [processor], sampler: { shouldSample: () => ({ decision: 1 }), toString: () => 'record-only' } }).getTracer('t');
+    const tracer = new TracerProvider({ spanProcessors: [processor], sampler: { shouldSample: () => ({ decision: 1 }), toString: () => 'record-only' } }).getTracer('t');
     tracer.startSpan('recorded, not sampled').end();
     await processor.forceFlush();
     assert.equal(exporter.attempts, 0);

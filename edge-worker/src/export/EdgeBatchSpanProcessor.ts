@@ -23,7 +23,7 @@
 import { ROOT_CONTEXT, context, diag, type Context } from '@opentelemetry/api';
 import { TRACE_FLAGS } from '../telemetry/api.js';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { isRetryableFailure, retryAfterOf } from './exportFailure.js';
 import { backoffMillis } from './retryPolicy.js';
 

@@ -1,6 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { ExportFailure } from './exportFailure.js';
 import { globalFetch } from '../fetch/globalFetch.js';
 import { backoffMillis, isRetryableStatus, parseRetryAfter } from './retryPolicy.js';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ROOT_CONTEXT, trace, type SpanContext } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createEdgeTracing } from '../telemetry/edgeTracing.js';
 import { W3CTraceState } from '../propagation/tracestate.js';
 import { decodeOtlpProtobuf } from '../relay/decodeOtlpProtobuf.js';
@@ -90,7 +90,7 @@ describe('encodeTraceExportRequest', () => {
   it('groups spans of several resources and scopes as otlp-transformer does, SDK spans included', async () => {
     const browser = await browserSpans();
     const memory = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'origin' }), spanProcessors: [new SimpleSpanProcessor(memory)] });
+    const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'origin' }), spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
     provider.getTracer('a').startSpan('one').end();
     provider.getTracer('b', '2.0.0', { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' }).startSpan('two').end();
     provider.getTracer('a').startSpan('three').end();

@@ -12,7 +12,7 @@
 import type { Attributes, AttributeValue, HrTime, Link, SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 
 const LENGTH_DELIMITED = 2;
 /** Span flags: the context's trace flags, and whether the parent was remote (OTLP 1.1+). */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode, context, propagation, trace as traceApi } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { Hono } from 'hono';
 import { createEdgeTracing } from '../telemetry/edgeTracing.js';
 import { trace, type TraceVariables } from '../middleware/trace/index.js';

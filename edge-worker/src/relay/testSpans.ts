@@ -5,7 +5,7 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 
 export const BROWSER_RESOURCE = {
   'service.name': 'shop-web',
@@ -17,9 +17,9 @@ export const BROWSER_RESOURCE = {
 /** A step span with a fetch child: every value type, an event, a link, an error status. */
 export async function browserSpans(startMillis = 1_700_000_000_000): Promise<ReadableSpan[]> {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes(BROWSER_RESOURCE),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })],
   });
   const tracer = provider.getTracer('journeytrace-test', '1.2.3');
   const step = tracer.startSpan('checkout', {

@@ -11,10 +11,10 @@ import {
   type SpanStatus,
   type TimeInput,
 } from '@opentelemetry/api';
-import { hrTimeToMilliseconds, isAttributeValue, isTimeInput, millisToHrTime, sanitizeAttributes, timeInputToHrTime } from '@opentelemetry/core';
+import { cleanAttributes, cleanSimpleAttributes, hrTimeToMilliseconds, isAnyValue, isTimeInput, millisToHrTime, timeInputToHrTime } from '@opentelemetry/core';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace';
 import { SPAN_STATUS_CODE } from './api.js';
 
 /** Per-span limits, as sdk-trace-base's defaults (`OTEL_SPAN_*_COUNT_LIMIT`). */
@@ -111,9 +111,10 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
       diag.warn(`Invalid attribute key: ${key}`);
       return this;
     }
-    // Strings, numbers and booleans (nearly every attribute) need no further check.
+    // Strings, numbers and booleans (nearly every attribute) need no further check. Others may be
+    // any AnyValue (maps, mixed arrays, bytes), as OpenTelemetry JS 3's spans take them.
     const type = typeof value;
-    if (type !== 'string' && type !== 'number' && type !== 'boolean' && !isAttributeValue(value)) {
+    if (type !== 'string' && type !== 'number' && type !== 'boolean' && !isAnyValue(value)) {
       diag.warn(`Invalid attribute value set for key: ${key}`);
       return this;
     }
@@ -143,8 +144,9 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
       this.events.shift();
       this.droppedEventsCount += 1;
     }
-    const [attributes, droppedAttributesCount] = limitedAttributes(attributesOrTime, SPAN_LIMITS.attributesPerEvent);
-    this.events.push({ name, attributes, time: millisToHrTime(time === undefined ? Date.now() : toMillis(time)), droppedAttributesCount });
+    // Event attributes stay simple values (OTEP 4485), cleaned and counted as the SDK does.
+    const cleaned = cleanSimpleAttributes(attributesOrTime, { attributeCountLimit: SPAN_LIMITS.attributesPerEvent, attributeValueLengthLimit: Infinity });
+    this.events.push({ name, time: millisToHrTime(time === undefined ? Date.now() : toMillis(time)), ...cleaned });
     return this;
   }
 
@@ -154,11 +156,8 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
       this.links.shift();
       this.droppedLinksCount += 1;
     }
-    const [attributes, droppedAttributesCount] = limitedAttributes(link.attributes, SPAN_LIMITS.attributesPerLink);
-    const kept: Link = { context: link.context };
-    if (Object.keys(attributes).length > 0) kept.attributes = attributes;
-    if (droppedAttributesCount > 0) kept.droppedAttributesCount = droppedAttributesCount;
-    this.links.push(kept);
+    // Link attributes may be any AnyValue, cleaned and counted as the SDK does.
+    this.links.push({ context: link.context, ...cleanAttributes(link.attributes, { attributeCountLimit: SPAN_LIMITS.attributesPerLink, attributeValueLengthLimit: Infinity }) });
     return this;
   }
 
@@ -204,16 +203,6 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
     if (attributes['exception.type'] || attributes['exception.message']) this.addEvent('exception', attributes, time);
     else diag.warn(`Failed to record an exception ${String(exception)}`);
   }
-}
-
-/** Valid attributes (as the SDK sanitizes them) up to `limit`, and how many were left out for the limit. */
-function limitedAttributes(attributes: Attributes | undefined, limit: number): [Attributes, number] {
-  const valid = sanitizeAttributes(attributes);
-  const keys = Object.keys(valid);
-  if (keys.length <= limit) return [valid, 0];
-  const kept: Attributes = {};
-  for (const key of keys.slice(0, limit)) kept[key] = valid[key];
-  return [kept, keys.length - limit];
 }
 
 /** Epoch milliseconds of a time input, read as the SDK reads it. */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { EdgeTracer } from './EdgeTracer.js';
 import { SPAN_LIMITS } from './EdgeSpan.js';
 
@@ -13,8 +13,8 @@ const resource = resourceFromAttributes({ 'service.name': 'edge-test' });
 function tracers() {
   const edgeExporter = new InMemorySpanExporter();
   const sdkExporter = new InMemorySpanExporter();
-  const edge = new EdgeTracer({ resource, instrumentationScope: { name: 's' }, processors: [new SimpleSpanProcessor(edgeExporter)] });
-  const sdk = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(sdkExporter)] }).getTracer('s');
+  const edge = new EdgeTracer({ resource, instrumentationScope: { name: 's' }, processors: [new SimpleSpanProcessor({ exporter: edgeExporter })] });
+  const sdk = new TracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor({ exporter: sdkExporter })] }).getTracer('s');
   return { edge, sdk, edgeExporter, sdkExporter };
 }
 

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, context, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { BaggageSpanProcessor } from '../baggage/BaggageSpanProcessor.js';
 import { HttpMetrics } from '../metrics/httpMetrics.js';
 import { EdgeBatchSpanProcessor, type DropReport, type EdgeBatchSpanProcessorOptions } from '../export/EdgeBatchSpanProcessor.js';

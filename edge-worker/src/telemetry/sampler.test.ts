@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { diag, DiagLogLevel, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { createSampler, samplerFromEnv, type SamplerConfig } from './sampler.js';
 import { EdgeTracer } from './EdgeTracer.js';
 
@@ -18,7 +18,7 @@ function traceIdAt(fraction: number): string {
 function tracerWith(sampler: SamplerConfig) {
   const exporter = new InMemorySpanExporter();
   const tracer = new EdgeTracer(
-    { resource: resourceFromAttributes({ 'service.name': 'sampler-test' }), instrumentationScope: { name: 's' }, processors: [new SimpleSpanProcessor(exporter)] },
+    { resource: resourceFromAttributes({ 'service.name': 'sampler-test' }), instrumentationScope: { name: 's' }, processors: [new SimpleSpanProcessor({ exporter: exporter })] },
     createSampler(sampler),
   );
   return { tracer, exporter };

@@ -1,5 +1,5 @@
 import { ExportResultCode } from '@opentelemetry/core';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from './edgeTracing.js';
 import { DISABLED_TRACING } from './disabledTracing.js';
 import { otlpHeaders, otlpMetricsUrl, otlpTracesUrl, type OtlpBindings } from './otlpEnv.js';

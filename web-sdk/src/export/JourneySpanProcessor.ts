@@ -1,5 +1,5 @@
 import { TraceFlags, diag } from '@opentelemetry/api';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { backoffMillis, DEFAULT_RETRY } from './backoff.js';
 import { encodeTraces } from './otlpJson.js';
 import type { OtlpHttpTransport, SendOutcome } from './OtlpHttpTransport.js';

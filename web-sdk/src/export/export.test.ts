@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DiagLogLevel, TraceFlags, diag } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { backoffMillis, DEFAULT_RETRY } from './backoff.js';
 import { journeySpanProcessor, type Timers } from './JourneySpanProcessor.js';
 import { KEEPALIVE_BUDGET_BYTES, otlpHttpTransport, retryAfterMillis, SENT_AT_HEADER, type OtlpHttpTransportOptions, type SendOutcome } from './OtlpHttpTransport.js';

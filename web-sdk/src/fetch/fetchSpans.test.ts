@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { FetchInstrumentation } from '@opentelemetry/instrumentation-fetch';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { stepContextManager } from '../context/StepContextManager.js';
 import { propagationPatterns } from '../propagation/propagationFilter.js';
 import { fetchSpans } from './fetchSpans.js';
@@ -12,7 +12,7 @@ import { fetchSpans } from './fetchSpans.js';
 // location for the page (its same-origin rule and relative URLs read it).
 describe('fetchSpans (instrumentation-fetch as the SDK configures it)', () => {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: exporter })] });
   const page = globalThis as { location?: unknown; fetch: typeof fetch };
   const realFetch = page.fetch;
   let seen: Array<{ url: string; headers: Headers }> = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
-import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace';
 import { isSessionSampled, sessionSampled, sessionSampler } from './SessionSampler.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';

@@ -1,4 +1,4 @@
-import { ParentBasedSampler, SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { ParentBasedSampler, SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace';
 
 /** The session and tier a root span's decision is made for. */
 export type SamplingSubject = () => { sessionId: string; tier: string | undefined };

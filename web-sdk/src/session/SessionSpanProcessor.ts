@@ -1,4 +1,4 @@
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /** Reads the attributes every browser span should carry (session id, user tier). */
 export type JourneyAttributes = () => Record<string, string | undefined>;

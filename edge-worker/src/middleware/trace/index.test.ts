@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { diag, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { Hono } from 'hono';
 import { createEdgeTracing } from '../../telemetry/edgeTracing.js';
 import { capturedMetrics } from '../../metrics/capturedMetrics.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ROOT_CONTEXT, defaultTextMapGetter, propagation } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { Hono } from 'hono';
 import { signSessionToken, sessionTokenVerifier } from '../../session/index.js';
 import { createEdgeTracing } from '../../telemetry/edgeTracing.js';
