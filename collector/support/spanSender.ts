@@ -62,7 +62,7 @@ export function createSpanSender(options: SpanSenderOptions): SpanSender {
 /** The spans `send` would export, kept in memory: for tests that build the request themselves. */
 export async function recordSpans(serviceName: string, specs: readonly SpanSpec[]): Promise<ReadableSpan[]> {
   const exporter = new InMemorySpanExporter();
-  const provider = tracerProvider(serviceName, new SimpleSpanProcessor(exporter));
+  const provider = tracerProvider(serviceName, new SimpleSpanProcessor({ exporter }));
   endSpans(provider.getTracer('journeytrace-collector-tests'), specs);
   await provider.forceFlush();
   return exporter.getFinishedSpans();
