@@ -9,6 +9,9 @@ import { otlpRelay } from '@journeytrace/edge/relay';
 
 const app = new Hono<{ Bindings: Env; Variables: TraceVariables }>();
 
+// Before the middleware: readiness probes make no traces.
+app.get('/health', (c) => c.text('ok'));
+
 const allowedOrigins = (env: Env) => env.ALLOWED_ORIGINS.split(',').map((origin) => origin.trim());
 
 // Before trace(): preflights make no spans.
