@@ -29,7 +29,7 @@ export interface EdgeBindings extends TraceBindings, RelayBindings, OrderEventsB
 const DEFAULT_ORIGIN_TIMEOUT_MILLIS = 10_000;
 
 // user.tier and enduser.id in baggage are claims; only a signed session token makes them facts.
-const verifyUser = sessionTokenVerifier<TraceBindings>({ secret: (env) => (env as EdgeBindings).SESSION_SECRET });
+const verifyUser = sessionTokenVerifier<EdgeBindings>({ secret: (env) => env.SESSION_SECRET });
 
 const app = new Hono<{ Bindings: EdgeBindings; Variables: TraceVariables }>();
 
@@ -46,8 +46,8 @@ app.post(
 
 app.use(traceCors({ origins: (c) => splitOrigins(c.env.ALLOWED_ORIGINS), allowHeaders: ['content-type', 'content-encoding', 'authorization'] }));
 // Browser spans, relayed to the collector; before trace(): relaying makes no spans that would loop back.
-app.post('/v1/traces', otlpRelay((env) => ({ allowedOrigins: splitOrigins(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS ?? (env as EdgeBindings).ALLOWED_ORIGINS) })));
-app.use(trace((env) => ({ propagateTo: [(env as EdgeBindings).ORIGIN_URL], verifyUser })));
+app.post('/v1/traces', otlpRelay<EdgeBindings>((env) => ({ allowedOrigins: splitOrigins(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS ?? env.ALLOWED_ORIGINS) })));
+app.use(trace<EdgeBindings>((env) => ({ propagateTo: [env.ORIGIN_URL], verifyUser })));
 
 app.post('/api/session', demoSignIn);
 app.get('/', landingPage);

@@ -30,6 +30,7 @@ import { ATTR_ENDUSER_ID, ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_T
 import { journeySession } from './session/session.js';
 import { sessionSpanProcessor } from './session/SessionSpanProcessor.js';
 import { installDiagLogger } from './logging/diagLogger.js';
+import { inBrowser, outsideBrowserJourney } from './platform/outsideBrowser.js';
 
 export type { JourneyTraceEnv, JourneyTraceOptions, JourneyUser } from './config/options.js';
 export type { JourneyStep } from './journey/step.js';
@@ -92,12 +93,14 @@ export interface JourneyTrace {
 
 /**
  * Starts journey tracing for this page with the given features. Never throws for bad options:
- * each is reported through `diag` and replaced by its default.
+ * each is reported through `diag` and replaced by its default. Outside a browser (server-side
+ * rendering) it returns a journey that records nothing, noted once through `diag`.
  * @see https://www.w3.org/TR/trace-context/ and https://www.w3.org/TR/baggage/
  */
 export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   // First, so the options' own warnings show.
   installDiagLogger(options.logLevel ?? options.OTEL_LOG_LEVEL);
+  if (!inBrowser()) return outsideBrowserJourney();
   const warn = (message: string) => diag.warn(message);
   const now = options.now || Date.now;
   const config = resolveConfig(options, warn, globalThis.location?.origin);

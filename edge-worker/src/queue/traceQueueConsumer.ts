@@ -62,12 +62,12 @@ function isTracedBody(body: unknown): body is TracedMessageBody<unknown> {
  * ```
  * @see https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/#consumer-spans
  */
-export function traceQueueConsumer<Body, Env extends object = TracingBindings>(
+export function traceQueueConsumer<Body, Env extends object & TracingBindings = TracingBindings>(
   processMessage: ProcessMessage<Body, Env>,
   options: TraceQueueConsumerOptions<Env> = {},
 ) {
   return async function queue(batch: QueueBatch<unknown>, env: Env, ctx: WaitUntil): Promise<void> {
-    const tracing = options.tracing?.(env) ?? tracingFromEnv(env as TracingBindings);
+    const tracing = options.tracing?.(env) ?? tracingFromEnv(env);
     const common = {
       [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_VALUE_CLOUDFLARE_QUEUES,
       [ATTR_MESSAGING_DESTINATION_NAME]: batch.queue,

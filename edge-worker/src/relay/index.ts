@@ -155,18 +155,24 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
  * app.post('/v1/traces', otlpRelay({ allowedOrigins: ['https://shop.example'] }))
  * app.use(trace())
  * ```
+ * Options may come from the worker's own bindings (`Bindings`, e.g. the `Env` of `wrangler types`):
+ * `otlpRelay<Env>((env) => ({ allowedOrigins: env.ALLOWED_ORIGINS.split(',') }))`.
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
  */
-export function otlpRelay(options: RelayOptions | ((env: RelayBindings) => RelayOptions) = {}) {
+export function otlpRelay<Bindings extends object & RelayBindings = RelayBindings>(
+  options: RelayOptions | ((env: Bindings) => RelayOptions) = {},
+): (c: Context<{ Bindings: Bindings }>) => Promise<Response> {
   const configs = new WeakMap<object, RelayConfig>();
   const limiters = new Map<number, RateLimiter>();
+  // app.request() in tests passes no bindings: read them as none set.
+  const noBindings = {} as Bindings;
 
-  const configFor = (env: RelayBindings | undefined): RelayConfig => {
+  const configFor = (env: Bindings | undefined): RelayConfig => {
     const key = env ?? configs;
     let config = configs.get(key);
     if (!config) {
-      const resolved = typeof options === 'function' ? options(env ?? {}) : options;
-      config = resolveConfig(resolved, env ?? {});
+      const resolved = typeof options === 'function' ? options(env ?? noBindings) : options;
+      config = resolveConfig(resolved, env ?? noBindings);
       configs.set(key, config);
     }
     return config;
@@ -180,7 +186,7 @@ export function otlpRelay(options: RelayOptions | ((env: RelayBindings) => Relay
     return limiter;
   };
 
-  return async function otlpRelay(c: Context<{ Bindings: RelayBindings }>): Promise<Response> {
+  return async function otlpRelay(c: Context<{ Bindings: Bindings }>): Promise<Response> {
     const config = configFor(c.env);
     const request = c.req.raw;
     const receivedAtMillis = config.now();

@@ -45,10 +45,11 @@ const NO_SPAN_EXPORT: SpanExporter = {
  * The isolate's `EdgeTracing` for a set of `OTEL_*` bindings, built on first use and reused
  * (one exporter per distinct configuration). For handlers outside the `trace()` middleware,
  * such as a queue consumer. With `OTEL_SDK_DISABLED=true`, a tracing that records and sends nothing.
- * Installs the JSON diag logger when `OTEL_LOG_LEVEL` is set.
+ * Installs the JSON diag logger when `OTEL_LOG_LEVEL` is set. `env` is the worker's own bindings
+ * object (its `Env`); the `OTEL_*` names it declares must be strings.
  */
 export function tracingFromEnv(
-  env: TracingBindings,
+  env: object & TracingBindings,
   defaultServiceName = 'edge-worker',
   overrides: Partial<Pick<EdgeTracingConfig, 'serviceName' | 'promotedBaggageKeys'>> = {},
 ): EdgeTracing {

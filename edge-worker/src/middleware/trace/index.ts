@@ -8,7 +8,7 @@ import {
   type Context as OtelContext,
   type Span,
 } from '@opentelemetry/api';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
 import { createTracedFetch, propagateToOrigins, type PropagateTo } from '../../fetch/tracedFetch.js';
@@ -56,7 +56,11 @@ export interface TraceVariables {
   span: Span;
 }
 
-export interface TraceOptions {
+/**
+ * Options of {@link trace}. `Bindings` is the worker's own bindings type (its `Env`, e.g. from
+ * `wrangler types`), which `verifyUser` and the options function are typed with.
+ */
+export interface TraceOptions<Bindings extends object = TraceBindings> {
   /** Default: `OTEL_SERVICE_NAME`, else `edge-worker`. */
   serviceName?: string;
   /** Origins (or a predicate) that may receive trace headers. Default: `JOURNEYTRACE_PROPAGATE_TO`. */
@@ -71,12 +75,15 @@ export interface TraceOptions {
    * starts and before anything is propagated, and the span gets `journeytrace.baggage.verified`.
    * Default: none (claims pass through unmarked).
    */
-  verifyUser?: VerifyUser<TraceBindings>;
+  verifyUser?: VerifyUser<Bindings>;
   /** Baggage keys that are claims about the user. Default: `user.tier`, `enduser.id`. */
   claimedBaggageKeys?: readonly string[];
 }
 
-type Env = { Bindings: TraceBindings; Variables: TraceVariables };
+/** The Hono environment the middleware runs in: the app's bindings, and the variables it sets. */
+type TraceEnv<Bindings extends object> = { Bindings: Bindings; Variables: TraceVariables };
+/** What the helpers below read of a request's context, whatever the app's bindings. */
+type Env = TraceEnv<object>;
 
 /**
  * Continues the caller's trace (W3C traceparent, tracestate, baggage) in a SERVER span named
@@ -86,19 +93,25 @@ type Env = { Bindings: TraceBindings; Variables: TraceVariables };
  * A missing or malformed traceparent starts a new trace; telemetry never fails the request.
  * With the `OTEL_SDK_DISABLED=true` binding, requests pass through untouched.
  *
+ * Typed with the worker's own bindings (`Bindings`, e.g. the `Env` of `wrangler types`): inferred
+ * from `verifyUser` or an annotated options function, or given as `trace<Env>(...)`. The
+ * `OTEL_*` names it declares must be strings.
+ *
  * @example
  * ```ts
- * const app = new Hono()
+ * const app = new Hono<{ Bindings: Env; Variables: TraceVariables }>()
  * app.use(cors({ origin: 'https://shop.example', allowHeaders: TRACE_HEADERS }))
- * app.use(trace({ serviceName: 'edge', propagateTo: ['https://api.example'] }))
+ * app.use(trace<Env>((env) => ({ serviceName: 'edge', propagateTo: [env.API_ORIGIN] })))
  * app.get('/api/checkout', (c) => c.var.tracedFetch('https://api.example/checkout'))
  * ```
  */
-export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOptions) = {}) {
+export function trace<Bindings extends object & TraceBindings = TraceBindings>(
+  options: TraceOptions<Bindings> | ((env: Bindings) => TraceOptions<Bindings>) = {},
+): MiddlewareHandler<TraceEnv<Bindings>> {
   // Options, tracing and the traced fetch depend on the bindings only: resolve them once per
   // bindings object (one per isolate on Workers), not on every request.
-  const resolvedByEnv = new WeakMap<TraceBindings, ReturnType<typeof resolveEnabled> | typeof DISABLED>();
-  const resolveFor = (env: TraceBindings) => {
+  const resolvedByEnv = new WeakMap<Bindings, ReturnType<typeof resolveEnabled> | typeof DISABLED>();
+  const resolveFor = (env: Bindings) => {
     let entry = resolvedByEnv.get(env);
     if (!entry) {
       installDiagLoggerFromEnv(env);
@@ -107,17 +120,18 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
     }
     return entry;
   };
-  const resolveEnabled = (env: TraceBindings) => {
+  const resolveEnabled = (env: Bindings) => {
     const resolved = typeof options === 'function' ? options(env) : options;
     const tracing =
       resolved.tracing ?? tracingFromEnv(env, 'edge-worker', { serviceName: resolved.serviceName, promotedBaggageKeys: resolved.promotedBaggageKeys });
     const propagateTo = toPredicate(resolved.propagateTo ?? splitList(env.JOURNEYTRACE_PROPAGATE_TO));
     return { resolved, tracing, tracedFetch: createTracedFetch(tracing, propagateTo) };
   };
-  const noBindings: TraceBindings = {};
+  // app.request() in tests passes no bindings: read them as none set.
+  const noBindings = {} as Bindings;
 
-  return createMiddleware<Env>(async function trace(c, next) {
-    const env: TraceBindings = c.env ?? noBindings;
+  return createMiddleware<TraceEnv<Bindings>>(async function trace(c, next) {
+    const env: Bindings = c.env ?? noBindings;
     const entry = resolveFor(env);
     if (entry === DISABLED) {
       // OTEL_SDK_DISABLED: the request passes through untouched (no spans, headers or metrics).
@@ -168,7 +182,7 @@ export function trace(options: TraceOptions | ((env: TraceBindings) => TraceOpti
 const DISABLED = Symbol('disabled');
 
 /** A verifier that fails verifies no one: telemetry never fails the request. */
-async function verifyQuietly(verifyUser: VerifyUser<TraceBindings>, request: Request, env: TraceBindings) {
+async function verifyQuietly<Bindings>(verifyUser: VerifyUser<Bindings>, request: Request, env: Bindings) {
   try {
     return await verifyUser(request, env);
   } catch (error) {
@@ -216,12 +230,12 @@ export function pathOf(url: string): string {
 }
 
 /** The route template that answered (`/api/items/:id`), or undefined when only middleware matched. */
-function matchedRoute(c: Context<Env>): string | undefined {
+function matchedRoute<E extends Env>(c: Context<E>): string | undefined {
   const route = routePath(c, -1);
   return route && route !== '*' && route !== '/*' ? route : undefined;
 }
 
-function endServerSpan(c: Context<Env>, span: Span, method: string, route: string | undefined, status: number, traceparent: string): void {
+function endServerSpan<E extends Env>(c: Context<E>, span: Span, method: string, route: string | undefined, status: number, traceparent: string): void {
   if (route) {
     span.setAttribute(ATTR_HTTP_ROUTE, route);
     span.updateName(`${method} ${route}`);
@@ -240,7 +254,7 @@ function endServerSpan(c: Context<Env>, span: Span, method: string, route: strin
  * Lets the browser link its spans and the document load to this trace: `Server-Timing` on
  * every response, and `<meta name="traceparent">` in HTML.
  */
-function linkResponse(c: Context<Env>, traceparent: string): void {
+function linkResponse<E extends Env>(c: Context<E>, traceparent: string): void {
   let response = injectTraceparentMeta(c.res, traceparent);
   try {
     response.headers.append('server-timing', `traceparent;desc="${traceparent}"`);
@@ -266,8 +280,8 @@ function serverTraceparent(tracing: EdgeTracing, active: OtelContext, span: Span
 }
 
 /** `http.server.request.duration`, with this request's span as the exemplar. */
-function recordServerDuration(
-  c: Context<Env>,
+function recordServerDuration<E extends Env>(
+  c: Context<E>,
   tracing: EdgeTracing,
   span: Span,
   method: string,
@@ -298,7 +312,7 @@ function recordError(span: Span, error: unknown): void {
 }
 
 /** Ends the request for the isolate's span buffer, which decides whether its spans go now. */
-function flushAfterResponse(c: Context<Env>, tracing: EdgeTracing): void {
+function flushAfterResponse<E extends Env>(c: Context<E>, tracing: EdgeTracing): void {
   const flushed = tracing.requestEnded();
   if (!flushed) return;
   try {
