@@ -8,7 +8,7 @@ import { lastLines, run } from '../lib/run.js';
 /** The OpenTelemetry Collector Builder release matching the manifest's modules. */
 const BUILDER_VERSION = 'v0.161.0';
 const MANIFEST = join(ROOT, 'collector', 'manifest.yaml');
-const BINARY_NAME = 'otelcol-journeytrace';
+export const BINARY_NAME = 'otelcol-journeytrace';
 
 /**
  * The collector binary: `OTELCOL_BIN`, else the build cached under `.cache/collector/<key>`
@@ -20,6 +20,14 @@ export async function ensureCollector(): Promise<string> {
     if (!existsSync(fromEnv)) throw new SetupError(`OTELCOL_BIN=${fromEnv} does not exist.`);
     return fromEnv;
   }
+  return builtCollector();
+}
+
+/**
+ * The kit's own collector, built from `collector/manifest.yaml`: the build cached under
+ * `.cache/collector/<key>` (the key hashes the manifest and builder version), else a fresh build with Go.
+ */
+export async function builtCollector(): Promise<string> {
   const manifest = readFileSync(MANIFEST, 'utf8');
   const key = createHash('sha256').update(`${BUILDER_VERSION}\n${manifest}`).digest('hex').slice(0, 16);
   const buildDir = join(CACHE_DIR, 'collector', key);

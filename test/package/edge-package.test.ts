@@ -26,7 +26,7 @@ type Bindings = TraceBindings & { ORIGIN_URL: string; ORDERS?: QueueProducer };
 const app = new Hono<{ Bindings: Bindings; Variables: TraceVariables }>();
 app.use(traceCors({ origins: ['https://shop.example'] }));
 app.post('/v1/traces', otlpRelay({ allowedOrigins: ['https://shop.example'] }));
-app.use(trace((env) => ({ propagateTo: [(env as Bindings).ORIGIN_URL] })));
+app.use(trace<Bindings>((env) => ({ propagateTo: [env.ORIGIN_URL] })));
 
 const api = new Hono<{ Bindings: Bindings; Variables: TraceVariables }>();
 api.post('/checkout', async (c) => {
