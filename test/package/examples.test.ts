@@ -8,7 +8,7 @@
  * README's recipe is that suite's files, verbatim.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -64,7 +64,8 @@ describe('examples/, installed from this run\'s tarballs', () => {
   });
   after(async () => {
     await browser?.close();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    // rm, not rmSync: half a gigabyte of node_modules goes several times faster.
+    if (workspace) await run('rm', ['-rf', workspace]);
   });
 
   it('each project installed the packages from the tarballs, not from the workspaces', () => {
