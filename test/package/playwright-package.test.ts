@@ -70,7 +70,7 @@ describe('@journeytrace/playwright, packed and installed into a new project', ()
 
   before(async () => {
     // @types/node as every Playwright project has it (Playwright's own types need it).
-    project = await createConsumerProject('test', { '@playwright/test': playwright, '@types/node': '^20.19.0' });
+    project = await createConsumerProject('test', { '@playwright/test': playwright, '@types/node': '^24.19.0' });
     project.write('journey.spec.ts', SPEC);
     project.write('traces.jsonl', `${exportLine()}\n`);
     project.write(

@@ -30,7 +30,8 @@ describe('openDatabase', () => {
     const db = openDatabase(':memory:');
     db.run('CREATE TABLE orders (id TEXT PRIMARY KEY, status TEXT)');
     db.run('INSERT INTO orders (id, status) VALUES (?, ?)', 'ord_secret', 'paid');
-    assert.deepEqual(db.get('SELECT status FROM orders WHERE id = ?', 'ord_secret'), { status: 'paid' });
+    // node:sqlite rows have a null prototype; compare the fields.
+    assert.deepEqual({ ...db.get<{ status: string }>('SELECT status FROM orders WHERE id = ?', 'ord_secret') }, { status: 'paid' });
     assert.throws(() => db.run('INSERT INTO missing VALUES (?)', 1));
     db.close();
     const spans = exporter.getFinishedSpans();

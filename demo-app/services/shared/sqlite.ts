@@ -1,11 +1,14 @@
 /**
- * SQLite (better-sqlite3) with each query traced as a CLIENT span under the stable database
- * semantic conventions: `db.system.name`, `db.operation.name`, `db.collection.name` and
+ * SQLite (Node's built-in `node:sqlite`) with each query traced as a CLIENT span under the stable
+ * database semantic conventions: `db.system.name`, `db.operation.name`, `db.collection.name` and
  * `db.query.text` with every literal replaced by `?` (values never reach the trace).
+ *
+ * Built in rather than better-sqlite3: nothing to compile on a fresh machine (better-sqlite3 has
+ * no prebuilt binary reachable here and builds from source for minutes), and the same speed for
+ * the checkout's queries (figures in BENCHMARKS.md, "Origin SQLite").
  */
-import { createRequire } from 'node:module';
+import { DatabaseSync, type SQLInputValue, type StatementResultingChanges, type StatementSync } from 'node:sqlite';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type BetterSqlite3 from 'better-sqlite3';
 
 export const ATTR_DB_SYSTEM_NAME = 'db.system.name';
 export const ATTR_DB_OPERATION_NAME = 'db.operation.name';
@@ -30,17 +33,18 @@ export function describeQuery(sql: string): { operation: string; collection?: st
 
 export interface TracedDatabase {
   /** Runs a statement that changes data. */
-  run(sql: string, ...params: unknown[]): BetterSqlite3.RunResult;
+  run(sql: string, ...params: SQLInputValue[]): StatementResultingChanges;
   /** Reads one row. */
-  get<T>(sql: string, ...params: unknown[]): T | undefined;
+  get<T>(sql: string, ...params: SQLInputValue[]): T | undefined;
   close(): void;
 }
 
 export function openDatabase(path: string): TracedDatabase {
-  const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  const statements = new Map<string, BetterSqlite3.Statement>();
+  const db = new DatabaseSync(path);
+  // synchronous=NORMAL is what better-sqlite3 was built with (SQLITE_DEFAULT_WAL_SYNCHRONOUS=1);
+  // node:sqlite's FULL syncs the disk on every commit, ~25x slower per order here.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
+  const statements = new Map<string, StatementSync>();
   const prepared = (sql: string) => {
     let statement = statements.get(sql);
     if (!statement) statements.set(sql, (statement = db.prepare(sql)));
@@ -77,7 +81,7 @@ export function openDatabase(path: string): TracedDatabase {
   };
   return {
     run: (sql, ...params) => traced(sql, () => prepared(sql).run(...params)),
-    get: <T>(sql: string, ...params: unknown[]) => traced(sql, () => prepared(sql).get(...params) as T | undefined),
+    get: <T>(sql: string, ...params: SQLInputValue[]) => traced(sql, () => prepared(sql).get(...params) as T | undefined),
     close: () => db.close(),
   };
 }
