@@ -110,9 +110,10 @@ describe('examples/, installed from this run\'s tarballs', () => {
     }
   });
 
-  it('SSR (React renderToString): the SDK is imported and initialized while rendering on the server, and traces once hydrated', async () => {
+  it('SSR (React renderToString): the server evaluates the SDK while rendering, and the page traces once hydrated', async () => {
     await npm('ssr', ['run', 'typecheck']);
     await npm('ssr', ['run', 'build']);
+    assert.match(readFileSync(inProject('ssr', 'dist', 'server', 'server.js'), 'utf8'), /from ['"]journeytrace['"]/, 'the server imports the installed package, not a bundled copy');
     const edge = await startStandInEdge();
     const port = await freePort();
     const server = await startService({

@@ -1,15 +1,18 @@
 import { useEffect, useState } from 'react';
-import { edgeUrl, journey } from './journey';
+import { edgeUrl, startJourney } from './journey';
 
 /** The shop page, rendered on the server and hydrated in the browser. */
 export function App() {
   const [hydrated, setHydrated] = useState(false);
   const [result, setResult] = useState<{ text: string; traceId: string }>();
-  useEffect(() => setHydrated(true), []);
+  useEffect(() => {
+    startJourney();
+    setHydrated(true);
+  }, []);
 
   const checkout = () =>
-    journey.step('checkout', async ({ traceId }) => {
-      const response = await fetch(`${edgeUrl}/api/checkout`, { method: 'POST' });
+    startJourney().step('checkout', async ({ traceId }) => {
+      const response = await fetch(`${edgeUrl()}/api/checkout`, { method: 'POST' });
       setResult({ text: response.ok ? 'order placed' : `failed (${response.status})`, traceId });
     });
 

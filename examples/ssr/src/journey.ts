@@ -1,15 +1,19 @@
 /**
- * The page's journeytrace instance, made when the module is first evaluated: on the server while
- * rendering (where init() returns a journey that records nothing) and in the browser, where it traces.
+ * The page's journeytrace instance, as the web SDK's README recommends for server rendering:
+ * this module is imported (and evaluated) while rendering on the server, and `init()` runs in the
+ * browser, once hydrated.
  */
-import { init } from 'journeytrace';
+import { init, type JourneyTrace } from 'journeytrace';
 
-/** The edge worker (API and span relay), written into the page by the server; empty on the server. */
-export const edgeUrl = globalThis.document?.documentElement.dataset.edgeUrl ?? '';
+let journey: JourneyTrace | undefined;
 
-export const journey = init({
-  serviceName: 'shop-ssr',
-  relayUrl: edgeUrl || undefined,
-  propagateTo: edgeUrl ? [edgeUrl] : [],
-  scheduledDelayMillis: 500,
-});
+/** The edge worker (API and span relay), which the server writes into the page. */
+export function edgeUrl(): string {
+  return document.documentElement.dataset.edgeUrl ?? location.origin;
+}
+
+/** Starts tracing in the browser, once. */
+export function startJourney(): JourneyTrace {
+  journey ??= init({ serviceName: 'shop-ssr', relayUrl: edgeUrl(), propagateTo: [edgeUrl()], scheduledDelayMillis: 500 });
+  return journey;
+}
