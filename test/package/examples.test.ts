@@ -29,7 +29,7 @@ const EXAMPLES = join(ROOT, 'examples');
 const PACKAGES = ['web-sdk', 'edge-worker', 'test'];
 const PROJECTS = ['spa', 'ssr', 'script-tag', 'worker', 'e2e'];
 /** What a user's checkout has but a copy must not take along: installs, builds, outputs, secrets. */
-const NOT_COPIED = new Set(['node_modules', 'dist', 'package-lock.json', '.dev.vars', 'worker-configuration.d.ts', '.wrangler', 'test-results', 'traces.jsonl']);
+const NOT_COPIED = new Set(['node_modules', 'dist', 'build', '.react-router', 'package-lock.json', '.dev.vars', 'worker-configuration.d.ts', '.wrangler', 'test-results', 'traces.jsonl']);
 /** wrangler 4.16x (the worker, the suite's `wrangler dev`) needs 22.12; the suite's origin, TypeScript run by node itself, 22.18. */
 const MINIMUM_NODE = [22, 18] as const;
 const SPAN_WAIT_MILLIS = 15_000;
@@ -110,18 +110,18 @@ describe('examples/, installed from this run\'s tarballs', () => {
     }
   });
 
-  it('SSR (React renderToString): the server evaluates the SDK while rendering, and the page traces once hydrated', async () => {
+  it('SSR (React Router framework mode): the server evaluates the SDK while rendering, and the page traces once hydrated', async () => {
     await npm('ssr', ['run', 'typecheck']);
     await npm('ssr', ['run', 'build']);
-    assert.match(readFileSync(inProject('ssr', 'dist', 'server', 'server.js'), 'utf8'), /from ['"]journeytrace['"]/, 'the server imports the installed package, not a bundled copy');
+    assert.match(readFileSync(inProject('ssr', 'build', 'server', 'index.js'), 'utf8'), /from ['"]journeytrace['"]/, 'the server imports the installed package, not a bundled copy');
     const edge = await startStandInEdge();
     const port = await freePort();
     const server = await startService({
       name: 'ssr-example',
-      command: process.execPath,
-      args: ['dist/server/server.js'],
+      command: 'npm',
+      args: ['start'],
       cwd: inProject('ssr'),
-      env: { ...env, PORT: String(port), EDGE_URL: edge.url },
+      env: { ...env, HOST: '127.0.0.1', PORT: String(port), EDGE_URL: edge.url },
       logFile: inProject('ssr', 'server.log'),
       readyUrl: `http://127.0.0.1:${port}/`,
     });
@@ -143,7 +143,7 @@ describe('examples/, installed from this run\'s tarballs', () => {
   it('worker (Hono, wrangler.jsonc): `wrangler types` makes its Env, and it type-checks with trace(), verifyUser and the relay on that Env', async () => {
     await npm('worker', ['run', 'typecheck']);
     const generated = readFileSync(inProject('worker', 'worker-configuration.d.ts'), 'utf8');
-    assert.match(generated, /SESSION_SECRET: string;/, 'the secret from .dev.vars is in Env');
+    assert.match(generated, /SESSION_SECRET: string;/, 'the secret wrangler.jsonc requires is in Env');
     assert.doesNotMatch(readFileSync(inProject('worker', 'src', 'index.ts'), 'utf8'), /\bas (Env|unknown|any)\b/, 'no casts');
   });
 

@@ -1,4 +1,0 @@
-import { hydrateRoot } from 'react-dom/client';
-import { App } from './App';
-
-hydrateRoot(document.getElementById('root')!, <App />);
