@@ -33,6 +33,7 @@ interface PackedManifest {
   sideEffects?: boolean | string[];
   engines?: { node?: string };
   repository?: { type?: string; url?: string; directory?: string };
+  publishConfig?: { access?: string };
 }
 
 function packedFiles(packageDir: string): string[] {
@@ -79,7 +80,7 @@ for (const packageDir of PACKAGES) {
       assert.deepEqual(broken, []);
     });
 
-    it('says its license, repository, homepage, keywords, side effects and engines', () => {
+    it('says its license, repository, homepage, keywords, side effects, engines and public access', () => {
       assert.equal(manifest.license, 'Apache-2.0');
       assert.equal(manifest.repository?.type, 'git');
       assert.match(manifest.repository?.url ?? '', /^git\+https:\/\/.+\.git$/);
@@ -88,6 +89,8 @@ for (const packageDir of PACKAGES) {
       assert.ok((manifest.keywords ?? []).includes('opentelemetry'), 'keywords name OpenTelemetry');
       assert.ok(manifest.sideEffects !== undefined, 'sideEffects is declared (bundlers drop unused modules)');
       assert.match(manifest.engines?.node ?? '', /^>=\d+\.\d+/);
+      // A scoped package is published restricted (paid, private) unless it says otherwise.
+      assert.equal(manifest.publishConfig?.access, 'public');
     });
   });
 }

@@ -5,7 +5,11 @@
 import { Hono } from 'hono';
 import { trace, type TraceVariables } from '@journeytrace/edge';
 
-const app = new Hono<{ Bindings: { UPSTREAM_URL: string }; Variables: TraceVariables }>();
-app.use(trace((env) => ({ propagateTo: [(env as { UPSTREAM_URL: string }).UPSTREAM_URL] })));
+interface Env {
+  UPSTREAM_URL: string;
+}
+
+const app = new Hono<{ Bindings: Env; Variables: TraceVariables }>();
+app.use(trace<Env>((env) => ({ propagateTo: [env.UPSTREAM_URL] })));
 app.get('*', (c) => c.var.tracedFetch(new URL(new URL(c.req.url).pathname, c.env.UPSTREAM_URL)));
 export default app;

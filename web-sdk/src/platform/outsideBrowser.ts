@@ -9,25 +9,23 @@ import type { JourneyTrace } from '../core.js';
 
 let noted = false;
 
-/** Whether this realm is a browser page: a `window` with a `document` and global event listeners. */
+/** Whether this realm is a browser page: a `document` and global event listeners (what `init` adds to). */
 export function inBrowser(): boolean {
-  return typeof window === 'object' && typeof document === 'object' && typeof addEventListener === 'function';
+  return typeof document == 'object' && typeof addEventListener == 'function';
 }
 
-/** A journey that traces nothing; says so once through `diag` (it is the expected case during SSR). */
+/** A journey that traces nothing; says so once through `diag` (the expected case during SSR). */
 export function outsideBrowserJourney(): JourneyTrace {
-  if (!noted) {
-    noted = true;
-    diag.info('journeytrace: init() outside a browser (no window/document) traces nothing; call it in the page, e.g. in an effect once hydrated');
-  }
-  const span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+  if (!noted) diag.info('journeytrace: init() outside a browser traces nothing');
+  noted = true;
+  const done = () => Promise.resolve();
   return {
     sessionId: '',
     sampled: false,
     droppedSpans: 0,
     setUser() {},
-    step: async (_name, fn) => fn({ span, traceId: INVALID_SPAN_CONTEXT.traceId }),
-    forceFlush: () => Promise.resolve(),
-    shutdown: () => Promise.resolve(),
+    step: async (_name, fn) => fn({ span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT), traceId: INVALID_SPAN_CONTEXT.traceId }),
+    forceFlush: done,
+    shutdown: done,
   };
 }
