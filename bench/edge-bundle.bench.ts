@@ -38,7 +38,7 @@ export default async function edgeBundle(): Promise<BenchSection> {
     const entry = (name: string, source: string) => {
       writeFileSync(join(dir, name), source);
       // The script first: --compatibility-flags takes a list and would swallow it.
-      return [name, '--name', 'bench', '--compatibility-date', '2026-04-20', '--compatibility-flags', 'nodejs_als'];
+      return [name, '--name', 'bench', '--compatibility-date', '2026-11-30', '--compatibility-flags', 'nodejs_als'];
     };
     const untraced = await dryRunBundle({ cwd: dir, args: entry('untraced.ts', UNTRACED), minify: true });
     const traced = await dryRunBundle({ cwd: dir, args: entry('traced.ts', TRACED), minify: true });

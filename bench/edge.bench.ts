@@ -21,7 +21,7 @@ import { keepAliveAgent, postCheckout, runBounded } from './support/load.js';
 import type { SinkStats } from './support/loopbackServers.js';
 import { summarize, type BenchRow, type BenchSection } from './types.js';
 
-const COMPATIBILITY_DATE = '2026-04-20';
+const COMPATIBILITY_DATE = '2026-11-30';
 /** Requests per measured batch, in-flight requests, and alternating rounds. */
 const REQUESTS_PER_BATCH = 1000;
 const CONCURRENCY = 8;

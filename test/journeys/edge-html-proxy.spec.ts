@@ -29,7 +29,7 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   worker = await unstable_dev(join(import.meta.dirname, 'workers/html-proxy.ts'), {
     ip: '127.0.0.1',
-    compatibilityDate: '2026-04-20',
+    compatibilityDate: '2026-11-30',
     compatibilityFlags: ['nodejs_als'],
     vars: {
       UPSTREAM_URL: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,

@@ -5,17 +5,28 @@
  * --dry-run`, and run in workerd, where the request's trace reaches the origin.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { unstable_dev } from 'wrangler';
 import { dryRunBundle } from '../../scripts/lib/edgeBundle.js';
+import { ROOT } from '../../scripts/lib/paths.js';
 import { run } from '../../scripts/lib/run.js';
 import { createConsumerProject, exportedFiles, lowestAllowed, readManifest, type ConsumerProject } from './consumerProject.js';
 
 const manifest = readManifest('edge-worker');
+
+/**
+ * The compatibility date the kit's own wrangler.toml uses: the newest its wrangler's workerd
+ * accepts, which is what a worker started today gets (a later date is refused at start).
+ */
+function newestCompatibilityDate(): string {
+  const date = /^compatibility_date = "(\d{4}-\d{2}-\d{2})"$/m.exec(readFileSync(join(ROOT, 'edge-worker', 'wrangler.toml'), 'utf8'))?.[1];
+  if (!date) throw new Error('edge-worker/wrangler.toml names no compatibility_date');
+  return date;
+}
 
 const CONSUMER_WORKER = `import { Hono } from 'hono';
 import { trace, traceCors, tracingFromEnv, type TraceBindings, type TraceVariables } from '@journeytrace/edge';
@@ -51,7 +62,7 @@ describe('@journeytrace/edge, packed and installed into a new worker project', (
   before(async () => {
     project = await createConsumerProject('edge-worker', peers);
     project.write('worker.ts', CONSUMER_WORKER);
-    project.write('wrangler.toml', 'name = "consumer-worker"\nmain = "worker.ts"\ncompatibility_date = "2026-04-20"\ncompatibility_flags = ["nodejs_als"]\n');
+    project.write('wrangler.toml', `name = "consumer-worker"\nmain = "worker.ts"\ncompatibility_date = "${newestCompatibilityDate()}"\ncompatibility_flags = ["nodejs_als"]\n`);
   });
   after(() => project?.remove());
 
