@@ -56,14 +56,8 @@ export function lowestAllowed(range: string | undefined): string {
  * new project. `--strict-peer-deps`: a peer range that does not admit them fails the install.
  */
 export async function createConsumerProject(packageDir: string, dependencies: Record<string, string>): Promise<ConsumerProject> {
-  // Not through `prepack`: rebuilding dist here would rewrite files that tests running beside this
-  // one import. `npm test` builds every package before the unit tests.
-  if (!existsSync(join(ROOT, packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run \`npm run build\` first`);
   const dir = mkdtempSync(join(tmpdir(), 'jt-consumer-'));
-  const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: join(ROOT, packageDir), encoding: 'utf8' }),
-  ) as Array<{ name: string; filename: string; files: Array<{ path: string }> }>;
-  const tarball = packed[0]!;
+  const tarball = packTarball(packageDir, dir);
   const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
   write(
     'package.json',
@@ -84,6 +78,25 @@ export async function createConsumerProject(packageDir: string, dependencies: Re
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+export interface PackedTarball {
+  name: string;
+  /** The file's name in the destination (`journeytrace-edge-0.1.0.tgz`). */
+  filename: string;
+  files: Array<{ path: string }>;
+}
+
+/**
+ * `npm pack` of `packageDir` as `npm run build` left it, into `destination`. Not through
+ * `prepack`: rebuilding dist here would rewrite files that tests running beside this one import.
+ */
+export function packTarball(packageDir: string, destination: string): PackedTarball {
+  if (!existsSync(join(ROOT, packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run \`npm run build\` first`);
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', destination], { cwd: join(ROOT, packageDir), encoding: 'utf8' }),
+  ) as PackedTarball[];
+  return packed[0]!;
 }
 
 /** Each `exports` entry's files (`./dist/index.js`, `./dist/index.d.ts`) as paths inside the tarball. */
