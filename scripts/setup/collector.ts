@@ -79,7 +79,8 @@ async function buildCollector(go: string, manifest: string, buildDir: string, bi
   return binary;
 }
 
-async function acquireLock(path: string): Promise<() => void> {
+/** A lock across processes (a directory): runs started together build once, the others wait. */
+export async function acquireLock(path: string): Promise<() => void> {
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {
     try {
@@ -92,7 +93,8 @@ async function acquireLock(path: string): Promise<() => void> {
   }
 }
 
-function findGo(): string | undefined {
+/** Go from the PATH, `/usr/local/go/bin` or `~/go/bin`. */
+export function findGo(): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/go/bin', join(process.env.HOME ?? '', 'go', 'bin')];
   return dirs.map((dir) => join(dir, 'go')).find((candidate) => candidate !== 'go' && existsSync(candidate));
 }

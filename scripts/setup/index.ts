@@ -3,13 +3,20 @@ import { ensureCollector } from './collector.js';
 
 export interface Toolchain {
   chromium: string;
+  /** Empty when not asked for. */
   collector: string;
 }
 
-/** Installs or finds what the demo and the tests run on; idempotent and quiet when done. */
-export async function ensureToolchain(options: { chromium: boolean }): Promise<Toolchain> {
-  const [chromium, collector] = await Promise.all([options.chromium ? ensureChromium() : Promise.resolve(''), ensureCollector()]);
-  process.env.OTELCOL_BIN = collector;
+/**
+ * Installs or finds what the demo and the tests run on; idempotent and quiet when done.
+ * `collector: false` skips the collector (a run on the Playwright kit's receiver needs none).
+ */
+export async function ensureToolchain(options: { chromium: boolean; collector?: boolean }): Promise<Toolchain> {
+  const [chromium, collector] = await Promise.all([
+    options.chromium ? ensureChromium() : Promise.resolve(''),
+    options.collector === false ? Promise.resolve('') : ensureCollector(),
+  ]);
+  if (collector) process.env.OTELCOL_BIN = collector;
   if (chromium) process.env.CHROMIUM_PATH = chromium;
   return { chromium, collector };
 }

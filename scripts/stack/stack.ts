@@ -21,10 +21,15 @@ export interface StackOptions {
   runDir: string;
   /** Where the collector writes kept traces (OTLP JSON lines). */
   tracesFile: string;
-  /** The collector binary. */
-  collectorBin: string;
-  /** Collector configs, merged in order. */
-  collectorConfigs: string[];
+  /** The collector binary (unused with `otlpEndpoint`). */
+  collectorBin?: string;
+  /** Collector configs, merged in order (unused with `otlpEndpoint`). */
+  collectorConfigs?: string[];
+  /**
+   * Send every service's OTLP here instead of starting a collector (e.g. the Playwright kit's
+   * built-in receiver). The traces file then stays empty.
+   */
+  otlpEndpoint?: string;
   /** Extra collector environment (e.g. `JOURNEYTRACE_BASELINE_SAMPLE_PERCENT`), over the defaults. */
   collectorEnv?: NodeJS.ProcessEnv;
   /** Print the services' output, prefixed with their names. */
@@ -55,6 +60,9 @@ export interface Stack {
 }
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
+const missing = (option: string): never => {
+  throw new Error(`startStack: ${option} is required unless otlpEndpoint is given`);
+};
 
 /**
  * Starts the whole journey: collector, origin services (checkout-api and the services behind it), edge worker (wrangler dev on
@@ -67,7 +75,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const metricsFile = join(options.tracesFile, '..', 'metrics.jsonl');
   // The collector appends (so a restart keeps what it wrote); each stack starts with empty files.
   for (const file of [options.tracesFile, metricsFile]) writeFileSync(file, '');
-  const urls = { app: url(ports.app), edge: url(ports.edge), origin: url(ports.origin), collector: url(ports.collectorHttp) };
+  const urls = { app: url(ports.app), edge: url(ports.edge), origin: url(ports.origin), collector: options.otlpEndpoint ?? url(ports.collectorHttp) };
   const appOrigins = [urls.app, `http://localhost:${ports.app}`];
   const node = process.execPath;
   const bin = (pkg: string, file: string) => join(ROOT, 'node_modules', pkg, 'bin', file);
@@ -75,31 +83,36 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const token = options.collectorToken;
   const exportHeaders = token === undefined ? {} : { OTEL_EXPORTER_OTLP_HEADERS: otlpAuthorizationHeader(token) };
 
+  const collector: ServiceSpec[] = options.otlpEndpoint
+    ? []
+    : [
+        {
+          name: 'collector',
+          command: options.collectorBin ?? missing('collectorBin'),
+          args: (options.collectorConfigs ?? missing('collectorConfigs')).flatMap((config) => ['--config', config]),
+          env: {
+            ...process.env,
+            COLLECTOR_HTTP_PORT: String(ports.collectorHttp),
+            COLLECTOR_GRPC_PORT: String(ports.collectorGrpc),
+            COLLECTOR_HEALTH_PORT: String(ports.collectorHealth),
+            JOURNEYTRACE_TRACES_FILE: options.tracesFile,
+            JOURNEYTRACE_METRICS_FILE: metricsFile,
+            JOURNEYTRACE_APP_ORIGIN: appOrigins[0],
+            JOURNEYTRACE_APP_ORIGIN_ALT: appOrigins[1],
+            // A local stack keeps every ordinary journey unless told otherwise.
+            JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: process.env.JOURNEYTRACE_BASELINE_SAMPLE_PERCENT ?? '100',
+            // The production overlay listens on every interface by default; a local stack stays on loopback.
+            COLLECTOR_LISTEN_HOST: '127.0.0.1',
+            ...(token === undefined ? {} : { JOURNEYTRACE_COLLECTOR_TOKEN: token }),
+            ...options.collectorEnv,
+          },
+          logFile: logFile('collector'),
+          echo,
+          readyUrl: url(ports.collectorHealth),
+        },
+      ];
   const specs: ServiceSpec[] = [
-    {
-      name: 'collector',
-      command: options.collectorBin,
-      args: options.collectorConfigs.flatMap((config) => ['--config', config]),
-      env: {
-        ...process.env,
-        COLLECTOR_HTTP_PORT: String(ports.collectorHttp),
-        COLLECTOR_GRPC_PORT: String(ports.collectorGrpc),
-        COLLECTOR_HEALTH_PORT: String(ports.collectorHealth),
-        JOURNEYTRACE_TRACES_FILE: options.tracesFile,
-        JOURNEYTRACE_METRICS_FILE: metricsFile,
-        JOURNEYTRACE_APP_ORIGIN: appOrigins[0],
-        JOURNEYTRACE_APP_ORIGIN_ALT: appOrigins[1],
-        // A local stack keeps every ordinary journey unless told otherwise.
-        JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: process.env.JOURNEYTRACE_BASELINE_SAMPLE_PERCENT ?? '100',
-        // The production overlay listens on every interface by default; a local stack stays on loopback.
-        COLLECTOR_LISTEN_HOST: '127.0.0.1',
-        ...(token === undefined ? {} : { JOURNEYTRACE_COLLECTOR_TOKEN: token }),
-        ...options.collectorEnv,
-      },
-      logFile: logFile('collector'),
-      echo,
-      readyUrl: url(ports.collectorHealth),
-    },
+    ...collector,
     ...originServiceSpecs(ports, urls.collector, { echo, logFile, runDir, env: exportHeaders }),
     {
       name: 'edge-worker',

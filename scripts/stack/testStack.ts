@@ -5,7 +5,7 @@ import { localCollector } from './collectorConfigs.js';
 import { freeStackPorts } from './ports.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
 
-export interface TestStackOptions extends Pick<StackOptions, 'collectorEnv' | 'edgeConformance' | 'edgeVars' | 'echo' | 'collectorToken'> {
+export interface TestStackOptions extends Pick<StackOptions, 'collectorEnv' | 'edgeConformance' | 'edgeVars' | 'echo' | 'collectorToken' | 'otlpEndpoint'> {
   /** Names the run's folder under `.data/test-runs/`. */
   name?: string;
 }
@@ -13,7 +13,8 @@ export interface TestStackOptions extends Pick<StackOptions, 'collectorEnv' | 'e
 /**
  * The whole journey on free ports (so it runs beside a demo or another run), with the
  * collector's test overlay (quick decisions), its files in a run folder of its own. With
- * `collectorToken`, the collector requires it, as in production, and every hop sends it.
+ * `collectorToken`, the collector requires it, as in production, and every hop sends it. With
+ * `otlpEndpoint`, no collector at all: every service exports there (the Playwright kit's receiver).
  */
 export async function startTestStack(options: TestStackOptions = {}): Promise<Stack> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -23,9 +24,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<St
     ports: await freeStackPorts(),
     runDir,
     tracesFile: join(runDir, 'collector', 'traces.jsonl'),
-    collectorBin: await ensureCollector(),
-    collectorConfigs: collector.configs,
-    collectorEnv: { ...collector.env, ...options.collectorEnv },
+    ...(options.otlpEndpoint
+      ? { otlpEndpoint: options.otlpEndpoint, collectorEnv: options.collectorEnv }
+      : { collectorBin: await ensureCollector(), collectorConfigs: collector.configs, collectorEnv: { ...collector.env, ...options.collectorEnv } }),
     collectorToken: options.collectorToken,
     edgeConformance: options.edgeConformance,
     edgeVars: options.edgeVars,

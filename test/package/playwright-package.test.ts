@@ -62,6 +62,27 @@ test('refused spans: the page sends its spans and the endpoint refuses them', as
   await page.goto('http://shop.test/');
   await journey.trace('${'0'.repeat(31)}1', { timeoutMillis: 2_000 });
 });
+
+test.describe('no collector', () => {
+  // journey.trace() reads what the worker's built-in OTLP receiver kept.
+  test.use({ traceSource: async ({ otlpReceiver }, use) => use(otlpReceiver), traceSettleMillis: 200 });
+
+  test('the built-in receiver keeps what a service exports to OTEL_EXPORTER_OTLP_ENDPOINT', async ({ page, journey, otlpReceiver }) => {
+    const exported = await fetch(\`\${otlpReceiver.env.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces\`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: ${JSON.stringify(exportLine())},
+    });
+    expect(exported.status).toBe(200);
+    await page.route('http://shop.test/', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', headers: { 'server-timing': 'traceparent;desc="00-${TRACE_ID}-${EDGE_SPAN_ID}-01"' }, body: '<p>shop</p>' }),
+    );
+    await page.goto('http://shop.test/');
+    const trace = await journey.trace();
+    trace.expectChain({ allowIntermediate: true }, { service: 'edge-worker', kind: 'SERVER' }, { service: 'checkout-api', kind: 'SERVER' });
+    trace.expectShape('edge-worker SERVER POST /api/checkout\\n  checkout-api SERVER POST /checkout');
+  });
+});
 `;
 
 describe('@journeytrace/playwright, packed and installed into a new project', () => {
@@ -99,6 +120,12 @@ export default defineConfig({
 
   it(`runs in a Playwright ${playwright} test in Chromium: the journey fixture finds the announced trace`, async () => {
     const result = await runSpec('announced');
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /1 passed/);
+  });
+
+  it('with no collector: the built-in receiver takes a service\'s export and the journey fixture reads it', async () => {
+    const result = await runSpec('built-in receiver');
     assert.equal(result.code, 0, result.output);
     assert.match(result.output, /1 passed/);
   });

@@ -1,4 +1,5 @@
-import { test, type TestInfo } from '@playwright/test';
+import { test, type OtlpReceiver } from '@journeytrace/playwright';
+import type { TestInfo } from '@playwright/test';
 import type { Stack } from '../../../scripts/stack/stack.js';
 import { startTestStack, type TestStackOptions } from '../../../scripts/stack/testStack.js';
 import { readStackLogs } from './stackLogs.js';
@@ -8,14 +9,25 @@ import { readStackLogs } from './stackLogs.js';
  * variable or a fault the run's stack must not see): started before them, stopped after them.
  * A failed test gets the stack's logs as attachments (`<service> log`), whose telling lines
  * runStackLogReporter.ts prints.
+ * With `exportTo: 'receiver'`, it starts no collector: every service exports to the worker's
+ * built-in OTLP receiver (the kit's `otlpReceiver`), as a user's CI without a collector would.
  * Returns a getter, valid inside the tests.
  */
-export function useDedicatedStack(options: TestStackOptions): () => Stack {
+export function useDedicatedStack(options: TestStackOptions & { exportTo?: 'collector' | 'receiver' }): () => Stack {
   let stack: Stack | undefined;
-  test.beforeAll(async ({}, testInfo) => {
+  const start = (testInfo: TestInfo, otlpEndpoint?: string) => {
     testInfo.setTimeout(120_000);
-    stack = await startTestStack(options);
-  });
+    return startTestStack({ ...options, otlpEndpoint: otlpEndpoint ?? options.otlpEndpoint });
+  };
+  if (options.exportTo === 'receiver') {
+    test.beforeAll(async ({ otlpReceiver }: { otlpReceiver: OtlpReceiver }, testInfo) => {
+      stack = await start(testInfo, otlpReceiver.url);
+    });
+  } else {
+    test.beforeAll(async ({}, testInfo) => {
+      stack = await start(testInfo);
+    });
+  }
   test.afterEach(async ({}, testInfo) => {
     if (stack && testInfo.status !== testInfo.expectedStatus) await reportLogs(testInfo, stack.runDir);
   });
