@@ -13,7 +13,7 @@ import { sanitizeSql, sqlOperation } from './sqlText.js';
 
 /** A D1 prepared statement, structurally (`D1PreparedStatement`). */
 export interface D1PreparedStatementLike {
-  bind(...values: never[]): D1PreparedStatementLike;
+  bind(...values: unknown[]): D1PreparedStatementLike;
   first(column?: never): Promise<unknown>;
   all(): Promise<unknown>;
   run(): Promise<unknown>;
