@@ -46,7 +46,12 @@ export interface BindingTraceOptions {
  * else through bound to the binding (runtime bindings check `this`). Each wrapper is made once
  * per binding; wrapping an already wrapped binding returns it as it is.
  */
-export function wrapBinding<T extends object>(binding: T, wrappers: { [method: string]: (original: (...args: never[]) => unknown) => (...args: never[]) => unknown }): T {
+export function wrapBinding<T extends object>(
+  binding: T,
+  wrappers: { [method: string]: (original: (...args: never[]) => unknown) => (...args: never[]) => unknown },
+  /** Wraps any other method (an RPC stub's remote methods); none when absent. */
+  otherMethod?: (method: string, original: (...args: never[]) => unknown) => (...args: never[]) => unknown,
+): T {
   if ((binding as { [WRAPPED]?: true })[WRAPPED]) return binding;
   const made = new Map<PropertyKey, unknown>();
   return new Proxy(binding, {
@@ -60,7 +65,7 @@ export function wrapBinding<T extends object>(binding: T, wrappers: { [method: s
         const method = value as (...args: never[]) => unknown;
         const original = (...args: never[]) => Reflect.apply(method, target, args);
         const wrap = typeof property === 'string' && Object.hasOwn(wrappers, property) ? wrappers[property] : undefined;
-        wrapped = wrap ? wrap(original) : original;
+        wrapped = wrap ? wrap(original) : otherMethod && typeof property === 'string' && !NOT_REMOTE.has(property) ? otherMethod(property, original) : original;
         made.set(property, wrapped);
       }
       return wrapped;
@@ -69,3 +74,6 @@ export function wrapBinding<T extends object>(binding: T, wrappers: { [method: s
 }
 
 const WRAPPED = Symbol.for('journeytrace.binding.wrapped');
+
+/** Properties of a stub that are not remote methods: promise checks, serialization, the stub's own API. */
+const NOT_REMOTE = new Set(['then', 'catch', 'finally', 'toJSON', 'constructor', 'connect', 'dup', 'toString', 'valueOf']);
