@@ -18,6 +18,8 @@ export interface WranglerDevOptions {
    * from the first one through service bindings; only the first one serves `url`.
    */
   moreConfigs?: readonly string[];
+  /** Serve `/__scheduled?cron=...`, which runs the worker's `scheduled()` handler (`--test-scheduled`). */
+  testScheduled?: boolean;
 }
 
 /** A running worker and its base URL. */
@@ -39,6 +41,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
       '--inspector-port', String(await freePort()),
       '--show-interactive-dev-session=false',
       '--persist-to', join(options.runDir, 'wrangler-state'),
+      ...(options.testScheduled ? ['--test-scheduled'] : []),
       ...(options.moreConfigs?.length ? ['-c', 'wrangler.toml', ...options.moreConfigs.flatMap((config) => ['-c', config])] : []),
       ...Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
     ],

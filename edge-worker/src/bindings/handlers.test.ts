@@ -93,19 +93,22 @@ describe('RPC across a service binding or a Durable Object stub', () => {
     }
   });
 
-  it('a method called without a context (an untraced caller) starts a new trace; a forged last argument of another shape is passed through', async () => {
+  it('a call without a context (the class calling its own helper, an untraced caller) runs untouched; a last argument of another shape is passed through', async () => {
     const { tracing, spans, ctx } = setup();
     class Echo {
       constructor(readonly ctx: object, readonly env: object) {}
+      helper(value: string) {
+        return value.toUpperCase();
+      }
       async echo(...args: unknown[]) {
-        return args;
+        return [this.helper('x'), ...args];
       }
     }
     const entrypoint = new (traceEntrypoint(Echo, { tracing: () => tracing }))(ctx, {});
     const odd = { [RPC_CONTEXT_FIELD]: { traceparent: 42 } };
-    assert.deepEqual(await entrypoint.echo('a', odd), ['a', odd]);
-    const [server] = await spans();
-    assert.equal(server!.parentSpanContext, undefined);
+    assert.deepEqual(await entrypoint.echo('a', odd), ['X', 'a', odd]);
+    assert.equal(entrypoint.helper('y'), 'Y', 'a synchronous helper stays synchronous');
+    assert.deepEqual(await spans(), []);
   });
 
   it('Durable Object stubs from get and getByName are traced; ids pass through', async () => {
@@ -147,15 +150,13 @@ describe('Durable Object alarms and SQL storage', () => {
     await object.alarm();
     assert.equal(storage.values.has(ALARM_CONTEXT_STORAGE_KEY), false);
     const finished = await spans();
-    const setter = finished.find((span) => span.name === 'Cart/remind')!;
+    const request = finished.find((span) => span.name === 'GET /')!;
     const alarm = finished.find((span) => span.name === 'alarm Cart')!;
-    // Called directly, not through a stub: no carried context, so the method starts the trace.
-    assert.equal(setter.parentSpanContext, undefined);
-    assert.equal(alarm.spanContext().traceId, setter.spanContext().traceId);
-    assert.equal(alarm.parentSpanContext?.spanId, setter.spanContext().spanId);
-    assert.equal(alarm.links[0]?.context.spanId, setter.spanContext().spanId);
+    assert.equal(alarm.spanContext().traceId, request.spanContext().traceId);
+    assert.equal(alarm.parentSpanContext?.spanId, request.spanContext().spanId);
+    assert.equal(alarm.links[0]?.context.spanId, request.spanContext().spanId);
     assert.equal(alarm.attributes['faas.trigger'], 'timer');
-    assert.deepEqual(ran, [setter.spanContext().traceId]);
+    assert.deepEqual(ran, [request.spanContext().traceId]);
   });
 
   it('SQL exec is a synchronous CLIENT span with sanitized text; a failing statement is recorded and rethrown', async () => {

@@ -27,7 +27,8 @@ interface Instance<Env> {
 /**
  * A subclass of a `WorkerEntrypoint` or `DurableObject` class whose RPC methods (those declared
  * on the class) each run in a SERVER span `<name>/<method>` continuing the caller's context
- * (sent by `traceService` or `traceDurableObject`, and taken off the arguments), and whose
+ * (sent by `traceService` or `traceDurableObject`, and taken off the arguments); a call without
+ * that context (the class calling its own helpers, an untraced caller) runs untouched. Its
  * `alarm()` runs in a span of the trace that set it with `setTracedAlarm`, linked to it. The
  * class itself is not changed; export the subclass. Spans are flushed in `ctx.waitUntil`.
  *
@@ -59,6 +60,9 @@ export function traceEntrypoint<C extends abstract new (...args: never[]) => obj
       ...descriptor,
       value: function (this: Instance<Env>, ...received: unknown[]) {
         const { args, headers } = takeRpcContext(received);
+        // Only a call that carries a context is an RPC call to continue: the class's own calls
+        // to its helpers (which sit on the prototype too) run as they are, synchronous ones included.
+        if (!headers) return original.apply(this, args);
         return inInvocationSpan(tracingOf(this), this.ctx, { name: `${name}/${method}`, attributes, headers }, () => original.apply(this, args));
       },
     });
