@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createEdgeTracing } from '../telemetry/edgeTracing.js';
-import { traceCache, traceD1, traceKV, traceR2, traceService } from './index.js';
+import { traceCache, traceD1, traceKV, traceR2, traceService, type TracedBindingsVariables } from './index.js';
 
 function setup() {
   const exporter = new InMemorySpanExporter();
@@ -277,5 +277,30 @@ describe('traceService', () => {
     await inRequest(() => service.fetch(new Request('https://s/')), { 'session.id': 's-1' });
     assert.equal(received[0]!.get('baggage'), null);
     assert.match(received[0]!.get('traceparent') ?? '', /^00-/);
+  });
+});
+
+describe('tracedBindings (Hono middleware)', () => {
+  it('gives handlers the listed bindings traced, wrapped once per bindings object', async () => {
+    const { Hono } = await import('hono');
+    const { tracedBindings } = await import('./index.js');
+    const { tracing, spans } = setup();
+    type Env = { PRICES: ReturnType<typeof memoryKV>; OTHER: string };
+    const app = new Hono<{ Bindings: Env; Variables: TracedBindingsVariables<Env, 'PRICES'> }>();
+    const seen = new Set<object>();
+    app.use(tracedBindings<Env, 'PRICES'>({ PRICES: 'kv' }, { tracing: () => tracing }));
+    app.get('/', async (c) => {
+      seen.add(c.var.bindings.PRICES);
+      return c.text(String(await c.var.bindings.PRICES.get('k')));
+    });
+    const env: Env = { PRICES: memoryKV(), OTHER: 'x' };
+    env.PRICES.store.set('k', 'v');
+    assert.equal(await (await app.request('/', {}, env)).text(), 'v');
+    assert.equal(await (await app.request('/', {}, env)).text(), 'v');
+    assert.equal(seen.size, 1);
+    assert.deepEqual((await spans()).map((span) => [span.name, span.attributes['journeytrace.lookup.outcome']]), [
+      ['get PRICES', 'hit'],
+      ['get PRICES', 'hit'],
+    ]);
   });
 });

@@ -17,9 +17,11 @@ import {
   traceScheduled,
   traceService,
   traceSql,
+  tracedBindings,
   type D1DatabaseLike,
   type KVNamespaceLike,
   type ServiceBindingLike,
+  type TracedBindingsVariables,
 } from '@journeytrace/edge/bindings';
 
 interface Env extends TraceBindings {
@@ -68,3 +70,12 @@ export default {
   }),
 };
 // README: end
+
+// README (tracedBindings): begin
+{
+  const app = new Hono<{ Bindings: Env; Variables: TracedBindingsVariables<Env, 'PRICES' | 'DB'> }>();
+  app.use(trace());
+  app.use(tracedBindings<Env, 'PRICES' | 'DB'>({ PRICES: 'kv', DB: 'd1' }, { baggageKeys: ['session.id'] }));
+  app.get('/prices', async (c) => c.json(await c.var.bindings.PRICES.get('price-list', 'json')));
+}
+// README (tracedBindings): end
