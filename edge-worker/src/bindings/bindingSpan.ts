@@ -75,5 +75,5 @@ export function wrapBinding<T extends object>(
 
 const WRAPPED = Symbol.for('journeytrace.binding.wrapped');
 
-/** Properties of a stub that are not remote methods: promise checks, serialization, the stub's own API. */
-const NOT_REMOTE = new Set(['then', 'catch', 'finally', 'toJSON', 'constructor', 'connect', 'dup', 'toString', 'valueOf']);
+/** Properties of a stub that are not remote methods: promise checks, serialization, the stub's and a Fetcher's own API. */
+const NOT_REMOTE = new Set(['then', 'catch', 'finally', 'toJSON', 'constructor', 'connect', 'dup', 'toString', 'valueOf', 'queue', 'scheduled']);
