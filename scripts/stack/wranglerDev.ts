@@ -13,6 +13,13 @@ export interface WranglerDevOptions {
   runDir: string;
   /** `--var` bindings. */
   vars?: Record<string, string>;
+  /**
+   * Further Workers to run in the same `wrangler dev` (their wrangler.toml paths), reachable
+   * from the first one through service bindings; only the first one serves `url`.
+   */
+  moreConfigs?: readonly string[];
+  /** Serve `/__scheduled?cron=...`, which runs the worker's `scheduled()` handler (`--test-scheduled`). */
+  testScheduled?: boolean;
 }
 
 /** A running worker and its base URL. */
@@ -34,6 +41,8 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
       '--inspector-port', String(await freePort()),
       '--show-interactive-dev-session=false',
       '--persist-to', join(options.runDir, 'wrangler-state'),
+      ...(options.testScheduled ? ['--test-scheduled'] : []),
+      ...(options.moreConfigs?.length ? ['-c', 'wrangler.toml', ...options.moreConfigs.flatMap((config) => ['-c', config])] : []),
       ...Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
     ],
     cwd: options.cwd,

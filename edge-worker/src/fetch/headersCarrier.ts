@@ -22,3 +22,9 @@ export const recordSetter: TextMapSetter<Record<string, string>> = {
     carrier[key] = value;
   },
 };
+
+/** Reads propagation headers from a plain object (a queue message's or an RPC call's carrier). */
+export const recordGetter: TextMapGetter<Record<string, string>> = {
+  get: (carrier, key) => carrier[key],
+  keys: (carrier) => Object.keys(carrier),
+};

@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import { SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../telemetry/api.js';
 import { activeContext } from '../telemetry/activeContext.js';
 import type { EdgeTracing } from '../telemetry/edgeTracing.js';
@@ -44,7 +45,7 @@ const TARGET_CACHE_SIZE = 256;
  * A `fetch` that opens a CLIENT span for each request it sends and injects the active context
  * (traceparent, tracestate, baggage), but only into requests for allow-listed origins:
  * a third party gets no trace headers and no baggage. `propagateTo` is asked once per
- * distinct URL.
+ * distinct URL. `spanAttributes` are added to every span (e.g. the service binding's name).
  *
  * Redirects are followed here, not by the runtime (which would resend every header to wherever
  * the answer points): each hop is asked of `propagateTo` on its own, a hop to an origin not
@@ -60,6 +61,7 @@ export function createTracedFetch(
   tracing: EdgeTracing,
   propagateTo: PropagateTo,
   baseFetch: typeof fetch = globalFetch,
+  spanAttributes?: Attributes,
 ): typeof fetch {
   // Reading a URL's parts costs a call into the runtime each: once per distinct URL is enough.
   const targets = new Map<string, Target>();
@@ -131,6 +133,7 @@ export function createTracedFetch(
         [ATTR_URL_FULL]: urlFull,
         [ATTR_SERVER_ADDRESS]: hostname,
         [ATTR_SERVER_PORT]: serverPort,
+        ...spanAttributes,
       };
       if (resendCount > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = resendCount;
       const span = tracing.tracer.startSpan(hopMethod, { kind: SPAN_KIND.CLIENT, attributes }, parent);

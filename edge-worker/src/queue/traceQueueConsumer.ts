@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, trace, type Link, type SpanContext } from '@opentelemetry/api';
 import { withActiveContext } from '../telemetry/activeContext.js';
+import { recordGetter } from '../fetch/headersCarrier.js';
 import type { EdgeTracing } from '../telemetry/edgeTracing.js';
 import { tracingFromEnv, type TracingBindings } from '../telemetry/tracingFromEnv.js';
 import {
@@ -23,11 +24,6 @@ export interface TraceQueueConsumerOptions<Env> {
   /** Where the CONSUMER spans go. Default: `tracingFromEnv(env)` (the `OTEL_*` bindings). */
   tracing?: (env: Env) => EdgeTracing;
 }
-
-const headersGetter = {
-  get: (carrier: Record<string, string>, key: string) => carrier[key],
-  keys: (carrier: Record<string, string>) => Object.keys(carrier),
-};
 
 function isTracedBody(body: unknown): body is TracedMessageBody<unknown> {
   if (typeof body !== 'object' || body === null || !('headers' in body) || !('body' in body)) return false;
@@ -76,7 +72,7 @@ export function traceQueueConsumer<Body, Env extends object & TracingBindings = 
     };
     const deliveries = batch.messages.map((message) => {
       const traced = isTracedBody(message.body);
-      const parent = traced ? tracing.propagator.extract(ROOT_CONTEXT, (message.body as TracedMessageBody<unknown>).headers, headersGetter) : ROOT_CONTEXT;
+      const parent = traced ? tracing.propagator.extract(ROOT_CONTEXT, (message.body as TracedMessageBody<unknown>).headers, recordGetter) : ROOT_CONTEXT;
       return { message, parent, creation: trace.getSpanContext(parent), body: (traced ? (message.body as TracedMessageBody<Body>).body : message.body) as Body };
     });
     const creationLinks = (creation: SpanContext | undefined): Link[] => (creation ? [{ context: creation }] : []);
