@@ -1,4 +1,3 @@
-import type { Attributes } from '@opentelemetry/api';
 import { SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../telemetry/api.js';
 import { activeContext } from '../telemetry/activeContext.js';
 import type { EdgeTracing } from '../telemetry/edgeTracing.js';
