@@ -4,19 +4,26 @@
  * to OTEL_EXPORTER_OTLP_ENDPOINT. Loaded with `node --import` before the server.
  */
 import { createRequire } from 'node:module';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
+import { W3CPropagator } from '@journeytrace/edge/propagation';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
-const provider = new NodeTracerProvider({
+const provider = new TracerProvider({
   resource: defaultResource().merge(resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ?? 'shop-origin' })),
-  spanProcessors: [new BaggageSpanProcessor(), new BatchSpanProcessor(new OTLPTraceExporter(), { scheduledDelayMillis: 200 })],
+  spanProcessors: [new BaggageSpanProcessor(), new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), scheduledDelayMillis: 200 })],
 });
-provider.register();
+// OpenTelemetry JS 3's TracerProvider has no register(): context across async calls, the edge's
+// propagator (baggage keys read in the one canonical form the edge judges claims on) and the
+// provider are set globally here.
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+propagation.setGlobalPropagator(new W3CPropagator());
+trace.setGlobalTracerProvider(provider);
 registerInstrumentations({
   tracerProvider: provider,
   instrumentations: [new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url === '/health' })],
