@@ -23,7 +23,8 @@ test('every TypeScript snippet in the READMEs type-checks (strict) against the b
     // The repository's node_modules: the workspace packages are links to their folders, whose
     // package.json `exports` point at dist/.
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    const files: string[] = [];
+    // Snippets of Workers code import `cloudflare:workers`: the declaration the test workers compile against.
+    const files: string[] = [join(ROOT, 'test', 'workers', 'bindings', 'cloudflare-workers.d.ts')];
     // Where each file's lines come from: the README, and the line before the snippet's first.
     const origin = new Map<string, { readme: string; offset: number }>();
     for (const readme of READMES) {
