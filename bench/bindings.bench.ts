@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
-import { Miniflare } from 'miniflare';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
 import { lastLines, run } from '../scripts/lib/run.js';
 import { procStat, threadCpuNanos } from '../scripts/lib/procStat.js';
@@ -177,7 +177,9 @@ export default async function bindings(): Promise<BenchSection> {
     for (const variant of VARIANTS) {
       const built = await bundle(variant, variant.home === 'root' ? join(DATA_DIR, 'bench') : anchorDir, outRoot.path);
       const before = workerdChildren();
-      const mf = new Miniflare({
+      const mf = new Miniflare(
+      // Miniflare 5 takes its own option shape; wrangler still speaks v4 (its worker options).
+      convertV4MiniflareOptions({
         host: '127.0.0.1',
         port: await freePort(),
         modules: true,
@@ -186,7 +188,8 @@ export default async function bindings(): Promise<BenchSection> {
         compatibilityFlags: variant.compatibilityFlags,
         kvNamespaces: ['PRICES'],
         bindings: { OTEL_SERVICE_NAME: 'edge-worker', OTEL_EXPORTER_OTLP_ENDPOINT: `${sink}/${variant.key}` },
-      });
+      }),
+    );
       const url = (await mf.ready).toString();
       const kv = (await mf.getKVNamespace('PRICES')) as unknown as { put(key: string, value: string): Promise<void> };
       await kv.put('price-list', JSON.stringify({ socks: 5, hat: 12 }));

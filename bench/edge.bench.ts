@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
-import { Miniflare } from 'miniflare';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
 import { lastLines, run } from '../scripts/lib/run.js';
 import { procStat, threadCpuNanos } from '../scripts/lib/procStat.js';
@@ -390,7 +390,9 @@ export default async function edge(): Promise<BenchSection> {
     for (const variant of VARIANTS) {
       const built = await bundle(variant, variant.home === 'root' ? join(DATA_DIR, 'bench') : anchorDir, outRoot.path);
       const before = workerdChildren();
-      const mf = new Miniflare({
+      const mf = new Miniflare(
+      // Miniflare 5 takes its own option shape; wrangler still speaks v4 (its worker options).
+      convertV4MiniflareOptions({
         host: '127.0.0.1',
         port: await freePort(),
         modules: true,
@@ -402,7 +404,8 @@ export default async function edge(): Promise<BenchSection> {
           OTEL_SERVICE_NAME: 'edge-worker',
           OTEL_EXPORTER_OTLP_ENDPOINT: `${servers.sink}/${variant.key}`,
         },
-      });
+      }),
+    );
       const url = (await mf.ready).toString();
       const started = [...workerdChildren()].filter((pid) => !before.has(pid));
       workers.push({ variant, mf, url, gzipBytes: built.gzipBytes, workerdPid: started.length === 1 ? started[0] : undefined });

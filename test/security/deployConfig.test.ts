@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Miniflare } from 'miniflare';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from 'wrangler';
 import { dryRunBundle } from '../../scripts/lib/edgeBundle.js';
 import { ROOT } from '../../scripts/lib/paths.js';
@@ -48,8 +48,11 @@ describe('the deployed edge worker (the dry-run bundle in workerd, with the ship
   let mf: Miniflare | undefined;
   before(async () => {
     const bundle = await dryRunBundle({ cwd: EDGE_DIR });
-    const { workerOptions } = unstable_getMiniflareWorkerOptions(WRANGLER_TOML);
-    mf = new Miniflare({
+    // The bundle is one module: wrangler's module rules (which Miniflare 5 cannot take over) are not needed.
+    const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(WRANGLER_TOML).workerOptions;
+    mf = new Miniflare(
+      // Miniflare 5 takes its own option shape; wrangler still speaks v4 (its worker options).
+      convertV4MiniflareOptions({
       ...workerOptions,
       modules: true,
       script: bundle.script,
@@ -57,7 +60,8 @@ describe('the deployed edge worker (the dry-run bundle in workerd, with the ship
       compatibilityFlags: config.compatibility_flags,
       // The shipped vars, and a session secret as `wrangler secret put` would add it.
       bindings: { ...config.vars, SESSION_SECRET: randomBytes(32).toString('hex') },
-    } as ConstructorParameters<typeof Miniflare>[0]);
+    }),
+    );
     await mf.ready;
   });
   after(async () => {
