@@ -148,7 +148,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     {
       name: 'demo-app',
       command: node,
-      args: [bin('vite', 'vite.js'), 'preview', '--configLoader', 'runner'],
+      // Vite 8.4 refuses a second preview of one project; a run's dedicated stacks each serve the
+      // same build on their own port, as a demo beside the tests does.
+      args: [bin('vite', 'vite.js'), 'preview', '--configLoader', 'runner', '--bypass-lock'],
       cwd: join(ROOT, 'demo-app'),
       env: {
         ...process.env,
