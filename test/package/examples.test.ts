@@ -4,11 +4,11 @@
  * with npm, type-checked (strict), built, and run once: the SPA, the script-tag page and the SSR
  * page in Chromium against a stand-in edge that records the spans they export and the trace
  * headers they send; the worker through `wrangler types`; the Playwright suite against the whole
- * stack its own config starts (the kit's collector, the origin, `wrangler dev`, the app). The kit
- * README's recipe is that suite's files, verbatim.
+ * stack its own config starts (the origin, `wrangler dev`, the app) and the kit's built-in OTLP
+ * receiver, with no collector binary anywhere. The kit README's recipe is that suite's files, verbatim.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../../scripts/lib/paths.js';
 import { lastLines, run } from '../../scripts/lib/run.js';
 import { ensureChromium } from '../../scripts/setup/chromium.js';
-import { ensureCollector } from '../../scripts/setup/collector.js';
 import { freePort } from '../../scripts/stack/ports.js';
 import { startService } from '../../scripts/stack/service.js';
 import { packTarball } from './consumerProject.js';
@@ -29,7 +28,9 @@ const EXAMPLES = join(ROOT, 'examples');
 const PACKAGES = ['web-sdk', 'edge-worker', 'test'];
 const PROJECTS = ['spa', 'ssr', 'script-tag', 'worker', 'e2e'];
 /** What a user's checkout has but a copy must not take along: installs, builds, outputs, secrets. */
-const NOT_COPIED = new Set(['node_modules', 'dist', 'build', '.react-router', 'package-lock.json', '.dev.vars', 'worker-configuration.d.ts', '.wrangler', 'test-results', 'traces.jsonl']);
+const NOT_COPIED = new Set(['node_modules', 'dist', 'build', '.react-router', 'package-lock.json', '.dev.vars', 'worker-configuration.d.ts', '.wrangler', 'test-results']);
+/** Collector binaries a suite could start by name: the suite's PATH has stand-ins that leave a mark if run. */
+const COLLECTOR_NAMES = ['otelcol', 'otelcol-contrib', 'otelcol-journeytrace'];
 /** wrangler 4.16x (the worker, the suite's `wrangler dev`) needs 22.12; the suite's origin, TypeScript run by node itself, 22.18. */
 const MINIMUM_NODE = [22, 18] as const;
 const SPAN_WAIT_MILLIS = 15_000;
@@ -147,20 +148,34 @@ describe('examples/, installed from this run\'s tarballs', () => {
     assert.doesNotMatch(readFileSync(inProject('worker', 'src', 'index.ts'), 'utf8'), /\bas (Env|unknown|any)\b/, 'no casts');
   });
 
-  it('Playwright suite: the SPA\'s checkout through `wrangler dev` to the origin is one trace at the collector that keeps every trace', async () => {
+  it('Playwright suite: the SPA\'s checkout through `wrangler dev` to the origin is one trace at the kit\'s receiver, with no collector binary', async () => {
     await npm('e2e', ['run', 'typecheck']);
+    assert.ok(!existsSync(inProject('e2e', 'collector.yaml')), 'no collector config');
+    assert.doesNotMatch(readFileSync(inProject('e2e', 'playwright.config.ts'), 'utf8'), /otelcol|OTELCOL_BIN|collector/i, 'the config starts no collector');
     const ports = Object.fromEntries(
-      await Promise.all(['COLLECTOR_HTTP_PORT', 'COLLECTOR_HEALTH_PORT', 'EDGE_PORT', 'EDGE_INSPECTOR_PORT', 'ORIGIN_PORT', 'APP_PORT'].map(async (name) => [name, String(await freePort())])),
+      await Promise.all(['RECEIVER_PORT', 'EDGE_PORT', 'EDGE_INSPECTOR_PORT', 'ORIGIN_PORT', 'APP_PORT'].map(async (name) => [name, String(await freePort())])),
     ) as Record<string, string>;
-    const output = await npm('e2e', ['test'], { ...ports, OTELCOL_BIN: await ensureCollector(), CHROMIUM_PATH: await ensureChromium() });
-    assert.match(output, /\b1 passed\b/);
+    // No OTELCOL_BIN, and any collector started by name runs a stand-in that leaves a mark and fails.
+    const shims = inProject('e2e', '.no-collector');
+    const marks = join(shims, 'started');
+    mkdirSync(shims);
+    for (const name of COLLECTOR_NAMES) {
+      writeFileSync(join(shims, name), `#!/bin/sh\necho "$0" >> "${marks}"\nexit 1\n`);
+      chmodSync(join(shims, name), 0o755);
+    }
+    const suiteEnv: NodeJS.ProcessEnv = { ...env, ...ports, CHROMIUM_PATH: await ensureChromium(), PATH: `${shims}${delimiter}${env.PATH ?? ''}` };
+    delete suiteEnv.OTELCOL_BIN;
+    const result = await run('npm', ['test'], { cwd: inProject('e2e'), env: suiteEnv, logFile: inProject('e2e', 'npm-test-.log') });
+    assert.equal(result.code, 0, `e2e: npm test failed:\n${lastLines(result.output, 40)}`);
+    assert.match(result.output, /\b1 passed\b/);
+    assert.ok(!existsSync(marks), `no collector was started: ${existsSync(marks) ? readFileSync(marks, 'utf8') : ''}`);
   });
 
-  it("the kit's README gives the suite's playwright.config.ts and collector.yaml verbatim", () => {
+  it("the kit's README gives the suite's playwright.config.ts and global-setup.ts verbatim", () => {
     const readme = readFileSync(join(ROOT, 'test', 'README.md'), 'utf8');
-    for (const [file, fence] of [['playwright.config.ts', 'ts'], ['collector.yaml', 'yaml']] as const) {
+    for (const file of ['playwright.config.ts', 'global-setup.ts']) {
       const text = readFileSync(join(EXAMPLES, 'e2e', file), 'utf8');
-      assert.ok(readme.includes(`\`\`\`${fence}\n// e2e/${file}\n${text}\`\`\``) || readme.includes(`\`\`\`${fence}\n# e2e/${file}\n${text}\`\`\``), `test/README.md holds examples/e2e/${file} as it is`);
+      assert.ok(readme.includes(`\`\`\`ts\n// e2e/${file}\n${text}\`\`\``), `test/README.md holds examples/e2e/${file} as it is`);
     }
   });
 });
