@@ -6,13 +6,16 @@ import { ROOT } from './lib/paths.js';
 import { lastLines, run } from './lib/run.js';
 import { buildScriptTag } from './buildScriptTag.js';
 
-/** Builds the packages (web SDK, edge middleware, Playwright kit: tsc) and what the journey serves (the demo app, vite). */
+/** Builds the packages (contract, web SDK, edge middleware, Node package, Playwright kit: tsc) and what the journey serves (the demo app, vite). */
 export async function buildAll(): Promise<void> {
   mkdirSync(join(ROOT, '.data'), { recursive: true });
   const steps: Array<[string, string[], string]> = [
+    // The wire contract first: every other package imports it from its dist.
+    ['contract', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'contract/tsconfig.build.json'], ROOT],
     ['web-sdk', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'web-sdk/tsconfig.json'], ROOT],
     // The repo's workers, services, journey tests and demo import the packages as their users do: from dist.
     ['edge', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'edge-worker/tsconfig.build.json'], ROOT],
+    ['node-sdk', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'node-sdk/tsconfig.build.json'], ROOT],
     ['playwright-kit', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'test/tsconfig.build.json'], ROOT],
     // The config imports TypeScript from workspace packages: load it with Vite's module runner.
     ['demo-app', [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--configLoader', 'runner', '--logLevel', 'warn'], join(ROOT, 'demo-app')],
@@ -22,7 +25,7 @@ export async function buildAll(): Promise<void> {
     if (result.code !== 0) throw new Error(`building ${name} failed:\n${lastLines(result.output)}`);
   }
   await buildScriptTag();
-  progress('built web-sdk, edge, playwright kit and demo-app');
+  progress('built contract, web-sdk, edge, node-sdk, playwright kit and demo-app');
 }
 
 // `npm run build` (through bootstrap.mjs) runs this file itself; test.ts and demo.ts import it.

@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'vite';
 import { readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
+import { ATTR_USER_TIER } from '@journeytrace/node';
 import { readRouteLatency } from './latency.js';
 
 export interface JourneySummary {
@@ -31,7 +32,7 @@ export function summarize(spans: KeptSpan[]): JourneySummary[] {
     const ids = new Set(trace.map((span) => span.spanId));
     const root = trace.find((span) => !ids.has(span.parentSpanId)) ?? trace[0]!;
     const start = Math.min(...trace.map((span) => span.startMillis));
-    const tier = trace.map((span) => span.attributes['user.tier']).find((value) => typeof value === 'string');
+    const tier = trace.map((span) => span.attributes[ATTR_USER_TIER]).find((value) => typeof value === 'string');
     return {
       traceId,
       name: `${root.service} ${root.name}`,

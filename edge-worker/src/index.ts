@@ -10,8 +10,8 @@ export { tracingFromEnv, type TracingBindings } from './telemetry/tracingFromEnv
 export { SAMPLER_NAMES, type SamplerConfig, type SamplerName } from './telemetry/sampler.js';
 export { OTLPFetchSpanExporter, type OTLPFetchSpanExporterOptions } from './export/OTLPFetchSpanExporter.js';
 export { EdgeBatchSpanProcessor, type EdgeBatchSpanProcessorOptions, type DropReport } from './export/EdgeBatchSpanProcessor.js';
-export { ExportFailure } from './export/exportFailure.js';
-export { BaggageSpanProcessor, DEFAULT_PROMOTED_BAGGAGE_KEYS } from './baggage/BaggageSpanProcessor.js';
+export { ExportFailure, PROMOTED_BAGGAGE_KEYS as DEFAULT_PROMOTED_BAGGAGE_KEYS } from '@journeytrace/contract';
+export { BaggageSpanProcessor } from '@journeytrace/contract/baggage-span-processor';
 export { AsyncLocalStorageContextManager } from './telemetry/AsyncLocalStorageContextManager.js';
 export { EdgeTracer } from './telemetry/EdgeTracer.js';
 export { EdgeSpan, SPAN_LIMITS, type EdgeSpanScope } from './telemetry/EdgeSpan.js';
@@ -31,7 +31,7 @@ export {
   BAGGAGE_MAX_BYTES,
   type TraceParent,
   type BaggageMember,
-} from './propagation/index.js';
+} from '@journeytrace/contract/propagation';
 export { signSessionToken, verifySessionToken, sessionTokenVerifier, type SessionClaims, type SignSessionOptions, type SessionTokenVerifierOptions, type VerifyUser } from './session/index.js';
 export { applyVerifiedUser, withVerifiedUser, DEFAULT_CLAIMED_BAGGAGE_KEYS, type VerifiedUser } from './baggage/verifiedClaims.js';
 export { traceContextConformance, parseConformanceCalls, conformanceCallOffLoopback, type ConformanceCall } from './conformance/index.js';

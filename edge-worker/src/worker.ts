@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { trace, traceCors, type TraceBindings, type TraceVariables } from './index.js';
-import { log } from './log/log.js';
+import { log } from '@journeytrace/contract';
 import { traceContextConformance } from './conformance/index.js';
 import { demoSignIn } from './demo/signIn.js';
 import { sessionSecretFor } from './demo/sessionSecret.js';

@@ -39,7 +39,7 @@ class FakeCollector implements SpanExporter {
 
 const spans = (...names: string[]) => names.map((name) => ({ name }) as unknown as ReadableSpan);
 const range = (from: number, count: number) => Array.from({ length: count }, (_, index) => `s${from + index}`);
-const fast = { initialBackoffMillis: 5, maxBackoffMillis: 20, env: {} };
+const fast = { retryPolicy: { initialBackoffMillis: 5, maxBackoffMillis: 20 }, env: {} };
 
 function exportNow(exporter: RetryingSpanExporter, batch: ReadableSpan[]): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(batch, resolve));
@@ -182,7 +182,7 @@ describe('RetryingSpanExporter', () => {
   it('forceFlush sends what is held now, without waiting out the backoff', async () => {
     const collector = new FakeCollector();
     collector.up = false;
-    const exporter = new RetryingSpanExporter(collector, { initialBackoffMillis: 60_000, maxBackoffMillis: 60_000, env: {} });
+    const exporter = new RetryingSpanExporter(collector, { retryPolicy: { initialBackoffMillis: 60_000, maxBackoffMillis: 60_000 }, env: {} });
     await exportNow(exporter, spans('a'));
     await until(() => collector.attempts === 1 && exporter.queuedSpans === 1);
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -214,7 +214,7 @@ describe('RetryingSpanExporter', () => {
     await exportNow(bounded, spans('a', 'b', 'c'));
     assert.equal(bounded.droppedSpans, 1);
     const fallback = new RetryingSpanExporter(collector, { ...fast, env: { [RETRY_QUEUE_SIZE_ENV]: 'lots' } });
-    assert.ok(warnings.some((warning) => warning.includes(`${RETRY_QUEUE_SIZE_ENV}=lots is not a positive integer; using ${DEFAULT_RETRY_QUEUE_SIZE}`)));
+    assert.ok(warnings.some((warning) => warning.includes(`${RETRY_QUEUE_SIZE_ENV}="lots" is not valid; using ${DEFAULT_RETRY_QUEUE_SIZE}`)));
     await exportNow(fallback, spans(...range(0, 100)));
     assert.equal(fallback.droppedSpans, 0);
     collector.up = true;

@@ -6,16 +6,30 @@
  * held when shutdown gives up are dropped, counted and reported through `diag`, never silently.
  *
  * The stock OTLP exporter retries one request for about 10 s and then gives its spans up; a
- * collector restart or a longer outage loses everything that ended in that window.
+ * collector restart or a longer outage loses everything that ended in that window. Wrap a
+ * single-attempt exporter ({@link OTLPHttpSpanExporter}) so there is one retry path: which
+ * failures are retried, the backoff and the `Retry-After` bound are the contract's
+ * (`@journeytrace/contract`), the same as the browser's and the edge's.
  *
  * @example
  * ```ts
- * new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPTraceExporter()) });
+ * new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPHttpSpanExporter()) });
  * ```
  */
 import { context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import {
+  DEFAULT_RETRY_POLICY,
+  DROP_REPORT_INTERVAL_MILLIS,
+  formatDropReport,
+  isRetryableFailure,
+  readNumberSetting,
+  retryAfterOf,
+  retryDelayMillis,
+  type DropReport,
+  type RetryPolicy,
+} from '@journeytrace/contract';
 
 /** Environment variable bounding the spans held for retry (OpenTelemetry-style name, like `OTEL_BSP_MAX_QUEUE_SIZE`). */
 export const RETRY_QUEUE_SIZE_ENV = 'OTEL_EXPORTER_OTLP_RETRY_MAX_QUEUE_SIZE';
@@ -26,13 +40,14 @@ export interface RetryingSpanExporterOptions {
   maxQueueSize?: number;
   /** Spans per request to the wrapped exporter (held batches are merged up to this). Default 512. */
   maxExportBatchSize?: number;
-  /** First wait after a failed attempt; doubles per failure up to `maxBackoffMillis`. Defaults 500 and 5000. */
-  initialBackoffMillis?: number;
-  maxBackoffMillis?: number;
+  /** Backoff and `Retry-After` bound. Default the contract's `DEFAULT_RETRY_POLICY` (0.5 s doubling to 5 s; `Retry-After` up to 60 s). */
+  retryPolicy?: Partial<RetryPolicy>;
   /** How long `shutdown` keeps trying to deliver what is held before dropping it. Default 10000. */
   shutdownTimeoutMillis?: number;
   /** Where the queue size is read from when `maxQueueSize` is not given. Default `process.env`. */
   env?: Record<string, string | undefined>;
+  /** Where drop reports go besides `diag.warn` (at most one a second, with the running total). */
+  onDrop?: (report: DropReport) => void;
 }
 
 /**
@@ -43,14 +58,16 @@ export interface RetryingSpanExporterOptions {
 export class RetryingSpanExporter implements SpanExporter {
   private readonly _maxQueueSize: number;
   private readonly _maxExportBatchSize: number;
-  private readonly _initialBackoffMillis: number;
-  private readonly _maxBackoffMillis: number;
+  private readonly _retryPolicy: RetryPolicy;
+  private readonly _onDrop: ((report: DropReport) => void) | undefined;
   private readonly _shutdownTimeoutMillis: number;
   private _queue: ReadableSpan[][] = [];
   private _queuedSpans = 0;
   private _sending: Promise<void> | undefined;
   private _retryTimer: ReturnType<typeof setTimeout> | undefined;
   private _failures = 0;
+  /** The collector's `Retry-After` on the last failure, if it gave one. */
+  private _retryAfterMillis: number | undefined;
   private _outageSince: number | undefined;
   private _dropped = 0;
   private _unreported = 0;
@@ -64,8 +81,8 @@ export class RetryingSpanExporter implements SpanExporter {
   ) {
     this._maxQueueSize = options.maxQueueSize ?? queueSizeFromEnv(options.env ?? process.env) ?? DEFAULT_RETRY_QUEUE_SIZE;
     this._maxExportBatchSize = Math.max(1, options.maxExportBatchSize ?? 512);
-    this._initialBackoffMillis = options.initialBackoffMillis ?? 500;
-    this._maxBackoffMillis = options.maxBackoffMillis ?? 5000;
+    this._retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy };
+    this._onDrop = options.onDrop;
     this._shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? 10_000;
   }
 
@@ -162,7 +179,7 @@ export class RetryingSpanExporter implements SpanExporter {
   private async _send({ spans, batches }: { spans: ReadableSpan[]; batches: number }): Promise<void> {
     // The exporter's own HTTP requests must not be traced (the batch processor does the same).
     const result = await context.with(suppressTracing(context.active()), () => exportOnce(this._exporter, spans));
-    if (result.code === ExportResultCode.SUCCESS || isPermanent(result.error)) {
+    if (result.code === ExportResultCode.SUCCESS || !isRetryableFailure(result.error)) {
       this._queue.splice(0, batches);
       this._queuedSpans -= spans.length;
       if (result.code !== ExportResultCode.SUCCESS) this._drop(spans.length, `the collector refused them (${reasonOf(result.error)})`);
@@ -171,6 +188,7 @@ export class RetryingSpanExporter implements SpanExporter {
       return;
     }
     this._failures += 1;
+    this._retryAfterMillis = retryAfterOf(result.error);
     if (this._outageSince === undefined) {
       this._outageSince = Date.now();
       diag.warn(`journeytrace: export failed (${reasonOf(result.error)}); holding spans and retrying (at most ${this._maxQueueSize}, ${RETRY_QUEUE_SIZE_ENV})`);
@@ -189,12 +207,12 @@ export class RetryingSpanExporter implements SpanExporter {
     diag.info(`journeytrace: export works again after ${Date.now() - this._outageSince} ms; ${this._queuedSpans} spans still held`);
     this._outageSince = undefined;
     this._failures = 0;
+    this._retryAfterMillis = undefined;
   }
 
-  /** Exponential backoff with jitter (50-100 % of the step), so many services do not retry in step. */
+  /** The collector's `Retry-After` when it gave one, else the contract's backoff (jittered, so many services do not retry in step). */
   private _backoffMillis(): number {
-    const ceiling = Math.min(this._maxBackoffMillis, this._initialBackoffMillis * 2 ** Math.max(0, this._failures - 1));
-    return Math.round(ceiling * (0.5 + Math.random() / 2));
+    return retryDelayMillis(this._failures, this._retryAfterMillis, this._retryPolicy);
   }
 
   private _clearRetryTimer(): void {
@@ -208,7 +226,7 @@ export class RetryingSpanExporter implements SpanExporter {
     this._lastDropReason = reason;
     // One report per second at most, with the running total: a full queue drops on every export.
     if (this._reportTimer !== undefined) return;
-    this._reportTimer = setTimeout(() => this._reportDrops(), 1000);
+    this._reportTimer = setTimeout(() => this._reportDrops(), DROP_REPORT_INTERVAL_MILLIS);
     this._reportTimer.unref?.();
   }
 
@@ -216,19 +234,21 @@ export class RetryingSpanExporter implements SpanExporter {
     if (this._reportTimer !== undefined) clearTimeout(this._reportTimer);
     this._reportTimer = undefined;
     if (this._unreported === 0) return;
-    diag.warn(`journeytrace: dropped ${this._unreported} spans (${this._lastDropReason}); ${this._dropped} dropped so far`);
+    const report: DropReport = { droppedSpans: this._unreported, droppedSpansTotal: this._dropped, reason: this._lastDropReason };
     this._unreported = 0;
+    diag.warn(formatDropReport(report));
+    try {
+      this._onDrop?.(report);
+    } catch {
+      // A reporter that fails must not fail the exporter.
+    }
   }
 }
 
-/** The queue bound from the environment; a bad value is reported and ignored. */
+/** The queue bound from the environment; a bad value is reported and the default used. */
 export function queueSizeFromEnv(env: Record<string, string | undefined>): number | undefined {
-  const raw = env[RETRY_QUEUE_SIZE_ENV]?.trim();
-  if (!raw) return undefined;
-  const value = Number(raw);
-  if (Number.isInteger(value) && value > 0) return value;
-  diag.warn(`journeytrace: ${RETRY_QUEUE_SIZE_ENV}=${raw} is not a positive integer; using ${DEFAULT_RETRY_QUEUE_SIZE}`);
-  return undefined;
+  const value = readNumberSetting(RETRY_QUEUE_SIZE_ENV, env[RETRY_QUEUE_SIZE_ENV], { min: 1, max: 10_000_000, fallback: DEFAULT_RETRY_QUEUE_SIZE });
+  return value === undefined ? undefined : Math.floor(value);
 }
 
 function exportOnce(exporter: SpanExporter, spans: ReadableSpan[]): Promise<ExportResult> {
@@ -239,16 +259,6 @@ function exportOnce(exporter: SpanExporter, spans: ReadableSpan[]): Promise<Expo
       resolve({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
     }
   });
-}
-
-/**
- * A refusal that waiting will not change: an HTTP 4xx other than 408 and 429 (the OTLP exporter
- * puts the status in `code`). Network errors, timeouts and 5xx are worth another try.
- * @see https://opentelemetry.io/docs/specs/otlp/#failures-1
- */
-function isPermanent(error: Error | undefined): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'number' && code >= 400 && code < 500 && code !== 408 && code !== 429;
 }
 
 function reasonOf(error: Error | undefined): string {

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { ROOT_CONTEXT, defaultTextMapGetter, defaultTextMapSetter, propagation, type Context } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
 import { DEFAULT_CLAIMED_BAGGAGE_KEYS, withVerifiedUser, type VerifiedUser } from '../../edge-worker/src/baggage/verifiedClaims.js';
-import { W3CPropagator, isCanonicalBaggageKey } from '../../edge-worker/src/propagation/index.js';
+import { W3CPropagator, isCanonicalBaggageKey } from '@journeytrace/contract/propagation';
 import { casesRecorder } from './support/recordCases.js';
 
 const recordCases = casesRecorder('baggage-claims');

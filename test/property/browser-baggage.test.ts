@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { isCanonicalBaggageKey, parseBaggage } from '../../edge-worker/src/propagation/index.js';
+import { isCanonicalBaggageKey, parseBaggage } from '@journeytrace/contract/propagation';
 import { serializeBaggage } from '../../web-sdk/src/baggage/serializeBaggage.js';
 import { casesRecorder } from './support/recordCases.js';
 

@@ -18,7 +18,7 @@ import {
   parseTraceState,
   serializeBaggage,
   W3CTraceState,
-} from '../../edge-worker/src/propagation/index.js';
+} from '@journeytrace/contract/propagation';
 import { casesRecorder } from './support/recordCases.js';
 
 const recordCases = casesRecorder('w3c-headers');

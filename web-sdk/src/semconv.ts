@@ -2,10 +2,8 @@
  * Attribute keys the SDK writes. Copied rather than imported from the incubating semconv entry,
  * which would pull every key into the bundle.
  */
-export const ATTR_SESSION_ID = 'session.id';
+export { ATTR_SESSION_ID, ATTR_USER_TIER, ATTR_ENDUSER_ID } from '@journeytrace/contract';
 export const ATTR_SESSION_PREVIOUS_ID = 'session.previous_id';
-export const ATTR_USER_TIER = 'user.tier';
-export const ATTR_ENDUSER_ID = 'enduser.id';
 export const ATTR_EXCEPTION_TYPE = 'exception.type';
 export const ATTR_EXCEPTION_MESSAGE = 'exception.message';
 export const ATTR_URL_FULL = 'url.full';

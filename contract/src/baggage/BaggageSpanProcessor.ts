@@ -1,9 +1,7 @@
 import type { Context } from '@opentelemetry/api';
-import { propagationApi } from '../telemetry/api.js';
+import { propagationApi } from '../api.js';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-
-/** Baggage keys journeytrace promotes to span attributes by default. */
-export const DEFAULT_PROMOTED_BAGGAGE_KEYS: readonly string[] = ['session.id', 'user.tier', 'enduser.id'];
+import { PROMOTED_BAGGAGE_KEYS } from '../journeyBaggage.js';
 
 /**
  * Copies allow-listed baggage entries onto every span as attributes when it starts.
@@ -15,7 +13,7 @@ export const DEFAULT_PROMOTED_BAGGAGE_KEYS: readonly string[] = ['session.id', '
 export class BaggageSpanProcessor implements SpanProcessor {
   private readonly _keys: readonly string[];
 
-  constructor(keys: readonly string[] = DEFAULT_PROMOTED_BAGGAGE_KEYS) {
+  constructor(keys: readonly string[] = PROMOTED_BAGGAGE_KEYS) {
     this._keys = keys;
   }
 

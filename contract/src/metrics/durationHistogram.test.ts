@@ -3,7 +3,17 @@ import { describe, it } from 'node:test';
 import { bucketIndex, DurationHistogram, MAX_SERIES, seriesKey, type MetricAttributes } from './durationHistogram.js';
 import { exemplarPriority } from './exemplarPriority.js';
 import { histogramsToOtlpJson } from './otlpMetricsJson.js';
-import { capturedMetrics } from './capturedMetrics.js';
+import { HttpMetrics, type HttpMetricsOptions } from './httpMetrics.js';
+
+/** An `HttpMetrics` whose exports land in memory: each OTLP/JSON body it sends, in order. */
+function capturedMetrics(options: Partial<Omit<HttpMetricsOptions, 'fetch'>> = {}): { metrics: HttpMetrics; bodies: string[] } {
+  const bodies: string[] = [];
+  const fetch: typeof globalThis.fetch = async (_input, init) => {
+    bodies.push(String(init?.body));
+    return new Response(null, { status: 200 });
+  };
+  return { metrics: new HttpMetrics({ metricsUrl: 'http://collector.test/v1/metrics', resource: {}, ...options, fetch }), bodies };
+}
 
 const exemplar = (traceId: string, priority = 0) => ({ traceId, spanId: 'b7ad6b7169203331', priority });
 

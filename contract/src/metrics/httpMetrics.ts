@@ -1,9 +1,9 @@
 import { diag, type SpanContext } from '@opentelemetry/api';
-import { TRACE_FLAGS } from '../telemetry/api.js';
+import { TRACE_FLAGS } from '../api.js';
 import { DurationHistogram, type MetricAttributes } from './durationHistogram.js';
 import { exemplarPriority } from './exemplarPriority.js';
 import { histogramsToOtlpJson } from './otlpMetricsJson.js';
-import { globalFetch } from '../fetch/globalFetch.js';
+
 
 export interface HttpMetricsOptions {
   /** Full metrics URL, e.g. `http://127.0.0.1:4318/v1/metrics`. */
@@ -150,7 +150,7 @@ export class HttpMetrics {
     }));
     if (metrics.every((metric) => metric.points.length === 0) && counters.every((counter) => counter.value === 0)) return;
     const body = histogramsToOtlpJson(this._options.resource, '@journeytrace/edge', metrics, counters);
-    const send = this._options.fetch ?? globalFetch;
+    const send = this._options.fetch ?? callGlobalFetch;
     try {
       const response = await send(this._options.metricsUrl, {
         method: 'POST',
@@ -196,3 +196,9 @@ function record(histogram: DurationHistogram, outcome: RequestOutcome, timeUnixM
     timeUnixMillis,
   );
 }
+
+/**
+ * The global `fetch`, looked up at each call (tests and runtimes may replace it) and called with
+ * no receiver: a `fetch` kept as a method of another object fails in workerd ("Illegal invocation").
+ */
+const callGlobalFetch: typeof fetch = (input, init) => fetch(input, init);

@@ -10,9 +10,9 @@ import {
   type TraceState,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { propagationApi, traceApi } from '../telemetry/api.js';
+import { propagationApi, traceApi } from '../api.js';
 import { parseBaggage, serializeBaggage, type BaggageMember } from './baggage.js';
-import { BAGGAGE_HEADER, TRACE_FLAG_RANDOM, TRACE_PARENT_HEADER, TRACE_STATE_HEADER } from './constants.js';
+import { BAGGAGE_HEADER, TRACE_FLAG_RANDOM, TRACE_PARENT_HEADER, TRACE_STATE_HEADER } from '../w3c/limits.js';
 import { formatTraceParent, isRandom, parseTraceParent } from './traceparent.js';
 import { parseTraceState, W3CTraceState } from './tracestate.js';
 

@@ -1,5 +1,5 @@
 import { canonicalBaggageKey, isCanonicalBaggageKey } from './baggageKey.js';
-import { BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS } from './constants.js';
+import { BAGGAGE_MAX_BYTES, BAGGAGE_MAX_MEMBERS } from '../w3c/limits.js';
 
 /** One baggage list-member: decoded value, and its properties as written (`;`-separated). */
 export interface BaggageMember {

@@ -7,4 +7,4 @@ export { parseTraceState, W3CTraceState, isValidTraceStateKey, isValidTraceState
 export { parseBaggage, serializeBaggage, type BaggageMember } from './baggage.js';
 export { canonicalBaggageKey, isCanonicalBaggageKey } from './baggageKey.js';
 export { W3CPropagator, injectedTraceParent, withRandomTraceId } from './W3CPropagator.js';
-export * from './constants.js';
+export * from '../w3c/limits.js';

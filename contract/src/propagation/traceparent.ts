@@ -4,7 +4,7 @@ import {
   TRACE_FLAG_SAMPLED,
   TRACE_PARENT_VERSION,
   TRACE_PARENT_VERSION_00_LENGTH,
-} from './constants.js';
+} from '../w3c/limits.js';
 
 /** A valid `traceparent`, as read. */
 export interface TraceParent {

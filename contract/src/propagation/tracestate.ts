@@ -3,7 +3,7 @@ import {
   TRACE_STATE_MAX_LENGTH,
   TRACE_STATE_MAX_MEMBERS,
   TRACE_STATE_TRUNCATE_MEMBER_LENGTH,
-} from './constants.js';
+} from '../w3c/limits.js';
 
 // Key grammar (Trace Context Level 2, tracestate "key"):
 //   key = ( lcalpha / DIGIT ) 0*255 ( keychar )

@@ -1,34 +1,46 @@
+import { isRetryableStatus, parseRetryAfter } from './retryPolicy.js';
+
 /**
  * Why an export failed, in the terms a retry queue needs: whether waiting can help and how long
- * the collector asked to wait. OTLP/HTTP: 429 and 5xx (and network errors) are transient, other
- * 4xx are final; `Retry-After` says when to come back.
- * @see https://opentelemetry.io/docs/specs/otlp/#failures-1
+ * the endpoint asked to wait. Exporters make one attempt and return this; the runtime's
+ * scheduler decides when to try again.
  */
 export class ExportFailure extends Error {
   override readonly name = 'ExportFailure';
 
   constructor(
     message: string,
-    /** Another attempt may succeed (network error, timeout, 429, 5xx). */
+    /** Another attempt may succeed (network error, timeout, 408, 429, 5xx). */
     readonly retryable: boolean,
-    /** The collector's `Retry-After`, in ms from when it answered. */
+    /** The endpoint's `Retry-After`, in ms from when it answered (bounded). */
     readonly retryAfterMillis?: number,
-    /** The HTTP status, when the collector answered. */
+    /** The HTTP status, when the endpoint answered. */
     readonly status?: number,
   ) {
     super(message);
   }
 }
 
+/** The failure an HTTP answer that is not 2xx stands for; `retryAfter` is the raw header. */
+export function exportFailureFromResponse(status: number, retryAfter: string | null | undefined, nowMillis = Date.now()): ExportFailure {
+  const retryable = isRetryableStatus(status);
+  return new ExportFailure(`the endpoint answered ${status}`, retryable, retryable ? parseRetryAfter(retryAfter, nowMillis) : undefined, status);
+}
+
+/** A request that got no answer (refused, reset, timed out): always worth another try. */
+export function exportFailureFromNetworkError(error: unknown): ExportFailure {
+  return new ExportFailure(error instanceof Error ? error.message : String(error), true);
+}
+
 /**
- * Whether a failed export is worth another try. An `ExportFailure` says so itself; an error
- * from another exporter is final only when it carries an HTTP 4xx other than 408 and 429 in
- * `code` (as the stock OTLP exporters do): anything else may be a passing network problem.
+ * Whether a failed export is worth another try. An `ExportFailure` says so itself; another
+ * exporter's error (the stock OTLP exporters put the HTTP status in `code`) is judged on its
+ * status, and without one it may be a passing network problem.
  */
 export function isRetryableFailure(error: Error | undefined): boolean {
   if (error instanceof ExportFailure) return error.retryable;
   const code = (error as { code?: unknown } | undefined)?.code;
-  return !(typeof code === 'number' && code >= 400 && code < 500 && code !== 408 && code !== 429);
+  return !(typeof code === 'number' && code >= 400 && code <= 599) || isRetryableStatus(code);
 }
 
 /** The `Retry-After` an export failure carries, if any. */

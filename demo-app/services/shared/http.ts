@@ -1,6 +1,7 @@
 /** Small JSON-over-HTTP helpers shared by the demo's origin services (node:http, so traced). */
 import http from 'node:http';
 import { context, propagation, trace } from '@opentelemetry/api';
+import { ATTR_USER_TIER } from '@journeytrace/node';
 import { httpMetrics } from './telemetry.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -32,7 +33,7 @@ function recordServerDuration(request: http.IncomingMessage, response: http.Serv
   if (!metrics) return;
   const started = performance.now();
   const spanContext = trace.getActiveSpan()?.spanContext();
-  const tier = propagation.getBaggage(context.active())?.getEntry('user.tier')?.value;
+  const tier = propagation.getBaggage(context.active())?.getEntry(ATTR_USER_TIER)?.value;
   response.once('finish', () => {
     const status = response.statusCode;
     metrics.recordServer({

@@ -5,19 +5,14 @@
  */
 import { createRequire } from 'node:module';
 import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
-import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
-import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
-import { HttpMetrics } from '@journeytrace/edge/metrics';
-import { W3CPropagator } from '@journeytrace/edge/propagation';
+import { BaggageSpanProcessor, httpMetricsFromEnv, OTLPHttpSpanExporter, RetryingSpanExporter, W3CPropagator, type HttpMetrics } from '@journeytrace/node';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { RetryingSpanExporter } from './RetryingSpanExporter.js';
 
 export interface NodeTracing {
   shutdown(): Promise<void>;
@@ -40,9 +35,10 @@ export function startNodeTracing(serviceName: string): NodeTracing {
       new BaggageSpanProcessor(),
       // Reads OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS (the collector's
       // `Authorization=Bearer%20<token>`) and OTEL_BSP_SCHEDULE_DELAY from the environment. The
-      // retrying wrapper holds what the collector could not take (a restart, an outage) and sends
-      // it again once it is back: up to OTEL_EXPORTER_OTLP_RETRY_MAX_QUEUE_SIZE spans, drops reported.
-      new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPTraceExporter()) }),
+      // exporter makes one attempt; the retrying wrapper holds what the collector could not take
+      // (a restart, an outage) and sends it again once it is back, by the contract's retry rules:
+      // up to OTEL_EXPORTER_OTLP_RETRY_MAX_QUEUE_SIZE spans, drops reported.
+      new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPHttpSpanExporter()) }),
     ],
   });
   // What sdk-trace-node's register() did (OpenTelemetry JS 3 has no register()): context across
@@ -65,27 +61,14 @@ export function startNodeTracing(serviceName: string): NodeTracing {
 
   // HTTP duration histograms with exemplars (the metrics SDK of this OpenTelemetry JS line
   // records no exemplars), sent every OTEL_METRIC_EXPORT_INTERVAL ms.
-  const endpoint = (process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318').replace(/\/+$/, '');
-  metrics = new HttpMetrics({ metricsUrl: `${endpoint}/v1/metrics`, headers: otlpMetricsHeaders(), resource: { [ATTR_SERVICE_NAME]: serviceName } });
-  const interval = Number(process.env.OTEL_METRIC_EXPORT_INTERVAL) || 60_000;
-  const timer = setInterval(() => void metrics?.flush(), interval);
-  timer.unref();
+  const nodeMetrics = httpMetricsFromEnv(serviceName);
+  metrics = nodeMetrics.metrics;
   return {
     shutdown: async () => {
-      clearInterval(timer);
-      await Promise.all([provider.shutdown(), metrics?.flush()]);
+      await Promise.all([provider.shutdown(), nodeMetrics.shutdown()]);
     },
   };
 }
 
-/**
- * The metrics request headers as the stock OTLP exporters read them: `OTEL_EXPORTER_OTLP_HEADERS`,
- * overridden per key by `OTEL_EXPORTER_OTLP_METRICS_HEADERS` (`key=value` pairs, values
- * percent-encoded), parsed by the same function, so traces and metrics carry the same credentials.
- */
-function otlpMetricsHeaders(): Record<string, string> {
-  return { ...parseKeyPairsIntoRecord(process.env.OTEL_EXPORTER_OTLP_HEADERS), ...parseKeyPairsIntoRecord(process.env.OTEL_EXPORTER_OTLP_METRICS_HEADERS) };
-}
-
 /** JSON log lines with trace_id and span_id (the same shape as the edge worker's). */
-export { log } from '@journeytrace/edge/log';
+export { log } from '@journeytrace/node';

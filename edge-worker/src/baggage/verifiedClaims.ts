@@ -1,8 +1,9 @@
 import { propagation, type Baggage, type Context } from '@opentelemetry/api';
-import { canonicalBaggageKey } from '../propagation/baggageKey.js';
+import { CLAIMED_BAGGAGE_KEYS } from '@journeytrace/contract';
+import { canonicalBaggageKey } from '@journeytrace/contract/propagation';
 
-/** Baggage keys that state who the user is: claims from the browser, never facts on their own. */
-export const DEFAULT_CLAIMED_BAGGAGE_KEYS: readonly string[] = ['user.tier', 'enduser.id'];
+/** Baggage keys that state who the user is: claims from the browser, never facts on their own (the contract's `CLAIMED_BAGGAGE_KEYS`). */
+export const DEFAULT_CLAIMED_BAGGAGE_KEYS: readonly string[] = CLAIMED_BAGGAGE_KEYS;
 
 /** What the edge verified about the user, by baggage key (`user.tier`, `enduser.id`). */
 export type VerifiedUser = Readonly<Record<string, string | undefined>>;

@@ -3,7 +3,7 @@
  * `order-events` message; the worker's own `queue()` consumer picks it up in the same journey
  * trace (PRODUCER span under the checkout request, CONSUMER span under the PRODUCER).
  */
-import { log } from '../log/log.js';
+import { log } from '@journeytrace/contract';
 import { tracedQueue, type ProcessMessage, type QueueProducer, type TracedMessageBody, type WaitUntil } from '../queue/index.js';
 import { tracingFromEnv, type TracingBindings } from '../telemetry/tracingFromEnv.js';
 

@@ -1,5 +1,5 @@
 import { isLoopbackUrl } from '../net/isLoopbackUrl.js';
-import { log } from '../log/log.js';
+import { log } from '@journeytrace/contract';
 
 /**
  * The development value of `SESSION_SECRET`. It is public (it is in this repository), so a token

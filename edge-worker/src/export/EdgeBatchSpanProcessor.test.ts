@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { EdgeBatchSpanProcessor, type DropReport, type EdgeBatchSpanProcessorOptions } from './EdgeBatchSpanProcessor.js';
-import { ExportFailure } from './exportFailure.js';
+import { ExportFailure } from '@journeytrace/contract';
+import { fetchAnswering, RETRY_CASES } from '@journeytrace/contract/retry-cases';
 import { OTLPFetchSpanExporter } from './OTLPFetchSpanExporter.js';
 
 /** An exporter whose answers the test scripts: each call takes the next answer (then `fallback`). */
@@ -301,5 +302,22 @@ describe('EdgeBatchSpanProcessor', () => {
         back.close();
       }
     });
+  });
+
+  describe('with the edge exporter, against the contract’s retry cases', () => {
+    for (const retryCase of RETRY_CASES) {
+      it(`${retryCase.retry ? 'holds the spans for a retry' : 'drops and reports the spans'}: ${retryCase.name}`, async () => {
+        let requests = 0;
+        const answer = fetchAnswering(retryCase);
+        const exporter = new OTLPFetchSpanExporter({ url: 'http://collector.test/v1/traces', fetch: (input, init) => (requests++, answer(input, init)) });
+        const { processor, end, drops } = setup({ maxWaitMillis: 0 }, exporter);
+        end('a');
+        await processor.forceFlush();
+        assert.equal(requests, 1, 'one attempt per flush');
+        assert.equal(processor.queuedSpans, retryCase.retry ? 1 : 0);
+        assert.equal(processor.droppedSpans, retryCase.retry ? 0 : 1);
+        assert.equal(drops.length, retryCase.retry ? 0 : 1);
+      });
+    }
   });
 });

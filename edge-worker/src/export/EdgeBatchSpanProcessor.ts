@@ -12,20 +12,27 @@
  *   old, or (with `flushWhenIdle`) no request has been in flight for `idleDelayMillis`: send now;
  * - otherwise the first request that finds nothing scheduled waits until the buffer is due and
  *   sends it: its `waitUntil` holds the isolate, so spans are never stranded in an idle isolate;
- * - failed exports (network error, timeout, 429, 5xx) stay at the head of the queue and are
+ * - failed exports (network error, timeout, 408, 429, 5xx: the contract's rules) stay at the head of the queue and are
  *   retried after a backoff (or the collector's `Retry-After`) by whichever request's flush comes
  *   next; one request waits for a retry at most `maxWaitMillis`.
  *
  * Memory is bounded: at most `maxQueueSize` spans (buffer and retry queue together) and about
  * `maxQueueBytes` awaiting retry. What does not fit, and what the collector refuses (4xx other
- * than 429), is counted in `droppedSpans` and reported, never silently lost.
+ * than 408 and 429), is counted in `droppedSpans` and reported, never silently lost.
  */
 import { ROOT_CONTEXT, context, diag, type Context } from '@opentelemetry/api';
 import { TRACE_FLAGS } from '../telemetry/api.js';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { isRetryableFailure, retryAfterOf } from './exportFailure.js';
-import { backoffMillis } from './retryPolicy.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  DROP_REPORT_INTERVAL_MILLIS,
+  formatDropReport,
+  isRetryableFailure,
+  retryAfterOf,
+  retryDelayMillis,
+  type DropReport,
+} from '@journeytrace/contract';
 
 export interface EdgeBatchSpanProcessorOptions {
   /** Longest a span waits in the buffer while other requests are in flight, in ms (`OTEL_BSP_SCHEDULE_DELAY`). Default 1000. */
@@ -45,10 +52,10 @@ export interface EdgeBatchSpanProcessorOptions {
   flushWhenIdle?: boolean;
   /** How long the isolate must stay idle before `flushWhenIdle` sends, ms. Default 100. */
   idleDelayMillis?: number;
-  /** First wait after a failed export; doubles per failure up to `maxBackoffMillis`. Defaults 500 and 5000. */
+  /** First wait after a failed export; doubles per failure up to `maxBackoffMillis`. Defaults: the contract's `DEFAULT_RETRY_POLICY` (500 and 5000). */
   initialBackoffMillis?: number;
   maxBackoffMillis?: number;
-  /** A `Retry-After` longer than this is shortened to it. Default 60000. */
+  /** A `Retry-After` longer than this is shortened to it. Default 60000 (the contract's). */
   maxRetryAfterMillis?: number;
   /**
    * How long one request's `waitUntil` may keep waiting for a scheduled send or a retry. Default
@@ -65,20 +72,7 @@ export interface EdgeBatchSpanProcessorOptions {
   onDrop?: (report: DropReport) => void;
 }
 
-/** One report of spans given up on since the previous report. */
-export interface DropReport {
-  /** Spans dropped since the previous report. */
-  droppedSpans: number;
-  /** Spans dropped since the processor was made. */
-  droppedSpansTotal: number;
-  /** Why, for the last of them. */
-  reason: string;
-}
-
-/** An exporter that can make a single attempt and leave retrying to the caller (`OTLPFetchSpanExporter`). */
-interface SingleAttemptExporter extends SpanExporter {
-  sendOnce(spans: ReadableSpan[]): Promise<ExportResult>;
-}
+export type { DropReport };
 
 interface Batch {
   spans: ReadableSpan[];
@@ -86,7 +80,6 @@ interface Batch {
   bytes: number;
 }
 
-const DROP_REPORT_INTERVAL_MILLIS = 1000;
 const NOTHING_TO_DO = -1;
 
 const DEFAULTS = {
@@ -95,9 +88,9 @@ const DEFAULTS = {
   maxQueueSize: 2048,
   maxQueueBytes: 4 * 1024 * 1024,
   idleDelayMillis: 100,
-  initialBackoffMillis: 500,
-  maxBackoffMillis: 5000,
-  maxRetryAfterMillis: 60_000,
+  initialBackoffMillis: DEFAULT_RETRY_POLICY.initialBackoffMillis,
+  maxBackoffMillis: DEFAULT_RETRY_POLICY.maxBackoffMillis,
+  maxRetryAfterMillis: DEFAULT_RETRY_POLICY.maxRetryAfterMillis,
   maxWaitMillis: 25_000,
   sendTimeoutMillis: 15_000,
 };
@@ -332,10 +325,7 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
       return;
     }
     this._failures += 1;
-    const waitMillis = Math.min(
-      retryAfterOf(result.error) ?? backoffMillis(this._failures, this._options.initialBackoffMillis, this._options.maxBackoffMillis),
-      this._options.maxRetryAfterMillis,
-    );
+    const waitMillis = retryDelayMillis(this._failures, retryAfterOf(result.error), this._options);
     this._blockedUntilMillis = Date.now() + waitMillis;
     if (this._failures === 1) {
       diag.warn(`journeytrace: span export failed (${result.error?.message ?? 'no reason given'}); holding spans for a retry`);
@@ -377,9 +367,9 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
     const now = Date.now();
     if (!force && now - this._lastReportMillis < DROP_REPORT_INTERVAL_MILLIS) return;
     this._lastReportMillis = now;
-    const report = { droppedSpans: this._unreported, droppedSpansTotal: this._dropped, reason: this._lastDropReason };
+    const report: DropReport = { droppedSpans: this._unreported, droppedSpansTotal: this._dropped, reason: this._lastDropReason };
     this._unreported = 0;
-    diag.warn(`journeytrace: dropped ${report.droppedSpans} spans (${report.reason}); ${report.droppedSpansTotal} dropped so far`);
+    diag.warn(formatDropReport(report));
     try {
       this._onDrop?.(report);
     } catch {
@@ -389,8 +379,6 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
 }
 
 function exportOnce(exporter: SpanExporter, spans: ReadableSpan[]): Promise<ExportResult> {
-  const single = exporter as Partial<SingleAttemptExporter>;
-  if (typeof single.sendOnce === 'function') return single.sendOnce(spans).catch((error: unknown) => failed(error));
   return new Promise<ExportResult>((resolve) => {
     try {
       exporter.export(spans, resolve);

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { ExportFailure } from '@journeytrace/contract';
+import { fetchAnswering, matchesRetryAfter, RETRY_CASES } from '@journeytrace/contract/retry-cases';
 import { OTLPFetchSpanExporter } from './OTLPFetchSpanExporter.js';
 
 function someSpans(): ReadableSpan[] {
@@ -31,7 +33,6 @@ describe('OTLPFetchSpanExporter', () => {
       response.writeHead(next.status, next.headers).end();
     });
   });
-  const fast = { initialBackoffMillis: 10, maxBackoffMillis: 40 };
   let url = '';
   before(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -49,65 +50,40 @@ describe('OTLPFetchSpanExporter', () => {
     assert.ok(last.bytes > 20);
   });
 
-  it('reports a collector error as a failed export after its attempts, without throwing', async () => {
+  it('makes one attempt on a collector error and reports it, without throwing or waiting', async () => {
     status = 503;
     received.length = 0;
-    const exporter = new OTLPFetchSpanExporter({ url, maxAttempts: 3, ...fast });
-    const result = await exportOnce(exporter, someSpans());
+    const result = await exportOnce(new OTLPFetchSpanExporter({ url }), someSpans());
     assert.equal(result.code, ExportResultCode.FAILED);
-    assert.match(String(result.error?.message), /503 after 3 attempts/);
-    assert.equal(received.length, 3);
-    assert.equal(exporter.droppedSpans, 1);
+    assert.ok(result.error instanceof ExportFailure);
+    assert.equal(result.error.retryable, true);
+    assert.equal(result.error.status, 503);
+    assert.equal(received.length, 1, 'one attempt: retrying is the span processor’s job');
   });
 
-  it('retries 429 and 5xx until the collector takes the spans', async () => {
-    status = 200;
+  it('reports the collector’s Retry-After, fractions included', async () => {
     received.length = 0;
-    script = [{ status: 429 }, { status: 502 }];
-    const exporter = new OTLPFetchSpanExporter({ url, ...fast });
-    assert.equal((await exportOnce(exporter, someSpans())).code, ExportResultCode.SUCCESS);
-    assert.equal(received.length, 3);
-    assert.equal(exporter.droppedSpans, 0);
-  });
-
-  it('does not retry what waiting cannot fix (400)', async () => {
-    received.length = 0;
-    script = [{ status: 400 }];
-    const exporter = new OTLPFetchSpanExporter({ url, ...fast });
-    assert.equal((await exportOnce(exporter, someSpans())).code, ExportResultCode.FAILED);
+    script = [{ status: 429, headers: { 'retry-after': '1.5' } }];
+    const result = await exportOnce(new OTLPFetchSpanExporter({ url }), someSpans());
+    assert.ok(result.error instanceof ExportFailure);
+    assert.equal(result.error.retryAfterMillis, 1500);
     assert.equal(received.length, 1);
-    assert.equal(exporter.droppedSpans, 1);
   });
 
-  it('honours Retry-After within the budget', async () => {
-    received.length = 0;
-    script = [{ status: 429, headers: { 'retry-after': '1' } }];
-    const exporter = new OTLPFetchSpanExporter({ url, ...fast });
-    assert.equal((await exportOnce(exporter, someSpans())).code, ExportResultCode.SUCCESS);
-    assert.equal(received.length, 2);
-    assert.ok(received[1]!.atMillis - received[0]!.atMillis >= 950, 'waited about a second');
+  it('reports an unreachable collector as retryable', async () => {
+    const result = await exportOnce(new OTLPFetchSpanExporter({ url: 'http://127.0.0.1:9/v1/traces' }), someSpans());
+    assert.ok(result.error instanceof ExportFailure);
+    assert.equal(result.error.retryable, true);
   });
 
-  it('gives up at once when Retry-After does not fit the budget, and counts the drop', async () => {
-    received.length = 0;
-    script = [{ status: 503, headers: { 'retry-after': '60' } }];
-    const exporter = new OTLPFetchSpanExporter({ url, retryBudgetMillis: 2000, ...fast });
-    const started = Date.now();
-    const result = await exportOnce(exporter, someSpans());
-    assert.equal(result.code, ExportResultCode.FAILED);
-    assert.match(String(result.error?.message), /budget/);
-    assert.ok(Date.now() - started < 1000, 'no waiting for a retry that cannot happen');
-    assert.equal(received.length, 1);
-    assert.equal(exporter.droppedSpans, 1);
-  });
-
-  it('retries an unreachable collector within the time budget, then drops and flushes', async () => {
-    const exporter = new OTLPFetchSpanExporter({ url: 'http://127.0.0.1:9/v1/traces', maxAttempts: 100, retryBudgetMillis: 500, ...fast });
-    const started = Date.now();
-    const result = await exportOnce(exporter, someSpans());
-    assert.equal(result.code, ExportResultCode.FAILED);
-    assert.ok(Date.now() - started < 1500, `bounded by the budget (${Date.now() - started} ms)`);
-    assert.equal(exporter.droppedSpans, 1);
-    await exporter.forceFlush();
-  });
+  for (const retryCase of RETRY_CASES) {
+    it(`follows the contract: ${retryCase.name}`, async () => {
+      const exporter = new OTLPFetchSpanExporter({ url: 'http://collector.test/v1/traces', fetch: fetchAnswering(retryCase) });
+      const result = await exportOnce(exporter, someSpans());
+      assert.equal(result.code, ExportResultCode.FAILED);
+      assert.ok(result.error instanceof ExportFailure);
+      assert.equal(result.error.retryable, retryCase.retry);
+      assert.ok(matchesRetryAfter(retryCase, result.error.retryAfterMillis), `Retry-After ${result.error.retryAfterMillis}`);
+    });
+  }
 });

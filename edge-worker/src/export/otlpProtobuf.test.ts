@@ -5,7 +5,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createEdgeTracing } from '../telemetry/edgeTracing.js';
-import { W3CTraceState } from '../propagation/tracestate.js';
+import { W3CTraceState } from '@journeytrace/contract/propagation';
 import { decodeOtlpProtobuf } from '../relay/decodeOtlpProtobuf.js';
 import { browserSpans } from '../relay/testSpans.js';
 import { encodeTraceExportRequest } from './otlpProtobuf.js';

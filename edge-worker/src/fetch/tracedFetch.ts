@@ -14,7 +14,7 @@ import {
 import { headersSetter, recordSetter } from './headersCarrier.js';
 import { globalFetch } from './globalFetch.js';
 import { followRedirect, isRedirectStatus, REDIRECT_MAX_COUNT, type HopRequest } from './redirect.js';
-import type { MetricAttributes } from '../metrics/durationHistogram.js';
+import type { MetricAttributes } from '@journeytrace/contract/metrics';
 
 /** Decides whether an outbound URL may receive trace headers and baggage. */
 export type PropagateTo = (url: URL) => boolean;

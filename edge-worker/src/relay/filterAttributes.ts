@@ -3,6 +3,7 @@
  * are redacted and URLs lose their query string and fragment on the way (tokens and personal
  * data live there), and no span carries more than OpenTelemetry's span limits.
  */
+import { RELAYED_JOURNEY_ATTRIBUTES } from '@journeytrace/contract';
 import type { OtlpKeyValue, OtlpTraceRequest } from './otlpTypes.js';
 import { redactAttribute } from './redactAttribute.js';
 import { resolveSpanLimits, type ResolvedSpanLimits } from './spanLimits.js';
@@ -20,15 +21,16 @@ export const DEFAULT_RELAYED_RESOURCE_ATTRIBUTES: readonly string[] = [
   'deployment.environment.name',
   'browser.*',
   'user_agent.original',
-  'session.id',
+  ...RELAYED_JOURNEY_ATTRIBUTES,
 ];
 
 /**
- * Span, event and link attributes relayed by default. `user.tier` and `enduser.id` are not
- * among them: on browser spans they are the page's claims, and tail sampling keeps a whole
- * trace for any span with a premium tier, so a relayed `user.tier=vip` would force it. The
- * edge's own spans carry the verified values; add the claims to `spanAttributes` only where
- * nothing decides on them.
+ * Span, event and link attributes relayed by default. The journey's baggage keys come from the
+ * contract's table (`RELAYED_JOURNEY_ATTRIBUTES`): the claimed ones, `user.tier` and
+ * `enduser.id`, are not among them: on browser spans they are the page's claims, and tail
+ * sampling keeps a whole trace for any span with a premium tier, so a relayed `user.tier=vip`
+ * would force it. The edge's own spans carry the verified values; add the claims to
+ * `spanAttributes` only where nothing decides on them.
  */
 export const DEFAULT_RELAYED_SPAN_ATTRIBUTES: readonly string[] = [
   'http.*',
@@ -39,7 +41,7 @@ export const DEFAULT_RELAYED_SPAN_ATTRIBUTES: readonly string[] = [
   'error.type',
   'exception.*',
   'user_agent.original',
-  'session.id',
+  ...RELAYED_JOURNEY_ATTRIBUTES,
   'session.previous_id',
   'journey.*',
   'browser.*',

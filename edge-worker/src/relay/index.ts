@@ -143,7 +143,7 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
     collector: collectorUrl
       ? {
           url: collectorUrl,
-          headers: options.collectorHeaders ?? otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+          headers: options.collectorHeaders ?? otlpHeaders(env),
           fetch: options.fetch ?? globalFetch,
           timeoutMillis: options.forwardTimeoutMillis ?? 10_000,
           compression: options.forwardCompression ?? 'gzip',

@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { ATTR_ENDUSER_ID, ATTR_USER_TIER } from '@journeytrace/contract';
 import type { VerifiedUser } from '../baggage/verifiedClaims.js';
 import { verifySessionToken } from './sessionToken.js';
 
@@ -32,6 +33,6 @@ export function sessionTokenVerifier<E>(options: SessionTokenVerifierOptions<E>)
       return null;
     }
     const claims = await verifySessionToken(token, secret);
-    return claims && { 'user.tier': claims.tier, 'enduser.id': claims.sub };
+    return claims && { [ATTR_USER_TIER]: claims.tier, [ATTR_ENDUSER_ID]: claims.sub };
   };
 }

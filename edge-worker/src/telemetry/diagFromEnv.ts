@@ -5,9 +5,8 @@
  * without this they go nowhere.
  * @see https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
  */
-import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
-import { diagLogLevelFromString } from '@opentelemetry/core';
-import { log } from '../log/log.js';
+import type { DiagLogger } from '@opentelemetry/api';
+import { installDiagLogger, log } from '@journeytrace/contract';
 
 export interface DiagBindings {
   /** `none`, `error`, `warn`, `info`, `debug`, `verbose` or `all` (any case). Unset: no logger is installed. */
@@ -34,11 +33,7 @@ export function installDiagLoggerFromEnv(env: DiagBindings): void {
   const value = env.OTEL_LOG_LEVEL?.trim().toLowerCase();
   if (!value || value === installedValue) return;
   installedValue = value;
-  // OpenTelemetry's own reading of the name; an unknown one comes back as INFO (its warning,
-  // made before any logger is installed, is lost: ours follows).
-  const level = diagLogLevelFromString(value) ?? DiagLogLevel.INFO;
-  diag.setLogger(jsonDiagLogger, { logLevel: level, suppressOverrideMessage: true });
-  if (level === DiagLogLevel.INFO && value !== 'info') diag.warn(`journeytrace: OTEL_LOG_LEVEL=${env.OTEL_LOG_LEVEL} is not a level (none, error, warn, info, debug, verbose, all); using info`);
+  installDiagLogger(env.OTEL_LOG_LEVEL, jsonDiagLogger);
 }
 
 function write(level: string, message: string, args: unknown[]): void {

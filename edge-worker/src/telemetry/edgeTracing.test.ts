@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { ExportFailure } from '../export/exportFailure.js';
+import { ExportFailure } from '@journeytrace/contract';
 import { capturedMetrics } from '../metrics/capturedMetrics.js';
 import { createEdgeTracing, METRIC_SPANS_DROPPED } from './edgeTracing.js';
 

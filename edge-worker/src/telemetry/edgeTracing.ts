@@ -1,12 +1,12 @@
 import { ROOT_CONTEXT, context, type TextMapPropagator, type Tracer } from '@opentelemetry/api';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import { BaggageSpanProcessor } from '../baggage/BaggageSpanProcessor.js';
-import { HttpMetrics } from '../metrics/httpMetrics.js';
+import { BaggageSpanProcessor } from '@journeytrace/contract/baggage-span-processor';
+import { HttpMetrics } from '@journeytrace/contract/metrics';
 import { EdgeBatchSpanProcessor, type DropReport, type EdgeBatchSpanProcessorOptions } from '../export/EdgeBatchSpanProcessor.js';
 import { OTLPFetchSpanExporter } from '../export/OTLPFetchSpanExporter.js';
-import { log } from '../log/log.js';
-import { W3CPropagator } from '../propagation/index.js';
+import { log, otlpSignalUrl } from '@journeytrace/contract';
+import { W3CPropagator } from '@journeytrace/contract/propagation';
 import {
   ATTR_CLOUD_PLATFORM,
   ATTR_CLOUD_PROVIDER,
@@ -70,7 +70,7 @@ export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
   installContextManager();
   const exporter =
     config.exporter ??
-    new OTLPFetchSpanExporter({ url: config.tracesUrl ?? 'http://127.0.0.1:4318/v1/traces', headers: config.headers });
+    new OTLPFetchSpanExporter({ url: config.tracesUrl ?? otlpSignalUrl('http://127.0.0.1:4318', 'traces'), headers: config.headers });
   // Inside workerd the default resource says `webjs`; say where these spans come from instead.
   const resource = defaultResource().merge(
     resourceFromAttributes({

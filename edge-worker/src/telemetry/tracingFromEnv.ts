@@ -6,6 +6,7 @@ import { otlpHeaders, otlpMetricsUrl, otlpTracesUrl, type OtlpBindings } from '.
 import { otlpExporterSelected, sdkDisabled, type OtelSwitchBindings } from './otelSwitches.js';
 import { installDiagLoggerFromEnv, type DiagBindings } from './diagFromEnv.js';
 import { samplerFromEnv } from './sampler.js';
+import { BATCH_SPAN_PROCESSOR_ENV, readNumberSetting } from '@journeytrace/contract';
 
 export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagBindings {
   OTEL_SERVICE_NAME?: string;
@@ -76,15 +77,15 @@ function readBindings(env: TracingBindings, defaultServiceName: string, override
     tracesUrl: otlpTracesUrl(env),
     exporter: otlpExporterSelected(env.OTEL_TRACES_EXPORTER, 'OTEL_TRACES_EXPORTER') ? undefined : NO_SPAN_EXPORT,
     metricsUrl: otlpExporterSelected(env.OTEL_METRICS_EXPORTER, 'OTEL_METRICS_EXPORTER') ? otlpMetricsUrl(env) : undefined,
-    headers: otlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+    headers: otlpHeaders(env),
     promotedBaggageKeys: overrides.promotedBaggageKeys,
     sampler: samplerFromEnv(env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG),
-    metricsIntervalMillis: nonNegative(env.OTEL_METRIC_EXPORT_INTERVAL),
+    metricsIntervalMillis: readNumberSetting('OTEL_METRIC_EXPORT_INTERVAL', env.OTEL_METRIC_EXPORT_INTERVAL, ANY_NON_NEGATIVE),
     batch: {
-      scheduledDelayMillis: nonNegative(env.OTEL_BSP_SCHEDULE_DELAY),
-      maxExportBatchSize: nonNegative(env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE),
-      maxQueueSize: nonNegative(env.OTEL_BSP_MAX_QUEUE_SIZE),
-      maxQueueBytes: nonNegative(env.JOURNEYTRACE_BSP_MAX_QUEUE_BYTES),
+      scheduledDelayMillis: bspSetting(env, 'scheduledDelayMillis'),
+      maxExportBatchSize: bspSetting(env, 'maxExportBatchSize'),
+      maxQueueSize: bspSetting(env, 'maxQueueSize'),
+      maxQueueBytes: readNumberSetting('JOURNEYTRACE_BSP_MAX_QUEUE_BYTES', env.JOURNEYTRACE_BSP_MAX_QUEUE_BYTES, ANY_NON_NEGATIVE),
       flushWhenIdle: env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE === undefined ? undefined : env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE.trim().toLowerCase() !== 'false',
     },
   });
@@ -101,8 +102,13 @@ export function tracingFor(config: EdgeTracingConfig): EdgeTracing {
   return tracing;
 }
 
-/** A bad value falls back to the default (undefined) rather than failing requests. */
-function nonNegative(value: string | undefined): number | undefined {
-  const parsed = Number(value);
-  return value !== undefined && value !== '' && Number.isFinite(parsed) && parsed >= 0 ? parsed : undefined;
+const ANY_NON_NEGATIVE = { min: 0, max: Number.MAX_SAFE_INTEGER };
+
+/**
+ * An `OTEL_BSP_*` binding read by the contract's reader: unset gives the processor's default; a
+ * bad value is warned (never silently dropped) and replaced by the default or clamped.
+ */
+function bspSetting(env: TracingBindings, name: keyof typeof BATCH_SPAN_PROCESSOR_ENV): number | undefined {
+  const setting = BATCH_SPAN_PROCESSOR_ENV[name];
+  return readNumberSetting(setting.env, env[setting.env], setting);
 }

@@ -1,3 +1,2 @@
-/** Baggage keys the SDK ever sends; anything else set by the page stays in the page. */
-export const BAGGAGE_KEYS = ['session.id', 'user.tier', 'enduser.id'] as const;
-export type BaggageKey = (typeof BAGGAGE_KEYS)[number];
+/** Baggage keys the SDK ever sends (the contract's browser allow-list); anything else set by the page stays in the page. */
+export { BROWSER_BAGGAGE_KEYS as BAGGAGE_KEYS, type JourneyBaggageKey as BaggageKey } from '@journeytrace/contract';

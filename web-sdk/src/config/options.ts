@@ -1,6 +1,6 @@
 import type { ContextManager } from '@opentelemetry/api';
 import type { LogLevel } from '../logging/diagLogger.js';
-import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
+import { BATCH_SPAN_PROCESSOR_ENV, otlpSignalUrl, parseKeyValuePairs, readNumberSetting } from '@journeytrace/contract';
 
 /** The signed-in user, carried as baggage `user.tier` and `enduser.id`. */
 export interface JourneyUser {
@@ -113,9 +113,9 @@ export const NUMBER_OPTIONS: Readonly<Record<NumberOption, readonly [keyof Journ
   sampleRate: ['OTEL_TRACES_SAMPLER_ARG', 1, 0, 1],
   sessionInactivityTimeoutMillis: [undefined, 30 * MINUTE_MILLIS, 1000, 2 ** 31],
   sessionMaxDurationMillis: [undefined, 240 * MINUTE_MILLIS, 1000, 2 ** 31],
-  scheduledDelayMillis: ['OTEL_BSP_SCHEDULE_DELAY', 1000, 0, 600_000],
-  maxQueueSize: ['OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1, 100_000],
-  maxExportBatchSize: ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1, 100_000],
+  ...bspOption('scheduledDelayMillis'),
+  ...bspOption('maxQueueSize'),
+  ...bspOption('maxExportBatchSize'),
 };
 
 /**
@@ -124,14 +124,8 @@ export const NUMBER_OPTIONS: Readonly<Record<NumberOption, readonly [keyof Journ
  */
 export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, warn: (message: string) => void, pageOrigin: string | undefined): ResolvedConfig {
   const bad = (name: string, value: unknown, fallback: unknown) => warn(`journeytrace: ${name}=${JSON.stringify(value)} is not valid; using ${JSON.stringify(fallback)}`);
-  const checked = (name: string, value: unknown, fallback: number, min: number, max: number): number => {
-    if (value === undefined || value === '') return fallback;
-    const n = typeof value === 'string' ? Number(value) : value;
-    const valid = typeof n === 'number' && !Number.isNaN(n);
-    const clamped = valid ? Math.min(max, Math.max(min, n)) : fallback;
-    if (clamped !== n) bad(name, value, clamped);
-    return clamped;
-  };
+  // The contract's reader: the edge and Node read OTEL_BSP_* the same way, and warn the same.
+  const checked = (name: string, value: unknown, fallback: number, min: number, max: number): number => readNumberSetting(name, value, { min, max, fallback }, warn) ?? fallback;
   // No prototype: a tier named `constructor` or `toString` must not read an inherited member.
   const sampleRateByTier: Record<string, number> = Object.create(null);
   for (const [tier, rate] of Object.entries(options.sampleRateByTier || {})) sampleRateByTier[tier] = checked(`sampleRateByTier.${tier}`, rate, 1, 0, 1);
@@ -151,14 +145,14 @@ export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, wa
   if (relayUrl && collectorUrl) warn('journeytrace: both relayUrl and collectorUrl are set; using relayUrl');
   const config = {
     serviceName: nonEmpty(options.serviceName) || nonEmpty(options.OTEL_SERVICE_NAME) || DEFAULT_SERVICE_NAME,
-    tracesUrl: `${(relayUrl || collectorUrl || pageOrigin || '').replace(/\/+$/, '')}/v1/traces`,
+    tracesUrl: otlpSignalUrl(relayUrl || collectorUrl || pageOrigin || '', 'traces'),
     relay: !!relayUrl || !collectorUrl,
     propagateTo,
     sampleRateByTier,
     user: { ...options.user },
     compression,
     // `key=value,key2=value2`, values percent-decoded, bad pairs skipped: baggage's list syntax.
-    resourceAttributes: { ...parseKeyPairsIntoRecord(options.OTEL_RESOURCE_ATTRIBUTES), ...options.resourceAttributes },
+    resourceAttributes: { ...parseKeyValuePairs(options.OTEL_RESOURCE_ATTRIBUTES, warn), ...options.resourceAttributes },
   } as ResolvedConfig;
   for (const name of Object.keys(NUMBER_OPTIONS) as NumberOption[]) {
     const [env, fallback, min, max] = NUMBER_OPTIONS[name];
@@ -170,6 +164,13 @@ export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, wa
   config.maxExportBatchSize = Math.min(batchSize, config.maxQueueSize);
   if (batchSize > config.maxQueueSize) bad('maxExportBatchSize', batchSize, config.maxQueueSize);
   return config;
+}
+
+/** An `OTEL_BSP_*` option as the contract states it: [env name, default, min, max]. */
+function bspOption<K extends keyof typeof BATCH_SPAN_PROCESSOR_ENV>(name: K): Record<K, readonly [keyof JourneyTraceEnv, number, number, number]> {
+  const { env, fallback, min, max } = BATCH_SPAN_PROCESSOR_ENV[name];
+  const entry: readonly [keyof JourneyTraceEnv, number, number, number] = [env, fallback, min, max];
+  return { [name]: entry } as Record<K, typeof entry>;
 }
 
 function nonEmpty(value: unknown): string | undefined {

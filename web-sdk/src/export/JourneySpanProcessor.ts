@@ -1,6 +1,6 @@
 import { TraceFlags, diag } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { backoffMillis, DEFAULT_RETRY } from './backoff.js';
+import { formatDropReport, retryDelayMillis } from '@journeytrace/contract';
 import { encodeTraces } from './otlpJson.js';
 import type { OtlpHttpTransport, SendOutcome } from './OtlpHttpTransport.js';
 
@@ -76,14 +76,19 @@ export function journeySpanProcessor(
 
   const encode = (spans: ReadableSpan[]) => encoder.encode(encodeTraces(spans));
 
+  let unreported = 0;
+  let lastDropReason = '';
   const drop = (count: number, reason: string) => {
     dropped += count;
+    unreported += count;
+    lastDropReason = reason;
     if (dropReportPending) return;
     dropReportPending = true;
-    // One report per burst, with the running total.
+    // One report per burst, with the running total, in the contract's shape.
     queueMicrotask(() => {
       dropReportPending = false;
-      diag.warn(`journeytrace: spans dropped (${reason}); ${dropped} dropped so far`);
+      diag.warn(formatDropReport({ droppedSpans: unreported, droppedSpansTotal: dropped, reason: lastDropReason }));
+      unreported = 0;
     });
   };
 
@@ -151,7 +156,7 @@ export function journeySpanProcessor(
     }
     failures += 1;
     failedSends += 1;
-    retryAt = now() + backoffMillis(failures, result.retryAfterMillis, DEFAULT_RETRY);
+    retryAt = now() + retryDelayMillis(failures, result.retryAfterMillis);
     // Back in arrival order; beyond the bound, the newest spans are dropped.
     queue = [...spans, ...queue].sort((a, b) => arrival.get(a)! - arrival.get(b)!);
     const over = queue.length - maxQueueSize;

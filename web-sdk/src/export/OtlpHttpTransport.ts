@@ -1,3 +1,5 @@
+import { isRetryableStatus, parseRetryAfter } from '@journeytrace/contract';
+
 /** The browser's clock at send time (epoch ms), for a relay's clock-skew correction. */
 export const SENT_AT_HEADER = 'journeytrace-sent-at';
 
@@ -27,7 +29,8 @@ export interface OtlpHttpTransportOptions {
  * success, as the edge relay answers for spans with invalid ids). `rejected`: refused for good
  * (4xx other than 408 and 429), never worth resending. `retry`: 408, 429, 5xx or a network
  * error: worth sending again later, after `retryAfterMillis` when the endpoint said so
- * (`Retry-After`).
+ * (`Retry-After`, bounded). The rules are the contract's (`@journeytrace/contract`), the same
+ * at the edge and in Node.
  */
 export type SendOutcome =
   | { outcome: 'sent'; rejectedSpans?: number; rejectedReason?: string }
@@ -70,8 +73,8 @@ export function otlpHttpTransport({ url, sendClockReading, compression, fetch, n
       }
       if (response?.ok) return Object.assign({ outcome: 'sent' as const }, await partialSuccessOf(response));
       // Reported by the span processor, which drops the spans.
-      if (response && !isRetryable(response.status)) return { outcome: 'rejected', status: response.status };
-      return { outcome: 'retry', retryAfterMillis: retryAfterMillis(response?.headers.get('retry-after')) };
+      if (response && !isRetryableStatus(response.status)) return { outcome: 'rejected', status: response.status };
+      return { outcome: 'retry', retryAfterMillis: response ? parseRetryAfter(response.headers.get('retry-after'), Date.now()) : undefined };
     },
   };
 }
@@ -89,15 +92,6 @@ function partialSuccessOf(response: Response): Promise<{ rejectedSpans?: number;
   );
 }
 
-/** `Retry-After` as seconds or an HTTP date, in ms; `undefined` when absent or unreadable. */
-export function retryAfterMillis(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 async function gzip(body: Uint8Array): Promise<Uint8Array | undefined> {
   if (typeof CompressionStream === 'undefined') return undefined;
   try {
@@ -106,9 +100,4 @@ async function gzip(body: Uint8Array): Promise<Uint8Array | undefined> {
   } catch {
     return undefined; // Send it plain.
   }
-}
-
-/** 408 (timeout), 429 (too many requests) and 5xx are passing conditions; other statuses are final. */
-export function isRetryable(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
 }

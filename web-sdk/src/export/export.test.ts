@@ -3,9 +3,10 @@ import { describe, it } from 'node:test';
 import { DiagLogLevel, TraceFlags, diag } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { backoffMillis, DEFAULT_RETRY } from './backoff.js';
+import { DEFAULT_RETRY_POLICY } from '@journeytrace/contract';
+import { fetchAnswering, matchesRetryAfter, RETRY_CASES } from '@journeytrace/contract/retry-cases';
 import { journeySpanProcessor, type Timers } from './JourneySpanProcessor.js';
-import { KEEPALIVE_BUDGET_BYTES, otlpHttpTransport, retryAfterMillis, SENT_AT_HEADER, type OtlpHttpTransportOptions, type SendOutcome } from './OtlpHttpTransport.js';
+import { KEEPALIVE_BUDGET_BYTES, otlpHttpTransport, SENT_AT_HEADER, type OtlpHttpTransportOptions, type SendOutcome } from './OtlpHttpTransport.js';
 
 const resource = resourceFromAttributes({ 'service.name': 'test' });
 
@@ -89,9 +90,6 @@ describe('OtlpHttpTransport', () => {
   it('passes Retry-After on', async () => {
     assert.deepEqual(await transport(scriptedFetch([429], { 'retry-after': '7' }).fetch).transport.send(body, false), { outcome: 'retry', retryAfterMillis: 7000 });
     assert.deepEqual(await transport(scriptedFetch([503]).fetch).transport.send(body, false), { outcome: 'retry', retryAfterMillis: undefined });
-    assert.equal(retryAfterMillis('120'), 120_000);
-    assert.equal(retryAfterMillis('Thu, 01 Jan 1970 00:00:10 GMT', 0), 10_000);
-    assert.equal(retryAfterMillis('soon'), undefined);
   });
 
   it('times out a request that never answers: worth a retry', async () => {
@@ -123,31 +121,17 @@ describe('OtlpHttpTransport', () => {
   });
 });
 
-describe('backoffMillis', () => {
-  const max = () => 1; // Jitter at its top: the plain schedule.
-  it('doubles from 1 s and stays at the 5 s cap, with no last try', () => {
-    assert.deepEqual([1, 2, 3, 4, 5, 50, 5000].map((failures) => backoffMillis(failures, undefined, DEFAULT_RETRY, max)), [1000, 2000, 4000, 5000, 5000, 5000, 5000]);
-  });
-
-  it('keeps trying through a 30 s outage, and tries again within 5 s of its end', () => {
-    let elapsed = 0;
-    let failures = 0;
-    while (elapsed < 30_000) elapsed += backoffMillis(++failures, undefined, DEFAULT_RETRY, max);
-    assert.ok(failures >= 8, String(failures));
-    assert.ok(elapsed - 30_000 <= DEFAULT_RETRY.maxBackoffMillis);
-  });
-
-  it('jitters between half and all of the backoff', () => {
-    assert.equal(backoffMillis(3, undefined, DEFAULT_RETRY, () => 0), 2000);
-    assert.equal(backoffMillis(3, undefined, DEFAULT_RETRY, () => 0.5), 3000);
-  });
-
-  it('honours Retry-After, capped', () => {
-    assert.equal(backoffMillis(1, 7000, DEFAULT_RETRY), 7000);
-    assert.equal(backoffMillis(9, 0, DEFAULT_RETRY), 0);
-    assert.equal(backoffMillis(1, 3_600_000, DEFAULT_RETRY), DEFAULT_RETRY.maxRetryAfterMillis);
-  });
+describe('the browser transport against the contract’s retry cases', () => {
+  for (const retryCase of RETRY_CASES) {
+    it(retryCase.name, async () => {
+      const outcome = await transport(fetchAnswering(retryCase)).transport.send(body, false);
+      if (!retryCase.retry) return assert.deepEqual(outcome, { outcome: 'rejected', status: retryCase.status });
+      assert.equal(outcome.outcome, 'retry');
+      assert.ok(outcome.outcome === 'retry' && matchesRetryAfter(retryCase, outcome.retryAfterMillis), JSON.stringify(outcome));
+    });
+  }
 });
+
 
 /** Timers and a clock that move only when told, for schedules of many seconds. */
 class FakeTime implements Timers {
@@ -252,7 +236,7 @@ describe('JourneySpanProcessor', () => {
     // While down, one probe at a time and at most one per backoff (1, 2, 4, then every <= 5 s).
     assert.ok(triesDuringOutage <= 12, `tries during the outage: ${triesDuringOutage}`);
     up = true;
-    await time.advance(DEFAULT_RETRY.maxBackoffMillis + options.scheduledDelayMillis);
+    await time.advance(DEFAULT_RETRY_POLICY.maxBackoffMillis + options.scheduledDelayMillis);
     assert.deepEqual(delivered(), names(0, 60));
     assert.equal(processor.droppedSpans, 0);
     assert.equal(processor.queuedSpans, 0);
@@ -287,7 +271,7 @@ describe('JourneySpanProcessor', () => {
       await time.advance(10_000);
       assert.deepEqual(delivered(), names(0, 10));
       assert.equal(processor.droppedSpans, 15);
-      assert.ok(diagnostics.warnings.some((message) => /spans dropped .*; 15 dropped so far/.test(message)), diagnostics.warnings.join('\n'));
+      assert.ok(diagnostics.warnings.some((message) => /dropped \d+ spans .*; 15 dropped so far/.test(message)), diagnostics.warnings.join('\n'));
     } finally {
       diagnostics.restore();
     }
@@ -381,7 +365,7 @@ describe('JourneySpanProcessor', () => {
     await processor.forceFlush();
     assert.equal(processor.queuedSpans, 6);
     up = true;
-    await time.advance(DEFAULT_RETRY.maxBackoffMillis + options.scheduledDelayMillis);
+    await time.advance(DEFAULT_RETRY_POLICY.maxBackoffMillis + options.scheduledDelayMillis);
     assert.deepEqual(delivered(), names(0, 6));
   });
 

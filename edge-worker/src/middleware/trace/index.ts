@@ -14,14 +14,15 @@ import { routePath } from 'hono/route';
 import { createTracedFetch, propagateToOrigins, type PropagateTo } from '../../fetch/tracedFetch.js';
 import { globalFetch } from '../../fetch/globalFetch.js';
 import { headersGetter, recordSetter } from '../../fetch/headersCarrier.js';
-import { W3CPropagator, formatTraceParent, injectedTraceParent, withRandomTraceId } from '../../propagation/index.js';
+import { W3CPropagator, formatTraceParent, injectedTraceParent, withRandomTraceId } from '@journeytrace/contract/propagation';
+import { ATTR_USER_TIER } from '@journeytrace/contract';
 import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
 import { injectTraceparentMeta } from './htmlMeta.js';
 import { propagationApi, SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../../telemetry/api.js';
 import { withActiveContext } from '../../telemetry/activeContext.js';
 import { EdgeContext } from '../../telemetry/EdgeContext.js';
 import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
-import type { MetricAttributes } from '../../metrics/durationHistogram.js';
+import type { MetricAttributes } from '@journeytrace/contract/metrics';
 import type { EdgeTracing } from '../../telemetry/edgeTracing.js';
 import { tracingFromEnv, type TracingBindings } from '../../telemetry/tracingFromEnv.js';
 import { NON_RECORDING_SPAN } from '../../telemetry/EdgeTracer.js';
@@ -300,7 +301,7 @@ function recordServerDuration<E extends Env>(
     spanContext: span.spanContext(),
     error: status >= 500 || c.error !== undefined,
     // After verification: a forged tier does not make its exemplar preferred.
-    tier: propagationApi.getBaggage(parent)?.getEntry('user.tier')?.value,
+    tier: propagationApi.getBaggage(parent)?.getEntry(ATTR_USER_TIER)?.value,
   });
 }
 
