@@ -14,7 +14,7 @@ import { ensureToolchain } from './setup/index.js';
 import { endServicesOfEarlierRuns } from './stack/serviceRegistry.js';
 import { faultsFromJourneyReport, readFigures, renderReliability, replaceReliabilitySection, type Figure } from '../test/reliability/figures.js';
 
-const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'collector', 'scripts', 'test/fixture', 'test/property', 'test/security', 'test/reliability', 'test/load', 'test/package', 'test/backends'];
+const UNIT_TEST_DIRS = ['contract/src', 'web-sdk/src', 'edge-worker/src', 'node-sdk/src', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'collector', 'scripts', 'test/fixture', 'test/property', 'test/security', 'test/reliability', 'test/load', 'test/package', 'test/backends'];
 // Per run, so a second run beside this one never clears its reports.
 const REPORTS_DIR = join(DATA_DIR, 'test-reports', String(process.pid));
 
