@@ -22,6 +22,7 @@ const CONSUMER_COMPILER_OPTIONS = {
 
 export interface PackageManifest {
   name: string;
+  dependencies?: Record<string, string>;
   peerDependencies: Record<string, string>;
   exports: Record<string, string | { types: string; default: string }>;
 }
@@ -59,9 +60,14 @@ export async function createConsumerProject(packageDir: string, dependencies: Re
   const dir = mkdtempSync(join(tmpdir(), 'jt-consumer-'));
   const tarball = packTarball(packageDir, dir);
   const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+  // The kit's own packages it depends on (the contract) are not published yet: their tarballs too.
+  const kit = Object.fromEntries(kitDependencies(packageDir).map((dependencyDir) => {
+    const packed = packTarball(dependencyDir, dir);
+    return [packed.name, `file:./${packed.filename}`];
+  }));
   write(
     'package.json',
-    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { [tarball.name]: `file:./${tarball.filename}`, ...dependencies } }),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { [tarball.name]: `file:./${tarball.filename}`, ...kit, ...dependencies } }),
   );
   const install = await run('npm', ['install', '--strict-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
     cwd: dir,
@@ -97,6 +103,26 @@ export function packTarball(packageDir: string, destination: string): PackedTarb
     execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', destination], { cwd: join(ROOT, packageDir), encoding: 'utf8' }),
   ) as PackedTarball[];
   return packed[0]!;
+}
+
+/** The workspace folder of each of the kit's packages, by package name. */
+export const KIT_PACKAGE_DIRS: Readonly<Record<string, string>> = {
+  '@journeytrace/contract': 'contract',
+  journeytrace: 'web-sdk',
+  '@journeytrace/edge': 'edge-worker',
+  '@journeytrace/node': 'node-sdk',
+  '@journeytrace/playwright': 'test',
+};
+
+/** The workspace folders of the kit's packages `packageDir` depends on, directly or not. */
+export function kitDependencies(packageDir: string, seen = new Set<string>()): string[] {
+  for (const name of Object.keys(readManifest(packageDir).dependencies ?? {})) {
+    const dir = KIT_PACKAGE_DIRS[name];
+    if (!dir || seen.has(dir)) continue;
+    seen.add(dir);
+    kitDependencies(dir, seen);
+  }
+  return [...seen];
 }
 
 /** Each `exports` entry's files (`./dist/index.js`, `./dist/index.d.ts`) as paths inside the tarball. */

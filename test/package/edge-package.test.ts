@@ -124,26 +124,3 @@ describe('@journeytrace/edge, packed and installed into a new worker project', (
     }
   });
 });
-
-describe('@journeytrace/edge in a Node service without hono (the optional peer)', () => {
-  let project: ConsumerProject;
-  before(async () => {
-    project = await createConsumerProject('edge-worker', { '@opentelemetry/api': lowestAllowed(manifest.peerDependencies['@opentelemetry/api']) });
-  });
-  after(() => project?.remove());
-
-  it('installs and loads the metrics, the baggage span processor and the propagator', async () => {
-    assert.equal(existsSync(join(project.dir, 'node_modules/hono')), false, 'hono is not installed for it');
-    project.write(
-      'service.mjs',
-      `import { HttpMetrics } from '@journeytrace/edge/metrics';
-import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
-import { W3CPropagator } from '@journeytrace/edge/propagation';
-console.log(typeof HttpMetrics, typeof BaggageSpanProcessor, typeof W3CPropagator);
-`,
-    );
-    const loaded = await run(process.execPath, ['service.mjs'], { cwd: project.dir, logFile: join(project.dir, 'service.log') });
-    assert.equal(loaded.code, 0, loaded.output);
-    assert.equal(loaded.output.trim(), 'function function function');
-  });
-});

@@ -1,6 +1,6 @@
 /**
  * examples/ as a user has them: each project copied to a new folder beside this run's `npm pack`
- * tarballs of the three packages (named in its package.json, never workspace links), installed
+ * tarballs of the five packages (named in its package.json, never workspace links), installed
  * with npm, type-checked (strict), built, and run once: the SPA, the script-tag page and the SSR
  * page in Chromium against a stand-in edge that records the spans they export and the trace
  * headers they send; the worker through `wrangler types`; the Playwright suite against the whole
@@ -24,8 +24,12 @@ import { startService } from '../../scripts/stack/service.js';
 import { packTarball } from './consumerProject.js';
 
 const EXAMPLES = join(ROOT, 'examples');
-/** The workspaces behind `journeytrace`, `@journeytrace/edge` and `@journeytrace/playwright`. */
-const PACKAGES = ['web-sdk', 'edge-worker', 'test'];
+/**
+ * The workspaces behind `@journeytrace/contract`, `journeytrace`, `@journeytrace/edge`,
+ * `@journeytrace/node` and `@journeytrace/playwright`. The contract is a dependency of the others:
+ * until it is published, a project names its tarball beside theirs.
+ */
+const PACKAGES = ['contract', 'web-sdk', 'edge-worker', 'node-sdk', 'test'];
 const PROJECTS = ['spa', 'ssr', 'script-tag', 'worker', 'e2e'];
 /** What a user's checkout has but a copy must not take along: installs, builds, outputs, secrets. */
 const NOT_COPIED = new Set(['node_modules', 'dist', 'build', '.react-router', 'package-lock.json', '.dev.vars', 'worker-configuration.d.ts', '.wrangler', 'test-results']);

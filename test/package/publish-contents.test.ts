@@ -1,5 +1,5 @@
 /**
- * What `npm publish` would upload for each of the three packages, from `npm pack --dry-run` on
+ * What `npm publish` would upload for each of the five packages, from `npm pack --dry-run` on
  * the package as `npm run build` left it: the license, README and changelog are in; test files,
  * the demo worker and test helpers are not; every source map can be followed with what ships
  * (its sources shipped, or carried inline); and the manifest says what a registry and a legal
@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { ROOT } from '../../scripts/lib/paths.js';
 import { exportedFiles, readManifest } from './consumerProject.js';
 
-const PACKAGES = ['web-sdk', 'edge-worker', 'test'] as const;
+const PACKAGES = ['contract', 'web-sdk', 'edge-worker', 'node-sdk', 'test'] as const;
 
 /** Paths that never belong in a package: tests, type-level tests, the demo worker, test helpers, sources. */
 const NOT_SHIPPED: ReadonlyArray<[RegExp, string]> = [

@@ -1,14 +1,13 @@
 /**
  * OpenTelemetry for the origin: a SERVER span per request, continuing the edge's trace (W3C
  * trace context and baggage), `session.id` and `user.tier` from baggage on every span, OTLP/HTTP
- * to OTEL_EXPORTER_OTLP_ENDPOINT. Loaded with `node --import` before the server.
+ * to OTEL_EXPORTER_OTLP_ENDPOINT (held and retried through an outage). Loaded with `node --import`
+ * before the server.
  */
 import { createRequire } from 'node:module';
 import { context, propagation, trace } from '@opentelemetry/api';
-import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
-import { W3CPropagator } from '@journeytrace/edge/propagation';
+import { BaggageSpanProcessor, OTLPHttpSpanExporter, RetryingSpanExporter, W3CPropagator } from '@journeytrace/node';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
@@ -16,7 +15,7 @@ import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
 const provider = new TracerProvider({
   resource: defaultResource().merge(resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ?? 'shop-origin' })),
-  spanProcessors: [new BaggageSpanProcessor(), new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), scheduledDelayMillis: 200 })],
+  spanProcessors: [new BaggageSpanProcessor(), new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPHttpSpanExporter()), scheduledDelayMillis: 200 })],
 });
 // OpenTelemetry JS 3's TracerProvider has no register(): context across async calls, the edge's
 // propagator (baggage keys read in the one canonical form the edge judges claims on) and the
