@@ -33,6 +33,8 @@ const DEFAULT_RESOURCE_TIMING_WAIT_MILLIS = 500;
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
 // https://opentelemetry.io/docs/specs/semconv/http/http-spans/#common-attributes: other methods are `_OTHER`.
 const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE', 'QUERY']);
+// https://fetch.spec.whatwg.org/#null-body-status: no body to wait for (Chromium still hands out an empty stream).
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const headerSetter: TextMapSetter<Headers> = { set: (headers, key, value) => headers.set(key, value) };
 
 /**
@@ -105,7 +107,7 @@ export function fetchSpans(options: FetchSpansOptions): FetchSpans {
             timings.end(span, url.href, startTime, outcome === 'unread' ? responseTime : performance.now());
           },
         };
-        if (!response.body) {
+        if (!response.body || NULL_BODY_STATUSES.has(response.status) || method.toUpperCase() === 'HEAD') {
           watch.end('none');
           return response;
         }
