@@ -66,6 +66,9 @@ export function fetchSpans(options: FetchSpansOptions): FetchSpans {
 
   function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     if (!enabled) return nativeFetch.call(this, input, init);
+    // The span starts when the app called fetch, not after the SDK's own work below (the first
+    // call on a page compiles it); the same clock gives its end and matches resource timing.
+    const startTime = performance.now();
     const isRequest = input instanceof Request;
     let url: URL;
     try {
@@ -77,7 +80,7 @@ export function fetchSpans(options: FetchSpansOptions): FetchSpans {
 
     const parent = context.active();
     const method = init?.method ?? (isRequest ? input.method : 'GET');
-    const span = tracer.startSpan(spanName(method), { kind: SpanKind.CLIENT, attributes: requestAttributes(method, url) }, parent);
+    const span = tracer.startSpan(spanName(method), { kind: SpanKind.CLIENT, startTime, attributes: requestAttributes(method, url) }, parent);
     if (propagates(url)) {
       const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
       propagation.inject(trace.setSpan(parent, span), headers, headerSetter);
@@ -86,7 +89,6 @@ export function fetchSpans(options: FetchSpansOptions): FetchSpans {
     // An unsampled session still propagates (flags 00), and records nothing: no watch needed.
     if (!span.isRecording()) return nativeFetch.call(this, input, init);
 
-    const startTime = performance.now();
     return nativeFetch.call(this, input, init).then(
       (response) => {
         const responseTime = performance.now();
