@@ -23,6 +23,20 @@ const MAX_UNCLAIMED_ENTRIES = 64;
 // fetchStart may read a little before the span's start taken just before calling fetch.
 const START_SLACK_MILLIS = 1;
 
+/** Starts delivering resource-timing entries to `take`; returns how to stop, or `undefined` where there are none. */
+export type ObserveResources = (take: (timings: readonly PerformanceResourceTiming[]) => void) => (() => void) | undefined;
+
+/** The page's resource timing, through one `PerformanceObserver`. */
+export const observeResources: ObserveResources = (take) => {
+  try {
+    const observer = new PerformanceObserver((list) => take(list.getEntries() as PerformanceResourceTiming[]));
+    observer.observe({ type: 'resource' });
+    return () => observer.disconnect();
+  } catch {
+    return undefined; // No resource timing here: spans end without network events.
+  }
+};
+
 interface Waiting {
   span: Span;
   url: string;
@@ -38,7 +52,7 @@ interface Waiting {
  * wait at most `waitMillis` on one shared timer. The span's end time is the body's real end either
  * way: only the moment `end()` is called moves.
  */
-export function resourceTimings(waitMillis: number): ResourceTimings {
+export function resourceTimings(waitMillis: number, observe: ObserveResources = observeResources): ResourceTimings {
   let unclaimed: PerformanceResourceTiming[] = [];
   const waiting = new Map<string, Waiting[]>();
   const deadlines = sharedDeadlines(waitMillis);
@@ -65,15 +79,9 @@ export function resourceTimings(waitMillis: number): ResourceTimings {
     finish(entry!, timing);
   };
 
-  let observer: PerformanceObserver | undefined;
-  try {
-    observer = new PerformanceObserver((list) => {
-      for (const timing of list.getEntries()) take(timing as PerformanceResourceTiming);
-    });
-    observer.observe({ type: 'resource' });
-  } catch {
-    observer = undefined; // No resource timing here: spans end without network events.
-  }
+  let disconnect = observe((timings) => {
+    for (const timing of timings) take(timing);
+  });
 
   const endWaiting = () => {
     for (const entries of waiting.values()) for (const entry of entries) finish(entry, undefined);
@@ -82,7 +90,7 @@ export function resourceTimings(waitMillis: number): ResourceTimings {
 
   return {
     end(span, url, startTime, endTime) {
-      if (!observer) return void span.end(endTime);
+      if (!disconnect) return void span.end(endTime);
       const index = unclaimed.findIndex((timing) => matches(timing, url, startTime, endTime));
       if (index >= 0) {
         const [timing] = unclaimed.splice(index, 1);
@@ -107,8 +115,8 @@ export function resourceTimings(waitMillis: number): ResourceTimings {
       endWaiting();
     },
     stop() {
-      observer?.disconnect();
-      observer = undefined;
+      disconnect?.();
+      disconnect = undefined;
       deadlines.clear();
       endWaiting();
       unclaimed = [];

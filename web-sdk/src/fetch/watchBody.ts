@@ -43,12 +43,12 @@ function makeWatchedPrototype(): object {
   const base = Response.prototype as unknown as Record<string, unknown>;
   const prototype = Object.create(base) as Record<string, unknown>;
   for (const name of BODY_METHODS) {
-    const native = base[name];
     // `bytes` is recent (Chromium 132): watch only what this browser has.
-    if (typeof native !== 'function') continue;
+    if (typeof base[name] !== 'function') continue;
     prototype[name] = {
       [name](this: Response) {
-        const result = (native as () => Promise<unknown>).call(this);
+        // Looked up at each call, so a library that wraps Response.prototype later still runs.
+        const result = (base[name] as () => Promise<unknown>).call(this);
         const watch = watches.get(this);
         if (!watch) return result;
         watch.started = true;
@@ -65,9 +65,8 @@ function makeWatchedPrototype(): object {
       },
     }[name];
   }
-  const nativeClone = base.clone as () => Response;
   prototype.clone = function clone(this: Response) {
-    const copy = nativeClone.call(this);
+    const copy = (base.clone as () => Response).call(this);
     const watch = watches.get(this);
     // Whichever of the two the app reads first ends the span: a copy read for a cache counts too.
     return watch ? watchBody(copy, { started: false, end: watch.end }) : copy;
