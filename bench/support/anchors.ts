@@ -10,7 +10,7 @@ import { progress } from '../../scripts/lib/log.js';
 import { ROOT } from '../../scripts/lib/paths.js';
 import { lastLines, run } from '../../scripts/lib/run.js';
 
-export type AnchorName = 'honeycomb' | 'faro' | 'edge';
+export type AnchorName = 'honeycomb' | 'faro' | 'edge' | 'stock-web';
 
 /** The folder of an anchor project, installed (`npm ci`, exact lockfile) on first use. */
 export async function ensureAnchor(name: AnchorName): Promise<string> {

@@ -104,7 +104,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   const warn = (message: string) => diag.warn(message);
   const now = options.now || Date.now;
   const config = resolveConfig(options, warn, globalThis.location?.origin);
-  // Taken before instrumentation-fetch patches fetch: the exporter's requests are never traced.
+  // Taken before fetchSpans wraps fetch: the exporter's requests are never traced.
   const nativeFetch = globalThis.fetch;
   let user: JourneyUser = config.user;
   let tracer: Tracer | undefined;
@@ -140,8 +140,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
   tracer = provider.getTracer('journeytrace');
 
   const propagateTo = propagationPatterns(config.propagateTo, warn);
-  const fetchInstrumentation = fetchSpans({ propagateTo, tracesUrl: config.tracesUrl });
-  fetchInstrumentation.setTracerProvider(provider);
+  const fetchInstrumentation = fetchSpans({ tracer, propagateTo, tracesUrl: config.tracesUrl });
   // Aborted by shutdown: every listener of the SDK and its features is added with its signal.
   const stopped = new AbortController();
   const { signal } = stopped;
@@ -159,6 +158,8 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
     () => {
       // The spans of what is still open (steps, clicks, route changes) would be lost with the page: end them to flush them too.
       for (const held of contextManager.held()) trace.getSpan(held)?.end();
+      // Fetches whose body is still being read, or whose span waits for its resource timing.
+      fetchInstrumentation.flush();
       processor.flushOnHide();
     },
     { signal },

@@ -22,3 +22,6 @@ export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
 export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
 export const ATTR_SERVER_ADDRESS = 'server.address';
 export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';
+/** How a fetch span's response body ended (`read`, `cancelled`, `error`, `unread`, `none`, `pending`): the SDK's own attribute. */
+export const ATTR_FETCH_BODY = 'journeytrace.fetch.body';
