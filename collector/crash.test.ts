@@ -47,10 +47,16 @@ interface CrashRun {
   restartedAt: number;
 }
 
-/** Steady traffic; `victim` SIGKILLed after 5 s, down for DOWN_SECONDS, restarted; 5 s more traffic; resolves once every export was acknowledged. */
+/**
+ * Steady traffic; after 5 s, `victim` SIGKILLed the moment it has acknowledged a span (so it
+ * holds one it just took: a collector that keeps taken spans in memory, in a batch processor or
+ * an in-memory queue, loses it), down for DOWN_SECONDS, restarted; 5 s more traffic; resolves
+ * once every export was acknowledged.
+ */
 async function crashMidTraffic(victim: RunningCollector, collectorUrl: string, headers: Record<string, string> = {}): Promise<CrashRun> {
   const traffic = startSteadyTraffic({ collectorUrl, headers, services: SERVICES, journeysPerSecond: JOURNEYS_PER_SECOND, retryMillis: 1000 });
   await sleep(5_000);
+  await traffic.nextAcknowledgement();
   const killedAt = Date.now();
   await victim.kill();
   await sleep(DOWN_SECONDS * 1000);

@@ -31,6 +31,8 @@ export interface SteadyTraffic {
   readonly acknowledged: ReadonlyMap<string, AcknowledgedSpan>;
   /** Export attempts that were refused or failed (the outage, seen from the hops). */
   readonly failedAttempts: number;
+  /** Resolves when the next span is acknowledged: a crash right after it finds that span just taken. */
+  nextAcknowledgement(): Promise<void>;
   /** Stops starting journeys; resolves once every export begun was acknowledged (or after `timeoutMillis`, rejecting). */
   stop(timeoutMillis?: number): Promise<void>;
 }
@@ -41,6 +43,7 @@ export function startSteadyTraffic(options: SteadyTrafficOptions): SteadyTraffic
   const retryMillis = options.retryMillis ?? 500;
   let failedAttempts = 0;
   let running = true;
+  let waiters: Array<() => void> = [];
 
   const exportUntilTaken = async (service: string, traceId: string) => {
     const spans = await recordSpans(service, [{ traceId, name: `${service} span` }]);
@@ -49,6 +52,8 @@ export function startSteadyTraffic(options: SteadyTrafficOptions): SteadyTraffic
       const status = await exportOverHttp(options.collectorUrl, spans, options.headers).catch(() => 0);
       if (status >= 200 && status < 300) {
         acknowledged.set(spanId, { traceId, spanId, acknowledgedAt: Date.now() });
+        for (const wake of waiters) wake();
+        waiters = [];
         return;
       }
       failedAttempts += 1;
@@ -70,6 +75,7 @@ export function startSteadyTraffic(options: SteadyTrafficOptions): SteadyTraffic
     get failedAttempts() {
       return failedAttempts;
     },
+    nextAcknowledgement: () => new Promise<void>((resolve) => waiters.push(resolve)),
     async stop(timeoutMillis = 60_000) {
       running = false;
       clearInterval(timer);
