@@ -27,6 +27,9 @@ const BAGGAGE = 'session.id=5f0c6a1e2b3d4c5e6f708192a3b4c5d6,user.tier=free';
 /** At most this many journeys in flight: a slow or restarting hop must not pile up requests without end. */
 const MAX_IN_FLIGHT = 16;
 const MEMORY_EVERY_MILLIS = 15_000;
+/** The services a checkout passes through (orders-queue only relays: its spans are the worker's). */
+const JOURNEY_SERVICES = ['edge-worker', 'checkout-api', 'inventory', 'orders-worker', 'payment'];
+const PROBE_QUIET_MILLIS = 10_000;
 /** After the last journey: done once the collector's output has not grown for this long. */
 const DRAIN_QUIET_MILLIS = 45_000;
 const DRAIN_MAX_MILLIS = 300_000;
@@ -165,24 +168,31 @@ async function soak(stack: Stack, options: SoakOptions): Promise<SoakResult> {
   };
 }
 
-/** One journey of `scenario` on the idle stack, counted per service at the collector once no span has come for 3 s. */
+/**
+ * One journey of `scenario` on the idle stack, counted per service at the collector once every
+ * service of the journey reported and no span has come for PROBE_QUIET_MILLIS (on a busy machine
+ * the queue hop lands seconds after the response: a shape counted early would make every later
+ * loss invisible).
+ */
 async function probeShape(stack: Stack, output: SpanTally, edgeUrl: URL, scenario: 'ok' | 'slow'): Promise<Map<string, number>> {
   const agent = keepAliveAgent(1);
   const { traceId, status } = await postCheckout(agent, edgeUrl, BAGGAGE, scenario);
   agent.destroy();
   if (status !== 200) throw new Error(`the ${scenario} probe journey was answered ${status}; see ${stack.runDir}`);
+  const services = () => new Set(output.servicesByTrace.get(traceId) ?? []);
+  const whole = () => JOURNEY_SERVICES.every((service) => services().has(service));
   let last = 0;
   let stableSince = Date.now();
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && !(last > 0 && Date.now() - stableSince > 3_000)) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline && !(whole() && Date.now() - stableSince > PROBE_QUIET_MILLIS)) {
     await sleep(250);
     await output.update();
     const count = output.servicesByTrace.get(traceId)?.length ?? 0;
     if (count !== last) [last, stableSince] = [count, Date.now()];
   }
+  if (!whole()) throw new Error(`the ${scenario} probe journey ${traceId} did not reach every service (${[...services()].join(', ')}) within 120 s; see ${stack.runDir}`);
   const shape = new Map<string, number>();
   for (const service of output.servicesByTrace.get(traceId) ?? []) shape.set(service, (shape.get(service) ?? 0) + 1);
-  if (shape.size === 0) throw new Error(`the ${scenario} probe journey left no span at the collector; see ${stack.runDir}`);
   return shape;
 }
 
