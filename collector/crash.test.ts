@@ -45,6 +45,8 @@ const KEEP_ALL = { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '100' };
 interface CrashRun {
   traffic: SteadyTraffic;
   killedAt: number;
+  /** When the victim was started again (before it was ready). */
+  restartingAt: number;
   restartedAt: number;
 }
 
@@ -61,11 +63,12 @@ async function crashMidTraffic(victim: RunningCollector, collectorUrl: string, h
   const killedAt = Date.now();
   await victim.kill();
   await sleep(DOWN_SECONDS * 1000);
+  const restartingAt = Date.now();
   await victim.start();
   const restartedAt = Date.now();
   await sleep(5_000);
   await traffic.stop(120_000);
-  return { traffic, killedAt, restartedAt };
+  return { traffic, killedAt, restartingAt, restartedAt };
 }
 
 /** Polls the outputs until every acknowledged span outside `mayLose` arrived (up to 90 s), lets stragglers land, and tallies. */
@@ -81,8 +84,12 @@ async function settledTally(files: string[], acknowledged: ReadonlyMap<string, A
   return tallyDelivery(acknowledged, await read());
 }
 
-const withinWindowBefore = (killedAt: number) => (span: AcknowledgedSpan) =>
-  span.acknowledgedAt >= killedAt - SAMPLER_WINDOW_MILLIS - SLACK_MILLIS && span.acknowledgedAt <= killedAt;
+/**
+ * Acknowledged in the sampler's window before the kill, or as it died: answers it sent just before
+ * SIGKILL reach the hop a moment after. Until the restart nothing else can answer.
+ */
+const withinWindowBefore = ({ killedAt, restartingAt }: CrashRun) => (span: AcknowledgedSpan) =>
+  span.acknowledgedAt >= killedAt - SAMPLER_WINDOW_MILLIS - SLACK_MILLIS && span.acknowledgedAt < restartingAt;
 
 function describeLoss(tally: DeliveryTally, killedAt: number): string {
   const ages = tally.lost.map((span) => killedAt - span.acknowledgedAt).sort((a, b) => a - b);
@@ -101,13 +108,14 @@ describe(`collector crashes (SIGKILL mid-traffic, down ${DOWN_SECONDS} s)`, { ti
     });
 
     it(`loses at most what its tail sampler held (spans acknowledged within decision_wait + ${SAMPLER_TICK_MILLIS} ms before the kill), nothing acknowledged after`, async () => {
-      const { traffic, killedAt } = await crashMidTraffic(collector, collector.httpUrl);
+      const run = await crashMidTraffic(collector, collector.httpUrl);
+      const { traffic, killedAt } = run;
       assert.ok(traffic.failedAttempts > 0, 'the hops saw the outage (their exports were refused) and retried');
-      const tally = await settledTally([collector.tracesFile], traffic.acknowledged, withinWindowBefore(killedAt));
+      const tally = await settledTally([collector.tracesFile], traffic.acknowledged, withinWindowBefore(run));
       console.log(`single collector: ${describeLoss(tally, killedAt)}`);
       recordCrash('single collector', tally, SAMPLER_WINDOW_MILLIS);
       assert.ok(tally.acknowledged > DOWN_SECONDS * JOURNEYS_PER_SECOND, `traffic ran through the outage (${tally.acknowledged} spans)`);
-      const outside = tally.lost.filter((span) => !withinWindowBefore(killedAt)(span));
+      const outside = tally.lost.filter((span) => !withinWindowBefore(run)(span));
       assert.deepEqual(outside, [], `only the sampler's window may be lost: ${describeLoss(tally, killedAt)}`);
     });
   });
@@ -146,11 +154,12 @@ describe(`collector crashes (SIGKILL mid-traffic, down ${DOWN_SECONDS} s)`, { ti
 
     it(`a sampling-instance crash loses at most its decision window; the front tier holds the rest on disk for the ${DOWN_SECONDS} s`, async () => {
       const victim = sampling[0]!;
-      const { traffic, killedAt, restartedAt } = await crashMidTraffic(victim, front.httpUrl, AUTHORIZATION);
-      const tally = await settledTally(samplingFiles(), traffic.acknowledged, withinWindowBefore(killedAt));
+      const run = await crashMidTraffic(victim, front.httpUrl, AUTHORIZATION);
+      const { traffic, killedAt, restartedAt } = run;
+      const tally = await settledTally(samplingFiles(), traffic.acknowledged, withinWindowBefore(run));
       console.log(`sampling instance: ${describeLoss(tally, killedAt)}`);
       recordCrash('one sampling instance (two-tier setup)', tally, SAMPLER_WINDOW_MILLIS);
-      const outside = tally.lost.filter((span) => !withinWindowBefore(killedAt)(span));
+      const outside = tally.lost.filter((span) => !withinWindowBefore(run)(span));
       assert.deepEqual(outside, [], `only the sampler's window may be lost: ${describeLoss(tally, killedAt)}`);
       // The killed instance's share of the outage reached it after its restart: the front tier held it.
       const fromOutage = new Set([...traffic.acknowledged.values()].filter((span) => span.acknowledgedAt > killedAt && span.acknowledgedAt < restartedAt).map((span) => span.spanId));
