@@ -85,11 +85,13 @@ async function settledTally(files: string[], acknowledged: ReadonlyMap<string, A
 }
 
 /**
- * Acknowledged in the sampler's window before the kill, or as it died: answers it sent just before
- * SIGKILL reach the hop a moment after. Until the restart nothing else can answer.
+ * Acknowledged in the sampler's window before the kill (from `killedAt` − window) up to `until`:
+ * for a collector the hops send to, its restart (answers it sent just before SIGKILL reach the
+ * hop a moment after it, and nothing else answers until the restart); behind a front tier, the
+ * kill itself (the front tier answers throughout and must deliver all it took from then on).
  */
-const withinWindowBefore = ({ killedAt, restartingAt }: CrashRun) => (span: AcknowledgedSpan) =>
-  span.acknowledgedAt >= killedAt - SAMPLER_WINDOW_MILLIS - SLACK_MILLIS && span.acknowledgedAt < restartingAt;
+const withinWindowBefore = (killedAt: number, until: number) => (span: AcknowledgedSpan) =>
+  span.acknowledgedAt >= killedAt - SAMPLER_WINDOW_MILLIS - SLACK_MILLIS && span.acknowledgedAt < until;
 
 function describeLoss(tally: DeliveryTally, killedAt: number): string {
   const ages = tally.lost.map((span) => killedAt - span.acknowledgedAt).sort((a, b) => a - b);
@@ -108,14 +110,14 @@ describe(`collector crashes (SIGKILL mid-traffic, down ${DOWN_SECONDS} s)`, { ti
     });
 
     it(`loses at most what its tail sampler held (spans acknowledged within decision_wait + ${SAMPLER_TICK_MILLIS} ms before the kill), nothing acknowledged after`, async () => {
-      const run = await crashMidTraffic(collector, collector.httpUrl);
-      const { traffic, killedAt } = run;
+      const { traffic, killedAt, restartingAt } = await crashMidTraffic(collector, collector.httpUrl);
       assert.ok(traffic.failedAttempts > 0, 'the hops saw the outage (their exports were refused) and retried');
-      const tally = await settledTally([collector.tracesFile], traffic.acknowledged, withinWindowBefore(run));
+      const mayLose = withinWindowBefore(killedAt, restartingAt);
+      const tally = await settledTally([collector.tracesFile], traffic.acknowledged, mayLose);
       console.log(`single collector: ${describeLoss(tally, killedAt)}`);
       recordCrash('single collector', tally, SAMPLER_WINDOW_MILLIS);
       assert.ok(tally.acknowledged > DOWN_SECONDS * JOURNEYS_PER_SECOND, `traffic ran through the outage (${tally.acknowledged} spans)`);
-      const outside = tally.lost.filter((span) => !withinWindowBefore(run)(span));
+      const outside = tally.lost.filter((span) => !mayLose(span));
       assert.deepEqual(outside, [], `only the sampler's window may be lost: ${describeLoss(tally, killedAt)}`);
     });
   });
@@ -154,12 +156,12 @@ describe(`collector crashes (SIGKILL mid-traffic, down ${DOWN_SECONDS} s)`, { ti
 
     it(`a sampling-instance crash loses at most its decision window; the front tier holds the rest on disk for the ${DOWN_SECONDS} s`, async () => {
       const victim = sampling[0]!;
-      const run = await crashMidTraffic(victim, front.httpUrl, AUTHORIZATION);
-      const { traffic, killedAt, restartedAt } = run;
-      const tally = await settledTally(samplingFiles(), traffic.acknowledged, withinWindowBefore(run));
+      const { traffic, killedAt, restartedAt } = await crashMidTraffic(victim, front.httpUrl, AUTHORIZATION);
+      const mayLose = withinWindowBefore(killedAt, killedAt);
+      const tally = await settledTally(samplingFiles(), traffic.acknowledged, mayLose);
       console.log(`sampling instance: ${describeLoss(tally, killedAt)}`);
       recordCrash('one sampling instance (two-tier setup)', tally, SAMPLER_WINDOW_MILLIS);
-      const outside = tally.lost.filter((span) => !withinWindowBefore(run)(span));
+      const outside = tally.lost.filter((span) => !mayLose(span));
       assert.deepEqual(outside, [], `only the sampler's window may be lost: ${describeLoss(tally, killedAt)}`);
       // The killed instance's share of the outage reached it after its restart: the front tier held it.
       const fromOutage = new Set([...traffic.acknowledged.values()].filter((span) => span.acknowledgedAt > killedAt && span.acknowledgedAt < restartedAt).map((span) => span.spanId));
