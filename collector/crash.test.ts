@@ -88,10 +88,11 @@ async function settledTally(files: string[], acknowledged: ReadonlyMap<string, A
  * Acknowledged in the sampler's window before the kill (from `killedAt` − window) up to `until`:
  * for a collector the hops send to, its restart (answers it sent just before SIGKILL reach the
  * hop a moment after it, and nothing else answers until the restart); behind a front tier, the
- * kill itself (the front tier answers throughout and must deliver all it took from then on).
+ * kill itself (the millisecond of the kill included: the front tier may have passed such a span
+ * on as the instance died; it must deliver all it took after).
  */
 const withinWindowBefore = (killedAt: number, until: number) => (span: AcknowledgedSpan) =>
-  span.acknowledgedAt >= killedAt - SAMPLER_WINDOW_MILLIS - SLACK_MILLIS && span.acknowledgedAt < until;
+  span.acknowledgedAt >= killedAt - SAMPLER_WINDOW_MILLIS - SLACK_MILLIS && span.acknowledgedAt <= until;
 
 function describeLoss(tally: DeliveryTally, killedAt: number): string {
   const ages = tally.lost.map((span) => killedAt - span.acknowledgedAt).sort((a, b) => a - b);
