@@ -26,7 +26,7 @@ const LATENCY_SAMPLES = 8;
 
 const config = (name: string) => join(ROOT, 'collector', name);
 /** The anchor: everything in config.yaml but tail sampling. */
-const WITHOUT_TAIL_SAMPLING = 'yaml:service::pipelines::traces::processors: [memory_limiter, attributes/enduser, transform/urls, batch]';
+const WITHOUT_TAIL_SAMPLING = 'yaml:service::pipelines::traces::processors: [memory_limiter, attributes/enduser, transform/urls]';
 const setups = {
   tail: (decisionWait: string) => [config('config.yaml'), config('config.test.yaml'), `yaml:processors::tail_sampling::decision_wait: ${decisionWait}`],
   anchor: () => [config('config.yaml'), config('config.test.yaml'), WITHOUT_TAIL_SAMPLING],

@@ -35,7 +35,7 @@ describe('production overlay', () => {
 
   before(async () => {
     // The backend only receives and stores: no sampling or scrubbing of its own.
-    const storeOnly = 'yaml:service::pipelines::traces::processors: [batch]';
+    const storeOnly = 'yaml:service::pipelines::traces::processors: []';
     backend = await runCollector({ name: 'backend', runDir, configs: [config('config.yaml'), storeOnly] });
     for (const action of ['hash', 'delete'] as const) {
       production[action] = await runCollector({

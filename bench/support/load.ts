@@ -25,13 +25,13 @@ export interface JourneyRequest {
   status: number;
 }
 
-const CHECKOUT_BODY = '{"scenario":"ok"}';
-
 /**
  * One `POST` of a checkout as the browser sends it: JSON body, a sampled traceparent with a
- * fresh trace id, and journey baggage.
+ * fresh trace id, and journey baggage. `scenario` is the demo's (`ok` by default; `slow` takes
+ * 650 ms at the origin).
  */
-export function postCheckout(agent: Agent, url: URL, baggage: string): Promise<JourneyRequest> {
+export function postCheckout(agent: Agent, url: URL, baggage: string, scenario: 'ok' | 'slow' = 'ok'): Promise<JourneyRequest> {
+  const CHECKOUT_BODY = JSON.stringify({ scenario });
   const traceId = randomBytes(16).toString('hex');
   const send = (retried: boolean): Promise<JourneyRequest> =>
     new Promise((resolve, reject) => {

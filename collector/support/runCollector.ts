@@ -27,6 +27,10 @@ export interface RunningCollector {
   readonly metricsFile: string;
   readonly logFile: string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: no shutdown, nothing flushed. */
+  kill(): Promise<void>;
+  /** Starts it again after `stop` or `kill`, on the same ports, files and storage; resolves once ready. */
+  start(): Promise<void>;
 }
 
 export async function runCollector(options: RunCollectorOptions): Promise<RunningCollector> {
@@ -37,9 +41,10 @@ export async function runCollector(options: RunCollectorOptions): Promise<Runnin
   const tracesFile = join(options.runDir, `${options.name}.traces.jsonl`);
   const metricsFile = join(options.runDir, `${options.name}.metrics.jsonl`);
   const logFile = join(options.runDir, `${options.name}.log`);
+  const storageDir = join(options.runDir, `${options.name}.storage`);
   // The collector appends to its files; a run starts with empty ones.
   for (const file of [tracesFile, metricsFile]) writeFileSync(file, '');
-  const service = await startService({
+  const spec = {
     name: options.name,
     command: binary,
     args: options.configs.flatMap((config) => ['--config', config]),
@@ -51,12 +56,26 @@ export async function runCollector(options: RunCollectorOptions): Promise<Runnin
       COLLECTOR_LISTEN_HOST: '127.0.0.1',
       JOURNEYTRACE_TRACES_FILE: tracesFile,
       JOURNEYTRACE_METRICS_FILE: metricsFile,
+      // Each instance's persistent sending queues apart (configs that have them).
+      JOURNEYTRACE_STORAGE_DIR: storageDir,
       ...options.env,
     },
     logFile,
     readyUrl: `http://127.0.0.1:${health}`,
-  });
-  return { httpUrl: `http://127.0.0.1:${http}`, grpcAddress: `127.0.0.1:${grpc}`, tracesFile, metricsFile, logFile, stop: () => service.stop() };
+  };
+  let service = await startService(spec);
+  return {
+    httpUrl: `http://127.0.0.1:${http}`,
+    grpcAddress: `127.0.0.1:${grpc}`,
+    tracesFile,
+    metricsFile,
+    logFile,
+    stop: () => service.stop(),
+    kill: () => service.kill(),
+    start: async () => {
+      service = await startService(spec);
+    },
+  };
 }
 
 /**

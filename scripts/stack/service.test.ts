@@ -69,6 +69,21 @@ it('a service that ignores SIGTERM and keeps printing is killed, and nothing is 
   assert.ok(logged > 0, 'its output reached the log');
 });
 
+it('kill() is a crash: SIGKILL at once, no SIGTERM the service could act on', async () => {
+  const port = await freePort();
+  const marker = join(dir, 'graceful.marker');
+  // On SIGTERM it would leave a marker (a flush, a shutdown hook); SIGKILL gives it no chance.
+  const script = `
+    require('node:http').createServer((request, response) => response.end('ok')).listen(${port}, '127.0.0.1');
+    process.on('SIGTERM', () => { require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'stopped'); process.exit(0); });
+  `;
+  const service = await startService({ name: 'crasher', command: process.execPath, args: ['-e', script], env: process.env, logFile: join(dir, 'crasher.log'), readyUrl: `http://127.0.0.1:${port}/` });
+  await service.kill();
+  assert.throws(() => process.kill(service.pid!, 0), 'the service is gone once kill() resolves');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(existsSync(marker), false, 'its SIGTERM handler never ran');
+});
+
 it('services of a process that is interrupted (Ctrl-C) or exits without stopping them do not outlive it', async () => {
   for (const ending of ['SIGINT', 'exit'] as const) {
     const port = await freePort();

@@ -27,6 +27,11 @@ export interface RunningService {
   readonly pid: number | undefined;
   /** Stops the service and everything it started (its process group). */
   stop(): Promise<void>;
+  /**
+   * Ends the service and its process group at once with SIGKILL, as a crash or the OOM killer
+   * would: it runs no shutdown, flushes nothing. Resolves once it has exited.
+   */
+  kill(): Promise<void>;
 }
 
 /** Starts a service in its own process group and resolves once it is ready. */
@@ -55,7 +60,13 @@ export async function startService(spec: ServiceSpec): Promise<RunningService> {
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const pid = child.pid;
   if (pid) trackGroup(spec.name, pid, exited);
-  const service: RunningService = { name: spec.name, logFile: spec.logFile, pid, stop: () => stopGroup(child, exited, closed, log, spec.stopTimeoutMillis ?? 5000) };
+  const service: RunningService = {
+    name: spec.name,
+    logFile: spec.logFile,
+    pid,
+    stop: () => stopGroup(child, exited, closed, log, spec.stopTimeoutMillis ?? 5000),
+    kill: () => stopGroup(child, exited, closed, log, 0),
+  };
 
   const timeout = spec.readyTimeoutMillis ?? 30_000;
   const deadline = Date.now() + timeout;
@@ -89,9 +100,16 @@ async function answers(url: string): Promise<boolean> {
 
 async function stopGroup(child: ChildProcess, exited: Promise<unknown>, closed: Promise<void>, log: NodeJS.WritableStream, timeoutMillis: number): Promise<void> {
   if (child.exitCode === null && child.signalCode === null && child.pid) {
-    signalGroup(child.pid, 'SIGTERM');
-    const stopped = await Promise.race([exited.then(() => true), sleep(timeoutMillis).then(() => false)]);
-    if (!stopped) signalGroup(child.pid, 'SIGKILL');
+    let stopped = false;
+    // No grace at all is a hard kill: no SIGTERM first, which a service could act on.
+    if (timeoutMillis > 0) {
+      signalGroup(child.pid, 'SIGTERM');
+      stopped = await Promise.race([exited.then(() => true), sleep(timeoutMillis).then(() => false)]);
+    }
+    if (!stopped) {
+      signalGroup(child.pid, 'SIGKILL');
+      await exited;
+    }
   }
   // What outlives the leader in its group (workerd under wrangler) is ended when it exits: trackGroup.
   // Output still in the pipes arrives after the exit: writing it after end() was an uncaught

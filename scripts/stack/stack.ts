@@ -55,8 +55,11 @@ export interface Stack {
   readonly metricsFile: string;
   readonly services: readonly RunningService[];
   stop(): Promise<void>;
-  /** Stops one service, runs `whileDown`, then starts it again on its ports and waits until it is ready. */
-  restart(name: string, whileDown?: () => Promise<void>): Promise<void>;
+  /**
+   * Stops one service (`how`: `stop`, SIGTERM with a grace, the default; `kill`, SIGKILL, a
+   * crash), runs `whileDown`, then starts it again on its ports and waits until it is ready.
+   */
+  restart(name: string, whileDown?: () => Promise<void>, how?: 'stop' | 'kill'): Promise<void>;
 }
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
@@ -97,6 +100,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             COLLECTOR_HEALTH_PORT: String(ports.collectorHealth),
             JOURNEYTRACE_TRACES_FILE: options.tracesFile,
             JOURNEYTRACE_METRICS_FILE: metricsFile,
+            // Persistent sending queues (configs that have them), beside the collector's files.
+            JOURNEYTRACE_STORAGE_DIR: join(options.tracesFile, '..', 'storage'),
             JOURNEYTRACE_APP_ORIGIN: appOrigins[0],
             JOURNEYTRACE_APP_ORIGIN_ALT: appOrigins[1],
             // A local stack keeps every ordinary journey unless told otherwise.
@@ -168,11 +173,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const starting = specs.map(startService);
   const settled = await Promise.allSettled(starting);
   const services = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const restart = async (name: string, whileDown?: () => Promise<void>) => {
+  const restart = async (name: string, whileDown?: () => Promise<void>, how: 'stop' | 'kill' = 'stop') => {
     const index = services.findIndex((service) => service.name === name);
     const spec = specs.find((candidate) => candidate.name === name);
     if (index < 0 || !spec) throw new Error(`no service named ${name}`);
-    await services[index]!.stop();
+    await (how === 'kill' ? services[index]!.kill() : services[index]!.stop());
     try {
       await whileDown?.();
     } finally {

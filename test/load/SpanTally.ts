@@ -9,15 +9,20 @@ import { StringDecoder } from 'node:string_decoder';
 interface ExportLine {
   resourceSpans?: Array<{
     resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };
-    scopeSpans?: Array<{ spans?: Array<{ traceId: string }> }>;
+    scopeSpans?: Array<{ spans?: Array<{ traceId: string; spanId: string }> }>;
   }>;
 }
 
 export class SpanTally {
-  /** Spans per trace id. */
+  /** Spans per trace id (every copy). */
   readonly byTrace = new Map<string, number>();
   /** Spans per `service.name`. */
   readonly byService = new Map<string, number>();
+  /** Copies beyond the first of a span (same trace and span id), per trace: at-least-once repeats. */
+  readonly repeatsByTrace = new Map<string, number>();
+  /** Services of each trace's distinct spans. */
+  readonly servicesByTrace = new Map<string, string[]>();
+  private readonly _seen = new Set<string>();
   private _offset = 0;
   private _partial = '';
   // A character may straddle two reads.
@@ -56,6 +61,15 @@ export class SpanTally {
         for (const span of scopeSpans.spans ?? []) {
           this.byTrace.set(span.traceId, (this.byTrace.get(span.traceId) ?? 0) + 1);
           this.byService.set(service, (this.byService.get(service) ?? 0) + 1);
+          const key = `${span.traceId}/${span.spanId}`;
+          if (this._seen.has(key)) {
+            this.repeatsByTrace.set(span.traceId, (this.repeatsByTrace.get(span.traceId) ?? 0) + 1);
+          } else {
+            this._seen.add(key);
+            const services = this.servicesByTrace.get(span.traceId);
+            if (services) services.push(service);
+            else this.servicesByTrace.set(span.traceId, [service]);
+          }
         }
       }
     }

@@ -1,15 +1,20 @@
 /** Resident memory of a service's processes, read from /proc (Linux), for memory-flatness checks. */
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Pids in process group `pgid` whose command name is `comm` (e.g. `workerd` under wrangler's node). */
-export function processesInGroup(pgid: number, comm: string): number[] {
+/** Pids in process group `pgid` whose command name is `comm` (e.g. `workerd` under wrangler's node); every one without `comm`. */
+export function processesInGroup(pgid: number, comm?: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(Number(entry));
-    if (stat && stat.pgid === pgid && stat.comm === comm) pids.push(Number(entry));
+    if (stat && stat.pgid === pgid && (comm === undefined || stat.comm === comm)) pids.push(Number(entry));
   }
   return pids;
+}
+
+/** Resident memory of a whole process group (a service and what it started, e.g. wrangler and its workerd), in MiB. */
+export function groupRssMiB(pgid: number): number {
+  return processesInGroup(pgid).reduce((sum, pid) => sum + (rssMiB(pid) ?? 0), 0);
 }
 
 /** Resident set size in MiB (`VmRSS` of /proc/<pid>/status), or `undefined` once the process is gone. */

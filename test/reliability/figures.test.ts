@@ -76,11 +76,23 @@ describe('reliability figures', () => {
     );
     assert.match(text, /\(2026-11-27\)/);
     assert.match(text, /\| property cases tried \(fast-check\), all held \| 300,000 over 3 properties: w3c-headers 200,000 \(2\), relay-bodies 100,000 \(1\) \|/);
-    assert.match(text, /collector down for 30 s \| 10 journeys \(6 during the outage\): 160\/160 spans arrived \(browser 30\/30, edge 40\/40, origin 90\/90\); spans lost 0; drops reported 0/);
+    assert.match(text, /collector stopped gracefully \(SIGTERM\) for 30 s \| 10 journeys \(6 during the outage\): 160\/160 spans arrived \(browser 30\/30, edge 40\/40, origin 90\/90\); spans lost 0; drops reported 0/);
     assert.match(text, /collector restart mid-journey: 1; origin slow or down: 2/);
     assert.match(text, /10,000 journeys, 24 in flight, 180 s: spans emitted 130,000 \(13 per journey\), arrived 129,990, lost 10/);
     assert.match(text, /JS heap after a full GC 2\.48 MiB after warm-up, 2\.50 MiB at the end/);
     assert.match(text, /80 MiB after warm-up, 83 MiB at the end \(most 84 MiB/);
+  });
+
+  it('render crash rows: SIGKILL said, what arrived, what was lost against what may be', () => {
+    const text = renderReliability(
+      [
+        { kind: 'crash', target: 'front tier (two-tier setup)', downSeconds: 30, spansAcknowledged: 1_200, spansArrived: 1_200, duplicates: 35, lost: 0, lossWindowMillis: 0 },
+        { kind: 'crash', target: 'single collector', downSeconds: 30, spansAcknowledged: 1_100, spansArrived: 1_091, duplicates: 0, lost: 9, lossWindowMillis: 2_000 },
+      ],
+      '2026-12-07',
+    );
+    assert.match(text, /\| front tier \(two-tier setup\) killed \(SIGKILL\) mid-traffic, down 30 s \| 1,200\/1,200 acknowledged spans arrived; lost 0 \(may lose nothing\); repeats 35 \|/);
+    assert.match(text, /\| single collector killed \(SIGKILL\) mid-traffic, down 30 s \| 1,091\/1,100 acknowledged spans arrived; lost 9 \(may lose only its tail sampler's last 2,000 ms\); repeats 0 \|/);
   });
 
   it('render the gzip bomb row: sizes, the answer and workerd memory', () => {

@@ -52,6 +52,22 @@ export interface LoadFigure {
   workerRssMaxMiB: number;
 }
 
+/** A collector SIGKILLed mid-traffic, down for a while, restarted (collector/crash.test.ts). */
+export interface CrashFigure {
+  kind: 'crash';
+  /** Which collector was killed, e.g. `front tier (two-tier setup)`. */
+  target: string;
+  downSeconds: number;
+  /** Spans a collector answered 2xx for, and how many of them reached the output. */
+  spansAcknowledged: number;
+  spansArrived: number;
+  /** Copies beyond the first (at-least-once repeats). */
+  duplicates: number;
+  lost: number;
+  /** What may be lost: spans acknowledged this long before the kill (the sampler's window); 0 when nothing may. */
+  lossWindowMillis: number;
+}
+
 export interface FaultsFigure {
   kind: 'faults';
   /** Journey tests that passed while the collector restarted mid-journey. */
@@ -81,7 +97,7 @@ export interface GzipBombFigure {
   workerRssMaxMiB: number;
 }
 
-export type Figure = PropertyFigure | OutageFigure | LoadFigure | FaultsFigure | ScanFigure | GzipBombFigure;
+export type Figure = PropertyFigure | OutageFigure | CrashFigure | LoadFigure | FaultsFigure | ScanFigure | GzipBombFigure;
 
 /** Writes one figure for this run (a no-op outside `npm test`, where `JOURNEYTRACE_TEST_OUTPUT` is unset, or with an empty `outputDir`). */
 export function recordFigure(name: string, figure: Figure, outputDir = process.env.JOURNEYTRACE_TEST_OUTPUT): void {
@@ -153,9 +169,16 @@ export function renderReliability(figures: Figure[], date: string): string {
     const arrived = hops.reduce((sum, [, hop]) => sum + Math.min(hop.arrived, hop.expected), 0);
     const dropped = hops.reduce((sum, [, hop]) => sum + hop.droppedReported, 0);
     rows.push([
-      `collector down for ${outage.outageSeconds} s`,
+      `collector stopped gracefully (SIGTERM) for ${outage.outageSeconds} s`,
       `${outage.journeys} journeys (${outage.journeysDuringOutage} during the outage): ${number(arrived)}/${number(expected)} spans arrived ` +
         `(${hops.map(([name, hop]) => `${name} ${number(hop.arrived)}/${number(hop.expected)}`).join(', ')}); spans lost ${expected - arrived}; drops reported ${dropped}`,
+    ]);
+  }
+  for (const crash of figures.filter((figure): figure is CrashFigure => figure.kind === 'crash')) {
+    const promise = crash.lossWindowMillis > 0 ? `may lose only its tail sampler's last ${number(crash.lossWindowMillis)} ms` : 'may lose nothing';
+    rows.push([
+      `${crash.target} killed (SIGKILL) mid-traffic, down ${crash.downSeconds} s`,
+      `${number(crash.spansArrived)}/${number(crash.spansAcknowledged)} acknowledged spans arrived; lost ${number(crash.lost)} (${promise}); repeats ${number(crash.duplicates)}`,
     ]);
   }
   for (const faults of figures.filter((figure): figure is FaultsFigure => figure.kind === 'faults')) {
