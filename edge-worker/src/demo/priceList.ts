@@ -34,5 +34,6 @@ export async function readPriceList(prices: PriceListKV): Promise<PriceList> {
 
 /** The cart's total in cents; an item the list does not price counts nothing (the origin prices the order). */
 export function totalCents(lines: readonly { sku: string; quantity: number }[], priceList: PriceList): number {
-  return lines.reduce((sum, line) => sum + (priceList[line.sku] ?? 0) * line.quantity, 0);
+  // Own entries only: a SKU such as `constructor` must not find Object.prototype's.
+  return lines.reduce((sum, line) => sum + (Object.hasOwn(priceList, line.sku) ? priceList[line.sku]! : 0) * line.quantity, 0);
 }

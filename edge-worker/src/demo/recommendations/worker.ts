@@ -8,23 +8,24 @@ import { Hono } from 'hono';
 import { context, propagation } from '@opentelemetry/api';
 import { trace, type TraceBindings, type TraceVariables } from '../../index.js';
 
+// Maps, not object literals: a SKU or tier from the request such as `constructor` must find nothing.
 /** What goes well with each item, best first. */
-const PAIRS: Record<string, readonly string[]> = {
-  'sku-espresso-beans': ['sku-grinder', 'sku-travel-mug', 'sku-filter-papers'],
-  'sku-grinder': ['sku-espresso-beans', 'sku-filter-papers'],
-  'sku-filter-papers': ['sku-espresso-beans', 'sku-travel-mug'],
-  'sku-travel-mug': ['sku-espresso-beans'],
-};
+const PAIRS = new Map<string, readonly string[]>([
+  ['sku-espresso-beans', ['sku-grinder', 'sku-travel-mug', 'sku-filter-papers']],
+  ['sku-grinder', ['sku-espresso-beans', 'sku-filter-papers']],
+  ['sku-filter-papers', ['sku-espresso-beans', 'sku-travel-mug']],
+  ['sku-travel-mug', ['sku-espresso-beans']],
+]);
 /** How many picks each tier sees. */
-const PICKS_BY_TIER: Record<string, number> = { free: 1, premium: 2, vip: 3 };
+const PICKS_BY_TIER = new Map([['free', 1], ['premium', 2], ['vip', 3]]);
 const MAX_SKUS = 20;
 
 /** Picks for a cart: items that pair with what is in it and are not in it yet, as many as the tier sees. */
 export function recommend(cartSkus: readonly string[], tier: string | undefined): string[] {
   const inCart = new Set(cartSkus);
   const picks = new Set<string>();
-  for (const sku of cartSkus) for (const pick of PAIRS[sku] ?? []) if (!inCart.has(pick)) picks.add(pick);
-  return [...picks].slice(0, PICKS_BY_TIER[tier ?? ''] ?? 1);
+  for (const sku of cartSkus) for (const pick of PAIRS.get(sku) ?? []) if (!inCart.has(pick)) picks.add(pick);
+  return [...picks].slice(0, PICKS_BY_TIER.get(tier ?? '') ?? 1);
 }
 
 const app = new Hono<{ Bindings: TraceBindings; Variables: TraceVariables }>();
