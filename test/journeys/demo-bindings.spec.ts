@@ -38,8 +38,8 @@ test('a checkout goes through the cart Durable Object, the KV price list and the
   expect(cartClient!.parentSpanId).toBe(edgeServer.spanId);
   expect(cartServer!.attributes['session.id']).toBe(sessionId);
   expect(cartServer!.attributes['user.tier']).toBeUndefined();
-  // Values stay out: the query text has placeholders only.
-  expect(insert!.attributes['db.query.text']).toBe('INSERT INTO items (sku, quantity) VALUES (?, 1) ON CONFLICT (sku) DO UPDATE SET quantity = quantity + 1');
+  // Values stay out: every literal in the query text is a placeholder.
+  expect(insert!.attributes['db.query.text']).toBe('INSERT INTO items (sku, quantity) VALUES (?, ?) ON CONFLICT (sku) DO UPDATE SET quantity = quantity + ?');
   trace.span({ service: 'edge-worker', name: 'SELECT Cart', kind: 'CLIENT', attributes: { 'db.query.text': 'SELECT sku, quantity FROM items ORDER BY sku' } });
 
   // The price list, read from KV under the edge's SERVER span (a hit, or a miss and a put on a fresh namespace).
