@@ -21,7 +21,7 @@ import { keepAliveAgent, postCheckout, runBounded } from './support/load.js';
 import type { SinkStats } from './support/loopbackServers.js';
 import { summarize, type BenchRow, type BenchSection } from './types.js';
 
-const COMPATIBILITY_DATE = '2026-11-30';
+export const COMPATIBILITY_DATE = '2026-11-30';
 /** Requests per measured batch, in-flight requests, and alternating rounds. */
 const REQUESTS_PER_BATCH = 1000;
 const CONCURRENCY = 8;
@@ -71,7 +71,7 @@ app.post('/api/checkout', async (c) => {
 
 const otelCfWorkersConfig = `(env) => ({ exporter: { url: env.OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces' }, service: { name: 'edge-worker' } })`;
 
-interface Variant {
+export interface Variant {
   key:
     | 'untraced'
     | 'untracedTwin'
@@ -94,7 +94,7 @@ interface Variant {
 /** Variants that send nothing to the span endpoint (untraced, or their spans dropped). */
 const SENDS_NO_SPANS = new Set<Variant['key']>(['untraced', 'untracedTwin', 'contextOnly', 'wireFloor', 'journeytraceNoExport', 'untracedThreeCalls']);
 
-const VARIANTS: Variant[] = [
+export const VARIANTS: Variant[] = [
   {
     key: 'untraced',
     label: 'untraced',
@@ -261,8 +261,11 @@ export default app;
   },
 ];
 
-/** `wrangler deploy --dry-run --minify` of one variant: the bundle's path and gzip size. */
-async function bundle(variant: Variant, home: string, outRoot: string): Promise<{ script: string; gzipBytes: number }> {
+/**
+ * `wrangler deploy --dry-run --minify` of one variant: the bundle's path and gzip size. Not
+ * minified (`minify: false`) for a profile, whose function names must stay readable.
+ */
+export async function bundle(variant: Variant, home: string, outRoot: string, options: { minify?: boolean } = {}): Promise<{ script: string; gzipBytes: number }> {
   const scratch = scratchDir(home, `edge-${variant.key}`);
   try {
     writeFileSync(join(scratch.path, 'worker.js'), variant.source);
@@ -273,7 +276,7 @@ async function bundle(variant: Variant, home: string, outRoot: string): Promise<
     const outdir = join(outRoot, variant.key);
     const result = await run(
       process.execPath,
-      [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--minify', '--outdir', outdir],
+      [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', ...(options.minify === false ? [] : ['--minify']), '--outdir', outdir],
       { cwd: scratch.path, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, logFile: join(outRoot, `${variant.key}-build.log`) },
     );
     if (result.code !== 0) throw new Error(`wrangler dry run of the ${variant.label} worker failed:\n${lastLines(result.output)}`);
@@ -287,7 +290,7 @@ async function bundle(variant: Variant, home: string, outRoot: string): Promise<
 }
 
 /** Starts the origin and the sink in their own process. */
-async function startLoopbackServers(): Promise<{ child: ChildProcess; origin: string; sink: string }> {
+export async function startLoopbackServers(): Promise<{ child: ChildProcess; origin: string; sink: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/support/loopbackServers.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -299,7 +302,7 @@ async function startLoopbackServers(): Promise<{ child: ChildProcess; origin: st
 }
 
 const agent = keepAliveAgent(CONCURRENCY);
-const BAGGAGE = 'session.id=c7b8a46d0143a764ed937fb03a9901c2,user.tier=premium';
+export const BAGGAGE = 'session.id=c7b8a46d0143a764ed937fb03a9901c2,user.tier=premium';
 
 /**
  * `countEach` checkouts to each of `bases`, dealt to them in turn, `CONCURRENCY` in flight in
