@@ -28,11 +28,12 @@ import { runBounded } from './support/load.js';
 import { summarize, type BenchRow, type BenchSection } from './types.js';
 
 const COMPATIBILITY_DATE = '2026-04-20';
-/** Operations per request in the measured requests. */
+/** Operations per request in the measured requests: on the local bindings, and on the in-memory ones (cheap, so more of them for the same precision). */
 const OPS = 10;
-const REQUESTS_PER_BATCH = 20;
+const IN_MEMORY_OPS = 50;
+const REQUESTS_PER_BATCH = 60;
 const CONCURRENCY = 4;
-const ROUNDS = 1;
+const ROUNDS = 3;
 
 /**
  * The operations measured, each a function of the bindings (`b`) and the cache, with what the
@@ -40,17 +41,17 @@ const ROUNDS = 1;
  * `fetch` on service bindings and Durable Object stubs).
  */
 const OPERATIONS = [
-  { key: 'kv-get', label: 'KV get', cfw: true, source: `(b) => b.PRICES.get('price-list')` },
-  { key: 'kv-put', label: 'KV put', cfw: true, source: `(b) => b.PRICES.put('price-list', '{"socks":5}')` },
-  { key: 'd1-query', label: 'D1 query (prepare, bind, first)', cfw: true, source: `(b) => b.DB.prepare('SELECT id FROM carts WHERE id = ?').bind('a').first()` },
-  { key: 'r2-get', label: 'R2 get (body read)', cfw: false, source: `async (b) => (await b.FILES.get('receipt'))?.text()` },
-  { key: 'r2-put', label: 'R2 put', cfw: false, source: `(b) => b.FILES.put('receipt', 'receipt')` },
-  { key: 'cache-match', label: 'Cache API match', cfw: true, source: `(b, cache) => cache.match(PAGE)` },
-  { key: 'cache-put', label: 'Cache API put', cfw: true, source: `(b, cache) => cache.put(PAGE, new Response('cached', { headers: { 'cache-control': 'max-age=60' } }))` },
-  { key: 'service-fetch', label: 'service binding fetch', cfw: true, source: `async (b) => (await b.RECS.fetch('https://recs/for-cart')).text()` },
-  { key: 'service-rpc', label: 'service binding RPC', cfw: false, source: `(b) => b.RECS.topPicks(2)` },
-  { key: 'do-fetch', label: 'Durable Object stub fetch', cfw: true, source: `async (b) => (await b.CARTS.get(b.CARTS.idFromName('bench')).fetch('https://cart/items')).text()` },
-  { key: 'do-rpc', label: 'Durable Object stub RPC', cfw: false, source: `(b) => b.CARTS.get(b.CARTS.idFromName('bench')).count()` },
+  { key: 'kv-get', label: 'KV get', cfw: true, inMemory: true, source: `(b) => b.PRICES.get('price-list')` },
+  { key: 'kv-put', label: 'KV put', cfw: true, inMemory: true, source: `(b) => b.PRICES.put('price-list', '{"socks":5}')` },
+  { key: 'd1-query', label: 'D1 query (prepare, bind, first)', cfw: true, inMemory: true, source: `(b) => b.DB.prepare('SELECT id FROM carts WHERE id = ?').bind('a').first()` },
+  { key: 'r2-get', label: 'R2 get (body read)', cfw: false, inMemory: true, source: `async (b) => (await b.FILES.get('receipt'))?.text()` },
+  { key: 'r2-put', label: 'R2 put', cfw: false, inMemory: true, source: `(b) => b.FILES.put('receipt', 'receipt')` },
+  { key: 'cache-match', label: 'Cache API match', cfw: true, inMemory: false, source: `(b, cache) => cache.match(PAGE)` },
+  { key: 'cache-put', label: 'Cache API put', cfw: true, inMemory: false, source: `(b, cache) => cache.put(PAGE, new Response('cached', { headers: { 'cache-control': 'max-age=60' } }))` },
+  { key: 'service-fetch', label: 'service binding fetch', cfw: true, inMemory: true, source: `async (b) => (await b.RECS.fetch('https://recs/for-cart')).text()` },
+  { key: 'service-rpc', label: 'service binding RPC', cfw: false, inMemory: true, source: `(b) => b.RECS.topPicks(2)` },
+  { key: 'do-fetch', label: 'Durable Object stub fetch', cfw: true, inMemory: true, source: `async (b) => (await b.CARTS.get(b.CARTS.idFromName('bench')).fetch('https://cart/items')).text()` },
+  { key: 'do-rpc', label: 'Durable Object stub RPC', cfw: false, inMemory: true, source: `(b) => b.CARTS.get(b.CARTS.idFromName('bench')).count()` },
 ] as const;
 type OperationKey = (typeof OPERATIONS)[number]['key'];
 
@@ -89,7 +90,28 @@ app.get('/op', async (c) => {
   for (let i = 0; i < ops; i += 1) await operation(b, cache);
   return c.text(String(ops));
 });
-export default ${exported};
+// In-memory stand-ins shaped like the runtime's bindings (otel-cf-workers tells bindings apart by
+// their methods; an RPC stub answers any property): with \`?memory=1\` the handler gets these
+// instead, so what an operation costs is the wrapper's work alone, with no store behind it.
+const rpcStub = (extra) => new Proxy(extra, { get: (target, prop) => (prop in target ? target[prop] : prop === 'then' ? undefined : async () => ['scarf', 'gloves']) });
+const statement = { bind: () => statement, first: async () => ({ id: 'a' }), all: async () => ({ results: [] }), run: async () => ({}), raw: async () => [] };
+const MEMORY = {
+  PRICES: { get: async () => '{"socks":5}', getWithMetadata: async () => ({ value: '{"socks":5}', metadata: null }), put: async () => {}, delete: async () => {}, list: async () => ({ keys: [] }) },
+  DB: { prepare: () => statement, exec: async () => ({ count: 1 }), batch: async () => [], dump: async () => new ArrayBuffer(0) },
+  FILES: { head: async () => null, get: async () => ({ text: async () => 'receipt' }), put: async () => ({}), delete: async () => {}, list: async () => ({ objects: [] }) },
+  RECS: rpcStub({ fetch: async () => new Response('[]') }),
+  CARTS: { idFromName: () => ({ toString: () => 'bench' }), get: (id) => rpcStub({ id, fetch: async () => new Response('1') }) },
+};
+const memoryEnvs = new WeakMap();
+const withMemoryBindings = (handler) => ({
+  fetch(request, env, ctx) {
+    if (!request.url.includes('memory=1')) return handler.fetch(request, env, ctx);
+    let memoryEnv = memoryEnvs.get(env);
+    if (!memoryEnv) memoryEnvs.set(env, (memoryEnv = { ...env, ...MEMORY }));
+    return handler.fetch(request, memoryEnv, ctx);
+  },
+});
+export default withMemoryBindings(${exported});
 `;
 
 interface Variant {
@@ -187,9 +209,12 @@ const CPU_IN_NANOS = threadCpuNanos(process.pid) !== undefined;
 const cpuMillis = (pid: number): number => (CPU_IN_NANOS ? (threadCpuNanos(pid) ?? NaN) / 1e6 : ((procStat(pid)?.cpuTicks ?? NaN) * 1000) / TICKS_PER_SECOND);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `REQUESTS_PER_BATCH` requests of `/op?name=<operation>&ops=<ops>`: the workerd CPU per request, exports (in waitUntil, up to 1 s later) included. */
-async function cpuPerRequest(url: string, pid: number, operation: OperationKey, ops: number): Promise<number> {
-  const target = `${url}op?name=${operation}&ops=${ops}`;
+/**
+ * `REQUESTS_PER_BATCH` requests of `/op?name=<operation>&ops=<ops>` (against the in-memory
+ * bindings with `memory`): the workerd CPU per request, exports (in waitUntil, up to 1 s later) included.
+ */
+async function cpuPerRequest(url: string, pid: number, operation: OperationKey, ops: number, memory = false): Promise<number> {
+  const target = `${url}op?name=${operation}&ops=${ops}${memory ? '&memory=1' : ''}`;
   const before = cpuMillis(pid);
   await runBounded(REQUESTS_PER_BATCH, CONCURRENCY, async () => {
     const response = await fetch(target);
@@ -270,11 +295,17 @@ export default async function bindings(): Promise<BenchSection> {
       workers.push({ variant, mf, url, gzipBytes: built.gzipBytes, pid: started[0]! });
     }
     // Warm-up: every operation once per worker (first calls compile, open stores, start the object).
-    for (const worker of workers) for (const operation of OPERATIONS) await cpuPerRequest(worker.url, worker.pid, operation.key, 1);
+    for (const worker of workers) {
+      for (const operation of OPERATIONS) {
+        await cpuPerRequest(worker.url, worker.pid, operation.key, 1);
+        if (operation.inMemory) await cpuPerRequest(worker.url, worker.pid, operation.key, 1, true);
+      }
+    }
 
-    // Per round, worker and operation: CPU per operation = (CPU per request at OPS − at 0) / OPS.
+    // Per round, worker and operation: CPU per operation = (CPU per request at OPS − at 0) / OPS,
+    // against the real local bindings and against the in-memory ones.
     const perOp = new Map<string, number[]>();
-    const samples = (variant: Variant['key'], operation: OperationKey) => perOp.get(`${variant}/${operation}`) ?? perOp.set(`${variant}/${operation}`, []).get(`${variant}/${operation}`)!;
+    const samples = (variant: Variant['key'], operation: string) => perOp.get(`${variant}/${operation}`) ?? perOp.set(`${variant}/${operation}`, []).get(`${variant}/${operation}`)!;
     for (let round = 0; round < ROUNDS; round += 1) {
       const order = [...workers.slice(round % workers.length), ...workers.slice(0, round % workers.length)];
       for (const worker of order) {
@@ -282,28 +313,34 @@ export default async function bindings(): Promise<BenchSection> {
         for (const operation of OPERATIONS) {
           samples(worker.variant.key, operation.key).push((await cpuPerRequest(worker.url, worker.pid, operation.key, OPS)) - without);
         }
+        const withoutInMemory = await cpuPerRequest(worker.url, worker.pid, 'kv-get', 0, true);
+        for (const operation of OPERATIONS.filter((candidate) => candidate.inMemory)) {
+          samples(worker.variant.key, `memory/${operation.key}`).push(((await cpuPerRequest(worker.url, worker.pid, operation.key, IN_MEMORY_OPS, true)) - withoutInMemory) * (OPS / IN_MEMORY_OPS));
+        }
       }
     }
-    const perOpMicros = (variant: Variant['key'], operation: OperationKey) => samples(variant, operation).map((millis) => (millis / OPS) * 1000);
-    const added = (variant: Variant['key'], operation: OperationKey) =>
+    const perOpMicros = (variant: Variant['key'], operation: string) => samples(variant, operation).map((millis) => (millis / OPS) * 1000);
+    const added = (variant: Variant['key'], operation: string) =>
       summarize(perOpMicros(variant, operation).map((value, round) => value - perOpMicros('untraced', operation)[round]!));
     const rows: BenchRow[] = [];
-    for (const operation of OPERATIONS) {
-      const ours = added('journeytrace', operation.key);
-      const theirs = added('otelCfWorkers', operation.key);
-      const untraced = summarize(perOpMicros('untraced', operation.key));
-      const figure = `added workerd CPU per ${operation.label}, journeytrace`;
+    const rowsFor = (operation: (typeof OPERATIONS)[number], key: string, where: string) => {
+      const ours = added('journeytrace', key);
+      const theirs = added('otelCfWorkers', key);
+      const untraced = summarize(perOpMicros('untraced', key));
+      const figure = `added workerd CPU per ${operation.label}${where}, journeytrace`;
       rows.push(
         operation.cfw
-          ? { figure, value: ours.median, min: ours.min, max: ours.max, unit: 'µs', anchor: `added by @microlabs/otel-cf-workers (${theirs.min.toFixed(0)} to ${theirs.max.toFixed(0)})`, anchorValue: theirs.median, target: '< 0.5' }
-          : { figure, value: ours.median, min: ours.min, max: ours.max, unit: 'µs', anchor: `workerd CPU per ${operation.label}, untraced (otel-cf-workers does not trace it: it added ${theirs.median.toFixed(0)})`, anchorValue: untraced.median },
+          ? { figure, value: ours.median, min: ours.min, max: ours.max, unit: 'µs', anchor: `added by @microlabs/otel-cf-workers (${theirs.min.toFixed(1)} to ${theirs.max.toFixed(1)})`, anchorValue: theirs.median, target: '< 0.5' }
+          : { figure, value: ours.median, min: ours.min, max: ours.max, unit: 'µs', anchor: `workerd CPU per ${operation.label}${where}, untraced (otel-cf-workers does not trace it; it added ${theirs.median.toFixed(1)})`, anchorValue: untraced.median },
       );
-    }
+    };
+    for (const operation of OPERATIONS) if (operation.inMemory) rowsFor(operation, `memory/${operation.key}`, ' (in-memory binding: the wrapper alone)');
+    for (const operation of OPERATIONS) rowsFor(operation, operation.key, ' (local binding)');
     const wrapperOnly = summarize(await wrapperCpuPerGet());
     const gzip = (key: Variant['key']) => workers.find((worker) => worker.variant.key === key)!.gzipBytes / 1024;
-    const kvTheirs = added('otelCfWorkers', 'kv-get');
+    const kvTheirs = added('otelCfWorkers', 'memory/kv-get');
     rows.push(
-      { figure: 'CPU per KV get of the traceKV wrapper alone (span made, exported), in-process over an in-memory KV', value: wrapperOnly.median, min: wrapperOnly.min, max: wrapperOnly.max, unit: 'µs', anchor: 'added workerd CPU per KV get, @microlabs/otel-cf-workers', anchorValue: kvTheirs.median, target: '< 0.5' },
+      { figure: 'CPU per KV get of the traceKV wrapper alone (span made, exported), in-process over an in-memory KV', value: wrapperOnly.median, min: wrapperOnly.min, max: wrapperOnly.max, unit: 'µs', anchor: 'added workerd CPU per KV get (in-memory binding), @microlabs/otel-cf-workers', anchorValue: kvTheirs.median, target: '< 0.5' },
       { figure: 'worker bundle, journeytrace trace() + every binding wrapper (minified, gzip)', value: gzip('journeytrace'), unit: 'KiB', anchor: 'worker bundle, @microlabs/otel-cf-workers (minified, gzip)', anchorValue: gzip('otelCfWorkers') },
       { figure: 'worker bundle, journeytrace trace() + every binding wrapper (minified, gzip)', value: gzip('journeytrace'), unit: 'KiB', anchor: 'the same worker untraced (minified, gzip)', anchorValue: gzip('untraced') },
     );
@@ -313,11 +350,12 @@ export default async function bindings(): Promise<BenchSection> {
       versions: `@journeytrace/edge (this commit), @microlabs/otel-cf-workers ${installedVersion(anchorDir, '@microlabs/otel-cf-workers')}, wrangler ${installedVersion(ROOT, 'wrangler')}`,
       rows,
       notes: [
-        `${OPS} operations of one kind per request against a batch at 0 operations, ${REQUESTS_PER_BATCH} requests a batch, ${CONCURRENCY} in flight, ${ROUNDS} rounds (workers in rotating order); workerd CPU read from /proc per worker process, exports to a local sink included. Figures are medians with min to max over rounds.`,
-        "Miniflare serves KV, D1, R2, the cache, the Durable Object and the bound entrypoint from inside the same workerd process, so each worker's figure includes the local stores' own work; the untraced worker's per-operation CPU is subtracted round by round, and what remains carries that noise (negative minima are noise).",
+        `${OPS} operations of one kind per request (${IN_MEMORY_OPS} on the in-memory bindings) against a batch at 0 operations, ${REQUESTS_PER_BATCH} requests a batch, ${CONCURRENCY} in flight, ${ROUNDS} rounds (workers in rotating order); workerd CPU read from /proc per worker process, exports to a local sink included. Figures are medians with min to max over rounds.`,
+        "Miniflare serves KV, D1, R2, the cache, the Durable Object and the bound entrypoint from inside the same workerd process, so each worker's local-binding figure includes the local stores' own work; the untraced worker's per-operation CPU is subtracted round by round, and what remains carries that noise (negative minima are noise).",
         'The callee side (the entrypoint behind the service binding, the Durable Object) is the same untraced code in every variant: the rows are the caller\'s added cost per call; continuing the trace on the other side is a request of its own (the edge section measures that).',
         'Rows without a target: otel-cf-workers does not trace that operation (no R2 wrapper; only `fetch` on service bindings and Durable Object stubs), so its added CPU there is none and the untraced cost is the anchor.',
-        'The in-process row measures the traceKV wrapper alone, with no store behind it.',
+        'Two sets of rows. "In-memory binding": the same workers, each binding replaced by a JavaScript stand-in of its shape that answers at once (the Cache API excepted: otel-cf-workers patches the global `caches`, so both use the local cache), so the difference to the untraced worker is the tracer\'s own work per operation in workerd: its span, the span\'s export, and what it wraps. "Local binding": Miniflare\'s real KV, D1, R2, cache, Durable Object and entrypoint, whose own work (hundreds of µs to ms per operation, in the same process) adds its noise to the difference.',
+        'The in-process row measures the traceKV wrapper alone in Node, with no store behind it.',
       ],
     };
   } finally {
