@@ -21,7 +21,7 @@ import { keepAliveAgent, postCheckout, runBounded } from './support/load.js';
 import type { SinkStats } from './support/loopbackServers.js';
 import { summarize, type BenchRow, type BenchSection } from './types.js';
 
-const COMPATIBILITY_DATE = '2026-11-30';
+export const COMPATIBILITY_DATE = '2026-11-30';
 /** Requests per measured batch, in-flight requests, and alternating rounds. */
 const REQUESTS_PER_BATCH = 1000;
 const CONCURRENCY = 8;
@@ -35,7 +35,7 @@ const LATENCY_VARIANTS = ['untraced', 'journeytrace', 'otelCfWorkers'] as const;
  * conditions for every worker at the same moment, so the ratios do not carry the machine's drift
  * between one worker's batch and the next one's.
  */
-const INTERLEAVED_VARIANTS = ['untraced', 'untracedTwin', 'wireFloor', 'minimalTracer', 'journeytrace'] as const;
+const INTERLEAVED_VARIANTS = ['untraced', 'untracedTwin', 'wireFloor', 'minimalTracer', 'journeytrace', 'journeytraceNoExport', 'journeytraceNoMetrics'] as const;
 
 const routes = (fetchExpression: string) => `
 app.post('/api/checkout', async (c) => {
@@ -71,7 +71,7 @@ app.post('/api/checkout', async (c) => {
 
 const otelCfWorkersConfig = `(env) => ({ exporter: { url: env.OTEL_EXPORTER_OTLP_ENDPOINT + '/v1/traces' }, service: { name: 'edge-worker' } })`;
 
-interface Variant {
+export interface Variant {
   key:
     | 'untraced'
     | 'untracedTwin'
@@ -80,6 +80,7 @@ interface Variant {
     | 'minimalTracer'
     | 'journeytrace'
     | 'journeytraceNoExport'
+    | 'journeytraceNoMetrics'
     | 'untracedThreeCalls'
     | 'journeytraceThreeCalls'
     | 'otelCfWorkers'
@@ -89,12 +90,14 @@ interface Variant {
   home: 'root' | 'edge-anchor';
   compatibilityFlags: string[];
   source: string;
+  /** Bindings of its own, over the shared ones (e.g. an `OTEL_*` switch). */
+  bindings?: Record<string, string>;
 }
 
 /** Variants that send nothing to the span endpoint (untraced, or their spans dropped). */
 const SENDS_NO_SPANS = new Set<Variant['key']>(['untraced', 'untracedTwin', 'contextOnly', 'wireFloor', 'journeytraceNoExport', 'untracedThreeCalls']);
 
-const VARIANTS: Variant[] = [
+export const VARIANTS: Variant[] = [
   {
     key: 'untraced',
     label: 'untraced',
@@ -230,6 +233,15 @@ export default app;
     source: `import { Hono } from 'hono';\nimport { createEdgeTracing, trace } from '@journeytrace/edge';\nconst tracing = createEdgeTracing({ serviceName: 'edge-worker', exporter: { export: (spans, done) => done({ code: 0 }), shutdown: async () => {} } });\nconst app = new Hono();\napp.use(trace((env) => ({ propagateTo: [env.ORIGIN_URL], tracing })));\n${routes('c.var.tracedFetch')}\nexport default app;\n`,
   },
   {
+    // Diagnostic: the same middleware with its HTTP metrics off, to split the metrics' share.
+    key: 'journeytraceNoMetrics',
+    label: 'journeytrace trace(), metrics off (OTEL_METRICS_EXPORTER=none)',
+    home: 'root',
+    compatibilityFlags: ['nodejs_als'],
+    source: `import { Hono } from 'hono';\nimport { trace } from '@journeytrace/edge';\nconst app = new Hono();\napp.use(trace((env) => ({ propagateTo: [env.ORIGIN_URL] })));\n${routes('c.var.tracedFetch')}\nexport default app;\n`,
+    bindings: { OTEL_METRICS_EXPORTER: 'none' },
+  },
+  {
     // Diagnostic: whether a handler doing more I/O dilutes the tracing's share (it does not:
     // every traced call adds a CLIENT span, its headers and its metric).
     key: 'untracedThreeCalls',
@@ -261,8 +273,11 @@ export default app;
   },
 ];
 
-/** `wrangler deploy --dry-run --minify` of one variant: the bundle's path and gzip size. */
-async function bundle(variant: Variant, home: string, outRoot: string): Promise<{ script: string; gzipBytes: number }> {
+/**
+ * `wrangler deploy --dry-run --minify` of one variant: the bundle's path and gzip size. Not
+ * minified (`minify: false`) for a profile, whose function names must stay readable.
+ */
+export async function bundle(variant: Variant, home: string, outRoot: string, options: { minify?: boolean } = {}): Promise<{ script: string; gzipBytes: number }> {
   const scratch = scratchDir(home, `edge-${variant.key}`);
   try {
     writeFileSync(join(scratch.path, 'worker.js'), variant.source);
@@ -273,7 +288,7 @@ async function bundle(variant: Variant, home: string, outRoot: string): Promise<
     const outdir = join(outRoot, variant.key);
     const result = await run(
       process.execPath,
-      [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--minify', '--outdir', outdir],
+      [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', ...(options.minify === false ? [] : ['--minify']), '--outdir', outdir],
       { cwd: scratch.path, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, logFile: join(outRoot, `${variant.key}-build.log`) },
     );
     if (result.code !== 0) throw new Error(`wrangler dry run of the ${variant.label} worker failed:\n${lastLines(result.output)}`);
@@ -287,7 +302,7 @@ async function bundle(variant: Variant, home: string, outRoot: string): Promise<
 }
 
 /** Starts the origin and the sink in their own process. */
-async function startLoopbackServers(): Promise<{ child: ChildProcess; origin: string; sink: string }> {
+export async function startLoopbackServers(): Promise<{ child: ChildProcess; origin: string; sink: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/support/loopbackServers.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -299,7 +314,7 @@ async function startLoopbackServers(): Promise<{ child: ChildProcess; origin: st
 }
 
 const agent = keepAliveAgent(CONCURRENCY);
-const BAGGAGE = 'session.id=c7b8a46d0143a764ed937fb03a9901c2,user.tier=premium';
+export const BAGGAGE = 'session.id=c7b8a46d0143a764ed937fb03a9901c2,user.tier=premium';
 
 /**
  * `countEach` checkouts to each of `bases`, dealt to them in turn, `CONCURRENCY` in flight in
@@ -346,6 +361,8 @@ function perRound(samples: ReadonlyMap<Variant['key'], readonly number[]>) {
     value: (key: Variant['key']) => summarize(of(key)),
     ratio: (key: Variant['key'], base: Variant['key'] = 'untraced') => summarize(of(key).map((value, round) => value / of(base)[round]!)),
     above: (key: Variant['key'], base: Variant['key'] = 'untraced') => summarize(of(key).map((value, round) => value - of(base)[round]!)),
+    /** (key − base) / untraced per round: how far apart two variants are, in multiples of the untraced worker. */
+    ratioAbove: (key: Variant['key'], base: Variant['key']) => summarize(of(key).map((value, round) => (value - of(base)[round]!) / of('untraced')[round]!)),
   };
 }
 
@@ -403,6 +420,7 @@ export default async function edge(): Promise<BenchSection> {
           ORIGIN_URL: servers.origin,
           OTEL_SERVICE_NAME: 'edge-worker',
           OTEL_EXPORTER_OTLP_ENDPOINT: `${servers.sink}/${variant.key}`,
+          ...variant.bindings,
         },
       }),
     );
@@ -479,6 +497,10 @@ export default async function edge(): Promise<BenchSection> {
           { figure: 'workerd CPU per request, wire floor, interleaved', ...spread(interleaved.ratio('wireFloor')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
           { figure: 'workerd CPU per request, minimal hand-written two-span tracer, interleaved', ...spread(interleaved.ratio('minimalTracer')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
           { figure: 'added workerd CPU per request, journeytrace, interleaved', ...spread(interleaved.above('journeytrace')), unit: 'ms', anchor: 'workerd CPU per request, untraced, interleaved', anchorValue: interleaved.value('untraced').median },
+          { figure: 'workerd CPU per request, journeytrace trace() above the minimal tracer, interleaved, as a multiple of the untraced worker (goal: within 0.05)', ...spread(interleaved.ratioAbove('journeytrace', 'minimalTracer')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
+          { figure: 'where it goes, interleaved: the HTTP metrics (journeytrace − journeytrace with OTEL_METRICS_EXPORTER=none)', ...spread(interleaved.above('journeytrace', 'journeytraceNoMetrics')), unit: 'ms', anchor: 'added workerd CPU per request above the minimal tracer, journeytrace, interleaved', anchorValue: interleaved.above('journeytrace', 'minimalTracer').median },
+          { figure: 'where it goes, interleaved: the span export (journeytrace − journeytrace with spans dropped)', ...spread(interleaved.above('journeytrace', 'journeytraceNoExport')), unit: 'ms', anchor: 'added workerd CPU per request above the minimal tracer, journeytrace, interleaved', anchorValue: interleaved.above('journeytrace', 'minimalTracer').median },
+          { figure: 'where it goes, interleaved: spans, context and propagation with no export (journeytrace with spans dropped − minimal tracer, metrics included)', ...spread(interleaved.above('journeytraceNoExport', 'minimalTracer')), unit: 'ms', anchor: 'added workerd CPU per request above the minimal tracer, journeytrace, interleaved', anchorValue: interleaved.above('journeytrace', 'minimalTracer').median },
           { figure: 'workerd CPU per request, journeytrace trace(), worker making three origin calls, as a multiple of the same worker untraced in the same round', ...spread(cpu.ratio('journeytraceThreeCalls', 'untracedThreeCalls')), unit: '×', anchor: 'the three-call worker untraced', anchorValue: 1 },
           { figure: 'added workerd CPU per request, journeytrace, worker making three origin calls', ...spread(cpu.above('journeytraceThreeCalls', 'untracedThreeCalls')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace, one origin call', anchorValue: cpu.above('journeytrace').median },
         ]
@@ -519,7 +541,7 @@ export default async function edge(): Promise<BenchSection> {
         cpuMeasured
           ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (${CPU_IN_NANOS ? "the sum of its threads' /proc schedstat, in nanoseconds" : `/proc, ${TICKS_PER_SECOND} ticks/s`}) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
           : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
-        ...(cpuMeasured ? [`"interleaved": after the alternating and one-in-flight rounds, the untraced worker, its second copy, the wire floor, the minimal tracer and journeytrace again in ${ROUNDS} rounds, each one batch of ${REQUESTS_PER_BATCH} requests per worker dealt to the workers in turn (order rotated per round), ${CONCURRENCY} in flight in all; each worker's CPU from before the batch to 1.2 s after it (its exports included), divided by its requests, and compared with the untraced worker's in the same batch. Every worker runs under the same conditions at the same moment, so these ratios are tighter than the alternating ones (see the A/A rows); each workerd has one or two requests in flight, so its CPU per request is higher than with eight.`] : []),
+        ...(cpuMeasured ? [`"interleaved": after the alternating and one-in-flight rounds, the untraced worker, its second copy, the wire floor, the minimal tracer, journeytrace, and journeytrace with spans dropped and with metrics off again in ${ROUNDS} rounds, each one batch of ${REQUESTS_PER_BATCH} requests per worker dealt to the workers in turn (order rotated per round), ${CONCURRENCY} in flight in all; each worker's CPU from before the batch to 1.2 s after it (its exports included), divided by its requests, and compared with the untraced worker's in the same batch. Every worker runs under the same conditions at the same moment, so these ratios are tighter than the alternating ones (see the A/A rows); each workerd has one or two requests in flight, so its CPU per request is higher than with eight.`] : []),
         `"latency per request, one in flight": after the rounds above, the untraced, journeytrace and otel-cf-workers workers again in ${ROUNDS} alternating rounds of ${LATENCY_REQUESTS} requests sent one after another on one keep-alive connection; each round's figure is the median time from sending a request to the end of its response, as the load generator sees it (so it includes the origin hop and loopback). It is what a single user's request pays: nothing else competes for the CPU, and exports in waitUntil run after the response.`,
         'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else. The wire floor adds what any W3C trace propagation puts on the wire, with no span recorded: the request\'s traceparent, tracestate and baggage read, a traceparent (and the baggage) sent on to the origin, and `Server-Timing: traceparent` on the response; journeytrace\'s cost above it is its spans, ids, export and metrics. The minimal two-span tracer is the lower bound of recording those two spans at all: hand-written for this one worker on top of the wire floor (span ids, start and end times, the main attributes, one OTLP/JSON export per 512 spans with the native JSON.stringify), with none of the OpenTelemetry API, metrics, tracestate and baggage parsing, limits or retries.',
         'The three-call rows run a heavier handler (two origin calls at once, then a third, each answer read as JSON) untraced and traced, and compare the two in each round: it answers whether more I/O per request dilutes the tracing\'s share. Not below 1.1: each traced call adds a CLIENT span, its trace headers and its client metric, so the share stays near the one-call worker\'s.',

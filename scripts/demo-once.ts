@@ -10,7 +10,9 @@ import { progress } from './lib/log.js';
 import { startTestStack } from './stack/testStack.js';
 
 /** Every service of the demo journey: the trace is whole when each has sent its spans. */
-export const JOURNEY_SERVICES = ['shop-web', 'edge-worker', 'checkout-api', 'inventory', 'orders-worker', 'payment'];
+export const JOURNEY_SERVICES = ['shop-web', 'edge-worker', 'recommendations', 'checkout-api', 'inventory', 'orders-worker', 'payment'];
+/** The edge asks the recommendations Worker only once an order is placed. */
+const servicesOf = (scenario: string) => (scenario === 'error' ? JOURNEY_SERVICES.filter((service) => service !== 'recommendations') : JOURNEY_SERVICES);
 
 export async function runOnce(toolchain: { chromium: string }, args: string[]): Promise<number> {
   const option = (name: string, fallback: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -33,9 +35,9 @@ export async function runOnce(toolchain: { chromium: string }, args: string[]): 
     const traceId = (await result.getAttribute('data-trace-id'))!;
     progress(`checkout (${tier}, ${scenario}): ${(await result.textContent())?.trim()}`);
     const spans = await waitForTrace(stack.tracesFile, traceId, (arrived) =>
-      JOURNEY_SERVICES.every((service) => arrived.some((span) => span.service === service)),
+      servicesOf(scenario).every((service) => arrived.some((span) => span.service === service)),
     );
-    process.stdout.write(`\ntrace ${traceId} (${spans.length} spans)\n${renderTrace(spans, { attributes: ['user.tier'] })}\n\n`);
+    process.stdout.write(`\ntrace ${traceId} (${spans.length} spans)\n${renderTrace(spans, { attributes: ['user.tier', 'journeytrace.binding.name', 'db.system.name', 'journeytrace.lookup.outcome'] })}\n\n`);
     return 0;
   } finally {
     await browser.close();

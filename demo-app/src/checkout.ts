@@ -2,7 +2,7 @@ import type { JourneyTrace } from 'journeytrace';
 import type { DemoSession } from './session.js';
 
 export type CheckoutOutcome =
-  | { ok: true; orderId: string; traceId: string }
+  | { ok: true; orderId: string; traceId: string; recommendations: string[] }
   | { ok: false; error: string; traceId: string };
 
 /**
@@ -20,9 +20,11 @@ export async function checkout(journey: JourneyTrace, edgeUrl: string, scenario:
         headers: { 'content-type': 'application/json', ...(await session?.headers()) },
         body: JSON.stringify({ scenario }),
       });
-      const body = (await response.json().catch(() => ({}))) as { orderId?: string; error?: string };
+      const body = (await response.json().catch(() => ({}))) as { orderId?: string; error?: string; recommendations?: unknown };
       if (!response.ok) throw new CheckoutError(body.error ?? `HTTP ${response.status}`);
-      return { ok: true as const, orderId: body.orderId ?? '?', traceId: step.traceId };
+      // Picked by the edge's recommendations Worker (a service binding): strings only, shown as text.
+      const recommendations = Array.isArray(body.recommendations) ? body.recommendations.filter((item): item is string => typeof item === 'string') : [];
+      return { ok: true as const, orderId: body.orderId ?? '?', traceId: step.traceId, recommendations };
     });
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error), traceId };

@@ -8,6 +8,7 @@ const tierSelect = document.querySelector<HTMLSelectElement>('[data-testid=tier]
 const scenarioSelect = document.querySelector<HTMLSelectElement>('[data-testid=scenario]')!;
 const button = document.querySelector<HTMLButtonElement>('[data-testid=checkout]')!;
 const result = document.querySelector<HTMLOutputElement>('[data-testid=result]')!;
+const recommendations = document.querySelector<HTMLElement>('[data-testid=recommendations]')!;
 
 button.disabled = true;
 
@@ -32,6 +33,7 @@ loadShopConfig().then((config) => {
     button.disabled = true;
     result.className = '';
     result.textContent = 'Checking out…';
+    recommendations.hidden = true;
     delete result.dataset.traceId;
     checkout(journey, config.edgeUrl, scenarioSelect.value, session).then(show, () => undefined).finally(() => {
       button.disabled = false;
@@ -48,4 +50,10 @@ function show(outcome: CheckoutOutcome): void {
   trace.textContent = `trace ${outcome.traceId}`;
   result.append(trace);
   result.dataset.traceId = outcome.traceId;
+  if (outcome.ok && outcome.recommendations.length > 0) {
+    recommendations.querySelector('ul')!.replaceChildren(
+      ...outcome.recommendations.map((sku) => Object.assign(document.createElement('li'), { textContent: sku.replace(/^sku-/, '').replaceAll('-', ' ') })),
+    );
+    recommendations.hidden = false;
+  }
 }

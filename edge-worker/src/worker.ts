@@ -15,8 +15,9 @@ import { sessionTokenVerifier } from './session/index.js';
 import { processOrderEvent, publishOrderPlaced, type OrderEventsBindings } from './demo/orderEvents.js';
 import { traceQueueConsumer } from './queue/index.js';
 import { otlpRelay, type RelayBindings } from './relay/index.js';
+import { addToCart, CHECKOUT_SKU, recommendationsFor, shopBindings, type ShopBindings, type ShopVariables } from './demo/shop.js';
 
-export interface EdgeBindings extends TraceBindings, RelayBindings, OrderEventsBindings {
+export interface EdgeBindings extends TraceBindings, RelayBindings, OrderEventsBindings, ShopBindings {
   /** Base URL of the checkout API. */
   ORIGIN_URL: string;
   /** Comma-separated browser origins allowed to call the edge (the demo app's). */
@@ -39,7 +40,7 @@ const DEFAULT_ORIGIN_TIMEOUT_MILLIS = 10_000;
 // user.tier and enduser.id in baggage are claims; only a signed session token makes them facts.
 const verifyUser = sessionTokenVerifier<EdgeBindings>({ secret: (env, request) => sessionSecretFor(env, request) });
 
-type Env = { Bindings: EdgeBindings; Variables: TraceVariables };
+type Env = { Bindings: EdgeBindings; Variables: TraceVariables & ShopVariables };
 const app = new Hono<Env>();
 
 /** A route that exists only when the binding `name` is `1` (set by a test or demo run, never deployed); else 404. */
@@ -58,12 +59,16 @@ app.use(traceCors({ origins: (c) => splitOrigins(c.env.ALLOWED_ORIGINS), allowHe
 // Browser spans, relayed to the collector; before trace(): relaying makes no spans that would loop back.
 app.post('/v1/traces', otlpRelay<EdgeBindings>((env) => ({ allowedOrigins: splitOrigins(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS ?? env.ALLOWED_ORIGINS) })));
 app.use(trace<EdgeBindings>((env) => ({ propagateTo: [env.ORIGIN_URL], verifyUser })));
+// The cart (Durable Object), the price list (KV) and the recommendations Worker, traced (demo/shop.ts).
+app.use('/api/checkout', shopBindings);
 
 app.post('/api/session', onlyWith('EDGE_DEMO_SIGN_IN'), demoSignIn);
 app.get('/', landingPage);
 
 app.post('/api/checkout', async (c) => {
   const body = await c.req.json<{ scenario?: string }>().catch(() => ({ scenario: undefined }));
+  // Before the origin: the item goes into the session's cart, quoted from the price list.
+  const cart = await addToCart(c.var.bindings, CHECKOUT_SKU);
   let response: Response;
   try {
     response = await c.var.tracedFetch(new URL('/checkout', c.env.ORIGIN_URL), {
@@ -79,8 +84,12 @@ app.post('/api/checkout', async (c) => {
     return c.json({ ok: false, error: timedOut ? 'origin_timeout' : 'origin_unavailable' }, timedOut ? 504 : 502);
   }
   log('checkout forwarded', { status: response.status });
-  if (response.ok) await publishOrderPlaced(c, response);
-  return new Response(response.body, { status: response.status, headers: { 'content-type': 'application/json' } });
+  if (!response.ok) return new Response(response.body, { status: response.status, headers: { 'content-type': 'application/json' } });
+  await publishOrderPlaced(c, response);
+  const order = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  // The page's "you may also like", from the second Worker behind the service binding.
+  const recommendations = await recommendationsFor(c.var.bindings, cart?.lines ?? [{ sku: CHECKOUT_SKU, quantity: 1 }]);
+  return c.json({ ...order, ...(cart ? { cart } : {}), recommendations }, response.status as 200);
 });
 
 app.onError((error, c) => c.json({ error: 'edge_error', message: error.message }, 502));
@@ -93,6 +102,9 @@ function originTimeoutMillis(value: string | undefined): number {
 function splitOrigins(value: string | undefined): string[] {
   return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 }
+
+// The session carts' Durable Object class (wrangler.toml `[[durable_objects.bindings]]`).
+export { Cart } from './demo/cart.js';
 
 export default {
   fetch: app.fetch,

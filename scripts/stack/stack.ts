@@ -4,6 +4,7 @@ import { ROOT } from '../lib/paths.js';
 import { originServiceSpecs, type OriginPorts } from './origin.js';
 import { startService, type RunningService, type ServiceSpec } from './service.js';
 import { DEV_SESSION_SECRET } from './devSecrets.js';
+import { configWithVars } from './wranglerDev.js';
 
 /** Every port the running journey uses (all on 127.0.0.1). */
 export interface StackPorts extends OriginPorts {
@@ -84,7 +85,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const bin = (pkg: string, file: string) => join(ROOT, 'node_modules', pkg, 'bin', file);
   const logFile = (name: string) => join(runDir, `${name}.log`);
   const token = options.collectorToken;
-  const exportHeaders = token === undefined ? {} : { OTEL_EXPORTER_OTLP_HEADERS: otlpAuthorizationHeader(token) };
+  const exportHeaders: Record<string, string> = token === undefined ? {} : { OTEL_EXPORTER_OTLP_HEADERS: otlpAuthorizationHeader(token) };
 
   const collector: ServiceSpec[] = options.otlpEndpoint
     ? []
@@ -130,6 +131,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '--inspector-port', String(ports.edgeInspector),
         '--show-interactive-dev-session=false',
         '--persist-to', join(runDir, 'wrangler-state'),
+        // The recommendations Worker behind the edge's service binding runs in the same workerd.
+        '-c', 'wrangler.toml',
+        '-c', configWithVars(join(ROOT, 'edge-worker/src/demo/recommendations/wrangler.toml'), runDir, { OTEL_EXPORTER_OTLP_ENDPOINT: urls.collector, ...exportHeaders }),
         '--var', `ORIGIN_URL:${urls.origin}`,
         '--var', `OTEL_EXPORTER_OTLP_ENDPOINT:${urls.collector}`,
         // Local runs want metrics within a second; production keeps the 10 s default.

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ROOT } from '../lib/paths.js';
 import { freePort } from './ports.js';
 import { startService, type RunningService } from './service.js';
@@ -52,4 +52,21 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
     readyTimeoutMillis: 60_000,
   });
   return Object.assign(service, { url });
+}
+
+/**
+ * A copy of a further Worker's wrangler.toml, written into `runDir`, with its `main` made absolute
+ * and `vars` added to its `[vars]`: in a multi-config `wrangler dev`, `--var` reaches only the
+ * first Worker, so the others get theirs (e.g. the collector's address) this way. Answers the
+ * copy's path, for `-c`.
+ */
+export function configWithVars(config: string, runDir: string, vars: Record<string, string>): string {
+  const source = readFileSync(config, 'utf8');
+  const lines = Object.entries(vars).map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join('\n');
+  const withMain = source.replace(/^main = "([^"]+)"/m, (_line, main: string) => `main = ${JSON.stringify(resolve(dirname(config), main))}`);
+  const copy = /^\[vars\]$/m.test(withMain) ? withMain.replace(/^\[vars\]$/m, `[vars]\n${lines}`) : `${withMain}\n[vars]\n${lines}\n`;
+  mkdirSync(runDir, { recursive: true });
+  const path = join(runDir, `${basename(dirname(resolve(config)))}.wrangler.toml`);
+  writeFileSync(path, copy);
+  return path;
 }

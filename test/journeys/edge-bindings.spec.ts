@@ -7,11 +7,10 @@
  * having received only the baggage keys the caller allowed. RPC to a Durable Object and to a
  * `WorkerEntrypoint`, the object's SQL storage and alarm, and a cron trigger join traces too.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ROOT } from '../../scripts/lib/paths.js';
-import { startWranglerDev, type RunningWorker } from '../../scripts/stack/wranglerDev.js';
+import { configWithVars, startWranglerDev, type RunningWorker } from '../../scripts/stack/wranglerDev.js';
 import { SpanKind, readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
 
 const env = (name: string) => {
@@ -22,21 +21,6 @@ const env = (name: string) => {
 const randomHex = (length: number) => crypto.randomUUID().replaceAll('-', '').slice(0, length);
 const WORKERS = join(ROOT, 'test/workers/bindings');
 
-/**
- * The bound Worker's configuration with the collector's address in its vars: `--var` reaches
- * only the first Worker of a multi-config `wrangler dev`.
- */
-function boundWorkerConfig(runDir: string, collectorUrl: string): string {
-  const source = readFileSync(join(WORKERS, 'recommendations/wrangler.toml'), 'utf8');
-  const config = source
-    .replace('main = "worker.ts"', `main = ${JSON.stringify(join(WORKERS, 'recommendations/worker.ts'))}`)
-    .replace('[vars]', `[vars]\nOTEL_EXPORTER_OTLP_ENDPOINT = ${JSON.stringify(collectorUrl)}`);
-  mkdirSync(runDir, { recursive: true });
-  const path = join(runDir, 'recommendations.wrangler.toml');
-  writeFileSync(path, config);
-  return path;
-}
-
 let worker: RunningWorker;
 test.beforeAll(async () => {
   const runDir = join(env('JOURNEYTRACE_RUN_DIR'), 'bindings');
@@ -45,7 +29,7 @@ test.beforeAll(async () => {
     cwd: join(WORKERS, 'edge'),
     runDir,
     vars: { OTEL_EXPORTER_OTLP_ENDPOINT: env('JOURNEYTRACE_COLLECTOR_URL') },
-    moreConfigs: [boundWorkerConfig(runDir, env('JOURNEYTRACE_COLLECTOR_URL'))],
+    moreConfigs: [configWithVars(join(WORKERS, 'recommendations/wrangler.toml'), runDir, { OTEL_EXPORTER_OTLP_ENDPOINT: env('JOURNEYTRACE_COLLECTOR_URL') })],
     testScheduled: true,
   });
 });

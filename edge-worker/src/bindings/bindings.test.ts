@@ -303,4 +303,33 @@ describe('tracedBindings (Hono middleware)', () => {
       ['get PRICES', 'hit'],
     ]);
   });
+
+  it('gives each binding that leads to other code its own baggage allow-list, the others the middleware\'s', async () => {
+    const { Hono } = await import('hono');
+    const { tracedBindings } = await import('./index.js');
+    const { tracing, inRequest } = setup();
+    const received = new Map<string, string | null>();
+    const service = (name: string) => ({
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => (received.set(name, new Request(input, init).headers.get('baggage')), new Response()),
+    });
+    type Env = { CARTS_SERVICE: ReturnType<typeof service>; RECOMMENDATIONS: ReturnType<typeof service>; OTHER: ReturnType<typeof service> };
+    const app = new Hono<{ Bindings: Env; Variables: TracedBindingsVariables<Env, keyof Env> }>();
+    app.use(
+      tracedBindings<Env, keyof Env>(
+        { CARTS_SERVICE: { kind: 'service', baggageKeys: ['session.id'] }, RECOMMENDATIONS: { kind: 'service', baggageKeys: ['user.tier'] }, OTHER: 'service' },
+        { tracing: () => tracing, baggageKeys: ['session.id', 'user.tier'] },
+      ),
+    );
+    app.get('/', async (c) => {
+      for (const name of ['CARTS_SERVICE', 'RECOMMENDATIONS', 'OTHER'] as const) await c.var.bindings[name].fetch(`https://${name.toLowerCase()}/`);
+      return c.text('ok');
+    });
+    const env: Env = { CARTS_SERVICE: service('CARTS_SERVICE'), RECOMMENDATIONS: service('RECOMMENDATIONS'), OTHER: service('OTHER') };
+    await inRequest(async () => (await app.request('/', {}, env)).text(), { 'session.id': 's-1', 'user.tier': 'vip', 'enduser.id': 'ann' });
+    assert.deepEqual(Object.fromEntries(received), {
+      CARTS_SERVICE: 'session.id=s-1',
+      RECOMMENDATIONS: 'user.tier=vip',
+      OTHER: 'session.id=s-1,user.tier=vip',
+    });
+  });
 });

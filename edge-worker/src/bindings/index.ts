@@ -20,4 +20,4 @@ export { setTracedAlarm, ALARM_CONTEXT_STORAGE_KEY, type AlarmStorageLike } from
 export { traceScheduled, type ScheduledControllerLike, type TraceScheduledOptions, ATTR_FAAS_CRON, ATTR_FAAS_TIME } from './traceScheduled.js';
 export { RPC_CONTEXT_FIELD, ATTR_RPC_METHOD, ATTR_RPC_SERVICE, ATTR_RPC_SYSTEM, RPC_SYSTEM_VALUE_CLOUDFLARE_WORKERS, type RpcContextArgument } from './rpc.js';
 export type { WaitUntil } from './invocationSpan.js';
-export { tracedBindings, type BindingKind, type TracedBindingsOptions, type TracedBindingsVariables } from './tracedBindings.js';
+export { tracedBindings, type BindingKind, type BindingSpec, type TracedBindingsOptions, type TracedBindingsVariables } from './tracedBindings.js';

@@ -10,17 +10,27 @@ import { traceService, type ServiceBindingLike } from './traceService.js';
 /** What a binding is, so the middleware knows which wrapper it takes. */
 export type BindingKind = 'kv' | 'd1' | 'r2' | 'service' | 'durableObject';
 
+/**
+ * A binding's kind, with the baggage keys that may cross it when it leads to other code (a
+ * service binding or a Durable Object): its own allow-list, in place of the middleware's.
+ */
+export type BindingSpec = BindingKind | { kind: BindingKind; baggageKeys: readonly string[] };
+
 export interface TracedBindingsOptions<Env> {
   /** Where the spans go. Default: `tracingFromEnv(c.env)`, the tracing `trace()` uses by default. */
   tracing?: (env: Env) => EdgeTracing;
-  /** Baggage keys that may cross service bindings and into Durable Objects. Default: none. */
+  /**
+   * Baggage keys that may cross service bindings and into Durable Objects, for the bindings
+   * that name no allow-list of their own. Default: none.
+   */
   baggageKeys?: readonly string[];
 }
 
 /** `c.var.bindings`: the listed bindings, traced, with their own types. */
 export type TracedBindingsVariables<Env, Names extends keyof Env> = { bindings: Pick<Env, Names> };
 
-function wrap(kind: BindingKind, binding: object, name: string, tracing: EdgeTracing, baggageKeys: readonly string[] | undefined): object {
+function wrap(spec: BindingSpec, binding: object, name: string, tracing: EdgeTracing, defaultBaggageKeys: readonly string[] | undefined): object {
+  const { kind, baggageKeys } = typeof spec === 'string' ? { kind: spec, baggageKeys: defaultBaggageKeys } : spec;
   switch (kind) {
     case 'kv':
       return traceKV(binding as KVNamespaceLike, name, { tracing });
@@ -48,12 +58,14 @@ function wrap(kind: BindingKind, binding: object, name: string, tracing: EdgeTra
  * app.use(tracedBindings<Env, 'PRICES' | 'DB'>({ PRICES: 'kv', DB: 'd1' }))
  * app.get('/prices', async (c) => c.json(await c.var.bindings.PRICES.get('price-list', 'json')))
  * ```
+ * A binding that leads to other code may name its own baggage allow-list:
+ * `{ CARTS: { kind: 'durableObject', baggageKeys: ['session.id'] } }`.
  */
 export function tracedBindings<Env extends object, Names extends keyof Env & string>(
-  kinds: { [N in Names]: BindingKind },
+  kinds: { [N in Names]: BindingSpec },
   options: TracedBindingsOptions<Env> = {},
 ): MiddlewareHandler<{ Bindings: Env; Variables: TracedBindingsVariables<Env, Names> }> {
-  const entries = Object.entries(kinds) as Array<[Names, BindingKind]>;
+  const entries = Object.entries(kinds) as Array<[Names, BindingSpec]>;
   const wrappedByEnv = new WeakMap<object, Pick<Env, Names>>();
   return async function tracedBindings(c, next) {
     const env = c.env as Env;
@@ -61,9 +73,9 @@ export function tracedBindings<Env extends object, Names extends keyof Env & str
     if (!wrapped) {
       const tracing = options.tracing?.(env) ?? tracingFromEnv(env as TracingBindings);
       const made: Partial<Pick<Env, Names>> = {};
-      for (const [name, kind] of entries) {
+      for (const [name, spec] of entries) {
         const binding = env[name];
-        if (typeof binding === 'object' && binding !== null) made[name] = wrap(kind, binding, name, tracing, options.baggageKeys) as Env[Names];
+        if (typeof binding === 'object' && binding !== null) made[name] = wrap(spec, binding, name, tracing, options.baggageKeys) as Env[Names];
       }
       wrapped = made as Pick<Env, Names>;
       wrappedByEnv.set(env, wrapped);
