@@ -370,7 +370,7 @@ function writeTime(writer: ProtobufWriter, [seconds, nanos]: HrTime): void {
 /** Attributes as repeated `KeyValue` in field `field`. */
 function writeAttributes(writer: ProtobufWriter, attributes: Attributes, field: number): void {
   for (const key in attributes) {
-    if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+    if (!Object.hasOwn(attributes, key)) continue;
     writer.byte(tag(field, LENGTH_DELIMITED)); // every caller's field is below 16: a one-byte tag
     const start = writer.begin();
     writeKeyValue(writer, key, attributes[key]);
