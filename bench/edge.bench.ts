@@ -451,7 +451,9 @@ export default async function edge(): Promise<BenchSection> {
         const before = interleavedWorkers.map((worker) => cpuMillis(worker.workerdPid));
         await batch(inRoundOrder(interleavedWorkers, round).map((worker) => worker.url), REQUESTS_PER_BATCH);
         await sleep(1200);
-        interleavedWorkers.forEach((worker, index) => interleavedCpu.get(worker.variant.key)!.push((cpuMillis(worker.workerdPid) - before[index]!) / REQUESTS_PER_BATCH));
+        for (const [index, worker] of interleavedWorkers.entries()) {
+          interleavedCpu.get(worker.variant.key)!.push((cpuMillis(worker.workerdPid) - before[index]!) / REQUESTS_PER_BATCH);
+        }
       }
     }
 

@@ -233,7 +233,10 @@ function groupByResourceAndScope(spans: readonly ReadableSpan[]): Map<Resource, 
   const byResource = new Map<Resource, Map<InstrumentationScope, ReadableSpan[]>>();
   for (const span of spans) {
     let byScope = byResource.get(span.resource);
-    if (!byScope) byResource.set(span.resource, (byScope = new Map()));
+    if (!byScope) {
+      byScope = new Map();
+      byResource.set(span.resource, byScope);
+    }
     const scope = span.instrumentationScope;
     const list = byScope.get(scope);
     if (list) list.push(span);

@@ -46,7 +46,11 @@ function relayApp(options: Partial<RelayOptions> = {}, collector: (request: Requ
   );
   app.use(trace({ tracing }));
   app.get('/api/ping', (c) => c.text('pong'));
-  return { app, forwarded, forwardErrors, spansMade: async () => (await tracing.forceFlush(), exporter.getFinishedSpans()) };
+  const spansMade = async () => {
+    await tracing.forceFlush();
+    return exporter.getFinishedSpans();
+  };
+  return { app, forwarded, forwardErrors, spansMade };
 }
 
 const gzip = async (bytes: Uint8Array) =>

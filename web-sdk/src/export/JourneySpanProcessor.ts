@@ -200,7 +200,10 @@ export function journeySpanProcessor(
         // The largest batch that fits, halving from a full one.
         let count = Math.min(queue.length, maxExportBatchSize);
         let body = encode(queue.slice(0, count));
-        while (count && body.byteLength > budget) body = encode(queue.slice(0, (count = count >> 1)));
+        while (count && body.byteLength > budget) {
+          count >>= 1;
+          body = encode(queue.slice(0, count));
+        }
         if (!count) {
           if (budget < KEEPALIVE_MIN_USEFUL_BYTES) break;
           queue.shift(); // One span larger than the whole budget can never be sent on hide.

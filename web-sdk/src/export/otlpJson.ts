@@ -11,7 +11,10 @@ export function encodeTraces(spans: readonly ReadableSpan[]): string {
   const byResource = new Map<ReadableSpan['resource'], Map<string, ReadableSpan[]>>();
   for (const span of spans) {
     let scopes = byResource.get(span.resource);
-    if (!scopes) byResource.set(span.resource, (scopes = new Map()));
+    if (!scopes) {
+      scopes = new Map();
+      byResource.set(span.resource, scopes);
+    }
     const scopeKey = `${span.instrumentationScope.name}@${span.instrumentationScope.version || ''}`;
     const list = scopes.get(scopeKey);
     if (list) list.push(span);

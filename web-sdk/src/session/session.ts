@@ -73,7 +73,9 @@ export function journeySession(storage: SessionStorage | undefined, limits: Sess
       const time = now();
       const stored = read() || memory;
       if (stored && !isExpired(stored, time, limits)) {
-        return time - stored.lastActiveAt >= TOUCH_GRANULARITY_MILLIS ? write({ ...stored, lastActiveAt: time }) : (memory = stored);
+        if (time - stored.lastActiveAt >= TOUCH_GRANULARITY_MILLIS) return write({ ...stored, lastActiveAt: time });
+        memory = stored;
+        return stored;
       }
       const next = write({ id: randomHex(16), startedAt: time, lastActiveAt: time });
       onStart(next, stored?.id);
