@@ -153,7 +153,7 @@ export function journeySpanProcessor(
     failedSends += 1;
     retryAt = now() + backoffMillis(failures, result.retryAfterMillis, DEFAULT_RETRY);
     // Back in arrival order; beyond the bound, the newest spans are dropped.
-    queue = [...spans, ...queue].sort((a, b) => arrival.get(a)! - arrival.get(b)!);
+    queue = [...spans, ...queue].sort((a, b) => (arrival.get(a) ?? 0) - (arrival.get(b) ?? 0));
     const over = queue.length - maxQueueSize;
     if (over > 0) {
       queue.length = maxQueueSize;

@@ -56,7 +56,7 @@ export function onWebVitals(host: FeatureHost): void {
   const finalizeLcp = () => {
     if (lcpFinal) return;
     lcpFinal = true;
-    takeLcp!(true);
+    takeLcp?.(true);
     if (lcp !== undefined) report('LCP', lcp);
   };
   // Input stops new LCP candidates; defer so the page's own handler runs first.
