@@ -199,7 +199,7 @@ function workerdChildren(): Set<number> {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = procStat(Number(entry));
-    if (stat && stat.comm.startsWith('workerd') && stat.ppid === process.pid) pids.add(Number(entry));
+    if (stat?.comm.startsWith('workerd') && stat.ppid === process.pid) pids.add(Number(entry));
   }
   return pids;
 }

@@ -73,7 +73,7 @@ export default async function collectorBench(): Promise<BenchSection> {
   return {
     title: 'Collector: spans accepted per second, and what decision_wait adds',
     command: 'npm run bench -- collector',
-    versions: `otelcol-journeytrace 0.161.0 (contrib v0.161.0), collector/config.yaml + config.test.yaml`,
+    versions: 'otelcol-journeytrace 0.161.0 (contrib v0.161.0), collector/config.yaml + config.test.yaml',
     rows: [
       row(`spans/s accepted, tail sampling on (then written: ${losses === 0 ? 'zero loss' : `${losses} spans LOST`})`, throughput.tail, 'spans/s', 'same collector without tail_sampling', throughput.anchor),
       row('first span posted → trace in the file, decision_wait 1 s (tests)', latency['1s']!, 'ms', 'without tail_sampling', latency.anchor!),

@@ -380,7 +380,7 @@ function workerdChildren(): Set<number> {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = procStat(Number(entry));
-    if (stat && stat.comm.startsWith('workerd') && stat.ppid === process.pid) pids.add(Number(entry));
+    if (stat?.comm.startsWith('workerd') && stat.ppid === process.pid) pids.add(Number(entry));
   }
   return pids;
 }
@@ -469,7 +469,9 @@ export default async function edge(): Promise<BenchSection> {
         const before = interleavedWorkers.map((worker) => cpuMillis(worker.workerdPid));
         await batch(inRoundOrder(interleavedWorkers, round).map((worker) => worker.url), REQUESTS_PER_BATCH);
         await sleep(1200);
-        interleavedWorkers.forEach((worker, index) => interleavedCpu.get(worker.variant.key)!.push((cpuMillis(worker.workerdPid) - before[index]!) / REQUESTS_PER_BATCH));
+        for (const [index, worker] of interleavedWorkers.entries()) {
+          interleavedCpu.get(worker.variant.key)!.push((cpuMillis(worker.workerdPid) - before[index]!) / REQUESTS_PER_BATCH);
+        }
       }
     }
 

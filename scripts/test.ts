@@ -1,8 +1,9 @@
 /**
  * `npm test`: installs what is missing (chromium, the collector build), builds, type-checks,
- * runs the unit tests (node's test runner) and the journey tests (Playwright in Chromium),
- * then prints one summary line: `npm test: N passed, N failed`. When every test passed, the
- * README's reliability section is rewritten from the figures the tests recorded in this run.
+ * checks formatting and lint (`biome ci`, configured in biome.jsonc), runs the unit tests (node's
+ * test runner) and the journey tests (Playwright in Chromium), then prints one summary line:
+ * `npm test: N passed, N failed`. When every test passed, the README's reliability section is
+ * rewritten from the figures the tests recorded in this run.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -32,8 +33,10 @@ async function main(): Promise<number> {
 
   progress('type-checking (tsc, strict)…');
   const typecheck = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT });
-  const tally: Tally = { passed: 0, failed: typecheck.code === 0 ? 0 : 1 };
-  if (typecheck.code === 0) tally.passed += 1;
+  progress('formatting and lint (biome ci)…');
+  const lint = await run(process.execPath, [join(ROOT, 'node_modules/@biomejs/biome/bin/biome'), 'ci', '.'], { cwd: ROOT });
+  const checks = [typecheck, lint];
+  const tally: Tally = { passed: checks.filter((check) => check.code === 0).length, failed: checks.filter((check) => check.code !== 0).length };
 
   const unit = await runUnitTests();
   // Read now: Playwright clears the report folder (its output folder) when it starts.

@@ -33,7 +33,8 @@ const sink = createServer((request: IncomingMessage, response: ServerResponse) =
     return;
   }
   const name = request.url?.split('/')[1] ?? '';
-  const counts = (stats[name] ??= { exports: 0, bytes: 0 });
+  stats[name] ??= { exports: 0, bytes: 0 };
+  const counts = stats[name];
   drain(request, (count) => (counts.bytes += count), () => {
     counts.exports += 1;
     response.writeHead(200, { 'content-type': request.headers['content-type'] ?? 'application/json' });

@@ -88,7 +88,7 @@ function addPoint(series: Map<string, Series>, service: string, point: OtlpPoint
     entry = { service, method, route, bounds, counts: new Array<number>(bounds.length + 1).fill(0), max: 0, exemplars: new Map() };
     series.set(key, entry);
   }
-  (point.bucketCounts ?? []).forEach((value, index) => (entry.counts[index] = (entry.counts[index] ?? 0) + Number(value)));
+  for (const [index, value] of (point.bucketCounts ?? []).entries()) entry.counts[index] = (entry.counts[index] ?? 0) + Number(value);
   entry.max = Math.max(entry.max, point.max ?? 0);
   for (const exemplar of point.exemplars ?? []) {
     if (!exemplar.traceId || !exemplar.spanId || exemplar.asDouble === undefined) continue;

@@ -39,7 +39,13 @@ loadShopConfig().then((config) => {
       button.disabled = false;
     });
   });
-});
+}, showStartFailure);
+
+/** The shop cannot check out without its config: say so where the outcome would show, the button stays off. */
+function showStartFailure(error: unknown): void {
+  result.className = 'failed';
+  result.textContent = `The shop could not start: ${error instanceof Error ? error.message : String(error)}`;
+}
 
 function show(outcome: CheckoutOutcome): void {
   result.className = outcome.ok ? 'ok' : 'failed';

@@ -44,7 +44,10 @@ describe('conformance endpoint', () => {
   const realFetch = globalThis.fetch;
   beforeEach(() => {
     posted.length = 0;
-    globalThis.fetch = async (input, init) => (posted.push(new Request(input, init).url), new Response('{}'));
+    globalThis.fetch = async (input, init) => {
+      posted.push(new Request(input, init).url);
+      return new Response('{}');
+    };
   });
   afterEach(() => {
     globalThis.fetch = realFetch;

@@ -13,7 +13,7 @@ import { unstable_dev, type Unstable_DevWorker } from 'wrangler';
 
 let upstream: Server;
 let worker: Unstable_DevWorker;
-const PAGE = '<!doctype html><html><head><title>shop</title></head><body>' + 'x'.repeat(20_000) + '</body></html>';
+const PAGE = `<!doctype html><html><head><title>shop</title></head><body>${'x'.repeat(20_000)}</body></html>`;
 
 test.beforeAll(async () => {
   upstream = createServer((request, response) => {

@@ -118,10 +118,16 @@ async function batch(startMillis = Date.now() - 1_000) {
 async function keptSpans(traceId: string, count: number): Promise<KeptSpan[]> {
   let spans: KeptSpan[] = [];
   await expect
-    .poll(async () => (spans = (await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'))).filter((span) => span.traceId === traceId)).length, {
-      timeout: 20_000,
-      message: `the collector keeps ${count} spans of trace ${traceId}`,
-    })
+    .poll(
+      async () => {
+        spans = (await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'))).filter((span) => span.traceId === traceId);
+        return spans.length;
+      },
+      {
+        timeout: 20_000,
+        message: `the collector keeps ${count} spans of trace ${traceId}`,
+      },
+    )
     .toBe(count);
   return spans;
 }

@@ -93,7 +93,12 @@ test('journeytrace/core alone: steps and fetch spans, and no page instrumentatio
   await openBundledPage(page, await bundle(`import { init } from 'journeytrace/core'; window.app = { journey: init(${options()}) };`));
   const sessionId = await page.evaluate(() => window.app.journey.sessionId);
   await page.locator('h1').click();
-  const traceId = await page.evaluate(() => window.app.journey.step('core step', async (step) => (await fetch('/hop/core'), step.traceId)));
+  const traceId = await page.evaluate(() =>
+    window.app.journey.step('core step', async (step) => {
+      await fetch('/hop/core');
+      return step.traceId;
+    }),
+  );
   await page.evaluate(() => window.app.journey.forceFlush());
   const spans = await waitForTrace(tracesFile(), traceId, (arrived) => arrived.some((span) => span.name === 'core step') && arrived.some((span) => span.kind === SpanKind.CLIENT));
   expect(spans.find((span) => span.kind === SpanKind.CLIENT)!.parentSpanId).toBe(spans.find((span) => span.name === 'core step')!.spanId);

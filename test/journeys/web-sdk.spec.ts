@@ -486,13 +486,23 @@ test('head sampling per session with a tier override: an unsampled session sends
   const network = await recordNetwork(page);
   await openPlainPage(page, { data: { 'sample-rate': '0', 'sample-rate-by-tier': 'vip=1', 'user-tier': 'free' } });
   expect(await page.evaluate(() => window.journeytrace.journey!.sampled)).toBe(false);
-  const unsampled = await page.evaluate(() => window.journeytrace.journey!.step('not traced', async (step) => (await fetch('/hop/unsampled'), step.traceId)));
+  const unsampled = await page.evaluate(() =>
+    window.journeytrace.journey!.step('not traced', async (step) => {
+      await fetch('/hop/unsampled');
+      return step.traceId;
+    }),
+  );
   const header = network.all().find((request) => request.url.endsWith('/hop/unsampled'))?.headers.traceparent;
   expect(header).toBe(`00-${unsampled}-${header?.split('-')[2]}-00`);
 
   await page.evaluate(() => window.journeytrace.journey!.setUser({ tier: 'vip' }));
   expect(await page.evaluate(() => window.journeytrace.journey!.sampled)).toBe(true);
-  const sampled = await page.evaluate(() => window.journeytrace.journey!.step('traced', async (step) => (await fetch('/hop/vip'), step.traceId)));
+  const sampled = await page.evaluate(() =>
+    window.journeytrace.journey!.step('traced', async (step) => {
+      await fetch('/hop/vip');
+      return step.traceId;
+    }),
+  );
   await page.evaluate(() => window.journeytrace.journey!.forceFlush());
   await waitForTrace(tracesFile(), sampled, (arrived) => arrived.some((span) => span.name === 'traced'));
   expect((await readKeptSpans(tracesFile())).filter((span) => span.traceId === unsampled)).toEqual([]);
@@ -501,7 +511,12 @@ test('head sampling per session with a tier override: an unsampled session sends
 test('relayUrl: spans go through the edge relay, gzip-compressed, with the browser clock reading in a header', async ({ page }) => {
   const network = await recordNetwork(page);
   await openPlainPage(page, { data: { 'collector-url': '', 'relay-url': edgeUrl() } });
-  const traceId = await page.evaluate(() => window.journeytrace.journey!.step('relayed', async (step) => (await fetch('/hop/relayed'), step.traceId)));
+  const traceId = await page.evaluate(() =>
+    window.journeytrace.journey!.step('relayed', async (step) => {
+      await fetch('/hop/relayed');
+      return step.traceId;
+    }),
+  );
   await page.evaluate(() => window.journeytrace.journey!.forceFlush());
   await page.evaluate(() => window.journeytrace.journey!.step('relayed again', async () => void (await fetch('/hop/relayed'))));
   await page.evaluate(() => window.journeytrace.journey!.forceFlush());
@@ -551,7 +566,10 @@ test('a batch the relay refuses as too large (413) goes again in halves: only th
   const traceIds = await page.evaluate(async () => {
     const journey = window.journeytrace.journey!;
     const small = await journey.step('small step', async (step) => step.traceId);
-    const huge = await journey.step('huge step', async (step) => (step.span.setAttribute('app.blob', 'x'.repeat(1.5 * 1024 * 1024)), step.traceId));
+    const huge = await journey.step('huge step', async (step) => {
+      step.span.setAttribute('app.blob', 'x'.repeat(1.5 * 1024 * 1024));
+      return step.traceId;
+    });
     await journey.forceFlush();
     return { small, huge };
   });
@@ -567,7 +585,10 @@ test('a NaN attribute goes from the page through the relay to the collector (pro
   const traceId = await page.evaluate(async () => {
     const journey = window.journeytrace.journey!;
     // An allow-listed key (http.*), so the relay passes it on.
-    const id = await journey.step('not a number', async (step) => (step.span.setAttribute('http.response_content_length', NaN), step.traceId));
+    const id = await journey.step('not a number', async (step) => {
+      step.span.setAttribute('http.response_content_length', NaN);
+      return step.traceId;
+    });
     await journey.forceFlush();
     return id;
   });

@@ -3,7 +3,7 @@
  * only the bytes added since the last call: a load run writes hundreds of megabytes, too many
  * to parse whole on every poll.
  */
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 
 interface ExportLine {
@@ -32,7 +32,7 @@ export class SpanTally {
 
   /** Reads what the collector appended since the last call. */
   async update(): Promise<void> {
-    let handle;
+    let handle: FileHandle;
     try {
       handle = await open(this._file, 'r');
     } catch {

@@ -41,7 +41,13 @@ describe('edge span encoding', () => {
     const ended: ReadableSpan[] = [];
     const tracing = createEdgeTracing({
       serviceName: 'edge-worker',
-      exporter: { export: (spans, done) => (ended.push(...spans), done({ code: 0 })), shutdown: async () => {} },
+      exporter: {
+        export: (spans, done) => {
+          ended.push(...spans);
+          done({ code: 0 });
+        },
+        shutdown: async () => {},
+      },
     });
     await fc.assert(
       fc.asyncProperty(fc.array(spanSpec, { minLength: 1, maxLength: 4 }), async (specs) => {

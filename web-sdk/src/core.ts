@@ -59,6 +59,7 @@ export interface FeatureHost {
  * function it returns). Features start before the SDK's own page-hide flush is registered, so
  * what they record on hide is sent.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a feature with nothing to stop is a plain function returning nothing; `undefined` would reject it.
 export type JourneyFeature = (host: FeatureHost) => (() => void) | void;
 
 /** Options of `journeytrace/core`'s `init`: those of the default entry, plus the features to run. */

@@ -97,7 +97,7 @@ export class DurationHistogram {
     series.sum += value;
     series.min = Math.min(series.min, value);
     series.max = Math.max(series.max, value);
-    series.bucketCounts[bucket]! += 1;
+    series.bucketCounts[bucket] = (series.bucketCounts[bucket] ?? 0) + 1;
     if (exemplar) {
       const current = series.exemplars[bucket];
       if (!current || exemplar.priority >= current.priority) {
@@ -139,7 +139,7 @@ export function bucketIndex(boundaries: readonly number[], value: number): numbe
   let high = boundaries.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (value <= boundaries[mid]!) high = mid;
+    if (value <= (boundaries[mid] ?? Number.POSITIVE_INFINITY)) high = mid;
     else low = mid + 1;
   }
   return low;

@@ -182,14 +182,15 @@ export class HttpMetrics {
 }
 
 function record(histogram: DurationHistogram, outcome: RequestOutcome, timeUnixMillis: number): void {
-  const sampled = outcome.spanContext && (outcome.spanContext.traceFlags & TRACE_FLAGS.SAMPLED) === TRACE_FLAGS.SAMPLED;
+  const { spanContext } = outcome;
+  const sampled = spanContext !== undefined && (spanContext.traceFlags & TRACE_FLAGS.SAMPLED) === TRACE_FLAGS.SAMPLED;
   histogram.record(
     outcome.durationSeconds,
     outcome.attributes,
     sampled
       ? {
-          traceId: outcome.spanContext!.traceId,
-          spanId: outcome.spanContext!.spanId,
+          traceId: spanContext.traceId,
+          spanId: spanContext.spanId,
           priority: exemplarPriority(outcome),
         }
       : undefined,

@@ -9,7 +9,11 @@ const getter: TextMapGetter<Carrier> = {
   get: (carrier, key) => carrier[key],
   keys: (carrier) => Object.keys(carrier),
 };
-const setter: TextMapSetter<Carrier> = { set: (carrier, key, value) => void (carrier[key] = value) };
+const setter: TextMapSetter<Carrier> = {
+  set: (carrier, key, value) => {
+    carrier[key] = value;
+  },
+};
 
 const TRACE_ID = '12345678901234567890123456789012';
 const PARENT_ID = '1234567890123456';

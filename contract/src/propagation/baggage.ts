@@ -17,7 +17,7 @@ const BAGGAGE_OCTETS = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
 const OWS_EDGES = /^[ \t]+|[ \t]+$/g;
 const trimOws = (text: string) => text.replace(OWS_EDGES, '');
 const utf8 = new TextEncoder();
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 /**
  * Parses a `baggage` header by the W3C Baggage rules. Never throws: a malformed list-member

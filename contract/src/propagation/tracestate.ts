@@ -94,7 +94,7 @@ function limitTraceState(members: string[]): string[] {
   while (kept.length > 0 && length() > TRACE_STATE_MAX_LENGTH) {
     let long = -1;
     for (let i = kept.length - 1; i >= 0; i--) {
-      if (kept[i]!.length > TRACE_STATE_TRUNCATE_MEMBER_LENGTH) {
+      if ((kept[i]?.length ?? 0) > TRACE_STATE_TRUNCATE_MEMBER_LENGTH) {
         long = i;
         break;
       }

@@ -47,7 +47,10 @@ export function openDatabase(path: string): TracedDatabase {
   const statements = new Map<string, StatementSync>();
   const prepared = (sql: string) => {
     let statement = statements.get(sql);
-    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
     return statement;
   };
   const traced = <T>(sql: string, execute: () => T): T => {

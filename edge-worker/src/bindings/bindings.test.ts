@@ -8,7 +8,10 @@ import { traceCache, traceD1, traceKV, traceR2, traceService, type TracedBinding
 function setup() {
   const exporter = new InMemorySpanExporter();
   const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter });
-  const spans = async () => (await tracing.forceFlush(), exporter.getFinishedSpans());
+  const spans = async () => {
+    await tracing.forceFlush();
+    return exporter.getFinishedSpans();
+  };
   /** Runs `fn` inside a SERVER span with baggage, as a request under `trace()` would. */
   const inRequest = async <T>(fn: () => Promise<T>, baggage: Record<string, string> = {}) => {
     const server = tracing.tracer.startSpan('GET /', { kind: SpanKind.SERVER });
@@ -273,7 +276,11 @@ describe('traceService', () => {
   it('sends no baggage unless keys are allowed', async () => {
     const { tracing, inRequest } = setup();
     const received: Headers[] = [];
-    const service = traceService({ fetch: async (input: RequestInfo | URL, init?: RequestInit) => (received.push(new Request(input, init).headers), new Response()) }, 'S', { tracing });
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      received.push(new Request(input, init).headers);
+      return new Response();
+    };
+    const service = traceService({ fetch }, 'S', { tracing });
     await inRequest(() => service.fetch(new Request('https://s/')), { 'session.id': 's-1' });
     assert.equal(received[0]!.get('baggage'), null);
     assert.match(received[0]!.get('traceparent') ?? '', /^00-/);

@@ -8,7 +8,10 @@ import { ALARM_CONTEXT_STORAGE_KEY, RPC_CONTEXT_FIELD, setTracedAlarm, traceDura
 function setup() {
   const exporter = new InMemorySpanExporter();
   const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter });
-  const spans = async () => (await tracing.forceFlush(), exporter.getFinishedSpans());
+  const spans = async () => {
+    await tracing.forceFlush();
+    return exporter.getFinishedSpans();
+  };
   const inRequest = async <T>(fn: () => Promise<T>, baggage: Record<string, string> = {}) => {
     const server = tracing.tracer.startSpan('GET /', { kind: SpanKind.SERVER });
     const entries = Object.fromEntries(Object.entries(baggage).map(([key, value]) => [key, { value }]));
@@ -33,7 +36,9 @@ function memoryStorage() {
     get: async (key: string) => structuredClone(values.get(key)),
     put: async (key: string, value: unknown) => void values.set(key, structuredClone(value)),
     delete: async (key: string) => values.delete(key),
-    setAlarm: async (time: number | Date) => void (alarm = Number(time)),
+    setAlarm: async (time: number | Date) => {
+      alarm = Number(time);
+    },
   };
 }
 
@@ -186,7 +191,12 @@ describe('traceScheduled', () => {
   it('a cron trigger starts a trace of its own with the FaaS timer attributes and flushes in waitUntil', async () => {
     const { tracing, spans, ctx, waited } = setup();
     let active: string | undefined;
-    const scheduled = traceScheduled(async () => void (active = trace.getActiveSpan()?.spanContext().spanId), { tracing: () => tracing });
+    const scheduled = traceScheduled(
+      async () => {
+        active = trace.getActiveSpan()?.spanContext().spanId;
+      },
+      { tracing: () => tracing },
+    );
     await scheduled({ cron: '*/5 * * * *', scheduledTime: Date.UTC(2026, 11, 7, 20, 0) }, {}, ctx);
     assert.ok(waited.length > 0);
     const [span] = await spans();

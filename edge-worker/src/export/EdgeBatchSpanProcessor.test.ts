@@ -40,7 +40,9 @@ function setup(options: EdgeBatchSpanProcessorOptions, exporter: SpanExporter = 
   const drops: DropReport[] = [];
   const processor = new EdgeBatchSpanProcessor(exporter, { initialBackoffMillis: 20, maxBackoffMillis: 40, idleDelayMillis: 0, ...options, onDrop: (report) => drops.push(report) });
   const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('test');
-  const end = (...names: string[]) => names.forEach((name) => tracer.startSpan(name).end());
+  const end = (...names: string[]) => {
+    for (const name of names) tracer.startSpan(name).end();
+  };
   return { processor, end, drops, exporter: exporter as ScriptedExporter };
 }
 

@@ -301,10 +301,11 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
   /** The oldest batch, merged with the ones after it up to `maxExportBatchSize` (after an outage: few, full exports). */
   private _head(): Batch | undefined {
     let head = this._queue[0];
-    while (head && this._queue.length > 1 && head.spans.length + this._queue[1]!.spans.length <= this._options.maxExportBatchSize) {
-      const next = this._queue[1]!;
+    let next = this._queue[1];
+    while (head && next && head.spans.length + next.spans.length <= this._options.maxExportBatchSize) {
       head = { spans: head.spans.concat(next.spans), bytes: head.bytes + next.bytes };
       this._queue.splice(0, 2, head);
+      next = this._queue[1];
     }
     return head;
   }
@@ -337,10 +338,11 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
       this._retryBytes += held.bytes;
     }
     // Over the byte bound: keep the oldest (they are retried first), drop the newest.
-    while (this._retryBytes > this._options.maxQueueBytes && this._queue.length > 1) {
-      const newest = this._queue[this._queue.length - 1]!;
+    let newest = this._queue.at(-1);
+    while (newest && this._retryBytes > this._options.maxQueueBytes && this._queue.length > 1) {
       this._remove(newest);
       this._drop(newest.spans.length, `the retry queue is over ${this._options.maxQueueBytes} bytes`);
+      newest = this._queue.at(-1);
     }
   }
 

@@ -233,7 +233,10 @@ function groupByResourceAndScope(spans: readonly ReadableSpan[]): Map<Resource, 
   const byResource = new Map<Resource, Map<InstrumentationScope, ReadableSpan[]>>();
   for (const span of spans) {
     let byScope = byResource.get(span.resource);
-    if (!byScope) byResource.set(span.resource, (byScope = new Map()));
+    if (!byScope) {
+      byScope = new Map();
+      byResource.set(span.resource, byScope);
+    }
     const scope = span.instrumentationScope;
     const list = byScope.get(scope);
     if (list) list.push(span);
@@ -370,7 +373,7 @@ function writeTime(writer: ProtobufWriter, [seconds, nanos]: HrTime): void {
 /** Attributes as repeated `KeyValue` in field `field`. */
 function writeAttributes(writer: ProtobufWriter, attributes: Attributes, field: number): void {
   for (const key in attributes) {
-    if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
+    if (!Object.hasOwn(attributes, key)) continue;
     writer.byte(tag(field, LENGTH_DELIMITED)); // every caller's field is below 16: a one-byte tag
     const start = writer.begin();
     writeKeyValue(writer, key, attributes[key]);

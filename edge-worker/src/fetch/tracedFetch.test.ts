@@ -70,7 +70,10 @@ describe('tracedFetch', () => {
 });
 
 describe('tracedFetch inputs', () => {
-  const network = (sent: Request[]) => async (input: RequestInfo | URL, init?: RequestInit) => (sent.push(new Request(input, init)), new Response('{}'));
+  const network = (sent: Request[]) => async (input: RequestInfo | URL, init?: RequestInit) => {
+    sent.push(new Request(input, init));
+    return new Response('{}');
+  };
 
   for (const [label, call] of [
     ['a URL and init', (f: typeof fetch) => f(new URL('http://origin.test/checkout'), { method: 'post', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })],
@@ -101,7 +104,10 @@ describe('tracedFetch headers', () => {
   it("replaces a caller's own traceparent, in any letter case, and leaves the caller's object as it was", async () => {
     const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter: new InMemorySpanExporter() });
     const sent: Request[] = [];
-    const tracedFetch = createTracedFetch(tracing, propagateToOrigins(['http://origin.test']), async (input, init) => (sent.push(new Request(input, init)), new Response('{}')));
+    const tracedFetch = createTracedFetch(tracing, propagateToOrigins(['http://origin.test']), async (input, init) => {
+      sent.push(new Request(input, init));
+      return new Response('{}');
+    });
     const headers = { TraceParent: '00-11111111111111111111111111111111-2222222222222222-01', BAGGAGE: 'stale=1', 'x-kept': 'yes' };
     const parent = tracing.tracer.startSpan('parent');
     await context.with(traceApi.setSpan(context.active(), parent), () => tracedFetch('http://origin.test/a', { headers }));
@@ -262,7 +268,12 @@ describe('tracedFetch redirects', () => {
       await new Request(input, init).text();
       return new Response(null, { status: 307, headers: { location: '/b' } });
     });
-    const body = new ReadableStream({ start: (controller) => (controller.enqueue(new TextEncoder().encode('x')), controller.close()) });
+    const body = new ReadableStream({
+      start: (controller) => {
+        controller.enqueue(new TextEncoder().encode('x'));
+        controller.close();
+      },
+    });
     await assert.rejects(streaming.call((f) => f('http://origin.test/a', { method: 'POST', body, duplex: 'half' } as RequestInit)), TypeError);
     await assert.rejects(streaming.call((f) => f(new Request('http://origin.test/a', { method: 'POST', body: 'x' }))), TypeError);
   });

@@ -21,8 +21,12 @@ function memoryQueue<Body>() {
         timestamp: new Date(),
         body,
         attempts,
-        ack: () => void (settled[`m${index}`] = 'ack'),
-        retry: () => void (settled[`m${index}`] = 'retry'),
+        ack: () => {
+          settled[`m${index}`] = 'ack';
+        },
+        retry: () => {
+          settled[`m${index}`] = 'retry';
+        },
       }),
     ),
   });
@@ -32,7 +36,10 @@ function memoryQueue<Body>() {
 function setup() {
   const exporter = new InMemorySpanExporter();
   const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter });
-  const spans = async () => (await tracing.forceFlush(), exporter.getFinishedSpans());
+  const spans = async () => {
+    await tracing.forceFlush();
+    return exporter.getFinishedSpans();
+  };
   const ctx = { waitUntil: (promise: Promise<unknown>) => void promise };
   return { tracing, spans, ctx };
 }

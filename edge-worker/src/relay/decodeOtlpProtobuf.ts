@@ -68,6 +68,7 @@ class ProtobufReader {
     let multiplier = 1;
     for (let i = 0; i < 10; i++) {
       if (this._pos >= this._end) throw new InvalidOtlpError('truncated varint');
+      // biome-ignore lint/style/noNonNullAssertion: in bounds, checked against _end on the line above (the decoder's hot loop).
       const byte = this._bytes[this._pos++]!;
       result += (byte & 0x7f) * multiplier;
       if ((byte & 0x80) === 0) return result;
@@ -81,6 +82,7 @@ class ProtobufReader {
     let result = 0n;
     for (let shift = 0n; shift < 70n; shift += 7n) {
       if (this._pos >= this._end) throw new InvalidOtlpError('truncated varint');
+      // biome-ignore lint/style/noNonNullAssertion: in bounds, checked against _end on the line above (the decoder's hot loop).
       const byte = this._bytes[this._pos++]!;
       result |= BigInt(byte & 0x7f) << shift;
       if ((byte & 0x80) === 0) return result & 0xffff_ffff_ffff_ffffn;

@@ -181,7 +181,12 @@ describe('readLimitedBody', () => {
 
   it('stops reading an endless stream: the limit, then a bounded drain so the 413 reaches the client', async () => {
     let pulls = 0;
-    const endless = new ReadableStream<Uint8Array>({ pull: (controller) => void (pulls++, controller.enqueue(new Uint8Array(1024))) });
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (controller) => {
+        pulls++;
+        controller.enqueue(new Uint8Array(1024));
+      },
+    });
     const result = await readLimitedBody(endless, false, 64 * 1024);
     assert.equal(result.ok, false);
     const kib = 64 * (1 + DRAIN_FACTOR);
@@ -193,7 +198,9 @@ describe('readLimitedBody', () => {
     const chunks = [new Uint8Array(60 * 1024), new Uint8Array(60 * 1024)];
     const body = new ReadableStream<Uint8Array>({
       pull: (controller) => (chunks.length ? controller.enqueue(chunks.shift()!) : controller.close()),
-      cancel: () => void (cancelled = true),
+      cancel: () => {
+        cancelled = true;
+      },
     });
     assert.equal((await readLimitedBody(body, false, 64 * 1024)).ok, false);
     assert.equal(cancelled, false);

@@ -46,7 +46,11 @@ function relayApp(options: Partial<RelayOptions> = {}, collector: (request: Requ
   );
   app.use(trace({ tracing }));
   app.get('/api/ping', (c) => c.text('pong'));
-  return { app, forwarded, forwardErrors, spansMade: async () => (await tracing.forceFlush(), exporter.getFinishedSpans()) };
+  const spansMade = async () => {
+    await tracing.forceFlush();
+    return exporter.getFinishedSpans();
+  };
+  return { app, forwarded, forwardErrors, spansMade };
 }
 
 const gzip = async (bytes: Uint8Array) =>
@@ -342,7 +346,7 @@ describe('otlpRelay: what a browser batch may claim', () => {
   };
   const spansOf = (body: JsonBody) => body.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans));
   const forwardedSpans = (forwarded: Forwarded[]) => forwarded.flatMap((request) => spansOf(request.body as unknown as JsonBody));
-  const valueOf = (attributes: Array<{ key: string; value: unknown }>, key: string) => attributes.find((a) => a.key === key)?.value;
+  const attributeValue = (attributes: Array<{ key: string; value: unknown }>, key: string) => attributes.find((a) => a.key === key)?.value;
 
   it('leaves out resources that claim a backend service: only the accepted browser services pass, marked relayed', async () => {
     const { app, forwarded } = relayApp();
@@ -362,7 +366,7 @@ describe('otlpRelay: what a browser batch may claim', () => {
     const resources = forwarded[0]!.body.resourceSpans;
     assert.equal(resources.length, 1);
     const attributes = resources[0]!.resource.attributes as Array<{ key: string; value: unknown }>;
-    assert.deepEqual(valueOf(attributes, 'service.name'), { stringValue: 'shop-web' });
+    assert.deepEqual(attributeValue(attributes, 'service.name'), { stringValue: 'shop-web' });
     assert.deepEqual(attributes.filter((a) => a.key === 'journeytrace.relayed'), [{ key: 'journeytrace.relayed', value: { boolValue: true } }]);
   });
 
@@ -462,7 +466,7 @@ describe('otlpRelay: what a browser batch may claim', () => {
     const short = relayApp({ spanLimits: { attributeValueLengthLimit: 100 } });
     const lengthy = batchOf((body) => spansOf(body)[0]!.attributes.push({ key: 'http.long', value: { stringValue: 'y'.repeat(20_000) } }));
     assert.equal((await short.app.request(post(lengthy))).status, 200);
-    assert.deepEqual(valueOf(forwardedSpans(short.forwarded)[0]!.attributes, 'http.long'), { stringValue: 'y'.repeat(100) });
+    assert.deepEqual(attributeValue(forwardedSpans(short.forwarded)[0]!.attributes, 'http.long'), { stringValue: 'y'.repeat(100) });
   });
 
   it('forwards at most maxSpansPerBatch spans of a request (default 512), the rest left out and counted', async () => {

@@ -76,7 +76,15 @@ class EagerDecompressionStream {
     const settled = (resolve: () => void, reject: (error: Error) => void) => () => (failed ? reject(failed) : resolve());
     const inflate = (chunk: Uint8Array) =>
       new Promise<void>((resolve, reject) => gunzip.write(chunk, (error) => (error ? reject(error) : gunzip.flush(constants.Z_SYNC_FLUSH, settled(resolve, reject)))));
-    this.readable = new ReadableStream({ type: 'bytes', start: (controller) => void (output = controller), cancel: () => void (open = false) });
+    this.readable = new ReadableStream({
+      type: 'bytes',
+      start: (controller) => {
+        output = controller;
+      },
+      cancel: () => {
+        open = false;
+      },
+    });
     this.writable = new WritableStream<Uint8Array>({
       // Resolves once the chunk is inflated: all of its output is queued by then.
       write: (chunk) => {
@@ -85,7 +93,9 @@ class EagerDecompressionStream {
         return inflated;
       },
       close: () => new Promise((resolve, reject) => gunzip.end(settled(resolve, reject))),
-      abort: () => void (open = false),
+      abort: () => {
+        open = false;
+      },
     });
   }
 }

@@ -21,8 +21,8 @@ export const OTLP_CONTENT_TYPES: Readonly<Record<string, OtlpFormat>> = {
 
 /** The OTLP format of a `Content-Type` header value (parameters such as charset ignored). */
 export function otlpFormatOf(contentType: string | null | undefined): OtlpFormat | undefined {
-  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  return OTLP_CONTENT_TYPES[mediaType];
+  const [mediaType = ''] = (contentType ?? '').split(';');
+  return OTLP_CONTENT_TYPES[mediaType.trim().toLowerCase()];
 }
 
 export type PreparedBatch =

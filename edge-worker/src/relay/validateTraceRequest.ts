@@ -36,8 +36,7 @@ export function leaveOutSpans(
       const spans = scopeSpans.spans;
       // A new list only once a span is left out: nearly every batch is valid as sent.
       let kept: OtlpSpan[] | undefined;
-      for (let i = 0; i < spans.length; i += 1) {
-        const span = spans[i]!;
+      for (const [i, span] of spans.entries()) {
         const problem = problemOf(span, resourceSpans);
         if (!problem) {
           kept?.push(span);
@@ -50,10 +49,10 @@ export function leaveOutSpans(
       if (kept) scopeSpans.spans = kept;
     }
   }
-  if (leftOut === 0) return rejected;
+  if (firstReason === undefined) return rejected; // Nothing left out.
   for (const resourceSpans of request.resourceSpans) resourceSpans.scopeSpans = resourceSpans.scopeSpans.filter((scopeSpans) => scopeSpans.spans.length > 0);
   request.resourceSpans = request.resourceSpans.filter((resourceSpans) => resourceSpans.scopeSpans.length > 0);
-  return rejected ? { count: rejected.count + leftOut, reason: rejected.reason } : { count: leftOut, reason: firstReason! };
+  return rejected ? { count: rejected.count + leftOut, reason: rejected.reason } : { count: leftOut, reason: firstReason };
 }
 
 function spanProblem(span: OtlpSpan): string | undefined {

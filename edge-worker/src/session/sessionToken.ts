@@ -59,14 +59,14 @@ export async function signSessionToken(
  */
 export async function verifySessionToken(token: string, secret: string, nowMillis = Date.now()): Promise<SessionClaims | null> {
   if (!secret || token.length > SESSION_TOKEN_MAX_LENGTH) return null;
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== VERSION) return null;
-  const payload = fromBase64url(parts[1]!);
-  const signature = fromBase64url(parts[2]!);
+  const [version, encodedPayload, encodedSignature, ...extra] = token.split('.');
+  if (version !== VERSION || encodedPayload === undefined || encodedSignature === undefined || extra.length > 0) return null;
+  const payload = fromBase64url(encodedPayload);
+  const signature = fromBase64url(encodedSignature);
   if (!payload || !signature) return null;
   try {
     // crypto.subtle.verify compares in constant time.
-    const valid = await crypto.subtle.verify('HMAC', await hmacKey(secret), signature, utf8.encode(`${parts[0]}.${parts[1]}`));
+    const valid = await crypto.subtle.verify('HMAC', await hmacKey(secret), signature, utf8.encode(`${version}.${encodedPayload}`));
     if (!valid) return null;
     const claims = JSON.parse(new TextDecoder().decode(payload)) as Partial<SessionClaims>;
     if (typeof claims.tier !== 'string' || typeof claims.exp !== 'number') return null;

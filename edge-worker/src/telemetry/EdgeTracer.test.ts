@@ -115,7 +115,7 @@ describe('EdgeTracer', () => {
     span.end();
     const [ended] = edgeExporter.getFinishedSpans();
     assert.equal(Object.keys(ended!.attributes).length, SPAN_LIMITS.attributes);
-    assert.equal(ended!.attributes['a0'], 'replaced');
+    assert.equal(ended!.attributes.a0, 'replaced');
     assert.equal(ended!.droppedAttributesCount, 5);
     assert.equal(ended!.events.length, SPAN_LIMITS.events);
     assert.equal(ended!.events[0]!.name, 'e3', 'the oldest events go first');

@@ -77,6 +77,7 @@ function randomHex(words: number): string {
     for (let i = 0; i < words; i += 1) {
       const word = (Math.random() * 0x1_0000_0000) >>> 0;
       any |= word;
+      // biome-ignore lint/style/noNonNullAssertion: each index is one byte (0..255) of a 256-entry table; the span-id hot path.
       id += HEX_BYTES[word >>> 24]! + HEX_BYTES[(word >>> 16) & 0xff]! + HEX_BYTES[(word >>> 8) & 0xff]! + HEX_BYTES[word & 0xff]!;
     }
     if (any !== 0) return id;

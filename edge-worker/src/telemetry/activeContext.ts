@@ -19,10 +19,10 @@ export function installContextManager(): void {
  * manager registered, or ours disabled through `context.disable()`) the API answers.
  */
 export function activeContext(): Context {
-  return installed !== undefined && installed.enabled ? installed.active() : contextApi.active();
+  return installed?.enabled ? installed.active() : contextApi.active();
 }
 
 /** Runs `fn` with `context` active, as `context.with(context, fn)`, by the same shortcut as {@link activeContext}. */
 export function withActiveContext<T>(context: Context, fn: () => T): T {
-  return installed !== undefined && installed.enabled ? installed.with(context, fn) : contextApi.with(context, fn);
+  return installed?.enabled ? installed.with(context, fn) : contextApi.with(context, fn);
 }

@@ -12,7 +12,7 @@ const UNSAMPLED_PARENT = { ...SAMPLED_PARENT, traceFlags: TraceFlags.NONE };
 /** A trace id whose random part (last 7 bytes) is `fraction` of its range. */
 function traceIdAt(fraction: number): string {
   const random = Math.min(Math.floor(fraction * 2 ** 56), 2 ** 56 - 1);
-  return '0123456789' + 'abcdef01'.slice(0, 8) + random.toString(16).padStart(14, '0');
+  return `0123456789abcdef01${random.toString(16).padStart(14, '0')}`;
 }
 
 function tracerWith(sampler: SamplerConfig) {

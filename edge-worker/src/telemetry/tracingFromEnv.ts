@@ -57,7 +57,10 @@ export function tracingFromEnv(
   // Callers ask per request or per queue batch; the bindings object is the isolate's own, so the
   // bindings are read once for it rather than on every call.
   let forBindings = byBindings.get(env);
-  if (!forBindings) byBindings.set(env, (forBindings = new Map()));
+  if (!forBindings) {
+    forBindings = new Map();
+    byBindings.set(env, forBindings);
+  }
   const key = JSON.stringify([defaultServiceName, overrides.serviceName ?? null, overrides.promotedBaggageKeys ?? null]);
   let tracing = forBindings.get(key);
   if (!tracing) {

@@ -30,7 +30,7 @@ export function Cart() {
   return (
     <section>
       <h1>Cart</h1>
-      <button data-testid="checkout" onClick={() => void checkout()}>
+      <button type="button" data-testid="checkout" onClick={() => void checkout()}>
         Check out
       </button>
       {outcome && (

@@ -24,10 +24,12 @@ export function useDedicatedStack(options: TestStackOptions & { exportTo?: 'coll
       stack = await start(testInfo, otlpReceiver.url);
     });
   } else {
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixtures from a destructuring pattern, and this hook needs none.
     test.beforeAll(async ({}, testInfo) => {
       stack = await start(testInfo);
     });
   }
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixtures from a destructuring pattern, and this hook needs none.
   test.afterEach(async ({}, testInfo) => {
     if (stack && testInfo.status !== testInfo.expectedStatus) await reportLogs(testInfo, stack.runDir);
   });

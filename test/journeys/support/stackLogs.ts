@@ -36,6 +36,7 @@ export function readServiceLog(service: string, path: string): StackLog | undefi
     return undefined; // This stack has no such service.
   }
   const lines = text
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC (\x1b); this strips them.
     .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
     .filter((line) => telling.test(line))

@@ -65,7 +65,7 @@ export const Cart = traceEntrypoint(CartObject, { name: 'Cart' });
 
 export default {
   fetch: app.fetch,
-  scheduled: traceScheduled<Env>(async (controller, env) => {
+  scheduled: traceScheduled<Env>(async (_controller, env) => {
     await traceKV(env.PRICES, 'PRICES', { tracing: tracingFromEnv(env) }).get('price-list', 'json'); // under `cron <expression>`
   }),
 };

@@ -108,7 +108,10 @@ describe('StepContextManager', () => {
     const inner = stepContextManager();
     let calls = 0;
     const innerWith = inner.with;
-    inner.with = (...args) => (calls++, innerWith(...args));
+    inner.with = (...args) => {
+      calls++;
+      return innerWith(...args);
+    };
     const manager = stepContextManager(inner).enable();
     manager.with(named('z'), () => assert.equal(nameOf(manager), 'z'));
     assert.equal(calls, 1);

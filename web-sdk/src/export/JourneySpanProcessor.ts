@@ -158,7 +158,7 @@ export function journeySpanProcessor(
     failedSends += 1;
     retryAt = now() + retryDelayMillis(failures, result.retryAfterMillis);
     // Back in arrival order; beyond the bound, the newest spans are dropped.
-    queue = [...spans, ...queue].sort((a, b) => arrival.get(a)! - arrival.get(b)!);
+    queue = [...spans, ...queue].sort((a, b) => (arrival.get(a) ?? 0) - (arrival.get(b) ?? 0));
     const over = queue.length - maxQueueSize;
     if (over > 0) {
       queue.length = maxQueueSize;
@@ -205,7 +205,10 @@ export function journeySpanProcessor(
         // The largest batch that fits, halving from a full one.
         let count = Math.min(queue.length, maxExportBatchSize);
         let body = encode(queue.slice(0, count));
-        while (count && body.byteLength > budget) body = encode(queue.slice(0, (count = count >> 1)));
+        while (count && body.byteLength > budget) {
+          count >>= 1;
+          body = encode(queue.slice(0, count));
+        }
         if (!count) {
           if (budget < KEEPALIVE_MIN_USEFUL_BYTES) break;
           queue.shift(); // One span larger than the whole budget can never be sent on hide.

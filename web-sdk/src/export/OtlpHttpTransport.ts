@@ -79,12 +79,18 @@ export function otlpHttpTransport({ url, sendClockReading, compression, fetch, n
   };
 }
 
+/** What an OTLP/JSON answer says it left out of an accepted request. */
+interface PartialSuccess {
+  rejectedSpans?: number;
+  rejectedReason?: string;
+}
+
 /** What an OTLP/JSON answer says was left out of an accepted request; nothing when it says nothing readable. */
-function partialSuccessOf(response: Response): Promise<{ rejectedSpans?: number; rejectedReason?: string }> | {} {
+function partialSuccessOf(response: Response): Promise<PartialSuccess> | PartialSuccess {
   if (!/json/.test(response.headers.get('content-type') || '')) return {};
   return response.json().then(
     (answer: { partialSuccess?: { rejectedSpans?: unknown; errorMessage?: unknown } } | null) => {
-      const partial = (answer && answer.partialSuccess) || {};
+      const partial = answer?.partialSuccess || {};
       const rejectedSpans = Number(partial.rejectedSpans);
       return rejectedSpans > 0 ? { rejectedSpans, rejectedReason: String(partial.errorMessage || 'no reason given') } : {};
     },

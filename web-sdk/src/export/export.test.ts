@@ -190,7 +190,10 @@ function fakeTransport(answer: (call: number) => Answer) {
     },
   };
   const delivered = () => sends.filter((send) => send.outcome === 'sent').flatMap((send) => send.names);
-  return { transport: fake, sends, delivered, release: () => pending.splice(0).forEach((resolve) => resolve()) };
+  const release = () => {
+    for (const resolve of pending.splice(0)) resolve();
+  };
+  return { transport: fake, sends, delivered, release };
 }
 
 const names = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `span-${from + i}`);

@@ -8,21 +8,21 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
  * brings protobuf code the browser never uses.
  */
 export function encodeTraces(spans: readonly ReadableSpan[]): string {
-  const byResource = new Map<ReadableSpan['resource'], Map<string, ReadableSpan[]>>();
+  const byResource = new Map<ReadableSpan['resource'], Map<string, { scope: ReadableSpan['instrumentationScope']; spans: ReadableSpan[] }>>();
   for (const span of spans) {
     let scopes = byResource.get(span.resource);
-    if (!scopes) byResource.set(span.resource, (scopes = new Map()));
+    if (!scopes) {
+      scopes = new Map();
+      byResource.set(span.resource, scopes);
+    }
     const scopeKey = `${span.instrumentationScope.name}@${span.instrumentationScope.version || ''}`;
-    const list = scopes.get(scopeKey);
-    if (list) list.push(span);
-    else scopes.set(scopeKey, [span]);
+    const group = scopes.get(scopeKey);
+    if (group) group.spans.push(span);
+    else scopes.set(scopeKey, { scope: span.instrumentationScope, spans: [span] });
   }
   const resourceSpans = [...byResource].map(([resource, scopes]) => ({
     resource: { attributes: keyValues(resource.attributes) },
-    scopeSpans: [...scopes.values()].map((list) => {
-      const { name, version } = list[0]!.instrumentationScope;
-      return { scope: { name, version }, spans: list.map(encodeSpan) };
-    }),
+    scopeSpans: [...scopes.values()].map(({ scope: { name, version }, spans: list }) => ({ scope: { name, version }, spans: list.map(encodeSpan) })),
   }));
   return JSON.stringify({ resourceSpans });
 }

@@ -12,7 +12,7 @@ describe('serverSpanContext', () => {
 
   it('falls back to the meta tag, and ignores malformed values', () => {
     assert.equal(serverSpanContext([{ name: 'traceparent', description: 'garbage' }], TRACEPARENT)?.spanId, 'b7ad6b7169203331');
-    assert.equal(serverSpanContext([{ name: 'traceparent', description: '00-' + '0'.repeat(32) + '-b7ad6b7169203331-01' }], 'nope'), undefined);
+    assert.equal(serverSpanContext([{ name: 'traceparent', description: `00-${'0'.repeat(32)}-b7ad6b7169203331-01` }], 'nope'), undefined);
     assert.equal(serverSpanContext(undefined, undefined), undefined);
   });
 });

@@ -11,7 +11,7 @@ let noted = false;
 
 /** Whether this realm is a browser page: a `document` and global event listeners (what `init` adds to). */
 export function inBrowser(): boolean {
-  return typeof document == 'object' && typeof addEventListener == 'function';
+  return typeof document === 'object' && typeof addEventListener === 'function';
 }
 
 /** A journey that traces nothing; says so once through `diag` (the expected case during SSR). */

@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import { ROOT_CONTEXT, TraceFlags, defaultTextMapGetter, propagation, trace, type TextMapSetter } from '@opentelemetry/api';
 import { journeyPropagator } from './journeyPropagator.js';
 
-const setter: TextMapSetter<Record<string, string>> = { set: (carrier, key, value) => void (carrier[key] = value) };
+const setter: TextMapSetter<Record<string, string>> = {
+  set: (carrier, key, value) => {
+    carrier[key] = value;
+  },
+};
 
 describe('journeyPropagator', () => {
   it('injects only the allow-listed keys, journey values first', () => {

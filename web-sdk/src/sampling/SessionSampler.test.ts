@@ -5,9 +5,9 @@ import { SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace';
 import { isSessionSampled, sessionSampled, sessionSampler } from './SessionSampler.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
-const LOW = '00000000' + 'a'.repeat(24); // bucket 0: inside any rate > 0
-const MID = '80000000' + 'a'.repeat(24); // bucket 0.5
-const HIGH = 'ffffffff' + 'a'.repeat(24); // bucket ~1: outside any rate < 1
+const LOW = `00000000${'a'.repeat(24)}`; // bucket 0: inside any rate > 0
+const MID = `80000000${'a'.repeat(24)}`; // bucket 0.5
+const HIGH = `ffffffff${'a'.repeat(24)}`; // bucket ~1: outside any rate < 1
 
 function decide(sampler: Sampler, context = ROOT_CONTEXT) {
   return sampler.shouldSample(context, TRACE_ID, 'step', SpanKind.INTERNAL, {}, []).decision;

@@ -17,15 +17,17 @@ const BOOLEAN_FEATURES = ['interactions', 'routeChanges', 'documentLoad', 'webVi
  */
 export function scriptTagOptions(dataset: Readonly<Record<string, string | undefined>>, global: unknown): ScriptTagOptions {
   const options: ScriptTagOptions = typeof global === 'object' && global !== null ? { ...(global as ScriptTagOptions) } : {};
-  const text = (key: string) => (dataset[key]?.trim() ? dataset[key]!.trim() : undefined);
+  const text = (key: string) => dataset[key]?.trim() || undefined;
   if (text('serviceName')) options.serviceName = text('serviceName');
   if (text('collectorUrl')) options.collectorUrl = text('collectorUrl');
   if (text('relayUrl')) options.relayUrl = text('relayUrl');
-  if (text('propagateTo')) options.propagateTo = text('propagateTo')!.split(/[\s,]+/).filter(Boolean);
+  const propagateTo = text('propagateTo');
+  if (propagateTo) options.propagateTo = propagateTo.split(/[\s,]+/).filter(Boolean);
   if (text('sampleRate')) options.sampleRate = text('sampleRate') as unknown as number;
-  if (text('sampleRateByTier')) {
+  const sampleRateByTier = text('sampleRateByTier');
+  if (sampleRateByTier) {
     const byTier: Record<string, number> = {};
-    for (const pair of text('sampleRateByTier')!.split(',')) {
+    for (const pair of sampleRateByTier.split(',')) {
       const [tier, rate] = pair.split('=');
       if (tier?.trim() && rate !== undefined) byTier[tier.trim()] = Number(rate);
     }

@@ -79,7 +79,7 @@ describe('JourneySession', () => {
   });
 
   it('replaces tampered or foreign stored values', () => {
-    for (const stored of ['x"; drop table', '{"id":"abc","startedAt":1,"lastActiveAt":2}', '{"id":"' + 'a'.repeat(32) + '","startedAt":5,"lastActiveAt":1}', 'null', '42']) {
+    for (const stored of ['x"; drop table', '{"id":"abc","startedAt":1,"lastActiveAt":2}', `{"id":"${'a'.repeat(32)}","startedAt":5,"lastActiveAt":1}`, 'null', '42']) {
       const { session } = fixture(memoryStorage({ [SESSION_STORAGE_KEY]: stored }));
       const { id } = session.current();
       assert.match(id, /^[0-9a-f]{32}$/);

@@ -73,7 +73,9 @@ export function journeySession(storage: SessionStorage | undefined, limits: Sess
       const time = now();
       const stored = read() || memory;
       if (stored && !isExpired(stored, time, limits)) {
-        return time - stored.lastActiveAt >= TOUCH_GRANULARITY_MILLIS ? write({ ...stored, lastActiveAt: time }) : (memory = stored);
+        if (time - stored.lastActiveAt >= TOUCH_GRANULARITY_MILLIS) return write({ ...stored, lastActiveAt: time });
+        memory = stored;
+        return stored;
       }
       const next = write({ id: randomHex(16), startedAt: time, lastActiveAt: time });
       onStart(next, stored?.id);
@@ -88,9 +90,10 @@ export function isExpired(session: SessionRecord, now: number, limits: SessionLi
 
 /** A stored record, or `undefined` for anything that is not one (tampered, old format). */
 export function parseSessionRecord(text: string | null | undefined): SessionRecord | undefined {
+  if (!text) return undefined;
   try {
     // Throws for text that is not JSON, and for `null`.
-    const { id, startedAt, lastActiveAt } = JSON.parse(text!) as Record<string, unknown>;
+    const { id, startedAt, lastActiveAt } = JSON.parse(text) as Record<string, unknown>;
     if (typeof id === 'string' && /^[0-9a-f]{32}$/.test(id) && typeof startedAt === 'number' && typeof lastActiveAt === 'number' && lastActiveAt >= startedAt) return { id, startedAt, lastActiveAt };
   } catch {
     // Not a record.

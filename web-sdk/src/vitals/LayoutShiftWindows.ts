@@ -33,7 +33,8 @@ export function layoutShiftWindows(): LayoutShiftWindows {
     },
     add(entry) {
       if (entry.hadRecentInput) return;
-      if (last && entry.startTime - last.startTime < SESSION_GAP_MILLIS && entry.startTime - first!.startTime < SESSION_MAX_MILLIS) windowValue += entry.value;
+      if (first && last && entry.startTime - last.startTime < SESSION_GAP_MILLIS && entry.startTime - first.startTime < SESSION_MAX_MILLIS)
+        windowValue += entry.value;
       else {
         windowValue = entry.value;
         first = entry;

@@ -56,7 +56,7 @@ export function onWebVitals(host: FeatureHost): void {
   const finalizeLcp = () => {
     if (lcpFinal) return;
     lcpFinal = true;
-    takeLcp!(true);
+    takeLcp?.(true);
     if (lcp !== undefined) report('LCP', lcp);
   };
   // Input stops new LCP candidates; defer so the page's own handler runs first.
@@ -85,12 +85,18 @@ export function onWebVitals(host: FeatureHost): void {
     // Only for a page that painted content while visible, as web-vitals does.
     if (takeShifts && performance.getEntriesByName('first-contentful-paint').length) {
       takeShifts();
-      if (layoutShifts.value !== clsReported) report('CLS', (clsReported = layoutShifts.value));
+      if (layoutShifts.value !== clsReported) {
+        clsReported = layoutShifts.value;
+        report('CLS', clsReported);
+      }
     }
     takeEvents?.();
     takeFirstInput?.();
     const inp = latencies.estimate((performance as { interactionCount?: number }).interactionCount ?? latencies.count);
-    if (inp !== undefined && inp !== inpReported) report('INP', (inpReported = inp));
+    if (inp !== undefined && inp !== inpReported) {
+      inpReported = inp;
+      report('INP', inpReported);
+    }
   };
   // Both: browsers differ in which fires when a page is left (and bfcache skips visibilitychange).
   document.addEventListener('visibilitychange', onHidden, { signal });

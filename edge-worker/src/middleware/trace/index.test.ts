@@ -56,7 +56,7 @@ describe('trace middleware', () => {
         agent: span.attributes['user_agent.original'],
         session: span.attributes['session.id'],
         tier: span.attributes['user.tier'],
-        card: span.attributes['card'],
+        card: span.attributes.card,
       },
       { method: 'GET', route: '/api/items/:id', path: '/api/items/42', status: 200, agent: 'test-agent', session: 's1', tier: 'premium', card: undefined },
     );

@@ -25,7 +25,7 @@ export default function Shop({ loaderData: { edgeUrl } }: Route.ComponentProps) 
   return (
     <main data-hydrated={hydrated}>
       <h1>Shop</h1>
-      <button data-testid="checkout" onClick={() => void checkout()}>
+      <button type="button" data-testid="checkout" onClick={() => void checkout()}>
         Check out
       </button>
       {result && (
