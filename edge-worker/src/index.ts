@@ -11,6 +11,7 @@ export { SAMPLER_NAMES, type SamplerConfig, type SamplerName } from './telemetry
 export { OTLPFetchSpanExporter, type OTLPFetchSpanExporterOptions } from './export/OTLPFetchSpanExporter.js';
 export { EdgeBatchSpanProcessor, type EdgeBatchSpanProcessorOptions, type DropReport } from './export/EdgeBatchSpanProcessor.js';
 export { ExportFailure } from './export/exportFailure.js';
+export { JourneytraceSpill, spillTo, spillSpansTo, type Spill, type SpillBindings, type SpillNamespace } from './spill/index.js';
 export { BaggageSpanProcessor, DEFAULT_PROMOTED_BAGGAGE_KEYS } from './baggage/BaggageSpanProcessor.js';
 export { AsyncLocalStorageContextManager } from './telemetry/AsyncLocalStorageContextManager.js';
 export { EdgeTracer } from './telemetry/EdgeTracer.js';

@@ -15,6 +15,8 @@ import { sessionTokenVerifier } from './session/index.js';
 import { processOrderEvent, publishOrderPlaced, type OrderEventsBindings } from './demo/orderEvents.js';
 import { traceQueueConsumer } from './queue/index.js';
 import { otlpRelay, type RelayBindings } from './relay/index.js';
+// The durable spill behind the span exporter and the relay (binding JOURNEYTRACE_SPILL in wrangler.toml).
+export { JourneytraceSpill } from './spill/index.js';
 
 export interface EdgeBindings extends TraceBindings, RelayBindings, OrderEventsBindings {
   /** Base URL of the checkout API. */

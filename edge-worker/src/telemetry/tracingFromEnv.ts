@@ -6,6 +6,8 @@ import { otlpHeaders, otlpMetricsUrl, otlpTracesUrl, type OtlpBindings } from '.
 import { otlpExporterSelected, sdkDisabled, type OtelSwitchBindings } from './otelSwitches.js';
 import { installDiagLoggerFromEnv, type DiagBindings } from './diagFromEnv.js';
 import { samplerFromEnv } from './sampler.js';
+import { spillSpansTo, spillTo } from '../spill/spillTo.js';
+import type { SpillNamespace } from '../spill/types.js';
 
 export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagBindings {
   OTEL_SERVICE_NAME?: string;
@@ -28,6 +30,11 @@ export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagB
   JOURNEYTRACE_BSP_MAX_QUEUE_BYTES?: string;
   /** `false` keeps spans for `OTEL_BSP_SCHEDULE_DELAY` even when no other request is in flight. Default `true`. */
   JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE?: string;
+  /**
+   * The `JourneytraceSpill` Durable Object namespace: spans the collector cannot take now are
+   * written there and sent later (spill/). Without it they wait in the isolate's memory.
+   */
+  JOURNEYTRACE_SPILL?: SpillNamespace;
 }
 
 const cache = new Map<string, EdgeTracing>();
@@ -86,13 +93,15 @@ function readBindings(env: TracingBindings, defaultServiceName: string, override
       maxQueueSize: nonNegative(env.OTEL_BSP_MAX_QUEUE_SIZE),
       maxQueueBytes: nonNegative(env.JOURNEYTRACE_BSP_MAX_QUEUE_BYTES),
       flushWhenIdle: env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE === undefined ? undefined : env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE.trim().toLowerCase() !== 'false',
+      spill: env.JOURNEYTRACE_SPILL ? spillSpansTo(spillTo(env.JOURNEYTRACE_SPILL)) : undefined,
     },
   });
 }
 
 /** One `EdgeTracing` per distinct configuration, built on first use (not frozen by the first request). */
 export function tracingFor(config: EdgeTracingConfig): EdgeTracing {
-  const key = JSON.stringify(config);
+  // A spill is a function, which JSON leaves out: say whether there is one.
+  const key = JSON.stringify(config) + (config.batch?.spill ? ' spill' : '');
   let tracing = cache.get(key);
   if (!tracing) {
     tracing = createEdgeTracing(config);
