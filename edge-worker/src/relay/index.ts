@@ -54,6 +54,8 @@ export interface RelayBindings extends OtlpBindings, Pick<OtelSwitchBindings, 'O
   JOURNEYTRACE_RELAY_SERVICE_NAMES?: string;
   /** The `JourneytraceSpill` Durable Object namespace: batches the collector cannot take are held there (202) instead of answered with 502. */
   JOURNEYTRACE_SPILL?: SpillNamespace;
+  /** `false`: the relay answers 502 while the collector cannot take a batch, spilling nothing (the page keeps its spans). */
+  JOURNEYTRACE_RELAY_SPILL?: string;
 }
 
 export interface RelayOptions {
@@ -99,7 +101,8 @@ export interface RelayOptions {
   /**
    * Where a batch goes when the collector cannot take it now (unreachable, 429 or 5xx): the
    * browser gets 202 once it is held there, 502 (or the collector's status) only when it cannot
-   * be. Default: the `JOURNEYTRACE_SPILL` binding's `spillTo`, else none; `false` turns it off.
+   * be. Default: the `JOURNEYTRACE_SPILL` binding's `spillTo`, else none; `false` (or the
+   * `JOURNEYTRACE_RELAY_SPILL=false` binding) turns it off.
    */
   spill?: Spill | false;
   /** Called when the collector cannot be reached and the batch cannot be spilled (the browser gets 502). Default: `console.warn`. */
@@ -179,7 +182,10 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
     clockSkew: options.clockSkew ?? {},
     spanTimes: resolveSpanTimeBounds(options.spanTimes),
     onForwardError: options.onForwardError ?? warnForwardError,
-    spill: options.spill === false ? undefined : (options.spill ?? (env.JOURNEYTRACE_SPILL ? spillTo(env.JOURNEYTRACE_SPILL) : undefined)),
+    spill:
+      options.spill === false || (options.spill === undefined && env.JOURNEYTRACE_RELAY_SPILL?.trim().toLowerCase() === 'false')
+        ? undefined
+        : (options.spill ?? (env.JOURNEYTRACE_SPILL ? spillTo(env.JOURNEYTRACE_SPILL) : undefined)),
     now: options.now ?? Date.now,
   };
 }

@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { encodeTraceExportRequest } from '../export/otlpProtobuf.js';
+import { log } from '../log/log.js';
 import { BATCH_ID_HEADER, SPAN_COUNT_HEADER, SPILL_OBJECT_NAME } from './spillProtocol.js';
 import type { SpillNamespace } from './types.js';
 
@@ -22,21 +23,22 @@ export type Spill = (batch: SpillRequest) => Promise<boolean>;
  * the caller keeps the batch (or answers 502) as it would without a spill.
  */
 export function spillTo(namespace: SpillNamespace): Spill {
-  let stub: ReturnType<SpillNamespace['get']> | undefined;
   return async function spill(batch) {
     try {
-      stub ??= namespace.get(namespace.idFromName(SPILL_OBJECT_NAME) as never);
+      // A stub per call: workerd refuses I/O through a stub made in another request.
+      const stub = namespace.get(namespace.idFromName(SPILL_OBJECT_NAME) as never);
       const headers: Record<string, string> = { 'content-type': batch.contentType, [SPAN_COUNT_HEADER]: String(batch.spanCount) };
       if (batch.contentEncoding) headers['content-encoding'] = batch.contentEncoding;
       if (batch.batchId) headers[BATCH_ID_HEADER] = batch.batchId;
       // Outside the request's trace: holding spans makes no spans.
       const response = await context.with(ROOT_CONTEXT, () =>
-        stub!.fetch(new Request('https://journeytrace-spill/batches', { method: 'POST', headers, body: batch.body as Uint8Array<ArrayBuffer> })),
+        stub.fetch(new Request('https://journeytrace-spill/batches', { method: 'POST', headers, body: batch.body as Uint8Array<ArrayBuffer> })),
       );
       await response.body?.cancel();
+      if (!response.ok) log('journeytrace.spill.refused', { status: response.status, spans: batch.spanCount });
       return response.ok;
-    } catch {
-      stub = undefined; // A broken stub is not reused.
+    } catch (error) {
+      log('journeytrace.spill.failed', { error: error instanceof Error ? error.message : String(error), spans: batch.spanCount });
       return false;
     }
   };
