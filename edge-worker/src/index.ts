@@ -12,6 +12,7 @@ export { OTLPFetchSpanExporter, type OTLPFetchSpanExporterOptions } from './expo
 export { EdgeBatchSpanProcessor, type EdgeBatchSpanProcessorOptions, type DropReport } from './export/EdgeBatchSpanProcessor.js';
 export { ExportFailure, PROMOTED_BAGGAGE_KEYS as DEFAULT_PROMOTED_BAGGAGE_KEYS } from '@journeytrace/contract';
 export { BaggageSpanProcessor } from '@journeytrace/contract/baggage-span-processor';
+export { JourneytraceSpill, spillTo, spillSpansTo, type Spill, type SpillBindings, type SpillNamespace } from './spill/index.js';
 export { AsyncLocalStorageContextManager } from './telemetry/AsyncLocalStorageContextManager.js';
 export { EdgeTracer } from './telemetry/EdgeTracer.js';
 export { EdgeSpan, SPAN_LIMITS, type EdgeSpanScope } from './telemetry/EdgeSpan.js';

@@ -16,6 +16,8 @@ import { processOrderEvent, publishOrderPlaced, type OrderEventsBindings } from 
 import { traceQueueConsumer } from './queue/index.js';
 import { otlpRelay, type RelayBindings } from './relay/index.js';
 import { addToCart, CHECKOUT_SKU, recommendationsFor, shopBindings, type ShopBindings, type ShopVariables } from './demo/shop.js';
+// The durable spill behind the span exporter and the relay (binding JOURNEYTRACE_SPILL in wrangler.toml).
+export { JourneytraceSpill } from './spill/index.js';
 
 export interface EdgeBindings extends TraceBindings, RelayBindings, OrderEventsBindings, ShopBindings {
   /** Base URL of the checkout API. */

@@ -21,6 +21,7 @@ import { resolveConfig, type JourneyTraceEnv, type JourneyTraceOptions, type Jou
 import { stepContextManager } from './context/StepContextManager.js';
 import { journeySpanProcessor } from './export/JourneySpanProcessor.js';
 import { otlpHttpTransport } from './export/OtlpHttpTransport.js';
+import { indexedDbStore } from './export/offlineStore.js';
 import { fetchSpans } from './fetch/fetchSpans.js';
 import { runStep, type HoldContext, type JourneyStep } from './journey/step.js';
 import { journeyPropagator } from './propagation/journeyPropagator.js';
@@ -122,11 +123,12 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
     otlpHttpTransport({
       url: config.tracesUrl,
       sendClockReading: config.relay,
+      sendBatchId: config.relay,
       compression: config.compression,
       fetch: nativeFetch,
       now,
     }),
-    config,
+    { ...config, offlineStore: config.offlineStorage ? indexedDbStore() : undefined },
   );
   const provider = new SdkTracerProvider({
     // Merge, not replace: the default resource carries telemetry.sdk.language=webjs.
@@ -161,7 +163,7 @@ export function init(options: JourneyTraceCoreOptions = {}): JourneyTrace {
       for (const held of contextManager.held()) trace.getSpan(held)?.end();
       // Fetches whose body is still being read, or whose span waits for its resource timing.
       fetchInstrumentation.flush();
-      processor.flushOnHide();
+      processor.flushOnHide(true);
     },
     { signal },
   );

@@ -70,6 +70,14 @@ export interface EdgeBatchSpanProcessorOptions {
   sendTimeoutMillis?: number;
   /** Where drops are reported; default `diag.warn` plus `onDropReport` of the caller. */
   onDrop?: (report: DropReport) => void;
+  /**
+   * A durable store for batches the collector could not take (`spillSpansTo(spillTo(...))`,
+   * spill/): after a retryable failure the failed batch, and while the backoff lasts every
+   * batch that comes due, is handed to it instead of waiting in the isolate, so an eviction
+   * loses none. Resolves to whether the store holds the spans; when it does not, they wait for
+   * a retry here as they would without it. Default none.
+   */
+  spill?: (spans: ReadableSpan[]) => Promise<boolean>;
 }
 
 export type { DropReport };
@@ -99,6 +107,9 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
   private readonly _exporter: SpanExporter;
   private readonly _options: typeof DEFAULTS & { flushWhenIdle: boolean };
   private readonly _onDrop: ((report: DropReport) => void) | undefined;
+  private readonly _spill: ((spans: ReadableSpan[]) => Promise<boolean>) | undefined;
+  /** The spill took the last batch handed to it (a refusing store is asked once per failed export). */
+  private _spillWorks = true;
   /** Ended spans not yet cut into a batch, and when the oldest of them ended. */
   private _buffer: ReadableSpan[] = [];
   private _bufferSinceMillis = 0;
@@ -138,6 +149,7 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
     }
     this._options = resolved;
     this._onDrop = options.onDrop;
+    this._spill = options.spill;
   }
 
   /** Spans given up on since this processor was made (queue full, refused by the collector). */
@@ -232,7 +244,7 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
         if (this._buffer.length > 0 && this._bufferDueMillis() <= now) this._cutBuffer();
         const batch = this._head();
         if (!batch) return;
-        const done = this._send(batch);
+        const done = this._spilling(now) ? this._spillBatch(batch) : this._send(batch);
         const sending = { sinceMillis: now, batch, done };
         this._sending = sending;
         try {
@@ -277,7 +289,20 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
     if (this._queue.length > 0) due = now;
     if (this._buffer.length > 0) due = Math.min(due ?? Infinity, this._bufferDueMillis());
     if (due === undefined) return undefined;
-    return Math.max(due, this._blockedUntilMillis);
+    // Spilling does not wait out the backoff: it is the collector that is failing.
+    return this._spilling(now) ? due : Math.max(due, this._blockedUntilMillis);
+  }
+
+  /** Whether batches go to the spill store now: it is set and works, and the collector is in its backoff. */
+  private _spilling(now: number): boolean {
+    return this._spill !== undefined && this._spillWorks && this._failures > 0 && now < this._blockedUntilMillis;
+  }
+
+  /** Hands `batch` to the spill store; it leaves the queue once stored there. */
+  private async _spillBatch(batch: Batch): Promise<void> {
+    const stored = await this._spill!(batch.spans).catch(() => false);
+    if (stored) this._remove(batch);
+    else this._spillWorks = false;
   }
 
   private _bufferDueMillis(): number {
@@ -330,6 +355,11 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
     this._blockedUntilMillis = Date.now() + waitMillis;
     if (this._failures === 1) {
       diag.warn(`journeytrace: span export failed (${result.error?.message ?? 'no reason given'}); holding spans for a retry`);
+    }
+    if (this._spill) {
+      this._spillWorks = true;
+      await this._spillBatch(batch);
+      if (!this._queue.includes(batch)) return;
     }
     // Everything queued now waits for a retry: bound it by size as well as by count.
     for (const held of this._queue) {

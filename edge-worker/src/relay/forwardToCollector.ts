@@ -13,7 +13,8 @@ export interface CollectorTarget {
 
 export type ForwardResult = { ok: true; status: number; retryAfter?: string } | { ok: false; error: Error };
 
-async function gzip(text: string): Promise<ArrayBuffer> {
+/** `text` as gzip bytes (CompressionStream). */
+export async function gzipText(text: string): Promise<ArrayBuffer> {
   return new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
 }
 
@@ -28,7 +29,7 @@ export async function forwardToCollector(request: OtlpTraceRequest, target: Coll
     const response = await target.fetch(target.url, {
       method: 'POST',
       headers: { ...target.headers, 'content-type': 'application/json', ...(gzipped ? { 'content-encoding': 'gzip' } : {}) },
-      body: gzipped ? await gzip(json) : json,
+      body: gzipped ? await gzipText(json) : json,
       signal: AbortSignal.timeout(target.timeoutMillis),
     });
     await response.body?.cancel();

@@ -15,7 +15,8 @@ import {
   type AttributeFilter,
 } from './filterAttributes.js';
 import { platformClientKey } from './clientKey.js';
-import { forwardToCollector, type CollectorTarget } from './forwardToCollector.js';
+import { forwardToCollector, type CollectorTarget, type ForwardResult } from './forwardToCollector.js';
+import { isRetryableStatus } from '../export/retryPolicy.js';
 import { otlpFormatOf, prepareBatch, type OtlpFormat } from './prepareBatch.js';
 import { DEFAULT_RELAYED_SERVICE_NAMES } from './pinBrowserResources.js';
 import { countOption, DEFAULT_MAX_SPANS_PER_BATCH, resolveSpanLimits, type SpanLimits } from './spanLimits.js';
@@ -25,6 +26,11 @@ import { encodeTracePartialSuccess } from '../export/otlpProtobuf.js';
 import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
 import { readLimitedBody } from './readLimitedBody.js';
 import { globalFetch } from '../fetch/globalFetch.js';
+import { spillTo, type Spill } from '../spill/spillTo.js';
+import type { SpillNamespace } from '../spill/types.js';
+import { BATCH_ID_HEADER } from '../spill/spillProtocol.js';
+import { batchIdOf, recentBatchIds } from './recentBatchIds.js';
+import { spillForwarded } from './spillForwarded.js';
 
 export { platformClientKey, SHARED_CLIENT_KEY } from './clientKey.js';
 export { ATTR_JOURNEYTRACE_CLOCK_SKEW_MS, SENT_AT_HEADER, SENT_AT_PARAM, type ClockSkewOptions } from './clockSkew.js';
@@ -46,6 +52,10 @@ export interface RelayBindings extends OtlpBindings, Pick<OtelSwitchBindings, 'O
   JOURNEYTRACE_RELAY_RATE_LIMIT_PER_MINUTE?: string;
   /** Comma-separated browser `service.name`s accepted. */
   JOURNEYTRACE_RELAY_SERVICE_NAMES?: string;
+  /** The `JourneytraceSpill` Durable Object namespace: batches the collector cannot take are held there (202) instead of answered with 502. */
+  JOURNEYTRACE_SPILL?: SpillNamespace;
+  /** `false`: the relay answers 502 while the collector cannot take a batch, spilling nothing (the page keeps its spans). */
+  JOURNEYTRACE_RELAY_SPILL?: string;
 }
 
 export interface RelayOptions {
@@ -88,7 +98,14 @@ export interface RelayOptions {
   forwardTimeoutMillis?: number;
   /** Compression of the forwarded body. Default `gzip`. */
   forwardCompression?: 'gzip' | 'none';
-  /** Called when the collector cannot be reached (the browser gets 502). Default: `console.warn`. */
+  /**
+   * Where a batch goes when the collector cannot take it now (unreachable, 429 or 5xx): the
+   * browser gets 202 once it is held there, 502 (or the collector's status) only when it cannot
+   * be. Default: the `JOURNEYTRACE_SPILL` binding's `spillTo`, else none; `false` (or the
+   * `JOURNEYTRACE_RELAY_SPILL=false` binding) turns it off.
+   */
+  spill?: Spill | false;
+  /** Called when the collector cannot be reached and the batch cannot be spilled (the browser gets 502). Default: `console.warn`. */
   onForwardError?: (error: Error, spanCount: number) => void;
   /** The fetch used to reach the collector. Default: global `fetch`. */
   fetch?: typeof fetch;
@@ -115,6 +132,7 @@ interface RelayConfig {
   clockSkew: ClockSkewOptions;
   spanTimes: SpanTimeBounds;
   onForwardError: (error: Error, spanCount: number) => void;
+  spill: Spill | undefined;
   now: () => number;
 }
 
@@ -164,6 +182,10 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
     clockSkew: options.clockSkew ?? {},
     spanTimes: resolveSpanTimeBounds(options.spanTimes),
     onForwardError: options.onForwardError ?? warnForwardError,
+    spill:
+      options.spill === false || (options.spill === undefined && env.JOURNEYTRACE_RELAY_SPILL?.trim().toLowerCase() === 'false')
+        ? undefined
+        : (options.spill ?? (env.JOURNEYTRACE_SPILL ? spillTo(env.JOURNEYTRACE_SPILL) : undefined)),
     now: options.now ?? Date.now,
   };
 }
@@ -201,6 +223,8 @@ export function otlpRelay<Bindings extends object & RelayBindings = RelayBinding
   options: RelayOptions | ((env: Bindings) => RelayOptions) = {},
 ): (c: Context<{ Bindings: Bindings }>) => Promise<Response> {
   const configs = new WeakMap<object, RelayConfig>();
+  // Batches passed on (forwarded or spilled) in this isolate, by the page's batch id.
+  const passedOn = recentBatchIds();
   const limiters = new Map<number, RateLimiter>();
   // app.request() in tests passes no bindings: read them as none set.
   const noBindings = {} as Bindings;
@@ -255,6 +279,9 @@ export function otlpRelay<Bindings extends object & RelayBindings = RelayBinding
           timeBounds: config.spanTimes,
         });
     if (!batch.ok) return c.text(batch.reason, 400);
+    // A page sends a batch again when it kept a copy at page hide: passed on once is enough.
+    const batchId = batchIdOf(request.headers.get(BATCH_ID_HEADER));
+    if (batchId && passedOn.has(batchId)) return exportResponse(c, format, batch.rejected);
     // Accepted and not sent on, and the page told so: its SDK counts and reports the spans as
     // dropped instead of retrying them for as long as the switch is on.
     if (config.disabled) return exportResponse(c, format, { count: batch.spanCount + (batch.rejected?.count ?? 0), reason: DISABLED_REASON });
@@ -264,11 +291,20 @@ export function otlpRelay<Bindings extends object & RelayBindings = RelayBinding
       return c.text('collector not configured', 502);
     }
     const forwarded = await forwardToCollector(batch.request, config.collector);
+    const delivered = forwarded.ok && forwarded.status >= 200 && forwarded.status < 300;
+    // Held durably instead of lost with the page: the browser is told it is accepted (202).
+    if (!delivered && config.spill && spillWorthy(forwarded) && (await spillForwarded(config.spill, batch.request, batch.spanCount, batchId))) {
+      if (batchId) passedOn.add(batchId);
+      return exportResponse(c, format, batch.rejected, 202);
+    }
     if (!forwarded.ok) {
       config.onForwardError(forwarded.error, batch.spanCount);
       return c.text('collector unreachable', 502);
     }
-    if (forwarded.status >= 200 && forwarded.status < 300) return exportResponse(c, format, batch.rejected);
+    if (delivered) {
+      if (batchId) passedOn.add(batchId);
+      return exportResponse(c, format, batch.rejected);
+    }
     const headers: Record<string, string> = forwarded.retryAfter ? { 'retry-after': forwarded.retryAfter } : {};
     return c.text(`collector answered ${forwarded.status}`, forwarded.status as 400, headers);
   };
@@ -278,12 +314,17 @@ export function otlpRelay<Bindings extends object & RelayBindings = RelayBinding
  * The browser's `ExportTraceServiceResponse`, in the encoding it sent: empty for a full
  * success, else a partial success naming how many spans were left out and why.
  */
-function exportResponse(c: Context, format: OtlpFormat, rejected: RejectedSpans | undefined): Response {
+function exportResponse(c: Context, format: OtlpFormat, rejected: RejectedSpans | undefined, status: 200 | 202 = 200): Response {
   if (format === 'json') {
     // int64 is a string in OTLP/JSON.
-    return c.json(rejected ? { partialSuccess: { rejectedSpans: String(rejected.count), errorMessage: rejected.reason } } : {}, 200);
+    return c.json(rejected ? { partialSuccess: { rejectedSpans: String(rejected.count), errorMessage: rejected.reason } } : {}, status);
   }
   const headers = { 'content-type': 'application/x-protobuf' };
-  if (!rejected) return c.body(null, 200, headers);
-  return c.body(encodeTracePartialSuccess(rejected.count, rejected.reason) as Uint8Array<ArrayBuffer>, 200, headers);
+  if (!rejected) return c.body(null, status, headers);
+  return c.body(encodeTracePartialSuccess(rejected.count, rejected.reason) as Uint8Array<ArrayBuffer>, status, headers);
+}
+
+/** Unreachable, or an answer that waiting can change (429, 5xx): worth holding. Other 4xx are the batch's fault. */
+function spillWorthy(forwarded: ForwardResult): boolean {
+  return !forwarded.ok || isRetryableStatus(forwarded.status);
 }

@@ -7,6 +7,8 @@ import { otlpExporterSelected, sdkDisabled, type OtelSwitchBindings } from './ot
 import { installDiagLoggerFromEnv, type DiagBindings } from './diagFromEnv.js';
 import { samplerFromEnv } from './sampler.js';
 import { BATCH_SPAN_PROCESSOR_ENV, readNumberSetting } from '@journeytrace/contract';
+import { spillSpansTo, spillTo } from '../spill/spillTo.js';
+import type { SpillNamespace } from '../spill/types.js';
 
 export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagBindings {
   OTEL_SERVICE_NAME?: string;
@@ -29,6 +31,11 @@ export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagB
   JOURNEYTRACE_BSP_MAX_QUEUE_BYTES?: string;
   /** `false` keeps spans for `OTEL_BSP_SCHEDULE_DELAY` even when no other request is in flight. Default `true`. */
   JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE?: string;
+  /**
+   * The `JourneytraceSpill` Durable Object namespace: spans the collector cannot take now are
+   * written there and sent later (spill/). Without it they wait in the isolate's memory.
+   */
+  JOURNEYTRACE_SPILL?: SpillNamespace;
 }
 
 const cache = new Map<string, EdgeTracing>();
@@ -90,13 +97,15 @@ function readBindings(env: TracingBindings, defaultServiceName: string, override
       maxQueueSize: bspSetting(env, 'maxQueueSize'),
       maxQueueBytes: readNumberSetting('JOURNEYTRACE_BSP_MAX_QUEUE_BYTES', env.JOURNEYTRACE_BSP_MAX_QUEUE_BYTES, ANY_NON_NEGATIVE),
       flushWhenIdle: env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE === undefined ? undefined : env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE.trim().toLowerCase() !== 'false',
+      spill: env.JOURNEYTRACE_SPILL ? spillSpansTo(spillTo(env.JOURNEYTRACE_SPILL)) : undefined,
     },
   });
 }
 
 /** One `EdgeTracing` per distinct configuration, built on first use (not frozen by the first request). */
 export function tracingFor(config: EdgeTracingConfig): EdgeTracing {
-  const key = JSON.stringify(config);
+  // A spill is a function, which JSON leaves out: say whether there is one.
+  const key = JSON.stringify(config) + (config.batch?.spill ? ' spill' : '');
   let tracing = cache.get(key);
   if (!tracing) {
     tracing = createEdgeTracing(config);

@@ -51,6 +51,11 @@ export interface JourneyTraceOptions {
   maxExportBatchSize?: number;
   /** `gzip` (where CompressionStream exists) or `none` (`OTEL_EXPORTER_OTLP_COMPRESSION`). Default `gzip`. */
   compression?: 'gzip' | 'none';
+  /**
+   * Keep what cannot be sent at page hide in IndexedDB and send it from the origin's next page
+   * (bounded: 1 MiB, 24 h, oldest dropped and counted). Default true.
+   */
+  offlineStorage?: boolean;
   /** Extra resource attributes (`OTEL_RESOURCE_ATTRIBUTES`), e.g. `{ 'deployment.environment.name': 'prod' }`. */
   resourceAttributes?: Readonly<Record<string, string>>;
   /** Click spans. Default true. */
@@ -102,6 +107,7 @@ export interface ResolvedConfig extends Record<NumberOption, number> {
   sampleRateByTier: Readonly<Record<string, number>>;
   user: JourneyUser;
   compression: 'gzip' | 'none';
+  offlineStorage: boolean;
   resourceAttributes: Record<string, string>;
 }
 
@@ -151,6 +157,7 @@ export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, wa
     sampleRateByTier,
     user: { ...options.user },
     compression,
+    offlineStorage: options.offlineStorage !== false,
     // `key=value,key2=value2`, values percent-decoded, bad pairs skipped: baggage's list syntax.
     resourceAttributes: { ...parseKeyValuePairs(options.OTEL_RESOURCE_ATTRIBUTES, warn), ...options.resourceAttributes },
   } as ResolvedConfig;

@@ -3,6 +3,7 @@ import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { formatDropReport, retryDelayMillis } from '@journeytrace/contract';
 import { encodeTraces } from './otlpJson.js';
 import type { OtlpHttpTransport, SendOutcome } from './OtlpHttpTransport.js';
+import type { OfflineStore, StoredBatch } from './offlineStore.js';
 
 export interface BatchOptions {
   /** Spans held at most, those waiting out an outage included; further ones are dropped and counted. */
@@ -11,6 +12,11 @@ export interface BatchOptions {
   maxExportBatchSize: number;
   /** Delay between a span ending and its export, in ms. */
   scheduledDelayMillis: number;
+  /**
+   * Where batches that cannot be handed to the network at page hide wait for the next page of
+   * the origin (IndexedDB). None: they are lost with the page.
+   */
+  offlineStore?: OfflineStore;
 }
 
 /** Timers, replaceable in tests. */
@@ -39,8 +45,12 @@ export interface JourneySpanProcessor extends SpanProcessor {
   readonly droppedSpans: number;
   /** Spans waiting to be sent (in flight not included). */
   readonly queuedSpans: number;
-  /** Sends the whole queue now with keepalive requests; what does not fit stays queued. */
-  flushOnHide(): void;
+  /**
+   * Sends the whole queue now with keepalive requests; what does not fit, or everything while
+   * the endpoint fails, goes to the offline store (else stays queued). `leaving` (pagehide): the
+   * requests in flight are stored too, since the page takes them with it.
+   */
+  flushOnHide(leaving?: boolean): void;
 }
 
 /**
@@ -56,7 +66,7 @@ export interface JourneySpanProcessor extends SpanProcessor {
  */
 export function journeySpanProcessor(
   transport: Pick<OtlpHttpTransport, 'send' | 'keepaliveBytesLeft'>,
-  { maxQueueSize, maxExportBatchSize, scheduledDelayMillis }: BatchOptions,
+  { maxQueueSize, maxExportBatchSize, scheduledDelayMillis, offlineStore }: BatchOptions,
   timers: Timers = GLOBAL_TIMERS,
   now: () => number = Date.now,
 ): JourneySpanProcessor {
@@ -66,7 +76,8 @@ export function journeySpanProcessor(
   const arrival = new WeakMap<ReadableSpan, number>();
   let arrived = 0;
   let timer: unknown;
-  const inFlight = new Set<Promise<void>>();
+  // Each request in flight, with what the offline store would need to keep it.
+  const inFlight = new Map<Promise<void>, StoredBatch | undefined>();
   let dropped = 0;
   let dropReportPending = false;
   let failures = 0;
@@ -119,8 +130,9 @@ export function journeySpanProcessor(
   };
 
   const track = (spans: ReadableSpan[], body: Uint8Array, keepalive: boolean, splits = { left: MAX_SPLITS_PER_BATCH }) => {
+    const id = batchId();
     const sending = transport
-      .send(body, keepalive)
+      .send(body, keepalive, id)
       .then(
         (result) => settle(spans, result, keepalive, splits),
         () => settle(spans, { outcome: 'retry' }, keepalive, splits),
@@ -131,8 +143,47 @@ export function journeySpanProcessor(
         if (drainNow && queue.length) exportNext(true);
         else if (queue.length) schedule();
       });
-    inFlight.add(sending);
+    inFlight.set(sending, keepalive ? undefined : { id, body, spans: spans.length, at: now() });
   };
+
+  const store = (batches: StoredBatch[]) => {
+    offlineStore!.put(batches);
+    // A page that stays (it was only hidden) sends them itself, after a backoff.
+    timers.set(resendStored, backoffMillis(failures + 1, undefined, DEFAULT_RETRY));
+  };
+
+  let resending = false;
+  /** Sends the stored batches, oldest first, each removed after a 2xx (or a final refusal); stops at the first failure and tries again later. */
+  const resendStored = async () => {
+    if (resending || !offlineStore) return;
+    resending = true;
+    try {
+      let bytes = 0;
+      const stored = (await offlineStore.all()).sort((a, b) => a.at - b.at);
+      for (const batch of stored) bytes += batch.body.byteLength;
+      for (const batch of stored) {
+        if (bytes > OFFLINE_MAX_BYTES || now() - batch.at > OFFLINE_MAX_AGE_MILLIS) {
+          // Oldest first: over the bounds, the oldest are given up, and counted.
+          bytes -= batch.body.byteLength;
+          offlineStore.remove(batch.id);
+          drop(batch.spans, 'the offline store is over its bounds');
+          continue;
+        }
+        const result = await transport.send(batch.body, false, batch.id).catch((): SendOutcome => ({ outcome: 'retry' }));
+        if (result.outcome === 'retry') {
+          timers.set(resendStored, backoffMillis(++failures, result.retryAfterMillis, DEFAULT_RETRY));
+          return;
+        }
+        offlineStore.remove(batch.id);
+        if (result.outcome === 'rejected') drop(batch.spans, `the endpoint refused them (HTTP ${result.status})`);
+        else if (result.rejectedSpans) drop(Math.min(result.rejectedSpans, batch.spans), `the endpoint rejected them: ${result.rejectedReason}`);
+      }
+    } finally {
+      resending = false;
+    }
+  };
+  // What an earlier page of the origin left: after this page's own first batch is due.
+  if (offlineStore) timers.set(resendStored, scheduledDelayMillis);
 
   /** Returns whether to send what is queued now. */
   const settle = (spans: ReadableSpan[], result: SendOutcome, keepalive: boolean, splits: { left: number }): boolean => {
@@ -194,12 +245,24 @@ export function journeySpanProcessor(
       while (queue.length || inFlight.size) {
         if (failedSends === failedBefore) exportNext(true);
         if (!inFlight.size) break;
-        await Promise.race(inFlight);
+        await Promise.race(inFlight.keys());
       }
       if (queue.length) schedule();
     },
-    flushOnHide() {
+    flushOnHide(leaving = false) {
       clearTimer();
+      if (offlineStore) {
+        // Unanswered requests die with the page: keep a copy (if one got through, the copy is a
+        // duplicate, with the same batch id for the relay to drop).
+        const kept = leaving ? [...inFlight.values()].filter((batch): batch is StoredBatch => !!batch) : [];
+        // While the endpoint fails, a keepalive request has little chance: everything is stored.
+        const spans = failures ? queue.splice(0) : [];
+        for (let start = 0; start < spans.length; start += maxExportBatchSize) {
+          const part = spans.slice(start, start + maxExportBatchSize);
+          kept.push({ id: batchId(), body: encode(part), spans: part.length, at: now() });
+        }
+        if (kept.length) store(kept);
+      }
       while (queue.length) {
         const budget = transport.keepaliveBytesLeft();
         // The largest batch that fits, halving from a full one.
@@ -210,6 +273,12 @@ export function journeySpanProcessor(
           body = encode(queue.slice(0, count));
         }
         if (!count) {
+          if (offlineStore) {
+            // What the keepalive budget cannot take waits in the offline store.
+            const part = queue.splice(0, maxExportBatchSize);
+            store([{ id: batchId(), body: encode(part), spans: part.length, at: now() }]);
+            continue;
+          }
           if (budget < KEEPALIVE_MIN_USEFUL_BYTES) break;
           queue.shift(); // One span larger than the whole budget can never be sent on hide.
           drop(1, 'a span is larger than the keepalive budget');
@@ -231,6 +300,18 @@ export function journeySpanProcessor(
 
 // Requests at once while the endpoint answers.
 const MAX_CONCURRENT_EXPORTS = 2;
+
+/** The offline store's bounds: beyond them, the oldest batches are dropped and counted. */
+const OFFLINE_MAX_BYTES = 1024 * 1024;
+const OFFLINE_MAX_AGE_MILLIS = 24 * 60 * 60 * 1000;
+
+/** 128 random bits, base64url: the id a batch keeps on every try (`journeytrace-batch-id`). */
+function batchId(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))))
+    .replace(/=+$/, '')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+}
 
 // Below this, a lone span failing to fit is more likely the budget being in use than the span being huge.
 const KEEPALIVE_MIN_USEFUL_BYTES = 60 * 1024;

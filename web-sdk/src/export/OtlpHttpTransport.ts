@@ -3,6 +3,13 @@ import { isRetryableStatus, parseRetryAfter } from '@journeytrace/contract';
 /** The browser's clock at send time (epoch ms), for a relay's clock-skew correction. */
 export const SENT_AT_HEADER = 'journeytrace-sent-at';
 
+/**
+ * The batch's id, the same on every try (a batch kept at page hide and sent again by the next
+ * page included), so a relay can drop a repeat. Sent to a relay only: a collector would need it
+ * in its CORS allow-list.
+ */
+export const BATCH_ID_HEADER = 'journeytrace-batch-id';
+
 /** Chromium, Firefox and Safari all cap the bodies of in-flight keepalive requests at 64 KiB. */
 export const KEEPALIVE_BUDGET_BYTES = 64 * 1024;
 
@@ -15,6 +22,8 @@ export interface OtlpHttpTransportOptions {
    * reuses its cached CORS preflight instead of sending one before every export.
    */
   sendClockReading: boolean;
+  /** Adds `journeytrace-batch-id` to each request (a relay drops repeats by it). */
+  sendBatchId?: boolean;
   /** `gzip` compresses with CompressionStream where the browser has it. */
   compression: 'gzip' | 'none';
   /** The page's own fetch, taken before it is wrapped: exports are never traced. */
@@ -39,7 +48,7 @@ export type SendOutcome =
 
 /** Posts OTLP/JSON bodies, and knows how much of the keepalive budget its requests use. */
 export interface OtlpHttpTransport {
-  send(body: Uint8Array, keepalive: boolean): Promise<SendOutcome>;
+  send(body: Uint8Array, keepalive: boolean, batchId?: string): Promise<SendOutcome>;
   /** Bytes a keepalive request may still use now. */
   keepaliveBytesLeft(): number;
 }
@@ -48,18 +57,19 @@ export interface OtlpHttpTransport {
  * Posts one OTLP/JSON body, once. Retrying is the caller's job (the span processor keeps the
  * spans queued and backs off), so an outage of any length holds spans, not requests.
  */
-export function otlpHttpTransport({ url, sendClockReading, compression, fetch, now, timeoutMillis = 10_000 }: OtlpHttpTransportOptions): OtlpHttpTransport {
+export function otlpHttpTransport({ url, sendClockReading, sendBatchId, compression, fetch, now, timeoutMillis = 10_000 }: OtlpHttpTransportOptions): OtlpHttpTransport {
   let keepaliveBytesInFlight = 0;
 
   return {
     keepaliveBytesLeft: () => KEEPALIVE_BUDGET_BYTES - keepaliveBytesInFlight,
-    async send(body, keepalive) {
+    async send(body, keepalive, batchId) {
       // A keepalive request must start now, before the page goes: no awaited compression.
       const compressed = !keepalive && compression === 'gzip' ? await gzip(body) : undefined;
       const sent = compressed || body;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (compressed) headers['content-encoding'] = 'gzip';
       if (sendClockReading) headers[SENT_AT_HEADER] = String(Math.round(now()));
+      if (sendBatchId && batchId) headers[BATCH_ID_HEADER] = batchId;
       if (keepalive) keepaliveBytesInFlight += sent.byteLength;
       let response: Response | undefined;
       try {

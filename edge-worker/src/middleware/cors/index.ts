@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { cors } from 'hono/cors';
 import { createMiddleware } from 'hono/factory';
 import { SENT_AT_HEADER } from '../../relay/clockSkew.js';
+import { BATCH_ID_HEADER } from '../../spill/spillProtocol.js';
 
 /** Request headers a traced browser sends cross-origin. */
 export const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'] as const;
@@ -19,7 +20,7 @@ export interface TraceCorsOptions {
 
 /**
  * Answers preflights that carry `traceparent`, `tracestate` and `baggage` (and the web SDK's
- * `journeytrace-sent-at` clock reading for the relay), exposes
+ * `journeytrace-sent-at` clock reading and `journeytrace-batch-id` for the relay), exposes
  * `Server-Timing` so the page can read the edge's trace id, and sends `Timing-Allow-Origin`
  * so resource timings are not zeroed. Register it before `trace()` so preflights make no spans.
  */
@@ -28,7 +29,7 @@ export function traceCors(options: TraceCorsOptions) {
   const isAllowed = (origin: string | undefined, c: Context) => !!origin && resolveOrigins(c).includes(origin);
   const corsMiddleware = cors({
     origin: (origin, c) => (isAllowed(origin, c) ? origin : null),
-    allowHeaders: [...TRACE_HEADERS, SENT_AT_HEADER, ...(options.allowHeaders ?? ['content-type'])],
+    allowHeaders: [...TRACE_HEADERS, SENT_AT_HEADER, BATCH_ID_HEADER, ...(options.allowHeaders ?? ['content-type'])],
     allowMethods: ['GET', 'POST', 'OPTIONS'],
     exposeHeaders: ['server-timing'],
     maxAge: 7200,
