@@ -5,17 +5,17 @@
  */
 import { log, startNodeTracing } from '../shared/telemetry.js';
 import { stopOnSignals } from '../shared/http.js';
-import { ensureOrdersTopics, ORDERS_TOPIC, ordersKafka } from '../shared/kafka.js';
+import { ensureOrdersTopics, ORDERS_TOPIC, ordersKafka, ordersProducer } from '../shared/kafka.js';
 import { loadInventory, type ReserveReply, type ReserveRequest } from './grpc.js';
 import type * as Grpc from '@grpc/grpc-js';
 
 const tracing = startNodeTracing('inventory');
 const { grpc, service } = loadInventory();
 const port = Number(process.env.INVENTORY_PORT ?? 8082);
-const { kafka } = ordersKafka('inventory');
+const { kafkajs, kafka } = ordersKafka('inventory');
 await ensureOrdersTopics(kafka);
 // Connected before the gRPC port opens: a ready inventory can publish.
-const producer = kafka.producer({ allowAutoTopicCreation: false });
+const producer = ordersProducer(kafkajs, kafka);
 await producer.connect();
 
 const server = new grpc.Server();

@@ -6,7 +6,7 @@
  */
 import { log, startNodeTracing } from '../shared/telemetry.js';
 import { markError } from '../shared/messaging.js';
-import { ensureOrdersTopics, ORDERS_DEAD_LETTER_TOPIC, ORDERS_TOPIC, ordersKafka } from '../shared/kafka.js';
+import { ensureOrdersTopics, ORDERS_DEAD_LETTER_TOPIC, ORDERS_TOPIC, ordersKafka, ordersProducer } from '../shared/kafka.js';
 import http from 'node:http';
 import { postJson, sendJson, stopOnSignals } from '../shared/http.js';
 import { trace } from '@opentelemetry/api';
@@ -59,9 +59,9 @@ async function handleOrder(message: KafkaMessage): Promise<void> {
   outcomes.post(order.orderId, paid ? { ok: true } : { ok: false, error: 'payment_failed' });
 }
 
-const { kafka } = ordersKafka('orders-worker');
+const { kafkajs, kafka } = ordersKafka('orders-worker');
 await ensureOrdersTopics(kafka);
-const producer = kafka.producer({ allowAutoTopicCreation: false });
+const producer = ordersProducer(kafkajs, kafka);
 await producer.connect();
 const consumer = kafka.consumer({ groupId: GROUP_ID, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 500 });
 await consumer.connect();

@@ -11,6 +11,7 @@ const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const PRODUCER_SPAN_ID = 'b7ad6b7169203331';
 
 function message(offset: string, value: string): KafkaMessage {
+  // A record-batch entry (the `KafkaMessage` union's member with headers).
   return {
     key: Buffer.from(`key-${offset}`),
     value: Buffer.from(value),
@@ -20,7 +21,7 @@ function message(offset: string, value: string): KafkaMessage {
     size: 0,
     // As kafkajs delivers them: Buffers.
     headers: { traceparent: Buffer.from(`00-${TRACE_ID}-${PRODUCER_SPAN_ID}-01`), baggage: Buffer.from('user.tier=vip') },
-  };
+  } as unknown as KafkaMessage;
 }
 
 /** A kafkajs eachBatch payload over `messages`, recording which offsets were resolved. */

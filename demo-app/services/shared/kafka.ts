@@ -18,6 +18,11 @@ export const ORDERS_DEAD_LETTER_TOPIC = 'orders.dlq';
  */
 const RETRY: KafkaJs.RetryOptions = { initialRetryTime: 200, maxRetryTime: 2000, retries: 20 };
 
+/** A producer for the orders topics: never creates topics, partitions by key with the Java client's murmur2 (kafkajs 2's default). */
+export function ordersProducer(kafkajs: typeof KafkaJs, kafka: KafkaJs.Kafka): KafkaJs.Producer {
+  return kafka.producer({ allowAutoTopicCreation: false, createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+}
+
 export function loadKafkaJs(): typeof KafkaJs {
   return createRequire(import.meta.url)('kafkajs') as typeof KafkaJs;
 }
@@ -43,10 +48,10 @@ export async function ensureOrdersTopics(kafka: KafkaJs.Kafka): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [ORDERS_TOPIC, ORDERS_DEAD_LETTER_TOPIC].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
-    });
+    const existing = new Set(await admin.listTopics());
+    const missing = [ORDERS_TOPIC, ORDERS_DEAD_LETTER_TOPIC].filter((topic) => !existing.has(topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })) });
   } catch (error) {
     // Created by the other service meanwhile: fine.
     if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
