@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     collectorGrpc: portFromEnv('COLLECTOR_GRPC_PORT', 4317),
     collectorHealth: portFromEnv('COLLECTOR_HEALTH_PORT', 13133),
   };
-  progress('starting collector, origin services, edge worker and demo app…');
+  progress('starting collector, Kafka broker, origin services, edge worker and demo app…');
   const stack: Stack = await startStack({
     ports,
     runDir: join(DATA_DIR, 'demo'),

@@ -21,6 +21,12 @@ export interface KafkaBrokerOptions {
 }
 
 /**
+ * How long the broker may take to listen: about 4 s on an idle two-core machine, but two JVM
+ * starts (format, broker) on a loaded one took over 30 s here.
+ */
+export const KAFKA_READY_TIMEOUT_MILLIS = 90_000;
+
+/**
  * JVM flags: a heap of at most 256 MiB, the serial collector and the C1 compiler only, which
  * start fastest and use the least CPU and memory on a small shared machine; the broker's
  * throughput here is a demo's.
@@ -92,7 +98,7 @@ export function kafkaBrokerSpec(options: KafkaBrokerOptions): ServiceSpec {
     logFile: options.logFile,
     echo: options.echo,
     readyUrl: `tcp://127.0.0.1:${options.port}`,
-    readyTimeoutMillis: 60_000,
+    readyTimeoutMillis: KAFKA_READY_TIMEOUT_MILLIS,
     // A controlled shutdown of a one-node cluster ends in well under this; past it, SIGKILL.
     stopTimeoutMillis: 10_000,
   };

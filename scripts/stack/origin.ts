@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ROOT } from '../lib/paths.js';
+import { KAFKA_READY_TIMEOUT_MILLIS } from './kafka.js';
 import type { ServiceSpec } from './service.js';
 
 /** Ports of the origin side: checkout-api first, the services behind it next. */
@@ -51,7 +52,7 @@ export function originServiceSpecs(
     ORDERS_DB: join(common.runDir, 'orders.sqlite'),
     ...common.env,
   };
-  const service = (name: string, readyUrl: string): ServiceSpec => ({
+  const service = (name: string, readyUrl: string, readyTimeoutMillis?: number): ServiceSpec => ({
     name,
     command: process.execPath,
     args: ['--import', 'tsx', join(ROOT, 'demo-app/services', name, 'main.ts')],
@@ -59,11 +60,14 @@ export function originServiceSpecs(
     logFile: common.logFile(name),
     echo: common.echo,
     readyUrl,
+    readyTimeoutMillis,
   });
+  // The Kafka clients are ready once the broker is: give them the broker's time to start.
+  const kafkaClient = KAFKA_READY_TIMEOUT_MILLIS;
   return [
     service('payment', `${url(ports.payment)}/health`),
-    service('inventory', `tcp://127.0.0.1:${ports.inventory}`),
-    service('orders-worker', `${url(ports.ordersWorker)}/health`),
+    service('inventory', `tcp://127.0.0.1:${ports.inventory}`, kafkaClient),
+    service('orders-worker', `${url(ports.ordersWorker)}/health`, kafkaClient),
     service('checkout-api', `${url(ports.origin)}/health`),
   ];
 }

@@ -46,8 +46,13 @@ export function httpMetrics(): HttpMetrics | undefined {
  */
 export function headSampler(env: Record<string, string | undefined> = process.env): Sampler | undefined {
   if (env.OTEL_TRACES_SAMPLER) return undefined;
-  const ratio = Number(env.OTEL_TRACES_SAMPLER_ARG ?? '1');
-  return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(Number.isFinite(ratio) && ratio >= 0 && ratio <= 1 ? ratio : 1) });
+  const raw = env.OTEL_TRACES_SAMPLER_ARG?.trim() || '1';
+  let ratio = Number(raw);
+  if (!(ratio >= 0 && ratio <= 1)) {
+    diag.warn(`journeytrace: OTEL_TRACES_SAMPLER_ARG=${raw} is not a ratio between 0 and 1; using 1`);
+    ratio = 1;
+  }
+  return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
 }
 
 export function startNodeTracing(serviceName: string): NodeTracing {
