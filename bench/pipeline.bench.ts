@@ -49,7 +49,7 @@ export default async function pipeline(): Promise<BenchSection> {
   const collectorBin = await ensureCollector();
   if (!existsSync(join(ROOT, 'demo-app/dist/index.html'))) await buildAll();
   const runDir = benchRunDir('pipeline');
-  const names = ['app', 'edge', 'edgeInspector', 'origin', 'inventory', 'ordersQueue', 'payment', 'ordersWorker', 'collectorHttp', 'collectorGrpc', 'collectorHealth'] as const;
+  const names = ['app', 'edge', 'edgeInspector', 'origin', 'inventory', 'kafka', 'payment', 'ordersWorker', 'kafkaController', 'collectorHttp', 'collectorGrpc', 'collectorHealth'] as const;
   const ports = {} as StackPorts;
   for (const name of names) ports[name] = await freePort();
   const stack = await startStack({

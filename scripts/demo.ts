@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     collectorGrpc: portFromEnv('COLLECTOR_GRPC_PORT', 4317),
     collectorHealth: portFromEnv('COLLECTOR_HEALTH_PORT', 13133),
   };
-  progress('starting collector, origin services, edge worker and demo app…');
+  progress('starting collector, Kafka broker, origin services, edge worker and demo app…');
   const stack: Stack = await startStack({
     ports,
     runDir: join(DATA_DIR, 'demo'),
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   progress(`demo app       ${stack.urls.app}`);
   progress(`edge worker    ${stack.urls.edge}`);
-  progress(`checkout-api   ${stack.urls.origin} (inventory gRPC :${ports.inventory}, orders-queue :${ports.ordersQueue}, payment :${ports.payment}, orders-worker :${ports.ordersWorker})`);
+  progress(`checkout-api   ${stack.urls.origin} (inventory gRPC :${ports.inventory}, Kafka :${ports.kafka}, payment :${ports.payment}, orders-worker :${ports.ordersWorker})`);
   progress(`collector      ${stack.urls.collector} (OTLP/HTTP), 127.0.0.1:${ports.collectorGrpc} (OTLP/gRPC)`);
   progress(`kept traces    ${stack.tracesFile}`);
   progress('open the demo app, pick a tier and a scenario, press Checkout. Ctrl-C stops everything.');

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../lib/paths.js';
+import { ensureKafka, type KafkaInstall } from '../setup/kafka.js';
+import { kafkaBrokerSpec } from './kafka.js';
 import { originServiceSpecs, type OriginPorts } from './origin.js';
 import { startService, type RunningService, type ServiceSpec } from './service.js';
 import { DEV_SESSION_SECRET } from './devSecrets.js';
@@ -45,10 +47,14 @@ export interface StackOptions {
    * origin services) as `OTEL_EXPORTER_OTLP_HEADERS`, as a deployment sets them.
    */
   collectorToken?: string;
+  /** The Kafka broker's jars and Java. Default: `ensureKafka()` (the cached fetch). */
+  kafka?: KafkaInstall;
 }
 
 export interface Stack {
   readonly urls: { app: string; edge: string; origin: string; collector: string };
+  /** The Kafka broker's bootstrap address (`host:port`) for kafkajs clients. */
+  readonly kafkaBrokers: string;
   /** This run's folder: service logs, worker state, the collector's files. */
   readonly runDir: string;
   readonly tracesFile: string;
@@ -69,8 +75,9 @@ const missing = (option: string): never => {
 };
 
 /**
- * Starts the whole journey: collector, origin services (checkout-api and the services behind it), edge worker (wrangler dev on
- * workerd) and the demo app (vite preview of its build), and waits until each answers.
+ * Starts the whole journey: collector, the Kafka broker, origin services (checkout-api and the services behind it), edge worker
+ * (wrangler dev on workerd) and the demo app (vite preview of its build), and waits until each answers. All start at once:
+ * the services' Kafka clients retry until the broker (about 4 s) listens.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports, runDir, echo } = options;
@@ -117,8 +124,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           readyUrl: url(ports.collectorHealth),
         },
       ];
+  const kafka = kafkaBrokerSpec({
+    install: options.kafka ?? (await ensureKafka()),
+    port: ports.kafka,
+    controllerPort: ports.kafkaController,
+    dataDir: join(runDir, 'kafka'),
+    logFile: logFile('kafka'),
+    echo,
+  });
   const specs: ServiceSpec[] = [
     ...collector,
+    kafka,
     ...originServiceSpecs(ports, urls.collector, { echo, logFile, runDir, env: exportHeaders }),
     {
       name: 'edge-worker',
@@ -194,7 +210,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw new Error(failures.map((failure) => failure.message).join('\n\n'));
   }
-  return { urls, runDir, tracesFile: options.tracesFile, metricsFile, services, stop, restart };
+  return { urls, kafkaBrokers: `127.0.0.1:${ports.kafka}`, runDir, tracesFile: options.tracesFile, metricsFile, services, stop, restart };
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The demo's checkout journey, per scenario: every hop of the seed's sequence diagram in ONE
- * trace, with the right span kinds and parent links, and log lines that carry the trace id.
+ * trace (the orders hop through a real Kafka topic), with the right span kinds and parent links, and log lines that carry the trace id.
  * Twice: on the run's stack, whose services export to the real collector (its file output is
  * the ground truth), and on a stack with no collector at all, whose services export to the kit's
  * built-in OTLP receiver (a user's CI path).
@@ -27,8 +27,8 @@ const CHECKOUT_CHAIN: SpanSelector[] = [
   { service: 'checkout-api', kind: 'SERVER' },
   { service: 'checkout-api', kind: 'CLIENT', attributes: { 'rpc.system': 'grpc' } },
   { service: 'inventory', kind: 'SERVER', attributes: { 'rpc.system': 'grpc' } },
-  { service: 'inventory', kind: 'PRODUCER', attributes: { 'messaging.destination.name': 'orders', 'messaging.operation.type': 'send' } },
-  { service: 'orders-worker', kind: 'CONSUMER', attributes: { 'messaging.destination.name': 'orders', 'messaging.operation.type': 'process' } },
+  { service: 'inventory', kind: 'PRODUCER', attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'send' } },
+  { service: 'orders-worker', kind: 'CONSUMER', attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'process' } },
   { service: 'orders-worker', kind: 'CLIENT' },
   { service: 'payment', kind: 'SERVER' },
 ];

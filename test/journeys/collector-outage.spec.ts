@@ -19,7 +19,7 @@ const JOURNEYS_BEFORE = 2;
 const JOURNEYS_AFTER = 2;
 /** The least number of journeys made while the collector is down. */
 const MIN_JOURNEYS_DURING = 5;
-const ORIGIN_SERVICES = ['checkout-api', 'inventory', 'orders-queue', 'orders-worker', 'payment'];
+const ORIGIN_SERVICES = ['checkout-api', 'inventory', 'orders-worker', 'payment'];
 
 type Hop = 'browser' | 'edge' | 'origin';
 const hopOf = (span: KeptSpan): Hop => (span.service === 'shop-web' ? 'browser' : span.service === 'edge-worker' ? 'edge' : 'origin');

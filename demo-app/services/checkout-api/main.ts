@@ -9,7 +9,7 @@ const tracing = startNodeTracing('checkout-api');
 const port = Number(process.env.ORIGIN_PORT ?? 8081);
 const inventory = loadInventory().createClient(process.env.INVENTORY_ADDRESS ?? '127.0.0.1:8082');
 const orders = new OrderStore(process.env.ORDERS_DB ?? ':memory:');
-const server = await startCheckoutApi({ port, inventory, orders, brokerUrl: process.env.ORDERS_QUEUE_URL ?? 'http://127.0.0.1:8083' });
+const server = await startCheckoutApi({ port, inventory, orders, ordersWorkerUrl: process.env.ORDERS_WORKER_URL ?? 'http://127.0.0.1:8085' });
 log('checkout-api listening', { port });
 stopOnSignals(async () => {
   server.close();

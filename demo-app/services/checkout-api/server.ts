@@ -16,7 +16,8 @@ export const ORDER_OUTCOME_WAIT_MILLIS = 10_000;
 export interface CheckoutApiOptions {
   port: number;
   inventory: InventoryClient;
-  brokerUrl: string;
+  /** Where the orders worker posts each order's outcome (its `/results` board). */
+  ordersWorkerUrl: string;
   orders: OrderStore;
 }
 
@@ -35,7 +36,7 @@ export function startCheckoutApi(options: CheckoutApiOptions): Promise<http.Serv
     const item = { sku: 'sku-espresso-beans', quantity: 1, amountCents: 1890 };
     const reservation = await reserve(options.inventory, { ...item, scenario });
     options.orders.add({ id: reservation.orderId, ...item });
-    const outcome = await awaitOutcome(options.brokerUrl, reservation.orderId);
+    const outcome = await awaitOutcome(options.ordersWorkerUrl, reservation.orderId);
     options.orders.setStatus(reservation.orderId, outcome.ok ? 'paid' : 'failed');
     const span = trace.getActiveSpan();
     span?.setAttribute('order.id', reservation.orderId);
@@ -60,9 +61,9 @@ function reserve(inventory: InventoryClient, request: Parameters<InventoryClient
   );
 }
 
-async function awaitOutcome(brokerUrl: string, orderId: string): Promise<{ ok: boolean; error?: string }> {
-  const response = await fetch(`${brokerUrl}/results/${orderId}?waitMs=${ORDER_OUTCOME_WAIT_MILLIS}`);
+async function awaitOutcome(ordersWorkerUrl: string, orderId: string): Promise<{ ok: boolean; error?: string }> {
+  const response = await fetch(`${ordersWorkerUrl}/results/${orderId}?waitMs=${ORDER_OUTCOME_WAIT_MILLIS}`);
   if (response.status === 204) return { ok: false, error: 'order_timeout' };
-  if (!response.ok) return { ok: false, error: `broker_http_${response.status}` };
+  if (!response.ok) return { ok: false, error: `orders_worker_http_${response.status}` };
   return (await response.json()) as { ok: boolean; error?: string };
 }

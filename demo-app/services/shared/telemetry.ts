@@ -1,18 +1,26 @@
 /**
- * OpenTelemetry for the demo's Node origin services: HTTP server/client spans, W3C trace
- * context and baggage, allow-listed baggage promoted to span attributes, OTLP/HTTP export.
- * Import it before anything that serves or sends HTTP.
+ * OpenTelemetry for the demo's Node origin services, set up as the seed article does: `NodeSDK`
+ * with auto-instrumentation (http, gRPC, kafkajs), W3C trace context and baggage, ParentBased +
+ * TraceIdRatioBased head sampling that keeps the edge's decision, allow-listed baggage promoted
+ * to span attributes, OTLP/HTTP export that outlasts a collector outage. Configured by the
+ * `OTEL_*` environment (endpoint, headers, batch delay, sampler, resource attributes).
+ * Call `startNodeTracing` before anything that serves or sends.
  */
 import { createRequire } from 'node:module';
-import { context, diag, DiagConsoleLogger, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { BaggageSpanProcessor, httpMetricsFromEnv, OTLPHttpSpanExporter, RetryingSpanExporter, W3CPropagator, type HttpMetrics } from '@journeytrace/node';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+
+/** `deployment.environment.name` (incubating; copied rather than imported from the incubating entry). */
+export const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
+/** The services' version: the demo app's package version. */
+const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export interface NodeTracing {
   shutdown(): Promise<void>;
@@ -25,12 +33,34 @@ export function httpMetrics(): HttpMetrics | undefined {
   return metrics;
 }
 
+/**
+ * The head sampler when `OTEL_TRACES_SAMPLER` does not name one (NodeSDK reads it then): a
+ * journey the edge sampled stays sampled and one it dropped stays dropped (ParentBased); a
+ * request with no parent is sampled at `OTEL_TRACES_SAMPLER_ARG` (default 1).
+ * @see https://opentelemetry.io/docs/languages/sdk-configuration/general/#otel_traces_sampler
+ */
+export function headSampler(env: Record<string, string | undefined> = process.env): Sampler | undefined {
+  if (env.OTEL_TRACES_SAMPLER) return undefined;
+  const raw = env.OTEL_TRACES_SAMPLER_ARG?.trim() || '1';
+  let ratio = Number(raw);
+  if (!(ratio >= 0 && ratio <= 1)) {
+    diag.warn(`journeytrace: OTEL_TRACES_SAMPLER_ARG=${raw} is not a ratio between 0 and 1; using 1`);
+    ratio = 1;
+  }
+  return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+}
+
 export function startNodeTracing(serviceName: string): NodeTracing {
   // Telemetry problems (an export that failed, a dropped span) are said, never silent.
   diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
-  const provider = new TracerProvider({
-    // Merge, not replace: the default resource carries telemetry.sdk.language=nodejs.
-    resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName })),
+  const sampler = headSampler();
+  const sdk = new NodeSDK({
+    // Merged over the default resource (telemetry.sdk.language=nodejs); OTEL_RESOURCE_ATTRIBUTES
+    // and OTEL_SERVICE_NAME (NodeSDK's env detector) override these defaults.
+    resource: defaultResource().merge(
+      resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName, [ATTR_SERVICE_VERSION]: SERVICE_VERSION, [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: 'development' }),
+    ),
+    ...(sampler ? { sampler } : {}),
     spanProcessors: [
       new BaggageSpanProcessor(),
       // Reads OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS (the collector's
@@ -40,22 +70,24 @@ export function startNodeTracing(serviceName: string): NodeTracing {
       // up to OTEL_EXPORTER_OTLP_RETRY_MAX_QUEUE_SIZE spans, drops reported.
       new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPHttpSpanExporter()) }),
     ],
-  });
-  // What sdk-trace-node's register() did (OpenTelemetry JS 3 has no register()): context across
-  // async calls, and on the wire the edge's propagator, not @opentelemetry/core's: baggage keys are
-  // read in the one canonical form the edge verified claims on (core's decodes `user%2Etier` into
-  // `user.tier`, a bypass).
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CPropagator());
-  trace.setGlobalTracerProvider(provider);
-  registerInstrumentations({
-    tracerProvider: provider,
-    // Readiness probes make no traces.
+    // On the wire the edge's propagator, not @opentelemetry/core's: baggage keys are read in the
+    // one canonical form the edge verified claims on (core's decodes `user%2Etier` into
+    // `user.tier`, a bypass). NodeSDK installs it with the AsyncLocalStorage context manager.
+    textMapPropagator: new W3CPropagator(),
+    // The kit's own HTTP metrics below (with exemplars) are the services' metrics; none from
+    // NodeSDK's env defaults (OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER would add OTLP exporters).
+    metricReaders: [],
+    logRecordProcessors: [],
+    // The individual instrumentations the services use, rather than the
+    // auto-instrumentations-node meta package (dozens of instrumentations loaded for three).
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url === '/health' }),
+      // Readiness probes and the orders worker's outcome board make no traces.
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url === '/health' || request.url?.startsWith('/results/') === true }),
       new GrpcInstrumentation(),
+      new KafkaJsInstrumentation(),
     ],
   });
+  sdk.start();
   // ESM imports of node:http share this object; requiring it lets the instrumentation patch it.
   createRequire(import.meta.url)('node:http');
 
@@ -65,7 +97,7 @@ export function startNodeTracing(serviceName: string): NodeTracing {
   metrics = nodeMetrics.metrics;
   return {
     shutdown: async () => {
-      await Promise.all([provider.shutdown(), nodeMetrics.shutdown()]);
+      await Promise.all([sdk.shutdown(), nodeMetrics.shutdown()]);
     },
   };
 }
