@@ -5,8 +5,8 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dryRunBundle } from '../scripts/lib/edgeBundle.js';
-import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
+import { dryRunBundle } from '@journeytrace/tooling/lib/edgeBundle.js';
+import { DATA_DIR, ROOT } from '@journeytrace/tooling/lib/paths.js';
 import type { BenchSection } from './types.js';
 
 const checkoutRoute = (fetchExpression: string) => `

@@ -9,8 +9,8 @@ import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { BenchSection } from '../bench/types.js';
 import { buildAll } from './build.js';
-import { progress } from './lib/log.js';
-import { ROOT } from './lib/paths.js';
+import { progress } from '@journeytrace/tooling/lib/log.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 
 const only = new Set(process.argv.slice(2));
 const files = readdirSync(join(ROOT, 'bench'))

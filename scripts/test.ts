@@ -7,14 +7,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildAll } from './build.js';
-import { progress, SetupError } from './lib/log.js';
-import { DATA_DIR, ROOT } from './lib/paths.js';
-import { run } from './lib/run.js';
-import { ensureToolchain } from './setup/index.js';
-import { endServicesOfEarlierRuns } from './stack/serviceRegistry.js';
+import { progress, SetupError } from '@journeytrace/tooling/lib/log.js';
+import { DATA_DIR, ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { run } from '@journeytrace/tooling/lib/run.js';
+import { ensureToolchain } from '@journeytrace/tooling/setup/index.js';
+import { endServicesOfEarlierRuns } from '@journeytrace/tooling/stack/serviceRegistry.js';
 import { faultsFromJourneyReport, readFigures, renderReliability, replaceReliabilitySection, type Figure } from '../test/reliability/figures.js';
 
-const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'collector', 'scripts', 'test/fixture', 'test/property', 'test/security', 'test/reliability', 'test/load', 'test/package', 'test/backends'];
+const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'edge-worker/test', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'demo-app/edge', 'collector', 'scripts', 'tooling', 'test/playwright-kit/src', 'test/property', 'test/security', 'test/reliability', 'test/load', 'test/package', 'test/backends'];
 // Per run, so a second run beside this one never clears its reports.
 const REPORTS_DIR = join(DATA_DIR, 'test-reports', String(process.pid));
 

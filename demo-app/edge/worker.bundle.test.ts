@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { dryRunBundle } from '../../scripts/lib/edgeBundle.js';
+import { dryRunBundle } from '@journeytrace/tooling/lib/edgeBundle.js';
 
-const EDGE_DIR = join(import.meta.dirname, '..');
+const EDGE_DIR = import.meta.dirname;
 
 describe('the edge worker bundle (wrangler deploy --dry-run)', () => {
   it('builds with only the nodejs_als flag and one copy of each package (OpenTelemetry, hono)', async () => {

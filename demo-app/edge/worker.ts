@@ -4,17 +4,16 @@
  */
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { trace, traceCors, type TraceBindings, type TraceVariables } from './index.js';
-import { log } from './log/log.js';
+import { sessionTokenVerifier, trace, traceCors, type TraceBindings, type TraceVariables } from '@journeytrace/edge';
+import { log } from '@journeytrace/edge/log';
 import { traceContextConformance } from './conformance/index.js';
 import { demoSignIn } from './demo/signIn.js';
 import { sessionSecretFor } from './demo/sessionSecret.js';
 import { isLoopbackUrl } from './net/isLoopbackUrl.js';
 import { landingPage } from './demo/landingPage.js';
-import { sessionTokenVerifier } from './session/index.js';
 import { processOrderEvent, publishOrderPlaced, type OrderEventsBindings } from './demo/orderEvents.js';
-import { traceQueueConsumer } from './queue/index.js';
-import { otlpRelay, type RelayBindings } from './relay/index.js';
+import { traceQueueConsumer } from '@journeytrace/edge/queue';
+import { otlpRelay, type RelayBindings } from '@journeytrace/edge/relay';
 
 export interface EdgeBindings extends TraceBindings, RelayBindings, OrderEventsBindings {
   /** Base URL of the checkout API. */

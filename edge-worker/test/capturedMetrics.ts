@@ -2,7 +2,7 @@
  * An `HttpMetrics` whose exports land in memory instead of at a collector: each OTLP/JSON body
  * it sends, in order. Used by tests only.
  */
-import { HttpMetrics, type HttpMetricsOptions } from './httpMetrics.js';
+import { HttpMetrics, type HttpMetricsOptions } from '../src/metrics/httpMetrics.js';
 
 export function capturedMetrics(options: Partial<Omit<HttpMetricsOptions, 'fetch'>> = {}): { metrics: HttpMetrics; bodies: string[] } {
   const bodies: string[] = [];

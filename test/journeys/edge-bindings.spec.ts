@@ -10,9 +10,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { startWranglerDev, type RunningWorker } from '../../scripts/stack/wranglerDev.js';
-import { SpanKind, readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { startWranglerDev, type RunningWorker } from '@journeytrace/tooling/stack/wranglerDev.js';
+import { SpanKind, readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
 
 const env = (name: string) => {
   const value = process.env[name];

@@ -12,10 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { unstable_dev } from 'wrangler';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { startWranglerDev } from '../../scripts/stack/wranglerDev.js';
-import { SpanKind } from '../fixture/collectorOutput.js';
-import { waitForTrace } from '../fixture/waitForJourney.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { startWranglerDev } from '@journeytrace/tooling/stack/wranglerDev.js';
+import { SpanKind } from '@journeytrace/playwright/collector-output';
+import { waitForTrace } from '@journeytrace/playwright/wait';
 
 const env = (name: string) => {
   const value = process.env[name];

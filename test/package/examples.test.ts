@@ -16,11 +16,11 @@ import { basename, delimiter, dirname, extname, join, normalize } from 'node:pat
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { lastLines, run } from '../../scripts/lib/run.js';
-import { ensureChromium } from '../../scripts/setup/chromium.js';
-import { freePort } from '../../scripts/stack/ports.js';
-import { startService } from '../../scripts/stack/service.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { lastLines, run } from '@journeytrace/tooling/lib/run.js';
+import { ensureChromium } from '@journeytrace/tooling/setup/chromium.js';
+import { freePort } from '@journeytrace/tooling/stack/ports.js';
+import { startService } from '@journeytrace/tooling/stack/service.js';
 import { packTarball } from './consumerProject.js';
 
 const EXAMPLES = join(ROOT, 'examples');

@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { run } from '../../scripts/lib/run.js';
-import { ensureChromium } from '../../scripts/setup/chromium.js';
+import { run } from '@journeytrace/tooling/lib/run.js';
+import { ensureChromium } from '@journeytrace/tooling/setup/chromium.js';
 import { createConsumerProject, exportedFiles, lowestAllowed, readManifest, type ConsumerProject } from './consumerProject.js';
 
 const manifest = readManifest('test');

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT } from '../../scripts/lib/paths.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { exportedFiles, readManifest } from './consumerProject.js';
 
 const PACKAGES = ['web-sdk', 'edge-worker', 'test'] as const;

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { run } from '../../scripts/lib/run.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { run } from '@journeytrace/tooling/lib/run.js';
 import { typescriptSnippets } from './markdownSnippets.js';
 
 const READMES = ['README.md', 'web-sdk/README.md', 'edge-worker/README.md', 'test/README.md', 'collector/README.md'];

@@ -12,7 +12,7 @@ import { decodeOtlpProtobuf } from '../../edge-worker/src/relay/decodeOtlpProtob
 import { attributeAllowList, DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES } from '../../edge-worker/src/relay/filterAttributes.js';
 import { prepareBatch } from '../../edge-worker/src/relay/prepareBatch.js';
 import { resolveSpanLimits } from '../../edge-worker/src/relay/spanLimits.js';
-import { browserSpans, jsonBody, protobufBody } from '../../edge-worker/src/relay/testSpans.js';
+import { browserSpans, jsonBody, protobufBody } from '@journeytrace/tooling/fixtures/testSpans.js';
 import { casesRecorder } from './support/recordCases.js';
 
 const recordCases = casesRecorder('relay-bodies');

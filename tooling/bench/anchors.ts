@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { progress } from '../../scripts/lib/log.js';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { lastLines, run } from '../../scripts/lib/run.js';
+import { progress } from '../lib/log.js';
+import { ROOT } from '../lib/paths.js';
+import { lastLines, run } from '../lib/run.js';
 
 export type AnchorName = 'honeycomb' | 'faro' | 'edge';
 

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readKeptSpans } from '@journeytrace/playwright/collector-output';
 import { runCollector, type RunningCollector } from '../../collector/support/runCollector.js';
-import { DATA_DIR, ROOT } from '../../scripts/lib/paths.js';
-import { ensureCollector } from '../../scripts/setup/collector.js';
+import { DATA_DIR, ROOT } from '../lib/paths.js';
+import { ensureCollector } from '../setup/collector.js';
 
 /** A run folder under .data/bench/ for logs and collector output. */
 export function benchRunDir(name: string): string {

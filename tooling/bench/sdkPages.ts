@@ -8,10 +8,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { buildScriptTag, SCRIPT_TAG_FILE } from '../../scripts/buildScriptTag.js';
-import { lastLines, run } from '../../scripts/lib/run.js';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { ensureToolchain } from '../../scripts/setup/index.js';
+import { buildScriptTag, SCRIPT_TAG_FILE } from '../lib/buildScriptTag.js';
+import { lastLines, run } from '../lib/run.js';
+import { ROOT } from '../lib/paths.js';
+import { ensureToolchain } from '../setup/index.js';
 
 function page(withSdk: boolean): string {
   const sdk = withSdk ? '<script src="/journeytrace.iife.js" data-service-name="bench"></script>' : '';

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { ROOT } from './lib/paths.js';
+import { ROOT } from './paths.js';
 
 /** Where the script-tag build of the web SDK is written, and where the demo app serves it. */
 export const SCRIPT_TAG_FILE = join(ROOT, 'web-sdk/dist/journeytrace.iife.js');

@@ -2,7 +2,6 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer } from 'node:net';
-import type { StackPorts } from './stack.js';
 
 /**
  * A TCP port on 127.0.0.1 that is free now, for a service this process is about to start.
@@ -104,12 +103,4 @@ export function portFromEnv(name: string, fallback: number): number {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}=${raw} is not a TCP port.`);
   return port;
-}
-
-/** A free port for every part of a stack, so stacks (tests, a demo) run side by side. */
-export async function freeStackPorts(): Promise<StackPorts> {
-  const names = ['app', 'edge', 'edgeInspector', 'origin', 'inventory', 'ordersQueue', 'payment', 'ordersWorker', 'collectorHttp', 'collectorGrpc', 'collectorHealth'] as const;
-  const ports = {} as Record<(typeof names)[number], number>;
-  for (const name of names) ports[name] = await freePort();
-  return ports satisfies StackPorts;
 }

@@ -138,7 +138,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...((options.edgeConformance ?? process.env.EDGE_CONFORMANCE === '1') ? ['--var', 'EDGE_CONFORMANCE:1'] : []),
         ...Object.entries({ ...exportHeaders, ...options.edgeVars }).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
       ],
-      cwd: join(ROOT, 'edge-worker'),
+      cwd: join(ROOT, 'demo-app/edge'),
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
       logFile: logFile('edge-worker'),
       echo,

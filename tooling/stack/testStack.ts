@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { DATA_DIR } from '../lib/paths.js';
 import { ensureCollector } from '../setup/collector.js';
 import { localCollector } from './collectorConfigs.js';
-import { freeStackPorts } from './ports.js';
+import { freeStackPorts } from './freeStackPorts.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
 
 export interface TestStackOptions extends Pick<StackOptions, 'collectorEnv' | 'edgeConformance' | 'edgeVars' | 'echo' | 'collectorToken' | 'otlpEndpoint'> {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { TraceVariables } from '../middleware/trace/index.js';
+import type { TraceVariables } from '@journeytrace/edge';
 import { isLoopbackUrl } from '../net/isLoopbackUrl.js';
 
 /** One step of the W3C trace-context test harness: POST `arguments` as JSON to `url`. */

@@ -3,9 +3,9 @@
  * `order-events` message; the worker's own `queue()` consumer picks it up in the same journey
  * trace (PRODUCER span under the checkout request, CONSUMER span under the PRODUCER).
  */
-import { log } from '../log/log.js';
-import { tracedQueue, type ProcessMessage, type QueueProducer, type TracedMessageBody, type WaitUntil } from '../queue/index.js';
-import { tracingFromEnv, type TracingBindings } from '../telemetry/tracingFromEnv.js';
+import { log } from '@journeytrace/edge/log';
+import { tracedQueue, type ProcessMessage, type QueueProducer, type TracedMessageBody, type WaitUntil } from '@journeytrace/edge/queue';
+import { tracingFromEnv, type TracingBindings } from '@journeytrace/edge';
 
 export const ORDER_EVENTS_QUEUE = 'order-events';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sessionTokenVerifier, signSessionToken } from '../session/index.js';
+import { sessionTokenVerifier, signSessionToken } from '@journeytrace/edge';
 import { DEV_SESSION_SECRET, sessionSecretFor } from './sessionSecret.js';
 
 const at = (url: string, headers: Record<string, string> = {}) => new Request(url, { headers });

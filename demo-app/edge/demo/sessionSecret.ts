@@ -1,10 +1,10 @@
 import { isLoopbackUrl } from '../net/isLoopbackUrl.js';
-import { log } from '../log/log.js';
+import { log } from '@journeytrace/edge/log';
 
 /**
  * The development value of `SESSION_SECRET`. It is public (it is in this repository), so a token
  * it signs proves nothing: the local stack passes it to `wrangler dev`
- * (scripts/stack/devSecrets.ts), and the worker accepts it in local dev only.
+ * (tooling/stack/devSecrets.ts), and the worker accepts it in local dev only.
  */
 export const DEV_SESSION_SECRET = 'journeytrace-local-dev-session-secret';
 

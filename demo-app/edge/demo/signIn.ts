@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { signSessionToken } from '../session/index.js';
+import { signSessionToken } from '@journeytrace/edge';
 import { sessionSecretFor } from './sessionSecret.js';
 
 /** Tiers of the demo shop. */

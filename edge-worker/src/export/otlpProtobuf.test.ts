@@ -7,7 +7,7 @@ import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Readabl
 import { createEdgeTracing } from '../telemetry/edgeTracing.js';
 import { W3CTraceState } from '../propagation/tracestate.js';
 import { decodeOtlpProtobuf } from '../relay/decodeOtlpProtobuf.js';
-import { browserSpans } from '../relay/testSpans.js';
+import { browserSpans } from '@journeytrace/tooling/fixtures/testSpans.js';
 import { encodeTraceExportRequest } from './otlpProtobuf.js';
 
 type EdgeTracer = ReturnType<typeof createEdgeTracing>['tracer'];

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { bucketIndex, DurationHistogram, MAX_SERIES, seriesKey, type MetricAttributes } from './durationHistogram.js';
 import { exemplarPriority } from './exemplarPriority.js';
 import { histogramsToOtlpJson } from './otlpMetricsJson.js';
-import { capturedMetrics } from './capturedMetrics.js';
+import { capturedMetrics } from '../../test/capturedMetrics.js';
 
 const exemplar = (traceId: string, priority = 0) => ({ traceId, spanId: 'b7ad6b7169203331', priority });
 

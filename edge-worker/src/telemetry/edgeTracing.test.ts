@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { ExportFailure } from '../export/exportFailure.js';
-import { capturedMetrics } from '../metrics/capturedMetrics.js';
+import { capturedMetrics } from '../../test/capturedMetrics.js';
 import { createEdgeTracing, METRIC_SPANS_DROPPED } from './edgeTracing.js';
 
 /** A collector that refuses every span for good (400): each one is a counted drop. */

@@ -4,7 +4,7 @@ import { diag, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { Hono } from 'hono';
 import { createEdgeTracing } from '../../telemetry/edgeTracing.js';
-import { capturedMetrics } from '../../metrics/capturedMetrics.js';
+import { capturedMetrics } from '../../../test/capturedMetrics.js';
 import { pathOf, trace, type TraceVariables } from './index.js';
 
 const PARENT_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
