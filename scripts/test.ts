@@ -12,9 +12,9 @@ import { DATA_DIR, ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { run } from '@journeytrace/tooling/lib/run.js';
 import { ensureToolchain } from '@journeytrace/tooling/setup/index.js';
 import { endServicesOfEarlierRuns } from '@journeytrace/tooling/stack/serviceRegistry.js';
-import { faultsFromJourneyReport, readFigures, renderReliability, replaceReliabilitySection, type Figure } from '../test/reliability/figures.js';
+import { faultsFromJourneyReport, readFigures, renderReliability, replaceReliabilitySection, type Figure } from '@journeytrace/tooling/reliability/figures.js';
 
-const UNIT_TEST_DIRS = ['web-sdk/src', 'edge-worker/src', 'edge-worker/test', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'demo-app/edge', 'collector', 'scripts', 'tooling', 'test/playwright-kit/src', 'test/property', 'test/security', 'test/reliability', 'test/load', 'test/package', 'test/backends'];
+const UNIT_TEST_DIRS = ['web-sdk/src', 'web-sdk/test', 'edge-worker/src', 'edge-worker/test', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'demo-app/edge', 'collector', 'scripts', 'tooling', 'test/playwright-kit/src', 'test/property', 'test/security', 'test/load', 'test/package', 'test/backends'];
 // Per run, so a second run beside this one never clears its reports.
 const REPORTS_DIR = join(DATA_DIR, 'test-reports', String(process.pid));
 

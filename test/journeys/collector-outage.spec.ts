@@ -10,7 +10,7 @@ import { expect, test, waitForJourney, type JourneyTrace, type KeptSpan } from '
 import type { Page } from '@playwright/test';
 import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { useDedicatedStack } from './support/dedicatedStack.js';
-import { recordFigure, type HopFigure } from '../reliability/figures.js';
+import { recordFigure, type HopFigure } from '@journeytrace/tooling/reliability/figures.js';
 import { checkoutInShop } from './support/shop.js';
 
 const OUTAGE_SECONDS = 30;

@@ -66,7 +66,7 @@ test("the shop's edge sends the journey's context to its origin, and none of it 
   test.setTimeout(120_000);
   const edge = await startWranglerDev({
     name: 'edge-redirects',
-    cwd: join(ROOT, 'edge-worker'),
+    cwd: join(ROOT, 'demo-app/edge'),
     runDir: join(env('JOURNEYTRACE_RUN_DIR'), 'edge-redirects'),
     vars: { ORIGIN_URL: allowedOrigin.origin, OTEL_EXPORTER_OTLP_ENDPOINT: env('JOURNEYTRACE_COLLECTOR_URL') },
   });

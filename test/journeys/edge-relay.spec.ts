@@ -16,7 +16,7 @@ import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { startWranglerDev, type RunningWorker } from '@journeytrace/tooling/stack/wranglerDev.js';
 import { readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
 import { commandLine, processesInGroup, rssMiB } from '../load/processMemory.js';
-import { recordFigure } from '../reliability/figures.js';
+import { recordFigure } from '@journeytrace/tooling/reliability/figures.js';
 import { isPreflight, recordNetwork } from './support/network.js';
 
 const env = (name: string) => {
@@ -36,7 +36,7 @@ let edgeUrl: string;
 test.beforeAll(async () => {
   edge = await startWranglerDev({
     name: 'edge-relay',
-    cwd: join(ROOT, 'edge-worker'),
+    cwd: join(ROOT, 'demo-app/edge'),
     runDir: join(env('JOURNEYTRACE_RUN_DIR'), 'edge-relay'),
     vars: {
       OTEL_EXPORTER_OTLP_ENDPOINT: env('JOURNEYTRACE_COLLECTOR_URL'),

@@ -15,7 +15,7 @@ import { readKeptSpans } from '@journeytrace/playwright/collector-output';
 import { keepAliveAgent, postCheckout, runBounded } from '@journeytrace/tooling/bench/load.js';
 import type { Stack } from '@journeytrace/tooling/stack/stack.js';
 import { startTestStack } from '@journeytrace/tooling/stack/testStack.js';
-import { recordFigure, type LoadFigure } from '../reliability/figures.js';
+import { recordFigure, type LoadFigure } from '@journeytrace/tooling/reliability/figures.js';
 import { findWorkerInspector, heapAfterGcMiB } from './isolateHeap.js';
 import { commandLine, processesInGroup, rssMiB } from './processMemory.js';
 import { SpanTally } from './SpanTally.js';

@@ -25,7 +25,7 @@ import { packTarball } from './consumerProject.js';
 
 const EXAMPLES = join(ROOT, 'examples');
 /** The workspaces behind `journeytrace`, `@journeytrace/edge` and `@journeytrace/playwright`. */
-const PACKAGES = ['web-sdk', 'edge-worker', 'test'];
+const PACKAGES = ['web-sdk', 'edge-worker', 'test/playwright-kit'];
 const PROJECTS = ['spa', 'ssr', 'script-tag', 'worker', 'e2e'];
 /** What a user's checkout has but a copy must not take along: installs, builds, outputs, secrets. */
 const NOT_COPIED = new Set(['node_modules', 'dist', 'build', '.react-router', 'package-lock.json', '.dev.vars', 'worker-configuration.d.ts', '.wrangler', 'test-results']);
@@ -172,7 +172,7 @@ describe('examples/, installed from this run\'s tarballs', () => {
   });
 
   it("the kit's README gives the suite's playwright.config.ts and global-setup.ts verbatim", () => {
-    const readme = readFileSync(join(ROOT, 'test', 'README.md'), 'utf8');
+    const readme = readFileSync(join(ROOT, 'test', 'playwright-kit', 'README.md'), 'utf8');
     for (const file of ['playwright.config.ts', 'global-setup.ts']) {
       const text = readFileSync(join(EXAMPLES, 'e2e', file), 'utf8');
       assert.ok(readme.includes(`\`\`\`ts\n// e2e/${file}\n${text}\`\`\``), `test/README.md holds examples/e2e/${file} as it is`);

@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { exportedFiles, readManifest } from './consumerProject.js';
 
-const PACKAGES = ['web-sdk', 'edge-worker', 'test'] as const;
+const PACKAGES = ['web-sdk', 'edge-worker', 'test/playwright-kit'] as const;
 
 /** Paths that never belong in a package: tests, type-level tests, the demo worker, test helpers, sources. */
 const NOT_SHIPPED: ReadonlyArray<[RegExp, string]> = [

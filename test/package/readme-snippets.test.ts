@@ -10,7 +10,7 @@ import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { run } from '@journeytrace/tooling/lib/run.js';
 import { typescriptSnippets } from './markdownSnippets.js';
 
-const READMES = ['README.md', 'web-sdk/README.md', 'edge-worker/README.md', 'test/README.md', 'collector/README.md'];
+const READMES = ['README.md', 'web-sdk/README.md', 'edge-worker/README.md', 'test/playwright-kit/README.md', 'collector/README.md'];
 
 test('the snippet reader finds TypeScript fences with their context, and only those', () => {
   const markdown = ['# x', '```sh', 'npm test', '```', '<!-- ts-context', 'declare const app: number;', '-->', '', '```ts', 'app + 1;', '```', '```html', '<p>', '```'].join('\n');

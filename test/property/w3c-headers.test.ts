@@ -18,8 +18,8 @@ import {
   parseTraceState,
   serializeBaggage,
   W3CTraceState,
-} from '../../edge-worker/src/propagation/index.js';
-import { casesRecorder } from './support/recordCases.js';
+} from '@journeytrace/edge/propagation';
+import { casesRecorder } from '@journeytrace/tooling/reliability/recordCases.js';
 
 const recordCases = casesRecorder('w3c-headers');
 

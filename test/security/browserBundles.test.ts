@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { DEV_SESSION_SECRET } from '@journeytrace/tooling/stack/devSecrets.js';
-import { recordFigure } from '../reliability/figures.js';
+import { recordFigure } from '@journeytrace/tooling/reliability/figures.js';
 
 const BUNDLE_DIRS = [join(ROOT, 'web-sdk/dist'), join(ROOT, 'demo-app/dist')];
 

@@ -17,7 +17,7 @@ import { dryRunBundle } from '@journeytrace/tooling/lib/edgeBundle.js';
 import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { DEV_SESSION_SECRET } from '@journeytrace/tooling/stack/devSecrets.js';
 
-const EDGE_DIR = join(ROOT, 'edge-worker');
+const EDGE_DIR = join(ROOT, 'demo-app/edge');
 const WRANGLER_TOML = join(EDGE_DIR, 'wrangler.toml');
 /** Bindings that open the demo's and the tests' doors: a run sets them, a deploy never. */
 const DOOR_VARS = ['EDGE_DEMO_SIGN_IN', 'EDGE_CONFORMANCE'];
@@ -32,8 +32,8 @@ function secretsIn(toml: string): string[] {
 }
 
 describe('the deployed edge configuration', () => {
-  it('edge-worker/wrangler.toml sets no secret', () => {
-    assert.deepEqual(secretsIn(readFileSync(join(ROOT, 'demo-app/edge/wrangler.toml'), 'utf8')), []);
+  it('demo-app/edge/wrangler.toml sets no secret', () => {
+    assert.deepEqual(secretsIn(readFileSync(WRANGLER_TOML, 'utf8')), []);
   });
 
   it('the check finds a secret set as a var (it can fail)', () => {

@@ -11,9 +11,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ROOT_CONTEXT, defaultTextMapGetter, defaultTextMapSetter, propagation, type Context } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
-import { DEFAULT_CLAIMED_BAGGAGE_KEYS, withVerifiedUser, type VerifiedUser } from '../../edge-worker/src/baggage/verifiedClaims.js';
-import { W3CPropagator, isCanonicalBaggageKey } from '../../edge-worker/src/propagation/index.js';
-import { casesRecorder } from './support/recordCases.js';
+import { DEFAULT_CLAIMED_BAGGAGE_KEYS, withVerifiedUser, type VerifiedUser } from '../../src/baggage/verifiedClaims.js';
+import { W3CPropagator, isCanonicalBaggageKey } from '../../src/propagation/index.js';
+import { casesRecorder } from '@journeytrace/tooling/reliability/recordCases.js';
 
 const recordCases = casesRecorder('baggage-claims');
 const RUNS = 100_000;

@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeOtlpJson } from '../../edge-worker/src/relay/decodeOtlpJson.js';
-import { decodeOtlpProtobuf } from '../../edge-worker/src/relay/decodeOtlpProtobuf.js';
-import { attributeAllowList, DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES } from '../../edge-worker/src/relay/filterAttributes.js';
-import { prepareBatch } from '../../edge-worker/src/relay/prepareBatch.js';
-import { resolveSpanLimits } from '../../edge-worker/src/relay/spanLimits.js';
+import { decodeOtlpJson } from '../../src/relay/decodeOtlpJson.js';
+import { decodeOtlpProtobuf } from '../../src/relay/decodeOtlpProtobuf.js';
+import { attributeAllowList, DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES } from '../../src/relay/filterAttributes.js';
+import { prepareBatch } from '../../src/relay/prepareBatch.js';
+import { resolveSpanLimits } from '../../src/relay/spanLimits.js';
 import { browserSpans, jsonBody, protobufBody } from '@journeytrace/tooling/fixtures/testSpans.js';
-import { casesRecorder } from './support/recordCases.js';
+import { casesRecorder } from '@journeytrace/tooling/reliability/recordCases.js';
 
 const recordCases = casesRecorder('relay-bodies');
 

@@ -9,9 +9,9 @@ import fc from 'fast-check';
 import { ROOT_CONTEXT, trace, type Attributes, type SpanContext } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { encodeTraceExportRequest } from '../../edge-worker/src/export/otlpProtobuf.js';
-import { createEdgeTracing } from '../../edge-worker/src/telemetry/edgeTracing.js';
-import { casesRecorder } from './support/recordCases.js';
+import { encodeTraceExportRequest } from '../../src/export/otlpProtobuf.js';
+import { createEdgeTracing } from '../../src/telemetry/edgeTracing.js';
+import { casesRecorder } from '@journeytrace/tooling/reliability/recordCases.js';
 
 const recordCases = casesRecorder('span-encoding');
 

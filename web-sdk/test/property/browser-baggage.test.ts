@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { isCanonicalBaggageKey, parseBaggage } from '../../edge-worker/src/propagation/index.js';
-import { serializeBaggage } from '../../web-sdk/src/baggage/serializeBaggage.js';
-import { casesRecorder } from './support/recordCases.js';
+import { isCanonicalBaggageKey, parseBaggage } from '@journeytrace/edge/propagation';
+import { serializeBaggage } from '../../src/baggage/serializeBaggage.js';
+import { casesRecorder } from '@journeytrace/tooling/reliability/recordCases.js';
 
 const recordCases = casesRecorder('browser-baggage');
 
