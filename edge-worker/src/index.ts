@@ -10,9 +10,9 @@
 export { trace, type TraceBindings, type TraceOptions, type TraceVariables } from './middleware/trace/index.js';
 export { traceCors, TRACE_HEADERS, type TraceCorsOptions } from './middleware/cors/index.js';
 export { createTracedFetch, propagateToOrigins, type PropagateTo } from './fetch/tracedFetch.js';
-export { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from './telemetry/edgeTracing.js';
-export { tracingFromEnv, type TracingBindings } from './telemetry/tracingFromEnv.js';
-export type { SamplerConfig, SamplerName } from './telemetry/sampler.js';
+export { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from './tracing/edgeTracing.js';
+export { tracingFromEnv, type TracingBindings } from './otelEnv/tracingFromEnv.js';
+export type { SamplerConfig, SamplerName } from './tracer/sampler.js';
 export {
   signSessionToken,
   verifySessionToken,

@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import { propagationApi } from '../telemetry/api.js';
+import { propagationApi } from '../tracer/api.js';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /** Baggage keys journeytrace promotes to span attributes by default. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createContextKey } from '@opentelemetry/api';
-import { contextApi } from './api.js';
+import { contextApi } from '../tracer/api.js';
 import { EdgeContext } from './EdgeContext.js';
 import { activeContext, installContextManager, withActiveContext } from './activeContext.js';
 

@@ -1,5 +1,5 @@
 import type { Context } from '@opentelemetry/api';
-import { contextApi } from './api.js';
+import { contextApi } from '../tracer/api.js';
 import { AsyncLocalStorageContextManager } from './AsyncLocalStorageContextManager.js';
 
 /** The isolate's AsyncLocalStorage context manager, once it is the API's global one. */

@@ -4,7 +4,7 @@ import { ROOT_CONTEXT, trace, type SpanContext } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
-import { createEdgeTracing } from '../telemetry/edgeTracing.js';
+import { createEdgeTracing } from '../tracing/edgeTracing.js';
 import { W3CTraceState } from '../propagation/tracestate.js';
 import { decodeOtlpProtobuf } from '../relay/decodeOtlpProtobuf.js';
 import { browserSpans } from '@journeytrace/tooling/fixtures/testSpans.js';

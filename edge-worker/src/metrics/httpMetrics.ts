@@ -1,5 +1,5 @@
 import { diag, type SpanContext } from '@opentelemetry/api';
-import { TRACE_FLAGS } from '../telemetry/api.js';
+import { TRACE_FLAGS } from '../tracer/api.js';
 import { DurationHistogram, type MetricAttributes } from './durationHistogram.js';
 import { exemplarPriority } from './exemplarPriority.js';
 import { histogramsToOtlpJson } from './otlpMetricsJson.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { otlpExporterSelected, sdkDisabled } from './otelSwitches.js';
 import { tracingFromEnv } from './tracingFromEnv.js';
-import { DISABLED_TRACING } from './disabledTracing.js';
+import { DISABLED_TRACING } from '../tracing/disabledTracing.js';
 
 describe('OpenTelemetry switches from bindings', () => {
   it('OTEL_SDK_DISABLED is true only for "true" in any case', () => {

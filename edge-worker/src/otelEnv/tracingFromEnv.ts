@@ -1,11 +1,11 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from './edgeTracing.js';
-import { DISABLED_TRACING } from './disabledTracing.js';
+import { createEdgeTracing, type EdgeTracing, type EdgeTracingConfig } from '../tracing/edgeTracing.js';
+import { DISABLED_TRACING } from '../tracing/disabledTracing.js';
 import { otlpHeaders, otlpMetricsUrl, otlpTracesUrl, type OtlpBindings } from './otlpEnv.js';
 import { otlpExporterSelected, sdkDisabled, type OtelSwitchBindings } from './otelSwitches.js';
 import { installDiagLoggerFromEnv, type DiagBindings } from './diagFromEnv.js';
-import { samplerFromEnv } from './sampler.js';
+import { samplerFromEnv } from '../tracer/sampler.js';
 
 export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagBindings {
   OTEL_SERVICE_NAME?: string;

@@ -10,7 +10,7 @@ import {
   type TraceState,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { propagationApi, traceApi } from '../telemetry/api.js';
+import { propagationApi, traceApi } from '../tracer/api.js';
 import { parseBaggage, serializeBaggage, type BaggageMember } from './baggage.js';
 import { BAGGAGE_HEADER, TRACE_FLAG_RANDOM, TRACE_PARENT_HEADER, TRACE_STATE_HEADER } from './constants.js';
 import { formatTraceParent, isRandom, parseTraceParent } from './traceparent.js';

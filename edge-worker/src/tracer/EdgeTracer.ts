@@ -9,7 +9,7 @@ import {
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { SPAN_KIND, TRACE_FLAGS, traceApi } from './api.js';
 import { EdgeSpan, type EdgeSpanScope } from './EdgeSpan.js';
-import { activeContext, withActiveContext } from './activeContext.js';
+import { activeContext, withActiveContext } from '../context/activeContext.js';
 import { createSampler, type EdgeSampler } from './sampler.js';
 
 /** A span that records nothing and carries no trace (tracing suppressed or disabled). */

@@ -15,9 +15,9 @@ import {
   CLOUD_PLATFORM_VALUE_CLOUDFLARE_WORKERS,
   CLOUD_PROVIDER_VALUE_CLOUDFLARE,
 } from '../semconv.js';
-import { installContextManager } from './activeContext.js';
-import { EdgeTracer } from './EdgeTracer.js';
-import { createSampler, type SamplerConfig } from './sampler.js';
+import { installContextManager } from '../context/activeContext.js';
+import { EdgeTracer } from '../tracer/EdgeTracer.js';
+import { createSampler, type SamplerConfig } from '../tracer/sampler.js';
 
 /** Everything the edge needs to trace: one per exporter configuration, reused across requests. */
 export interface EdgeTracing {

@@ -10,7 +10,7 @@ import { ROOT_CONTEXT, trace, type Attributes, type SpanContext } from '@opentel
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { encodeTraceExportRequest } from '../../src/export/otlpProtobuf.js';
-import { createEdgeTracing } from '../../src/telemetry/edgeTracing.js';
+import { createEdgeTracing } from '../../src/tracing/edgeTracing.js';
 import { casesRecorder } from '@journeytrace/tooling/reliability/recordCases.js';
 
 const recordCases = casesRecorder('span-encoding');

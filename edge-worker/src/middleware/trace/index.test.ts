@@ -3,7 +3,7 @@ import { beforeEach, describe, it } from 'node:test';
 import { diag, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { Hono } from 'hono';
-import { createEdgeTracing } from '../../telemetry/edgeTracing.js';
+import { createEdgeTracing } from '../../tracing/edgeTracing.js';
 import { capturedMetrics } from '../../../test/capturedMetrics.js';
 import { pathOf, trace, type TraceVariables } from './index.js';
 
