@@ -30,8 +30,6 @@ export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagB
   JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE?: string;
 }
 
-const cache = new Map<string, EdgeTracing>();
-
 /**
  * `OTEL_TRACES_EXPORTER=none`: the spans are still made, so the trace still crosses the edge
  * (traceparent to origins, `Server-Timing`, metric exemplars), and none is sent.
@@ -41,37 +39,45 @@ const NO_SPAN_EXPORT: SpanExporter = {
   shutdown: async () => {},
 };
 
+/** What `trace()` (or a handler sharing its pipeline) may set over the bindings. */
+export type TracingOverrides = Partial<Pick<EdgeTracingConfig, 'serviceName' | 'promotedBaggageKeys'>>;
+
 /**
  * The isolate's `EdgeTracing` for a set of `OTEL_*` bindings, built on first use and reused
- * (one exporter per distinct configuration). For handlers outside the `trace()` middleware,
- * such as a queue consumer. With `OTEL_SDK_DISABLED=true`, a tracing that records and sends nothing.
- * Installs the JSON diag logger when `OTEL_LOG_LEVEL` is set. `env` is the worker's own bindings
- * object (its `Env`); the `OTEL_*` names it declares must be strings.
+ * (one exporter per bindings object and overrides). For handlers outside the `trace()` middleware,
+ * such as a queue consumer: without overrides it is the tracing `trace()` uses by default. With
+ * `OTEL_SDK_DISABLED=true`, a tracing that records and sends nothing. Installs the JSON diag
+ * logger when `OTEL_LOG_LEVEL` is set. `env` is the worker's own bindings object (its `Env`);
+ * the `OTEL_*` names it declares must be strings.
  */
-export function tracingFromEnv(
-  env: object & TracingBindings,
-  defaultServiceName = 'edge-worker',
-  overrides: Partial<Pick<EdgeTracingConfig, 'serviceName' | 'promotedBaggageKeys'>> = {},
-): EdgeTracing {
-  // Callers ask per request or per queue batch; the bindings object is the isolate's own, so the
-  // bindings are read once for it rather than on every call.
-  let forBindings = byBindings.get(env);
-  if (!forBindings) byBindings.set(env, (forBindings = new Map()));
-  const key = JSON.stringify([defaultServiceName, overrides.serviceName ?? null, overrides.promotedBaggageKeys ?? null]);
-  let tracing = forBindings.get(key);
+export function tracingFromEnv(env: object & TracingBindings, defaultServiceName = 'edge-worker', overrides: TracingOverrides = {}): EdgeTracing {
+  // The one place bindings become a tracing. Callers ask per request or per queue batch; the
+  // bindings object is the isolate's own (workerd passes the same one to every request), so it
+  // is read once, and what it built lives as long as it does.
+  let tracings = tracingsByBindings.get(env);
+  if (!tracings) tracingsByBindings.set(env, (tracings = new Map()));
+  const key = overridesKey(defaultServiceName, overrides);
+  let tracing = tracings.get(key);
   if (!tracing) {
     tracing = readBindings(env, defaultServiceName, overrides);
-    forBindings.set(key, tracing);
+    tracings.set(key, tracing);
   }
   return tracing;
 }
 
-const byBindings = new WeakMap<TracingBindings, Map<string, EdgeTracing>>();
+/** Per bindings object, its tracings by overrides (almost always one: no overrides). */
+const tracingsByBindings = new WeakMap<object, Map<string, EdgeTracing>>();
 
-function readBindings(env: TracingBindings, defaultServiceName: string, overrides: Partial<Pick<EdgeTracingConfig, 'serviceName' | 'promotedBaggageKeys'>>): EdgeTracing {
+/** Tells overrides apart without serializing a configuration (baggage keys hold no newline). */
+function overridesKey(defaultServiceName: string, { serviceName, promotedBaggageKeys }: TracingOverrides): string {
+  const set = (value: string | undefined) => (value === undefined ? '' : `=${value}`);
+  return `${defaultServiceName}\n${set(serviceName)}\n${set(promotedBaggageKeys?.join('\n'))}`;
+}
+
+function readBindings(env: TracingBindings, defaultServiceName: string, overrides: TracingOverrides): EdgeTracing {
   installDiagLoggerFromEnv(env);
   if (sdkDisabled(env)) return DISABLED_TRACING;
-  return tracingFor({
+  return createEdgeTracing({
     serviceName: overrides.serviceName ?? env.OTEL_SERVICE_NAME ?? defaultServiceName,
     tracesUrl: otlpTracesUrl(env),
     exporter: otlpExporterSelected(env.OTEL_TRACES_EXPORTER, 'OTEL_TRACES_EXPORTER') ? undefined : NO_SPAN_EXPORT,
@@ -88,17 +94,6 @@ function readBindings(env: TracingBindings, defaultServiceName: string, override
       flushWhenIdle: env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE === undefined ? undefined : env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE.trim().toLowerCase() !== 'false',
     },
   });
-}
-
-/** One `EdgeTracing` per distinct configuration, built on first use (not frozen by the first request). */
-export function tracingFor(config: EdgeTracingConfig): EdgeTracing {
-  const key = JSON.stringify(config);
-  let tracing = cache.get(key);
-  if (!tracing) {
-    tracing = createEdgeTracing(config);
-    cache.set(key, tracing);
-  }
-  return tracing;
 }
 
 /** A bad value falls back to the default (undefined) rather than failing requests. */
