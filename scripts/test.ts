@@ -1,5 +1,6 @@
 /**
  * `npm test`: installs what is missing (chromium, the collector build), builds, type-checks,
+ * checks the import graph (.dependency-cruiser.cjs),
  * runs the unit tests (node's test runner) and the journey tests (Playwright in Chromium),
  * then prints one summary line: `npm test: N passed, N failed`. When every test passed, the
  * README's reliability section is rewritten from the figures the tests recorded in this run.
@@ -15,6 +16,8 @@ import { endServicesOfEarlierRuns } from '@journeytrace/tooling/stack/serviceReg
 import { faultsFromJourneyReport, readFigures, renderReliability, replaceReliabilitySection, type Figure } from '@journeytrace/tooling/reliability/figures.js';
 
 const UNIT_TEST_DIRS = ['web-sdk/src', 'web-sdk/test', 'edge-worker/src', 'edge-worker/test', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'demo-app/edge', 'collector', 'scripts', 'tooling', 'test/playwright-kit/src', 'test/property', 'test/security', 'test/load', 'test/package', 'test/backends'];
+/** The folders the import-graph rules cover (examples/ are users' projects, outside the workspaces). */
+const CODE_DIRS = ['web-sdk', 'edge-worker', 'demo-app', 'test', 'tooling', 'scripts', 'bench', 'collector', ...['contract', 'node-sdk'].filter((dir) => existsSync(join(ROOT, dir)))];
 // Per run, so a second run beside this one never clears its reports.
 const REPORTS_DIR = join(DATA_DIR, 'test-reports', String(process.pid));
 
@@ -35,6 +38,11 @@ async function main(): Promise<number> {
   const tally: Tally = { passed: 0, failed: typecheck.code === 0 ? 0 : 1 };
   if (typecheck.code === 0) tally.passed += 1;
 
+  progress('import graph (dependency-cruiser: no cycle, packages by name only, libraries apart)…');
+  const imports = await checkImportGraph();
+  if (imports.code === 0) tally.passed += 1;
+  else tally.failed += 1;
+
   const unit = await runUnitTests();
   // Read now: Playwright clears the report folder (its output folder) when it starts.
   const unitFigures = readFigures(REPORTS_DIR);
@@ -47,6 +55,17 @@ async function main(): Promise<number> {
   if (passed) updateReliabilitySection(unitFigures);
   console.log(`\nnpm test: ${tally.passed} passed, ${tally.failed} failed`);
   return passed ? 0 : 1;
+}
+
+/** The rules in .dependency-cruiser.cjs, over every folder with code of the project's own. */
+async function checkImportGraph() {
+  const result = await run(
+    process.execPath,
+    [join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruiser.mjs'), '--config', '.dependency-cruiser.cjs', '--output-type', 'err', ...CODE_DIRS],
+    { cwd: ROOT },
+  );
+  if (result.code !== 0) console.log(result.output);
+  return result;
 }
 
 async function runUnitTests(): Promise<Tally> {
