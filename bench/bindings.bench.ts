@@ -19,12 +19,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
-import { lastLines, run } from '../scripts/lib/run.js';
-import { procStat, threadCpuNanos } from '../scripts/lib/procStat.js';
-import { freePort } from '../scripts/stack/ports.js';
-import { ensureAnchor, installedVersion, scratchDir } from './support/anchors.js';
-import { runBounded } from './support/load.js';
+import { DATA_DIR, ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { lastLines, run } from '@journeytrace/tooling/lib/run.js';
+import { procStat, threadCpuNanos } from '@journeytrace/tooling/lib/procStat.js';
+import { freePort } from '@journeytrace/tooling/stack/ports.js';
+import { ensureAnchor, installedVersion, scratchDir } from '@journeytrace/tooling/bench/anchors.js';
+import { runBounded } from '@journeytrace/tooling/bench/load.js';
 import { summarize, type BenchRow, type BenchSection } from './types.js';
 
 const COMPATIBILITY_DATE = '2026-04-20';
@@ -185,7 +185,7 @@ async function bundle(variant: Variant, home: string, outRoot: string): Promise<
 
 /** The OTLP sink (and an unused origin), in their own process. */
 async function startSink(): Promise<{ child: ChildProcess; sink: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/support/loopbackServers.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tooling/bench/loopbackServers.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the loopback servers exited (code ${code})`)));

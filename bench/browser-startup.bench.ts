@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { ROOT } from '../scripts/lib/paths.js';
-import { startSdkPages } from './support/sdkPages.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { startSdkPages } from '@journeytrace/tooling/bench/sdkPages.js';
 import { summarize, type BenchSection } from './types.js';
 
 const LOADS = 15;

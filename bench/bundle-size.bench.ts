@@ -5,10 +5,10 @@
  * entry is bundled the same way (esbuild, minified, ES2016, browser) and gzipped at level 9.
  */
 import { join } from 'node:path';
-import { lastLines, run } from '../scripts/lib/run.js';
-import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
-import { ensureAnchor, installedVersion } from './support/anchors.js';
-import { gzipSize, SDK_CORE_ENTRY, SDK_ENTRY, SDK_ZONE_ENTRY, STOCK_ENTRY } from './support/bundleSizes.js';
+import { lastLines, run } from '@journeytrace/tooling/lib/run.js';
+import { DATA_DIR, ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { ensureAnchor, installedVersion } from '@journeytrace/tooling/bench/anchors.js';
+import { gzipSize, SDK_CORE_ENTRY, SDK_ENTRY, SDK_ZONE_ENTRY, STOCK_ENTRY } from '@journeytrace/tooling/bench/bundleSizes.js';
 import type { BenchRow, BenchSection } from './types.js';
 
 // README "Getting started" of @honeycombio/opentelemetry-web.

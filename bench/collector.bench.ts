@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../scripts/lib/paths.js';
-import { ensureCollector } from '../scripts/setup/collector.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { ensureCollector } from '@journeytrace/tooling/setup/collector.js';
 import { runCollector, type RunningCollector } from '../collector/support/runCollector.js';
 import { randomHex } from '../collector/support/spanSender.js';
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';

@@ -5,8 +5,8 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dryRunBundle } from '../scripts/lib/edgeBundle.js';
-import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
+import { dryRunBundle } from '@journeytrace/tooling/lib/edgeBundle.js';
+import { DATA_DIR, ROOT } from '@journeytrace/tooling/lib/paths.js';
 import type { BenchSection } from './types.js';
 
 const checkoutRoute = (fetchExpression: string) => `
@@ -42,7 +42,7 @@ export default async function edgeBundle(): Promise<BenchSection> {
     };
     const untraced = await dryRunBundle({ cwd: dir, args: entry('untraced.ts', UNTRACED), minify: true });
     const traced = await dryRunBundle({ cwd: dir, args: entry('traced.ts', TRACED), minify: true });
-    const demo = await dryRunBundle({ cwd: join(ROOT, 'edge-worker'), minify: true });
+    const demo = await dryRunBundle({ cwd: join(ROOT, 'demo-app/edge'), minify: true });
     const kib = (bytes: number) => bytes / 1024;
     const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
     const anchor = 'checkout-only Hono app, untraced';

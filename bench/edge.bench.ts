@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { DATA_DIR, ROOT } from '../scripts/lib/paths.js';
-import { lastLines, run } from '../scripts/lib/run.js';
-import { procStat, threadCpuNanos } from '../scripts/lib/procStat.js';
-import { freePort } from '../scripts/stack/ports.js';
-import { ensureAnchor, installedVersion, scratchDir } from './support/anchors.js';
-import { keepAliveAgent, postCheckout, runBounded } from './support/load.js';
-import type { SinkStats } from './support/loopbackServers.js';
+import { DATA_DIR, ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { lastLines, run } from '@journeytrace/tooling/lib/run.js';
+import { procStat, threadCpuNanos } from '@journeytrace/tooling/lib/procStat.js';
+import { freePort } from '@journeytrace/tooling/stack/ports.js';
+import { ensureAnchor, installedVersion, scratchDir } from '@journeytrace/tooling/bench/anchors.js';
+import { keepAliveAgent, postCheckout, runBounded } from '@journeytrace/tooling/bench/load.js';
+import type { SinkStats } from '@journeytrace/tooling/bench/loopbackServers.js';
 import { summarize, type BenchRow, type BenchSection } from './types.js';
 
 export const COMPATIBILITY_DATE = '2026-11-30';
@@ -303,7 +303,7 @@ export async function bundle(variant: Variant, home: string, outRoot: string, op
 
 /** Starts the origin and the sink in their own process. */
 export async function startLoopbackServers(): Promise<{ child: ChildProcess; origin: string; sink: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/support/loopbackServers.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tooling/bench/loopbackServers.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', resolve);

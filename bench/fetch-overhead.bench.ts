@@ -13,9 +13,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT } from '../scripts/lib/paths.js';
-import { startSdkPages } from './support/sdkPages.js';
-import { buildStockWeb } from './support/stockWeb.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { startSdkPages } from '@journeytrace/tooling/bench/sdkPages.js';
+import { buildStockWeb } from '@journeytrace/tooling/bench/stockWeb.js';
 import { summarize, type BenchRow, type BenchSection } from './types.js';
 
 const FETCHES_PER_ROUND = 200;

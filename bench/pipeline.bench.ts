@@ -8,13 +8,13 @@ import { existsSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
 import { buildAll } from '../scripts/build.js';
-import { ROOT } from '../scripts/lib/paths.js';
-import { ensureCollector } from '../scripts/setup/collector.js';
-import { freePort } from '../scripts/stack/ports.js';
-import { startStack, type StackPorts } from '../scripts/stack/stack.js';
-import { installedVersion } from './support/anchors.js';
-import { benchRunDir, servicesOfTrace, spansByTrace, waitFor } from './support/collector.js';
-import { keepAliveAgent, postCheckout, runBounded } from './support/load.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { ensureCollector } from '@journeytrace/tooling/setup/collector.js';
+import { freePort } from '@journeytrace/tooling/stack/ports.js';
+import { startStack, type StackPorts } from '@journeytrace/tooling/stack/stack.js';
+import { installedVersion } from '@journeytrace/tooling/bench/anchors.js';
+import { benchRunDir, servicesOfTrace, spansByTrace, waitFor } from '@journeytrace/tooling/bench/collector.js';
+import { keepAliveAgent, postCheckout, runBounded } from '@journeytrace/tooling/bench/load.js';
 import { summarize, type BenchSection } from './types.js';
 
 /** Journeys per measured batch, in flight at once, and alternating rounds per path. */
@@ -133,7 +133,7 @@ export default async function pipeline(): Promise<BenchSection> {
         },
       ],
       notes: [
-        `${journeys} journeys (${ROUNDS} alternating rounds of ${JOURNEYS_PER_BATCH} per path, ${CONCURRENCY} in flight, loopback, keep-alive), each POST with its own sampled traceparent and baggage, scenario \`ok\`. The stack is scripts/stack/stack.ts on free ports (the edge under wrangler dev, whose proxy sits in front of workerd, as in the demo) with collector/config.yaml + config.test.yaml (tail-sampling decision wait 1 s, baseline share 100 %). Journeys per second count until the last response; the queue hop (orders-worker -> payment) finishes after it.`,
+        `${journeys} journeys (${ROUNDS} alternating rounds of ${JOURNEYS_PER_BATCH} per path, ${CONCURRENCY} in flight, loopback, keep-alive), each POST with its own sampled traceparent and baggage, scenario \`ok\`. The stack is tooling/stack/stack.ts on free ports (the edge under wrangler dev, whose proxy sits in front of workerd, as in the demo) with collector/config.yaml + config.test.yaml (tail-sampling decision wait 1 s, baseline share 100 %). Journeys per second count until the last response; the queue hop (orders-worker -> payment) finishes after it.`,
         `Spans per journey, from one probe journey per path on the idle stack: ${perJourney.edge} through the edge (${composition.edge}), ${perJourney.origin} straight to checkout-api (${composition.origin}). Journeys with a span count other than that: ${incomplete}${complete ? '' : ` (INCOMPLETE after ${DRAIN_TIMEOUT_MILLIS / 1000} s)`}; the collector had written everything ${drainSeconds.toFixed(1)} s after the last response.`,
       ],
     };

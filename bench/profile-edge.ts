@@ -10,11 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
-import { DATA_DIR } from '../scripts/lib/paths.js';
-import { freePort } from '../scripts/stack/ports.js';
+import { DATA_DIR } from '@journeytrace/tooling/lib/paths.js';
+import { freePort } from '@journeytrace/tooling/stack/ports.js';
 import { BAGGAGE, bundle, COMPATIBILITY_DATE, startLoopbackServers, VARIANTS, type Variant } from './edge.bench.js';
-import { ensureAnchor, scratchDir } from './support/anchors.js';
-import { keepAliveAgent, postCheckout, runBounded } from './support/load.js';
+import { ensureAnchor, scratchDir } from '@journeytrace/tooling/bench/anchors.js';
+import { keepAliveAgent, postCheckout, runBounded } from '@journeytrace/tooling/bench/load.js';
 
 const WARMUP_REQUESTS = 500;
 const REQUESTS = 4000;

@@ -10,9 +10,9 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { attributeAllowList, DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES } from '../edge-worker/src/relay/filterAttributes.js';
 import { prepareBatch, type OtlpFormat } from '../edge-worker/src/relay/prepareBatch.js';
 import { readLimitedBody } from '../edge-worker/src/relay/readLimitedBody.js';
-import { BROWSER_RESOURCE, browserSpans, jsonBody, protobufBody } from '../edge-worker/src/relay/testSpans.js';
-import { ROOT } from '../scripts/lib/paths.js';
-import { installedVersion } from './support/anchors.js';
+import { BROWSER_RESOURCE, browserSpans, jsonBody, protobufBody } from '@journeytrace/tooling/fixtures/testSpans.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { installedVersion } from '@journeytrace/tooling/bench/anchors.js';
 import { summarize, type BenchRow, type BenchSection } from './types.js';
 
 const BATCHES_PER_ROUND = 200;

@@ -6,6 +6,8 @@ export interface BenchSection {
   /** Versions of what was measured and of the anchors. */
   versions: string;
   rows: BenchRow[];
+  /** The row BENCHMARKS.md leads this area with (index into `rows`); the first unless given. */
+  headline?: number;
   notes?: string[];
 }
 

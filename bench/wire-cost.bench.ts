@@ -9,10 +9,10 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { gzipSync } from 'node:zlib';
-import { ROOT } from '../scripts/lib/paths.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { encodeTraces } from '../web-sdk/src/export/otlpJson.js';
-import { installedVersion } from './support/anchors.js';
-import { benchRunDir, spansByTrace, startBenchCollector, waitFor } from './support/collector.js';
+import { installedVersion } from '@journeytrace/tooling/bench/anchors.js';
+import { benchRunDir, spansByTrace, startBenchCollector, waitFor } from '@journeytrace/tooling/bench/collector.js';
 import type { BenchRow, BenchSection } from './types.js';
 
 const SESSION = { 'session.id': 'c7b8a46d0143a764ed937fb03a9901c2', 'user.tier': 'premium' };

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../scripts/lib/paths.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 
 const COLLECTOR_DIR = join(ROOT, 'collector');
 /** `${env:NAME}` or `${env:NAME:-default}`, the collector's env provider syntax. */

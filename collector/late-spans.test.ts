@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DATA_DIR } from '../scripts/lib/paths.js';
-import { readKeptSpans } from '../test/fixture/collectorOutput.js';
-import { waitForTrace } from '../test/fixture/waitForJourney.js';
+import { DATA_DIR } from '@journeytrace/tooling/lib/paths.js';
+import { readKeptSpans } from '@journeytrace/playwright/collector-output';
+import { waitForTrace } from '@journeytrace/playwright/wait';
 import { runCollector, type RunningCollector } from './support/runCollector.js';
 import { createSpanSender, randomHex, type SpanSpec } from './support/spanSender.js';
 

@@ -9,9 +9,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DATA_DIR } from '../scripts/lib/paths.js';
-import { localCollector } from '../scripts/stack/collectorConfigs.js';
-import { readKeptSpans, type KeptSpan } from '../test/fixture/collectorOutput.js';
+import { DATA_DIR } from '@journeytrace/tooling/lib/paths.js';
+import { localCollector } from '@journeytrace/tooling/stack/collectorConfigs.js';
+import { readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
 import { refusedStart, runCollector, type RunningCollector } from './support/runCollector.js';
 import { exportOverGrpc, exportOverHttp, GrpcStatus } from './support/otlpExport.js';
 import { createSpanSender, randomHex, recordSpans } from './support/spanSender.js';

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LTS_MAJOR, atLeast, formatVersion, minimumFromEngines, pathWithFirst, planRuntime } from './lib/nodeRuntime.mjs';
+import { LTS_MAJOR, atLeast, formatVersion, minimumFromEngines, pathWithFirst, planRuntime } from '../tooling/lib/nodeRuntime.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 // Set in the re-run under the fetched Node, so a fetched Node that is still too old stops.

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { progress } from './lib/log.js';
-import { ROOT } from './lib/paths.js';
-import { lastLines, run } from './lib/run.js';
-import { buildScriptTag } from './buildScriptTag.js';
+import { progress } from '@journeytrace/tooling/lib/log.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { lastLines, run } from '@journeytrace/tooling/lib/run.js';
+import { buildScriptTag } from '@journeytrace/tooling/lib/buildScriptTag.js';
 
 /** Builds the packages (contract, web SDK, edge middleware, Node package, Playwright kit: tsc) and what the journey serves (the demo app, vite). */
 export async function buildAll(): Promise<void> {
@@ -16,7 +16,7 @@ export async function buildAll(): Promise<void> {
     // The repo's workers, services, journey tests and demo import the packages as their users do: from dist.
     ['edge', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'edge-worker/tsconfig.build.json'], ROOT],
     ['node-sdk', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'node-sdk/tsconfig.build.json'], ROOT],
-    ['playwright-kit', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'test/tsconfig.build.json'], ROOT],
+    ['playwright-kit', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'test/playwright-kit/tsconfig.build.json'], ROOT],
     // The config imports TypeScript from workspace packages: load it with Vite's module runner.
     ['demo-app', [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--configLoader', 'runner', '--logLevel', 'warn'], join(ROOT, 'demo-app')],
   ];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { outputDirOf } from './collector-build.js';
-import { SetupError } from './lib/log.js';
+import { SetupError } from '@journeytrace/tooling/lib/log.js';
 
 test('collector:build takes --out DIR or --out=DIR, relative to where the command was typed', () => {
   assert.equal(outputDirOf(['--out', 'bin'], '/home/me/app'), '/home/me/app/bin');

@@ -6,9 +6,9 @@
 import { chmodSync, copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BINARY_NAME, builtCollector } from './setup/collector.js';
-import { progress, SetupError } from './lib/log.js';
-import { ROOT } from './lib/paths.js';
+import { BINARY_NAME, builtCollector } from '@journeytrace/tooling/setup/collector.js';
+import { progress, SetupError } from '@journeytrace/tooling/lib/log.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 
 const USAGE = 'usage: npm run collector:build -- --out DIR';
 

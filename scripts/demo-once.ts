@@ -6,8 +6,8 @@
 import { chromium } from 'playwright-core';
 import { waitForTrace } from '@journeytrace/playwright/wait';
 import { renderTrace } from '@journeytrace/playwright/trace-tree';
-import { progress } from './lib/log.js';
-import { startTestStack } from './stack/testStack.js';
+import { progress } from '@journeytrace/tooling/lib/log.js';
+import { startTestStack } from '@journeytrace/tooling/stack/testStack.js';
 
 /** Every service of the demo journey: the trace is whole when each has sent its spans. */
 export const JOURNEY_SERVICES = ['shop-web', 'edge-worker', 'recommendations', 'checkout-api', 'inventory', 'orders-worker', 'payment'];

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ROOT } from './lib/paths.js';
-import { acceptsConnections, freePort, portFree } from './stack/ports.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { acceptsConnections, freePort, portFree } from '@journeytrace/tooling/stack/ports.js';
 
 const listening = (port: number) => acceptsConnections('127.0.0.1', port);
 

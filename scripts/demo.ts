@@ -4,13 +4,13 @@
  */
 import { join } from 'node:path';
 import { buildAll } from './build.js';
-import { progress, SetupError } from './lib/log.js';
-import { DATA_DIR, ROOT } from './lib/paths.js';
-import { ensureToolchain } from './setup/index.js';
-import { freePort, portFromEnv } from './stack/ports.js';
-import { nextOriginPorts } from './stack/origin.js';
-import { startStack, type Stack } from './stack/stack.js';
-import { endServicesOfEarlierRuns } from './stack/serviceRegistry.js';
+import { progress, SetupError } from '@journeytrace/tooling/lib/log.js';
+import { DATA_DIR, ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { ensureToolchain } from '@journeytrace/tooling/setup/index.js';
+import { freePort, portFromEnv } from '@journeytrace/tooling/stack/ports.js';
+import { nextOriginPorts } from '@journeytrace/tooling/stack/origin.js';
+import { startStack, type Stack } from '@journeytrace/tooling/stack/stack.js';
+import { endServicesOfEarlierRuns } from '@journeytrace/tooling/stack/serviceRegistry.js';
 
 async function main(): Promise<void> {
   const once = process.argv.includes('--once');

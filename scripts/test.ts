@@ -1,21 +1,24 @@
 /**
  * `npm test`: installs what is missing (chromium, the collector build), builds, type-checks,
- * checks formatting and lint (`biome ci`, configured in biome.jsonc), runs the unit tests (node's
- * test runner) and the journey tests (Playwright in Chromium), then prints one summary line:
- * `npm test: N passed, N failed`. When every test passed, the README's reliability section is
- * rewritten from the figures the tests recorded in this run.
+ * checks formatting and lint (`biome ci`, configured in biome.jsonc) and the import graph
+ * (.dependency-cruiser.cjs), runs the unit tests (node's test runner) and the journey tests
+ * (Playwright in Chromium), then prints one summary line: `npm test: N passed, N failed`. When
+ * every test passed, the README's reliability section is rewritten from the figures the tests
+ * recorded in this run.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildAll } from './build.js';
-import { progress, SetupError } from './lib/log.js';
-import { DATA_DIR, ROOT } from './lib/paths.js';
-import { run } from './lib/run.js';
-import { ensureToolchain } from './setup/index.js';
-import { endServicesOfEarlierRuns } from './stack/serviceRegistry.js';
-import { faultsFromJourneyReport, readFigures, renderReliability, replaceReliabilitySection, type Figure } from '../test/reliability/figures.js';
+import { progress, SetupError } from '@journeytrace/tooling/lib/log.js';
+import { DATA_DIR, ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { run } from '@journeytrace/tooling/lib/run.js';
+import { ensureToolchain } from '@journeytrace/tooling/setup/index.js';
+import { endServicesOfEarlierRuns } from '@journeytrace/tooling/stack/serviceRegistry.js';
+import { faultsFromJourneyReport, readFigures, renderReliability, replaceReliabilitySection, type Figure } from '@journeytrace/tooling/reliability/figures.js';
 
-const UNIT_TEST_DIRS = ['contract/src', 'web-sdk/src', 'edge-worker/src', 'node-sdk/src', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'collector', 'scripts', 'test/fixture', 'test/property', 'test/security', 'test/reliability', 'test/load', 'test/package', 'test/backends'];
+const UNIT_TEST_DIRS = ['contract/src', 'node-sdk/src', 'web-sdk/src', 'web-sdk/test', 'edge-worker/src', 'edge-worker/test', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'demo-app/edge', 'collector', 'scripts', 'tooling', 'test/playwright-kit/src', 'test/property', 'test/security', 'test/load', 'test/package', 'test/backends'];
+/** The folders the import-graph rules cover (examples/ are users' projects, outside the workspaces). */
+const CODE_DIRS = ['web-sdk', 'edge-worker', 'demo-app', 'test', 'tooling', 'scripts', 'bench', 'collector', ...['contract', 'node-sdk'].filter((dir) => existsSync(join(ROOT, dir)))];
 // Per run, so a second run beside this one never clears its reports.
 const REPORTS_DIR = join(DATA_DIR, 'test-reports', String(process.pid));
 
@@ -38,6 +41,11 @@ async function main(): Promise<number> {
   const checks = [typecheck, lint];
   const tally: Tally = { passed: checks.filter((check) => check.code === 0).length, failed: checks.filter((check) => check.code !== 0).length };
 
+  progress('import graph (dependency-cruiser: no cycle, packages by name only, libraries apart)…');
+  const imports = await checkImportGraph();
+  if (imports.code === 0) tally.passed += 1;
+  else tally.failed += 1;
+
   const unit = await runUnitTests();
   // Read now: Playwright clears the report folder (its output folder) when it starts.
   const unitFigures = readFigures(REPORTS_DIR);
@@ -50,6 +58,17 @@ async function main(): Promise<number> {
   if (passed) updateReliabilitySection(unitFigures);
   console.log(`\nnpm test: ${tally.passed} passed, ${tally.failed} failed`);
   return passed ? 0 : 1;
+}
+
+/** The rules in .dependency-cruiser.cjs, over every folder with code of the project's own. */
+async function checkImportGraph() {
+  const result = await run(
+    process.execPath,
+    [join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruiser.mjs'), '--config', '.dependency-cruiser.cjs', '--output-type', 'err', ...CODE_DIRS],
+    { cwd: ROOT },
+  );
+  if (result.code !== 0) console.log(result.output);
+  return result;
 }
 
 async function runUnitTests(): Promise<Tally> {

@@ -4,8 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../scripts/stack/ports.js';
-import { startService } from '../../scripts/stack/service.js';
+import { freePort } from '@journeytrace/tooling/stack/ports.js';
+import { startService } from '@journeytrace/tooling/stack/service.js';
 
 export interface RunCollectorOptions {
   /** Shows in logs and names the traces file. */

@@ -1,18 +1,21 @@
 /**
- * Sends spans the way the edge does (its OTLP/HTTP protobuf fetch exporter), as one service,
- * with trace ids chosen by the caller so tests know which journey each span belongs to.
+ * Sends spans as the edge puts them on the wire (OTLP/HTTP protobuf, which its encoder writes byte
+ * for byte as otlp-transformer does), as one service, with trace ids chosen by the caller so tests
+ * know which journey each span belongs to.
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Tracer } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ExportResultCode } from '@opentelemetry/core';
 import {
   TracerProvider,
   BatchSpanProcessor,
   InMemorySpanExporter,
   SimpleSpanProcessor,
   type ReadableSpan,
+  type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import { OTLPFetchSpanExporter } from '../../edge-worker/src/export/OTLPFetchSpanExporter.js';
+import { exportOverHttp } from './otlpExport.js';
 
 export interface SpanSpec {
   traceId: string;
@@ -44,7 +47,7 @@ export interface SpanSenderOptions {
 }
 
 export function createSpanSender(options: SpanSenderOptions): SpanSender {
-  const exporter = new OTLPFetchSpanExporter({ url: `${options.collectorUrl}/v1/traces`, headers: options.headers });
+  const exporter = protobufExporter(options.collectorUrl, options.headers);
   const maxExportBatchSize = options.maxExportBatchSize ?? 512;
   const provider = tracerProvider(
     options.serviceName,
@@ -56,6 +59,19 @@ export function createSpanSender(options: SpanSenderOptions): SpanSender {
     send: (specs) => endSpans(tracer, specs),
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
+  };
+}
+
+/** One POST per batch, no retry: a refused batch fails the flush, as a test wants to see. */
+function protobufExporter(collectorUrl: string, headers?: Record<string, string>): SpanExporter {
+  return {
+    export(spans, done) {
+      exportOverHttp(collectorUrl, spans, headers).then(
+        (status) => done(status >= 200 && status < 300 ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: new Error(`the collector answered ${status}`) }),
+        (error: unknown) => done({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }),
+      );
+    },
+    shutdown: async () => {},
   };
 }
 

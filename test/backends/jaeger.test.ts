@@ -9,11 +9,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ensureJaeger } from '../../scripts/setup/jaeger.js';
-import { freePort } from '../../scripts/stack/ports.js';
-import { startService, type RunningService } from '../../scripts/stack/service.js';
-import { jaegerSource } from '../fixture/backendSources.js';
-import { waitForJourney } from '../fixture/waitForJourney.js';
+import { ensureJaeger } from '@journeytrace/tooling/setup/jaeger.js';
+import { freePort } from '@journeytrace/tooling/stack/ports.js';
+import { startService, type RunningService } from '@journeytrace/tooling/stack/service.js';
+import { jaegerSource } from '@journeytrace/playwright/backends';
+import { waitForJourney } from '@journeytrace/playwright/wait';
 
 const config = `service:
   extensions: [jaeger_storage, jaeger_query]

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, waitForJourney, type JourneyTrace, type KeptSpan } from '@journeytrace/playwright';
 import type { Page } from '@playwright/test';
-import { ROOT } from '../../scripts/lib/paths.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { useDedicatedStack } from './support/dedicatedStack.js';
-import { recordFigure, type HopFigure } from '../reliability/figures.js';
+import { recordFigure, type HopFigure } from '@journeytrace/tooling/reliability/figures.js';
 import { checkoutInShop } from './support/shop.js';
 
 const OUTAGE_SECONDS = 30;

@@ -20,9 +20,9 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { randomHex } from '../../collector/support/spanSender.js';
-import { browserSpans, jsonBody } from '../../edge-worker/src/relay/testSpans.js';
-import { SpanKind, readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
-import type { Stack } from '../../scripts/stack/stack.js';
+import { browserSpans, jsonBody } from '@journeytrace/tooling/fixtures/testSpans.js';
+import { SpanKind, readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
+import type { Stack } from '@journeytrace/tooling/stack/stack.js';
 import { useDedicatedStack } from './support/dedicatedStack.js';
 import { metricServices, readHistograms } from './support/histograms.js';
 

@@ -6,9 +6,9 @@
  */
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { startWranglerDev } from '../../scripts/stack/wranglerDev.js';
-import { SpanKind, StatusCode, readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { startWranglerDev } from '@journeytrace/tooling/stack/wranglerDev.js';
+import { SpanKind, StatusCode, readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
 
 const env = (name: string) => {
   const value = process.env[name];

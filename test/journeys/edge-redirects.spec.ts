@@ -12,10 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { unstable_dev } from 'wrangler';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { startWranglerDev } from '../../scripts/stack/wranglerDev.js';
-import { SpanKind } from '../fixture/collectorOutput.js';
-import { waitForTrace } from '../fixture/waitForJourney.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { startWranglerDev } from '@journeytrace/tooling/stack/wranglerDev.js';
+import { SpanKind } from '@journeytrace/playwright/collector-output';
+import { waitForTrace } from '@journeytrace/playwright/wait';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -66,7 +66,7 @@ test("the shop's edge sends the journey's context to its origin, and none of it 
   test.setTimeout(120_000);
   const edge = await startWranglerDev({
     name: 'edge-redirects',
-    cwd: join(ROOT, 'edge-worker'),
+    cwd: join(ROOT, 'demo-app/edge'),
     runDir: join(env('JOURNEYTRACE_RUN_DIR'), 'edge-redirects'),
     vars: { ORIGIN_URL: allowedOrigin.origin, OTEL_EXPORTER_OTLP_ENDPOINT: env('JOURNEYTRACE_COLLECTOR_URL') },
   });

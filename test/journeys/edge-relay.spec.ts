@@ -11,12 +11,12 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { browserSpans, jsonBody, protobufBody } from '../../edge-worker/src/relay/testSpans.js';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { startWranglerDev, type RunningWorker } from '../../scripts/stack/wranglerDev.js';
-import { readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
+import { browserSpans, jsonBody, protobufBody } from '@journeytrace/tooling/fixtures/testSpans.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { startWranglerDev, type RunningWorker } from '@journeytrace/tooling/stack/wranglerDev.js';
+import { readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
 import { commandLine, processesInGroup, rssMiB } from '../load/processMemory.js';
-import { recordFigure } from '../reliability/figures.js';
+import { recordFigure } from '@journeytrace/tooling/reliability/figures.js';
 import { isPreflight, recordNetwork } from './support/network.js';
 
 const env = (name: string) => {
@@ -36,7 +36,7 @@ let edgeUrl: string;
 test.beforeAll(async () => {
   edge = await startWranglerDev({
     name: 'edge-relay',
-    cwd: join(ROOT, 'edge-worker'),
+    cwd: join(ROOT, 'demo-app/edge'),
     runDir: join(env('JOURNEYTRACE_RUN_DIR'), 'edge-relay'),
     vars: {
       OTEL_EXPORTER_OTLP_ENDPOINT: env('JOURNEYTRACE_COLLECTOR_URL'),

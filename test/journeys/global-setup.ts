@@ -6,8 +6,8 @@
  * Specs that read the collector's files themselves (sampling, metrics) need the collector mode.
  */
 import { startGlobalOtlpReceiver } from '@journeytrace/playwright';
-import { ensureToolchain } from '../../scripts/setup/index.js';
-import { startTestStack } from '../../scripts/stack/testStack.js';
+import { ensureToolchain } from '@journeytrace/tooling/setup/index.js';
+import { startTestStack } from '@journeytrace/tooling/stack/testStack.js';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const withReceiver = process.env.JOURNEYTRACE_TRACE_SOURCE === 'receiver';

@@ -6,13 +6,13 @@
  * and the edge and origin follow it, so such a journey leaves no span at all, not half of one.
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import type { Stack } from '../../scripts/stack/stack.js';
+import type { Stack } from '@journeytrace/tooling/stack/stack.js';
 import { useDedicatedStack } from './support/dedicatedStack.js';
 import { checkoutInShop } from './support/shop.js';
 import { randomHex } from '../../collector/support/spanSender.js';
-import { browserSpans, jsonBody } from '../../edge-worker/src/relay/testSpans.js';
-import { readKeptSpans, type KeptSpan } from '../fixture/collectorOutput.js';
-import { waitForTrace } from '../fixture/waitForJourney.js';
+import { browserSpans, jsonBody } from '@journeytrace/tooling/fixtures/testSpans.js';
+import { readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
+import { waitForTrace } from '@journeytrace/playwright/wait';
 
 const env = (name: string) => {
   const value = process.env[name];

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { unstable_dev } from 'wrangler';
-import { ROOT } from '../../scripts/lib/paths.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 
 const ENDPOINT = '/__conformance/trace-context';
 const edgeUrl = () => process.env.JOURNEYTRACE_EDGE_URL ?? '';
@@ -148,8 +148,8 @@ test('posts only to loopback: a list naming another address gets 403 and nothing
 });
 
 test('does not exist without EDGE_CONFORMANCE=1', async () => {
-  const worker = await unstable_dev(join(ROOT, 'edge-worker/src/worker.ts'), {
-    config: join(ROOT, 'edge-worker/wrangler.toml'),
+  const worker = await unstable_dev(join(ROOT, 'demo-app/edge/worker.ts'), {
+    config: join(ROOT, 'demo-app/edge/wrangler.toml'),
     ip: '127.0.0.1',
     experimental: { disableExperimentalWarning: true },
   });

@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { SpanKind, type KeptSpan } from '../fixture/collectorOutput.js';
-import { waitForJourney } from '../fixture/waitForJourney.js';
+import { SpanKind, type KeptSpan } from '@journeytrace/playwright/collector-output';
+import { waitForJourney } from '@journeytrace/playwright/wait';
 
 const edgeUrl = () => required('JOURNEYTRACE_EDGE_URL');
 const tracesFile = () => required('JOURNEYTRACE_TRACES_FILE');

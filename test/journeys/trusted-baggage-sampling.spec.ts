@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { useDedicatedStack } from './support/dedicatedStack.js';
-import { readKeptSpans } from '../fixture/collectorOutput.js';
-import { waitForTrace } from '../fixture/waitForJourney.js';
+import { readKeptSpans } from '@journeytrace/playwright/collector-output';
+import { waitForTrace } from '@journeytrace/playwright/wait';
 
 const stack = useDedicatedStack({ name: 'forged-tier', collectorEnv: { JOURNEYTRACE_BASELINE_SAMPLE_PERCENT: '0' } });
 

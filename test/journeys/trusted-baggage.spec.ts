@@ -5,8 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { expect, test } from '@playwright/test';
-import { SpanKind, type KeptSpan } from '../fixture/collectorOutput.js';
-import { waitForTrace } from '../fixture/waitForJourney.js';
+import { SpanKind, type KeptSpan } from '@journeytrace/playwright/collector-output';
+import { waitForTrace } from '@journeytrace/playwright/wait';
 
 const edgeUrl = () => required('JOURNEYTRACE_EDGE_URL');
 const tracesFile = () => required('JOURNEYTRACE_TRACES_FILE');

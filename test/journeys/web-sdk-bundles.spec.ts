@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { expect, test, type Page } from '@playwright/test';
-import { readKeptSpans, SpanKind } from '../fixture/collectorOutput.js';
-import { waitForTrace } from '../fixture/waitForJourney.js';
+import { readKeptSpans, SpanKind } from '@journeytrace/playwright/collector-output';
+import { waitForTrace } from '@journeytrace/playwright/wait';
 
 import { appUrl, edgeUrl, tracesFile } from './support/runEnv.js';
 const ROOT = join(import.meta.dirname, '../..');

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
-import { readKeptSpans, SpanKind, StatusCode, type KeptSpan } from '../fixture/collectorOutput.js';
-import { waitForTrace } from '../fixture/waitForJourney.js';
+import { readKeptSpans, SpanKind, StatusCode, type KeptSpan } from '@journeytrace/playwright/collector-output';
+import { waitForTrace } from '@journeytrace/playwright/wait';
 
 import { isPreflight, recordNetwork } from './support/network.js';
 import { appUrl, edgeUrl, tracesFile } from './support/runEnv.js';

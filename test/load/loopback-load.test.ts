@@ -12,10 +12,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readKeptSpans } from '@journeytrace/playwright/collector-output';
-import { keepAliveAgent, postCheckout, runBounded } from '../../bench/support/load.js';
-import type { Stack } from '../../scripts/stack/stack.js';
-import { startTestStack } from '../../scripts/stack/testStack.js';
-import { recordFigure, type LoadFigure } from '../reliability/figures.js';
+import { keepAliveAgent, postCheckout, runBounded } from '@journeytrace/tooling/bench/load.js';
+import type { Stack } from '@journeytrace/tooling/stack/stack.js';
+import { startTestStack } from '@journeytrace/tooling/stack/testStack.js';
+import { recordFigure, type LoadFigure } from '@journeytrace/tooling/reliability/figures.js';
 import { findWorkerInspector, heapAfterGcMiB } from './isolateHeap.js';
 import { commandLine, processesInGroup, rssMiB } from './processMemory.js';
 import { SpanTally } from './SpanTally.js';
@@ -39,7 +39,7 @@ const WINDOW_JOURNEYS = Math.min(1_000, Math.floor(JOURNEYS / 10));
  */
 const HEAP_GROWTH_LIMIT_MIB = 1;
 const DRAIN_TIMEOUT_MILLIS = 120_000;
-/** The edge worker's name in edge-worker/wrangler.toml: its isolate is `core:user:<name>` in workerd's inspector. */
+/** The edge worker's name in demo-app/edge/wrangler.toml: its isolate is `core:user:<name>` in workerd's inspector. */
 const EDGE_WORKER_NAME = 'journeytrace-edge';
 const BAGGAGE = 'session.id=5f0c6a1e2b3d4c5e6f708192a3b4c5d6,user.tier=free';
 

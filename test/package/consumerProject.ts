@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { lastLines, run } from '../../scripts/lib/run.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { lastLines, run } from '@journeytrace/tooling/lib/run.js';
 
 /** A consumer's TypeScript project as a bundler-based app or worker sets it up. */
 const CONSUMER_COMPILER_OPTIONS = {

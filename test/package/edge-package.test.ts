@@ -11,20 +11,20 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { unstable_dev } from 'wrangler';
-import { dryRunBundle } from '../../scripts/lib/edgeBundle.js';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { run } from '../../scripts/lib/run.js';
+import { dryRunBundle } from '@journeytrace/tooling/lib/edgeBundle.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { run } from '@journeytrace/tooling/lib/run.js';
 import { createConsumerProject, exportedFiles, lowestAllowed, readManifest, type ConsumerProject } from './consumerProject.js';
 
 const manifest = readManifest('edge-worker');
 
 /**
- * The compatibility date the kit's own wrangler.toml uses: the newest its wrangler's workerd
+ * The compatibility date the demo worker's wrangler.toml uses: the newest its wrangler's workerd
  * accepts, which is what a worker started today gets (a later date is refused at start).
  */
 function newestCompatibilityDate(): string {
-  const date = /^compatibility_date = "(\d{4}-\d{2}-\d{2})"$/m.exec(readFileSync(join(ROOT, 'edge-worker', 'wrangler.toml'), 'utf8'))?.[1];
-  if (!date) throw new Error('edge-worker/wrangler.toml names no compatibility_date');
+  const date = /^compatibility_date = "(\d{4}-\d{2}-\d{2})"$/m.exec(readFileSync(join(ROOT, 'demo-app', 'edge', 'wrangler.toml'), 'utf8'))?.[1];
+  if (!date) throw new Error('demo-app/edge/wrangler.toml names no compatibility_date');
   return date;
 }
 

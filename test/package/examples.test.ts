@@ -16,11 +16,11 @@ import { basename, delimiter, dirname, extname, join, normalize } from 'node:pat
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { lastLines, run } from '../../scripts/lib/run.js';
-import { ensureChromium } from '../../scripts/setup/chromium.js';
-import { freePort } from '../../scripts/stack/ports.js';
-import { startService } from '../../scripts/stack/service.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { lastLines, run } from '@journeytrace/tooling/lib/run.js';
+import { ensureChromium } from '@journeytrace/tooling/setup/chromium.js';
+import { freePort } from '@journeytrace/tooling/stack/ports.js';
+import { startService } from '@journeytrace/tooling/stack/service.js';
 import { packTarball } from './consumerProject.js';
 
 const EXAMPLES = join(ROOT, 'examples');
@@ -29,7 +29,7 @@ const EXAMPLES = join(ROOT, 'examples');
  * `@journeytrace/node` and `@journeytrace/playwright`. The contract is a dependency of the others:
  * until it is published, a project names its tarball beside theirs.
  */
-const PACKAGES = ['contract', 'web-sdk', 'edge-worker', 'node-sdk', 'test'];
+const PACKAGES = ['contract', 'web-sdk', 'edge-worker', 'node-sdk', 'test/playwright-kit'];
 const PROJECTS = ['spa', 'ssr', 'script-tag', 'worker', 'e2e'];
 /** What a user's checkout has but a copy must not take along: installs, builds, outputs, secrets. */
 const NOT_COPIED = new Set(['node_modules', 'dist', 'build', '.react-router', 'package-lock.json', '.dev.vars', 'worker-configuration.d.ts', '.wrangler', 'test-results']);
@@ -176,7 +176,7 @@ describe('examples/, installed from this run\'s tarballs', () => {
   });
 
   it("the kit's README gives the suite's playwright.config.ts and global-setup.ts verbatim", () => {
-    const readme = readFileSync(join(ROOT, 'test', 'README.md'), 'utf8');
+    const readme = readFileSync(join(ROOT, 'test', 'playwright-kit', 'README.md'), 'utf8');
     for (const file of ['playwright.config.ts', 'global-setup.ts']) {
       const text = readFileSync(join(EXAMPLES, 'e2e', file), 'utf8');
       assert.ok(readme.includes(`\`\`\`ts\n// e2e/${file}\n${text}\`\`\``), `test/README.md holds examples/e2e/${file} as it is`);

@@ -10,11 +10,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { run } from '../../scripts/lib/run.js';
-import { ensureChromium } from '../../scripts/setup/chromium.js';
+import { run } from '@journeytrace/tooling/lib/run.js';
+import { ensureChromium } from '@journeytrace/tooling/setup/chromium.js';
 import { createConsumerProject, exportedFiles, lowestAllowed, readManifest, type ConsumerProject } from './consumerProject.js';
 
-const manifest = readManifest('test');
+const manifest = readManifest('test/playwright-kit');
 const TRACE_ID = randomBytes(16).toString('hex');
 const EDGE_SPAN_ID = randomBytes(8).toString('hex');
 const ORIGIN_SPAN_ID = randomBytes(8).toString('hex');
@@ -91,7 +91,7 @@ describe('@journeytrace/playwright, packed and installed into a new project', ()
 
   before(async () => {
     // @types/node as every Playwright project has it (Playwright's own types need it).
-    project = await createConsumerProject('test', { '@playwright/test': playwright, '@types/node': '^24.19.0' });
+    project = await createConsumerProject('test/playwright-kit', { '@playwright/test': playwright, '@types/node': '^24.19.0' });
     project.write('journey.spec.ts', SPEC);
     project.write('traces.jsonl', `${exportLine()}\n`);
     project.write(

@@ -10,10 +10,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT } from '../../scripts/lib/paths.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { exportedFiles, readManifest } from './consumerProject.js';
 
-const PACKAGES = ['contract', 'web-sdk', 'edge-worker', 'node-sdk', 'test'] as const;
+const PACKAGES = ['contract', 'web-sdk', 'edge-worker', 'node-sdk', 'test/playwright-kit'] as const;
 
 /** Paths that never belong in a package: tests, type-level tests, the demo worker, test helpers, sources. */
 const NOT_SHIPPED: ReadonlyArray<[RegExp, string]> = [

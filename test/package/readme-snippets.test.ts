@@ -6,11 +6,11 @@ import { test } from 'node:test';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { run } from '../../scripts/lib/run.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { run } from '@journeytrace/tooling/lib/run.js';
 import { typescriptSnippets } from './markdownSnippets.js';
 
-const READMES = ['README.md', 'contract/README.md', 'web-sdk/README.md', 'edge-worker/README.md', 'node-sdk/README.md', 'test/README.md', 'collector/README.md'];
+const READMES = ['README.md', 'contract/README.md', 'web-sdk/README.md', 'edge-worker/README.md', 'node-sdk/README.md', 'test/playwright-kit/README.md', 'collector/README.md'];
 
 test('the snippet reader finds TypeScript fences with their context, and only those', () => {
   const markdown = ['# x', '```sh', 'npm test', '```', '<!-- ts-context', 'declare const app: number;', '-->', '', '```ts', 'app + 1;', '```', '```html', '<p>', '```'].join('\n');

@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { ensureChromium } from '../../scripts/setup/chromium.js';
-import { packageCopies } from '../../scripts/lib/packageCopies.js';
+import { ensureChromium } from '@journeytrace/tooling/setup/chromium.js';
+import { packageCopies } from '@journeytrace/tooling/lib/packageCopies.js';
 import { createConsumerProject, exportedFiles, lowestAllowed, readManifest, type ConsumerProject } from './consumerProject.js';
 
 const manifest = readManifest('web-sdk');

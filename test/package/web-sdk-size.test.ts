@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DATA_DIR } from '../../scripts/lib/paths.js';
-import { gzipSize, SDK_CORE_ENTRY, SDK_ENTRY, STOCK_ENTRY } from '../../bench/support/bundleSizes.js';
+import { DATA_DIR } from '@journeytrace/tooling/lib/paths.js';
+import { gzipSize, SDK_CORE_ENTRY, SDK_ENTRY, STOCK_ENTRY } from '@journeytrace/tooling/bench/bundleSizes.js';
 
 /** The zone-less npm entry with every feature, min+gzip. */
 const NPM_ENTRY_MAX_BYTES = 25_000;

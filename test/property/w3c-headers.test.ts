@@ -19,7 +19,7 @@ import {
   serializeBaggage,
   W3CTraceState,
 } from '@journeytrace/contract/propagation';
-import { casesRecorder } from './support/recordCases.js';
+import { casesRecorder } from '@journeytrace/tooling/reliability/recordCases.js';
 
 const recordCases = casesRecorder('w3c-headers');
 

@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { DEV_SESSION_SECRET } from '../../scripts/stack/devSecrets.js';
-import { recordFigure } from '../reliability/figures.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { DEV_SESSION_SECRET } from '@journeytrace/tooling/stack/devSecrets.js';
+import { recordFigure } from '@journeytrace/tooling/reliability/figures.js';
 
 const BUNDLE_DIRS = [join(ROOT, 'web-sdk/dist'), join(ROOT, 'demo-app/dist')];
 

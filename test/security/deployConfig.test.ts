@@ -1,10 +1,10 @@
 /**
  * What `wrangler deploy` ships holds no secret and opens no demo or test door:
- * `edge-worker/wrangler.toml` is deployed as it is, so a session secret or a collector credential
+ * `demo-app/edge/wrangler.toml` is deployed as it is, so a session secret or a collector credential
  * among its `[vars]` would be public and would let anyone mint a trusted `user.tier`, and the
  * demo's sign-in (which signs anyone in) or the conformance endpoint (which posts where it is
  * told) must not be served. Secrets are `wrangler secret put`; local runs get development values
- * and the doors from the stack (scripts/stack/stack.ts).
+ * and the doors from the stack (tooling/stack/stack.ts).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from 'wrangler';
-import { dryRunBundle } from '../../scripts/lib/edgeBundle.js';
-import { ROOT } from '../../scripts/lib/paths.js';
-import { DEV_SESSION_SECRET } from '../../scripts/stack/devSecrets.js';
+import { dryRunBundle } from '@journeytrace/tooling/lib/edgeBundle.js';
+import { ROOT } from '@journeytrace/tooling/lib/paths.js';
+import { DEV_SESSION_SECRET } from '@journeytrace/tooling/stack/devSecrets.js';
 
-const EDGE_DIR = join(ROOT, 'edge-worker');
+const EDGE_DIR = join(ROOT, 'demo-app/edge');
 const WRANGLER_TOML = join(EDGE_DIR, 'wrangler.toml');
 /** Bindings that open the demo's and the tests' doors: a run sets them, a deploy never. */
 const DOOR_VARS = ['EDGE_DEMO_SIGN_IN', 'EDGE_CONFORMANCE'];
@@ -32,8 +32,8 @@ function secretsIn(toml: string): string[] {
 }
 
 describe('the deployed edge configuration', () => {
-  it('edge-worker/wrangler.toml sets no secret', () => {
-    assert.deepEqual(secretsIn(readFileSync(join(ROOT, 'edge-worker/wrangler.toml'), 'utf8')), []);
+  it('demo-app/edge/wrangler.toml sets no secret', () => {
+    assert.deepEqual(secretsIn(readFileSync(WRANGLER_TOML, 'utf8')), []);
   });
 
   it('the check finds a secret set as a var (it can fail)', () => {

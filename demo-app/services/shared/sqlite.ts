@@ -5,7 +5,7 @@
  *
  * Built in rather than better-sqlite3: nothing to compile on a fresh machine (better-sqlite3 has
  * no prebuilt binary reachable here and builds from source for minutes), and the same speed for
- * the checkout's queries (figures in BENCHMARKS.md, "Origin SQLite").
+ * the checkout's queries (figures in bench/NOTES.md, "Origin SQLite").
  */
 import { DatabaseSync, type SQLInputValue, type StatementResultingChanges, type StatementSync } from 'node:sqlite';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';

@@ -1,5 +1,5 @@
 import type { Context, TextMapPropagator } from '@opentelemetry/api';
-import { propagationApi } from '../telemetry/api.js';
+import { propagationApi } from '../tracer/api.js';
 
 /**
  * A propagator that injects only the allow-listed baggage keys (trace context in full), so a

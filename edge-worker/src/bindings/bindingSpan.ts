@@ -1,7 +1,7 @@
 import type { Attributes, Span } from '@opentelemetry/api';
-import { SPAN_KIND } from '../telemetry/api.js';
-import { activeContext } from '../telemetry/activeContext.js';
-import type { EdgeTracing } from '../telemetry/edgeTracing.js';
+import { SPAN_KIND } from '../tracer/api.js';
+import { activeContext } from '../context/activeContext.js';
+import type { EdgeTracing } from '../tracing/edgeTracing.js';
 import { markError } from '../queue/tracedQueue.js';
 
 /**

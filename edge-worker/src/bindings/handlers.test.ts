@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
-import { createEdgeTracing } from '../telemetry/edgeTracing.js';
+import { createEdgeTracing } from '../tracing/edgeTracing.js';
 import { ALARM_CONTEXT_STORAGE_KEY, RPC_CONTEXT_FIELD, setTracedAlarm, traceDurableObject, traceEntrypoint, traceScheduled, traceService, traceSql } from './index.js';
 
 function setup() {

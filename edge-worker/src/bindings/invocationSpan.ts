@@ -1,8 +1,8 @@
 import { ROOT_CONTEXT, type Attributes, type Link } from '@opentelemetry/api';
 import { recordGetter } from '../fetch/headersCarrier.js';
-import { SPAN_KIND, traceApi } from '../telemetry/api.js';
-import { withActiveContext } from '../telemetry/activeContext.js';
-import type { EdgeTracing } from '../telemetry/edgeTracing.js';
+import { SPAN_KIND, traceApi } from '../tracer/api.js';
+import { withActiveContext } from '../context/activeContext.js';
+import type { EdgeTracing } from '../tracing/edgeTracing.js';
 import { markError } from '../queue/tracedQueue.js';
 
 export interface WaitUntil {

@@ -1,8 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import { recordSetter } from '../fetch/headersCarrier.js';
-import { SPAN_KIND, traceApi } from '../telemetry/api.js';
-import { activeContext } from '../telemetry/activeContext.js';
-import type { EdgeTracing } from '../telemetry/edgeTracing.js';
+import { SPAN_KIND, traceApi } from '../tracer/api.js';
+import { activeContext } from '../context/activeContext.js';
+import type { EdgeTracing } from '../tracing/edgeTracing.js';
 import { markError } from '../queue/tracedQueue.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { EdgeTracing } from '../telemetry/edgeTracing.js';
-import { tracingFromEnv, type TracingBindings } from '../telemetry/tracingFromEnv.js';
+import type { EdgeTracing } from '../tracing/edgeTracing.js';
+import { tracingFromEnv, type TracingBindings } from '../otelEnv/tracingFromEnv.js';
 import { inInvocationSpan, type WaitUntil } from './invocationSpan.js';
 import { ATTR_RPC_METHOD, ATTR_RPC_SERVICE, ATTR_RPC_SYSTEM, RPC_SYSTEM_VALUE_CLOUDFLARE_WORKERS, takeRpcContext } from './rpc.js';
 import { ALARM_CONTEXT_STORAGE_KEY, storedAlarmContext, type AlarmStorageLike } from './tracedAlarm.js';

@@ -1,5 +1,5 @@
-import type { EdgeTracing } from '../telemetry/edgeTracing.js';
-import { tracingFromEnv, type TracingBindings } from '../telemetry/tracingFromEnv.js';
+import type { EdgeTracing } from '../tracing/edgeTracing.js';
+import { tracingFromEnv, type TracingBindings } from '../otelEnv/tracingFromEnv.js';
 import { inInvocationSpan, type WaitUntil } from './invocationSpan.js';
 import { ATTR_FAAS_TRIGGER, FAAS_TRIGGER_VALUE_TIMER } from './traceEntrypoint.js';
 

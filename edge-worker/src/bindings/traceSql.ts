@@ -1,5 +1,5 @@
-import { SPAN_KIND } from '../telemetry/api.js';
-import { activeContext } from '../telemetry/activeContext.js';
+import { SPAN_KIND } from '../tracer/api.js';
+import { activeContext } from '../context/activeContext.js';
 import { markError } from '../queue/tracedQueue.js';
 import { wrapBinding, type BindingTraceOptions } from './bindingSpan.js';
 import { ATTR_DB_NAMESPACE, ATTR_DB_OPERATION_NAME, ATTR_DB_QUERY_TEXT, ATTR_DB_SYSTEM_NAME, DB_SYSTEM_NAME_VALUE_SQLITE } from './semconv.js';

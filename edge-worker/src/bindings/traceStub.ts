@@ -1,5 +1,5 @@
 import { createTracedFetch } from '../fetch/tracedFetch.js';
-import type { EdgeTracing } from '../telemetry/edgeTracing.js';
+import type { EdgeTracing } from '../tracing/edgeTracing.js';
 import { allowedBaggagePropagator } from './allowedBaggage.js';
 import { wrapBinding, type BindingTraceOptions } from './bindingSpan.js';
 import { callRpc } from './rpc.js';

@@ -1,5 +1,5 @@
 import { recordSetter } from '../fetch/headersCarrier.js';
-import { activeContext } from '../telemetry/activeContext.js';
+import { activeContext } from '../context/activeContext.js';
 import type { BindingTraceOptions } from './bindingSpan.js';
 
 /** Where a Durable Object keeps the context of the request that set its alarm (one alarm per object). */

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import type { EdgeTracing } from '../telemetry/edgeTracing.js';
-import { tracingFromEnv, type TracingBindings } from '../telemetry/tracingFromEnv.js';
+import type { EdgeTracing } from '../tracing/edgeTracing.js';
+import { tracingFromEnv, type TracingBindings } from '../otelEnv/tracingFromEnv.js';
 import { traceD1, type D1DatabaseLike } from './traceD1.js';
 import { traceDurableObject, type DurableObjectNamespaceLike } from './traceDurableObject.js';
 import { traceKV, type KVNamespaceLike } from './traceKV.js';

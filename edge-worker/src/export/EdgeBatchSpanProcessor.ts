@@ -21,7 +21,7 @@
  * than 408 and 429), is counted in `droppedSpans` and reported, never silently lost.
  */
 import { ROOT_CONTEXT, context, diag, type Context } from '@opentelemetry/api';
-import { TRACE_FLAGS } from '../telemetry/api.js';
+import { TRACE_FLAGS } from '../tracer/api.js';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {

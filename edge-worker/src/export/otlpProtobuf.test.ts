@@ -4,10 +4,10 @@ import { ROOT_CONTEXT, trace, type SpanContext } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
-import { createEdgeTracing } from '../telemetry/edgeTracing.js';
+import { createEdgeTracing } from '../tracing/edgeTracing.js';
 import { W3CTraceState } from '@journeytrace/contract/propagation';
 import { decodeOtlpProtobuf } from '../relay/decodeOtlpProtobuf.js';
-import { browserSpans } from '../relay/testSpans.js';
+import { browserSpans } from '@journeytrace/tooling/fixtures/testSpans.js';
 import { encodeTraceExportRequest } from './otlpProtobuf.js';
 
 type EdgeTracer = ReturnType<typeof createEdgeTracing>['tracer'];

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode, context, propagation, trace as traceApi } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { Hono } from 'hono';
-import { createEdgeTracing } from '../telemetry/edgeTracing.js';
+import { createEdgeTracing } from '../tracing/edgeTracing.js';
 import { trace, type TraceVariables } from '../middleware/trace/index.js';
 import { createTracedFetch, propagateToOrigins } from './tracedFetch.js';
 

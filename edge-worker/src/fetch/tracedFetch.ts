@@ -1,6 +1,6 @@
-import { SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../telemetry/api.js';
-import { activeContext } from '../telemetry/activeContext.js';
-import type { EdgeTracing } from '../telemetry/edgeTracing.js';
+import { SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../tracer/api.js';
+import { activeContext } from '../context/activeContext.js';
+import type { EdgeTracing } from '../tracing/edgeTracing.js';
 import type { Attributes, Context as OtelContext } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
-import { createEdgeTracing } from '../telemetry/edgeTracing.js';
+import { createEdgeTracing } from '../tracing/edgeTracing.js';
 import { tracedQueue, traceQueueConsumer, type QueueBatch, type QueueMessage, type QueueProducer, type TracedMessageBody } from './index.js';
 
 /** An in-memory queue: what was sent, and a way to deliver it as a batch. */

@@ -1,8 +1,8 @@
 import { ROOT_CONTEXT, SpanKind, trace, type Link, type SpanContext } from '@opentelemetry/api';
-import { withActiveContext } from '../telemetry/activeContext.js';
+import { withActiveContext } from '../context/activeContext.js';
 import { recordGetter } from '../fetch/headersCarrier.js';
-import type { EdgeTracing } from '../telemetry/edgeTracing.js';
-import { tracingFromEnv, type TracingBindings } from '../telemetry/tracingFromEnv.js';
+import type { EdgeTracing } from '../tracing/edgeTracing.js';
+import { tracingFromEnv, type TracingBindings } from '../otelEnv/tracingFromEnv.js';
 import {
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_CLOUDFLARE_QUEUES_MESSAGE_ATTEMPTS,

@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { activeContext } from '../telemetry/activeContext.js';
+import { activeContext } from '../context/activeContext.js';
 import { recordSetter } from '../fetch/headersCarrier.js';
-import type { EdgeTracing } from '../telemetry/edgeTracing.js';
+import type { EdgeTracing } from '../tracing/edgeTracing.js';
 import { ATTR_ERROR_TYPE } from '../semconv.js';
 import {
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { decodeOtlpJson } from './decodeOtlpJson.js';
 import { decodeOtlpProtobuf } from './decodeOtlpProtobuf.js';
 import type { OtlpTraceRequest } from './otlpTypes.js';
-import { browserSpans, jsonBody, protobufBody } from './testSpans.js';
+import { browserSpans, jsonBody, protobufBody } from '@journeytrace/tooling/fixtures/testSpans.js';
 
 const spans = await browserSpans();
 const protobuf = protobufBody(spans);

@@ -12,7 +12,7 @@ import {
 import type { OtlpTraceRequest } from './otlpTypes.js';
 import { createRateLimiter } from './rateLimiter.js';
 import { DRAIN_FACTOR, readLimitedBody } from './readLimitedBody.js';
-import { browserSpans, jsonBody } from './testSpans.js';
+import { browserSpans, jsonBody } from '@journeytrace/tooling/fixtures/testSpans.js';
 
 async function request(): Promise<OtlpTraceRequest> {
   const result = decodeOtlpJson(jsonBody(await browserSpans()));

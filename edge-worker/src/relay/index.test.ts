@@ -5,9 +5,9 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { Hono } from 'hono';
 import { traceCors } from '../middleware/cors/index.js';
 import { trace } from '../middleware/trace/index.js';
-import { createEdgeTracing } from '../telemetry/edgeTracing.js';
+import { createEdgeTracing } from '../tracing/edgeTracing.js';
 import { otlpRelay, type RelayOptions } from './index.js';
-import { BROWSER_RESOURCE, browserSpans, jsonBody, protobufBody } from './testSpans.js';
+import { BROWSER_RESOURCE, browserSpans, jsonBody, protobufBody } from '@journeytrace/tooling/fixtures/testSpans.js';
 
 const SHOP = 'https://shop.example';
 const NOW = 1_700_000_100_000;

@@ -5,8 +5,8 @@
  * collector secrets and never talk to an (often ad-blocked) collector host.
  */
 import type { Context } from 'hono';
-import { otlpHeaders, otlpTracesUrl, type OtlpBindings } from '../telemetry/otlpEnv.js';
-import { sdkDisabled, type OtelSwitchBindings } from '../telemetry/otelSwitches.js';
+import { otlpHeaders, otlpTracesUrl, type OtlpBindings } from '../otelEnv/otlpEnv.js';
+import { sdkDisabled, type OtelSwitchBindings } from '../otelEnv/otelSwitches.js';
 import { clockSkewMillis, sentAtOf, type ClockSkewOptions } from './clockSkew.js';
 import {
   attributeAllowList,

@@ -1,7 +1,7 @@
 import { test, type OtlpReceiver } from '@journeytrace/playwright';
 import type { TestInfo } from '@playwright/test';
-import type { Stack } from '../../../scripts/stack/stack.js';
-import { startTestStack, type TestStackOptions } from '../../../scripts/stack/testStack.js';
+import type { Stack } from '@journeytrace/tooling/stack/stack.js';
+import { startTestStack, type TestStackOptions } from '@journeytrace/tooling/stack/testStack.js';
 import { readStackLogs } from './stackLogs.js';
 
 /**

@@ -4,8 +4,8 @@
  * first delivery, so the runtime retries it.
  */
 import { Hono } from 'hono';
-import { trace, tracingFromEnv, type TraceBindings, type TraceVariables } from '../../../edge-worker/src/index.js';
-import { tracedQueue, traceQueueConsumer, type QueueProducer, type TracedMessageBody } from '../../../edge-worker/src/queue/index.js';
+import { trace, tracingFromEnv, type TraceBindings, type TraceVariables } from '@journeytrace/edge';
+import { tracedQueue, traceQueueConsumer, type QueueProducer, type TracedMessageBody } from '@journeytrace/edge/queue';
 
 interface Bindings extends TraceBindings {
   JOBS: QueueProducer<TracedMessageBody<{ job: string }>>;

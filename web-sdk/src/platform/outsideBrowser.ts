@@ -5,7 +5,7 @@
  * runs again in the page.
  */
 import { INVALID_SPAN_CONTEXT, diag, trace } from '@opentelemetry/api';
-import type { JourneyTrace } from '../core.js';
+import type { JourneyStep } from '../journey/step.js';
 
 let noted = false;
 
@@ -14,8 +14,12 @@ export function inBrowser(): boolean {
   return typeof document === 'object' && typeof addEventListener === 'function';
 }
 
-/** A journey that traces nothing; says so once through `diag` (the expected case during SSR). */
-export function outsideBrowserJourney(): JourneyTrace {
+/**
+ * A journey that traces nothing; says so once through `diag` (the expected case during SSR).
+ * Typed by its shape: `init` (core.ts) returns it as a `JourneyTrace`, which checks it there;
+ * naming that type here would make core.ts and this file import each other.
+ */
+export function outsideBrowserJourney() {
   if (!noted) diag.info('journeytrace: init() outside a browser traces nothing');
   noted = true;
   const done = () => Promise.resolve();
@@ -23,8 +27,8 @@ export function outsideBrowserJourney(): JourneyTrace {
     sessionId: '',
     sampled: false,
     droppedSpans: 0,
-    setUser() {},
-    step: async (_name, fn) => fn({ span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT), traceId: INVALID_SPAN_CONTEXT.traceId }),
+    setUser(_user: object) {},
+    step: async <T>(_name: string, fn: (step: JourneyStep) => Promise<T> | T): Promise<T> => fn({ span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT), traceId: INVALID_SPAN_CONTEXT.traceId }),
     forceFlush: done,
     shutdown: done,
   };

@@ -3,8 +3,8 @@ import { beforeEach, describe, it } from 'node:test';
 import { diag, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { Hono } from 'hono';
-import { createEdgeTracing } from '../../telemetry/edgeTracing.js';
-import { capturedMetrics } from '../../metrics/capturedMetrics.js';
+import { createEdgeTracing } from '../../tracing/edgeTracing.js';
+import { capturedMetrics } from '../../../test/capturedMetrics.js';
 import { pathOf, trace, type TraceVariables } from './index.js';
 
 const PARENT_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';

@@ -18,16 +18,16 @@ import { W3CPropagator, formatTraceParent, injectedTraceParent, withRandomTraceI
 import { ATTR_USER_TIER } from '@journeytrace/contract';
 import { withVerifiedUser } from '../../baggage/verifiedClaims.js';
 import { injectTraceparentMeta } from './htmlMeta.js';
-import { propagationApi, SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../../telemetry/api.js';
-import { withActiveContext } from '../../telemetry/activeContext.js';
-import { EdgeContext } from '../../telemetry/EdgeContext.js';
+import { propagationApi, SPAN_KIND, SPAN_STATUS_CODE, traceApi } from '../../tracer/api.js';
+import { withActiveContext } from '../../context/activeContext.js';
+import { EdgeContext } from '../../context/EdgeContext.js';
 import type { VerifyUser } from '../../session/sessionTokenVerifier.js';
 import type { MetricAttributes } from '@journeytrace/contract/metrics';
-import type { EdgeTracing } from '../../telemetry/edgeTracing.js';
-import { tracingFromEnv, type TracingBindings } from '../../telemetry/tracingFromEnv.js';
-import { NON_RECORDING_SPAN } from '../../telemetry/EdgeTracer.js';
-import { sdkDisabled } from '../../telemetry/otelSwitches.js';
-import { installDiagLoggerFromEnv } from '../../telemetry/diagFromEnv.js';
+import type { EdgeTracing } from '../../tracing/edgeTracing.js';
+import { tracingFromEnv, type TracingBindings } from '../../otelEnv/tracingFromEnv.js';
+import { NON_RECORDING_SPAN } from '../../tracer/EdgeTracer.js';
+import { sdkDisabled } from '../../otelEnv/otelSwitches.js';
+import { installDiagLoggerFromEnv } from '../../otelEnv/diagFromEnv.js';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,

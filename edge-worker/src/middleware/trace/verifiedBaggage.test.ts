@@ -5,7 +5,7 @@ import { W3CBaggagePropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { Hono } from 'hono';
 import { signSessionToken, sessionTokenVerifier } from '../../session/index.js';
-import { createEdgeTracing } from '../../telemetry/edgeTracing.js';
+import { createEdgeTracing } from '../../tracing/edgeTracing.js';
 import { trace, type TraceVariables } from './index.js';
 
 const SECRET = 'unit-test-secret';

@@ -9,7 +9,7 @@
 /// <reference path="../cloudflare-workers.d.ts" />
 import { DurableObject } from 'cloudflare:workers';
 import { Hono, type ExecutionContext } from 'hono';
-import { trace, tracingFromEnv, type TraceBindings, type TraceVariables } from '../../../../edge-worker/src/index.js';
+import { trace, tracingFromEnv, type TraceBindings, type TraceVariables } from '@journeytrace/edge';
 import {
   setTracedAlarm,
   traceCache,
@@ -25,7 +25,7 @@ import {
   type KVNamespaceLike,
   type R2BucketLike,
   type ServiceBindingLike,
-} from '../../../../edge-worker/src/bindings/index.js';
+} from '@journeytrace/edge/bindings';
 
 interface Bindings extends TraceBindings {
   PRICES: KVNamespaceLike & { get(key: string, type: 'json'): Promise<unknown>; put(key: string, value: string): Promise<void> };

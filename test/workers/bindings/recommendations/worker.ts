@@ -9,8 +9,8 @@
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { Hono } from 'hono';
 import { propagation, context } from '@opentelemetry/api';
-import { trace, tracingFromEnv, type TraceBindings, type TraceVariables } from '../../../../edge-worker/src/index.js';
-import { traceEntrypoint } from '../../../../edge-worker/src/bindings/index.js';
+import { trace, tracingFromEnv, type TraceBindings, type TraceVariables } from '@journeytrace/edge';
+import { traceEntrypoint } from '@journeytrace/edge/bindings';
 
 const PROMOTED = ['session.id', 'user.tier', 'internal.note'];
 

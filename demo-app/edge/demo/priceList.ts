@@ -1,0 +1,39 @@
+/**
+ * The demo shop's price list, kept in Workers KV (binding `PRICES`, key `price-list`): the edge
+ * reads it before calling checkout-api to quote the cart. A fresh namespace (a first
+ * `wrangler dev`) starts empty: the edge then writes the shop's defaults once.
+ */
+import type { KVNamespaceLike } from '@journeytrace/edge/bindings';
+
+/** Price in cents, by SKU. */
+export type PriceList = Record<string, number>;
+
+export const PRICE_LIST_KEY = 'price-list';
+
+export const DEFAULT_PRICE_LIST: PriceList = { 'sku-espresso-beans': 1890, 'sku-grinder': 8900, 'sku-filter-papers': 450, 'sku-travel-mug': 1600 };
+
+/** The KV binding as the demo uses it (`@cloudflare/workers-types`' `KVNamespace` fits). */
+export type PriceListKV = KVNamespaceLike & {
+  get(key: string, type: 'json'): Promise<unknown>;
+  put(key: string, value: string): Promise<void>;
+};
+
+/** A stored price list is used only when every price is a whole, non-negative number of cents. */
+function isPriceList(value: unknown): value is PriceList {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((cents) => Number.isSafeInteger(cents) && (cents as number) >= 0);
+}
+
+/** The stored price list; the defaults (written once) when there is none or it is malformed. */
+export async function readPriceList(prices: PriceListKV): Promise<PriceList> {
+  const stored = await prices.get(PRICE_LIST_KEY, 'json').catch(() => null);
+  if (isPriceList(stored)) return stored;
+  await prices.put(PRICE_LIST_KEY, JSON.stringify(DEFAULT_PRICE_LIST));
+  return DEFAULT_PRICE_LIST;
+}
+
+/** The cart's total in cents; an item the list does not price counts nothing (the origin prices the order). */
+export function totalCents(lines: readonly { sku: string; quantity: number }[], priceList: PriceList): number {
+  // Own entries only: a SKU such as `constructor` must not find Object.prototype's.
+  return lines.reduce((sum, line) => sum + (Object.hasOwn(priceList, line.sku) ? priceList[line.sku]! : 0) * line.quantity, 0);
+}
