@@ -12,16 +12,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { keepAliveAgent, postCheckout } from '../bench/support/load.js';
-import { SpanTally } from '../test/load/SpanTally.js';
+import { keepAliveAgent, postCheckout } from '@journeytrace/tooling/bench/load.js';
+import { SpanTally } from '@journeytrace/tooling/load/SpanTally.js';
 import { buildAll } from './build.js';
-import { progress, SetupError } from './lib/log.js';
-import { DATA_DIR } from './lib/paths.js';
-import { injectFault, pickFault } from './soak/faults.js';
-import { tallySoak, type FaultEvent, type JourneyRecord, type Shapes, type SoakTally } from './soak/ledger.js';
-import { sampleMemory, summarizeMemory, type MemorySample, type MemorySummary } from './soak/memory.js';
-import type { Stack } from './stack/stack.js';
-import { startTestStack } from './stack/testStack.js';
+import { progress, SetupError } from '@journeytrace/tooling/lib/log.js';
+import { DATA_DIR } from '@journeytrace/tooling/lib/paths.js';
+import { injectFault, pickFault } from '@journeytrace/tooling/soak/faults.js';
+import { tallySoak, type FaultEvent, type JourneyRecord, type Shapes, type SoakTally } from '@journeytrace/tooling/soak/ledger.js';
+import { sampleMemory, summarizeMemory, type MemorySample, type MemorySummary } from '@journeytrace/tooling/soak/memory.js';
+import type { Stack } from '@journeytrace/tooling/stack/stack.js';
+import { startTestStack } from '@journeytrace/tooling/stack/testStack.js';
 
 const BAGGAGE = 'session.id=5f0c6a1e2b3d4c5e6f708192a3b4c5d6,user.tier=free';
 /** At most this many journeys in flight: a slow or restarting hop must not pile up requests without end. */

@@ -4,7 +4,7 @@
  * until a collector answers 2xx, as every hop of the kit retries through an outage. What counts
  * is when each span was acknowledged: from then on, the collector promised to keep it.
  */
-import type { KeptSpan } from '../../test/fixture/collectorOutput.js';
+import type { KeptSpan } from '@journeytrace/playwright/collector-output';
 import { exportOverHttp } from './otlpExport.js';
 import { randomHex, recordSpans } from './spanSender.js';
 

@@ -15,7 +15,7 @@ import { browserSpans, jsonBody, protobufBody } from '@journeytrace/tooling/fixt
 import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { startWranglerDev, type RunningWorker } from '@journeytrace/tooling/stack/wranglerDev.js';
 import { readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
-import { commandLine, processesInGroup, rssMiB } from '../load/processMemory.js';
+import { commandLine, processesInGroup, rssMiB } from '@journeytrace/tooling/load/processMemory.js';
 import { recordFigure } from '@journeytrace/tooling/reliability/figures.js';
 import { isPreflight, recordNetwork } from './support/network.js';
 

@@ -17,8 +17,8 @@ import type { Stack } from '@journeytrace/tooling/stack/stack.js';
 import { startTestStack } from '@journeytrace/tooling/stack/testStack.js';
 import { recordFigure, type LoadFigure } from '@journeytrace/tooling/reliability/figures.js';
 import { findWorkerInspector, heapAfterGcMiB } from './isolateHeap.js';
-import { commandLine, processesInGroup, rssMiB } from './processMemory.js';
-import { SpanTally } from './SpanTally.js';
+import { commandLine, processesInGroup, rssMiB } from '@journeytrace/tooling/load/processMemory.js';
+import { SpanTally } from '@journeytrace/tooling/load/SpanTally.js';
 
 /** `JOURNEYTRACE_LOAD_JOURNEYS` makes a shorter run while working on this test. */
 const JOURNEYS = Number(process.env.JOURNEYTRACE_LOAD_JOURNEYS) || 10_000;

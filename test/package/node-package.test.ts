@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { run } from '../../scripts/lib/run.js';
+import { run } from '@journeytrace/tooling/lib/run.js';
 import { createConsumerProject, exportedFiles, lowestAllowed, readManifest, type ConsumerProject } from './consumerProject.js';
 
 const manifest = readManifest('node-sdk');

@@ -3,7 +3,7 @@
  * group: wrangler with its workerd, a Node service with its children), plus the soak's own.
  */
 import type { RunningService } from '../stack/service.js';
-import { groupRssMiB } from '../../test/load/processMemory.js';
+import { groupRssMiB } from '../load/processMemory.js';
 
 export interface MemorySample {
   /** Seconds since the soak began. */
