@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, waitForJourney, type KeptSpan } from '@journeytrace/playwright';
 import type { Page } from '@playwright/test';
-import { readKeptSpans } from '../fixture/collectorOutput.js';
+import { readKeptSpans } from '@journeytrace/playwright/collector-output';
 import { useDedicatedStack } from './support/dedicatedStack.js';
 import { checkoutInShop } from './support/shop.js';
 

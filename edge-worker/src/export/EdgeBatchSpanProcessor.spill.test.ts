@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { EdgeBatchSpanProcessor } from './EdgeBatchSpanProcessor.js';
-import { ExportFailure } from './exportFailure.js';
+import { ExportFailure } from '@journeytrace/contract';
 
 const down: ExportResult = { code: ExportResultCode.FAILED, error: new ExportFailure('connect ECONNREFUSED', true) };
 

@@ -16,7 +16,7 @@ import {
 } from './filterAttributes.js';
 import { platformClientKey } from './clientKey.js';
 import { forwardToCollector, type CollectorTarget, type ForwardResult } from './forwardToCollector.js';
-import { isRetryableStatus } from '../export/retryPolicy.js';
+import { isRetryableStatus } from '@journeytrace/contract';
 import { otlpFormatOf, prepareBatch, type OtlpFormat } from './prepareBatch.js';
 import { DEFAULT_RELAYED_SERVICE_NAMES } from './pinBrowserResources.js';
 import { countOption, DEFAULT_MAX_SPANS_PER_BATCH, resolveSpanLimits, type SpanLimits } from './spanLimits.js';

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { otlpRelay } from './index.js';
 import type { SpillRequest } from '../spill/spillTo.js';
 import { BATCH_ID_HEADER } from '../spill/spillProtocol.js';
-import { BROWSER_RESOURCE, browserSpans, jsonBody } from './testSpans.js';
+import { BROWSER_RESOURCE, browserSpans, jsonBody } from '@journeytrace/tooling/fixtures/testSpans.js';
 
 const SHOP = 'https://shop.example';
 const NOW = 1_700_000_100_000;

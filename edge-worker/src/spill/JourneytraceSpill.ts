@@ -9,10 +9,10 @@
  * on disk under `wrangler dev --persist-to` too (a local Queue's messages live in memory and die
  * with the process); the alarm is durable as well. Figures: edge-worker/README.md.
  */
-import { log } from '../log/log.js';
+import { log } from '@journeytrace/contract';
 import { globalFetch } from '../fetch/globalFetch.js';
-import { isRetryableStatus, parseRetryAfter, backoffMillis } from '../export/retryPolicy.js';
-import { otlpHeaders, otlpTracesUrl, type OtlpBindings } from '../telemetry/otlpEnv.js';
+import { isRetryableStatus, parseRetryAfter, retryDelayMillis } from '@journeytrace/contract';
+import { otlpHeaders, otlpTracesUrl, type OtlpBindings } from '../otelEnv/otlpEnv.js';
 import { batchesOverBounds, DEFAULT_SPILL_BOUNDS, type SpillBounds } from './spillBounds.js';
 import { BATCH_ID_HEADER, SPAN_COUNT_HEADER, MAX_SPILLED_BODY_BYTES } from './spillProtocol.js';
 import type { SpillObjectState, SpilledBatch } from './types.js';
@@ -39,7 +39,6 @@ const ID_PREFIX = 'id:';
 const COUNTERS_KEY = 'counters';
 /** Batches sent per alarm; the alarm runs again at once while more are held. */
 const BATCHES_PER_ALARM = 32;
-const INITIAL_BACKOFF_MILLIS = 1000;
 const MAX_BACKOFF_MILLIS = 30_000;
 const DELIVERY_TIMEOUT_MILLIS = 10_000;
 
@@ -118,7 +117,7 @@ export class JourneytraceSpill {
       log('journeytrace.spill.waiting', { reason: 'no collector configured (OTEL_EXPORTER_OTLP_ENDPOINT)' });
       return this._storage.setAlarm(now + MAX_BACKOFF_MILLIS);
     }
-    const headers = otlpHeaders(this._env.OTEL_EXPORTER_OTLP_HEADERS);
+    const headers = otlpHeaders(this._env);
     for (const [key, batch] of held) {
       if (now - batch.storedAtMillis > this._bounds.maxAgeMillis) continue; // Dropped above.
       const outcome = await this._deliver(url, headers, batch);
@@ -131,7 +130,7 @@ export class JourneytraceSpill {
       }
       batch.attempts += 1;
       await this._storage.put({ [key]: batch, [COUNTERS_KEY]: counters });
-      const wait = outcome.retryAfterMillis ?? backoffMillis(batch.attempts, INITIAL_BACKOFF_MILLIS, MAX_BACKOFF_MILLIS);
+      const wait = retryDelayMillis(batch.attempts, outcome.retryAfterMillis);
       return this._storage.setAlarm(this._now() + Math.min(wait, MAX_BACKOFF_MILLIS * 2));
     }
     log('journeytrace.spill.delivered', { delivered_spans_total: counters.deliveredSpans });

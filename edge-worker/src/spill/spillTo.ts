@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { encodeTraceExportRequest } from '../export/otlpProtobuf.js';
-import { log } from '../log/log.js';
+import { log } from '@journeytrace/contract';
 import { BATCH_ID_HEADER, SPAN_COUNT_HEADER, SPILL_OBJECT_NAME } from './spillProtocol.js';
 import type { SpillNamespace } from './types.js';
 

@@ -149,7 +149,7 @@ export function journeySpanProcessor(
   const store = (batches: StoredBatch[]) => {
     offlineStore!.put(batches);
     // A page that stays (it was only hidden) sends them itself, after a backoff.
-    timers.set(resendStored, backoffMillis(failures + 1, undefined, DEFAULT_RETRY));
+    timers.set(resendStored, retryDelayMillis(failures + 1, undefined));
   };
 
   let resending = false;
@@ -171,7 +171,7 @@ export function journeySpanProcessor(
         }
         const result = await transport.send(batch.body, false, batch.id).catch((): SendOutcome => ({ outcome: 'retry' }));
         if (result.outcome === 'retry') {
-          timers.set(resendStored, backoffMillis(++failures, result.retryAfterMillis, DEFAULT_RETRY));
+          timers.set(resendStored, retryDelayMillis(++failures, result.retryAfterMillis));
           return;
         }
         offlineStore.remove(batch.id);
