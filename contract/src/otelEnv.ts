@@ -104,7 +104,7 @@ export function readNumberSetting(name: string, value: unknown, setting: NumberS
   return clamped;
 }
 
-/** The batch span processor settings every runtime reads, with the spec's defaults and the kit's bounds. */
+/** The batch span processor settings every runtime reads, with the kit's defaults (a 1 s delay, not the spec's 5 s: journeys are judged by a tail sampler waiting seconds) and bounds. */
 export const BATCH_SPAN_PROCESSOR_ENV = {
   scheduledDelayMillis: { env: 'OTEL_BSP_SCHEDULE_DELAY', fallback: 1000, min: 0, max: 600_000 },
   maxQueueSize: { env: 'OTEL_BSP_MAX_QUEUE_SIZE', fallback: 2048, min: 1, max: 100_000 },

@@ -6,6 +6,7 @@
 export { RetryingSpanExporter, RETRY_QUEUE_SIZE_ENV, DEFAULT_RETRY_QUEUE_SIZE, type RetryingSpanExporterOptions } from './RetryingSpanExporter.js';
 export { OTLPHttpSpanExporter, type OTLPHttpSpanExporterOptions } from './OTLPHttpSpanExporter.js';
 export { httpMetricsFromEnv, type NodeHttpMetrics } from './httpMetricsFromEnv.js';
+export { batchOptionsFromEnv, type BatchOptions } from './batchOptionsFromEnv.js';
 export { BaggageSpanProcessor } from '@journeytrace/contract/baggage-span-processor';
 export { W3CPropagator } from '@journeytrace/contract/propagation';
 export { HttpMetrics, type HttpMetricsOptions, type RequestOutcome } from '@journeytrace/contract/metrics';

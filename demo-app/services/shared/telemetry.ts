@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
-import { BaggageSpanProcessor, httpMetricsFromEnv, OTLPHttpSpanExporter, RetryingSpanExporter, W3CPropagator, type HttpMetrics } from '@journeytrace/node';
+import { BaggageSpanProcessor, batchOptionsFromEnv, httpMetricsFromEnv, OTLPHttpSpanExporter, RetryingSpanExporter, W3CPropagator, type HttpMetrics } from '@journeytrace/node';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
@@ -64,11 +64,12 @@ export function startNodeTracing(serviceName: string): NodeTracing {
     spanProcessors: [
       new BaggageSpanProcessor(),
       // Reads OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS (the collector's
-      // `Authorization=Bearer%20<token>`) and OTEL_BSP_SCHEDULE_DELAY from the environment. The
+      // `Authorization=Bearer%20<token>`) and OTEL_BSP_* from the environment (OpenTelemetry JS 3's
+      // BatchSpanProcessor reads no environment itself). The
       // exporter makes one attempt; the retrying wrapper holds what the collector could not take
       // (a restart, an outage) and sends it again once it is back, by the contract's retry rules:
       // up to OTEL_EXPORTER_OTLP_RETRY_MAX_QUEUE_SIZE spans, drops reported.
-      new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPHttpSpanExporter()) }),
+      new BatchSpanProcessor({ ...batchOptionsFromEnv(), exporter: new RetryingSpanExporter(new OTLPHttpSpanExporter()) }),
     ],
     // On the wire the edge's propagator, not @opentelemetry/core's: baggage keys are read in the
     // one canonical form the edge verified claims on (core's decodes `user%2Etier` into
