@@ -82,42 +82,25 @@ export function fetchSpans(options: FetchSpansOptions): FetchSpans {
     const method = init?.method ?? (isRequest ? input.method : 'GET');
     const span = tracer.startSpan(spanName(method), { kind: SpanKind.CLIENT, startTime, attributes: requestAttributes(method, url) }, parent);
     if (propagates(url)) {
-      const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
-      propagation.inject(trace.setSpan(parent, span), headers, headerSetter);
-      init = { ...init, headers };
+      try {
+        const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
+        propagation.inject(trace.setSpan(parent, span), headers, headerSetter);
+        init = { ...init, headers };
+      } catch {
+        // Headers the browser refuses: its own fetch below rejects with its own error.
+      }
     }
     // An unsampled session still propagates (flags 00), and records nothing: no watch needed.
     if (!span.isRecording()) return nativeFetch.call(this, input, init);
 
     return nativeFetch.call(this, input, init).then(
       (response) => {
-        const responseTime = performance.now();
-        if (response.status > 0) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
-        if (response.status >= 400) {
-          span.setAttribute(ATTR_ERROR_TYPE, String(response.status));
-          span.setStatus({ code: SpanStatusCode.ERROR });
-        }
-        let ended = false;
-        const watch: BodyWatch = {
-          started: false,
-          end(outcome: BodyOutcome, error?: unknown) {
-            if (ended) return;
-            ended = true;
-            open.delete(watch);
-            span.setAttribute(ATTR_FETCH_BODY, outcome);
-            if (outcome === 'error') markFailed(span, error);
-            timings.end(span, url.href, startTime, outcome === 'unread' ? responseTime : performance.now());
-          },
-        };
-        if (!response.body || NULL_BODY_STATUSES.has(response.status) || method.toUpperCase() === 'HEAD') {
-          watch.end('none');
+        try {
+          return watchResponse(response);
+        } catch {
+          span.end(); // Telemetry never breaks the host: the app gets its response, whatever failed here.
           return response;
         }
-        open.add(watch);
-        unread.add(() => {
-          if (!watch.started) watch.end('unread');
-        });
-        return watchBody(response, watch);
       },
       (error: unknown) => {
         markFailed(span, error);
@@ -125,6 +108,36 @@ export function fetchSpans(options: FetchSpansOptions): FetchSpans {
         throw error;
       },
     );
+
+    function watchResponse(response: Response): Response {
+      const responseTime = performance.now();
+      if (response.status > 0) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
+      if (response.status >= 400) {
+        span.setAttribute(ATTR_ERROR_TYPE, String(response.status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      let ended = false;
+      const watch: BodyWatch = {
+        started: false,
+        end(outcome: BodyOutcome, error?: unknown) {
+          if (ended) return;
+          ended = true;
+          open.delete(watch);
+          span.setAttribute(ATTR_FETCH_BODY, outcome);
+          if (outcome === 'error') markFailed(span, error);
+          timings.end(span, url.href, startTime, outcome === 'unread' ? responseTime : performance.now());
+        },
+      };
+      if (!response.body || NULL_BODY_STATUSES.has(response.status) || method.toUpperCase() === 'HEAD') {
+        watch.end('none');
+        return response;
+      }
+      open.add(watch);
+      unread.add(() => {
+        if (!watch.started) watch.end('unread');
+      });
+      return watchBody(response, watch);
+    }
   }
 
   globalThis.fetch = fetch;
