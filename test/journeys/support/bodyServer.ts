@@ -30,6 +30,8 @@ export interface BodyServer {
   origin: string;
   /** Every span exported so far. */
   spans(): ExportedSpan[];
+  /** Bytes of the latest `/big` body handed to the socket so far. */
+  bigSent(): number;
   /** How many `/endless` responses were closed by the browser before their end. */
   endlessClosed(): number;
   /** Request headers seen per path. */
@@ -45,11 +47,18 @@ function page(withSdk: boolean, origin: string): string {
   return `<!doctype html><html><head><meta charset="utf-8">${sdk}</head><body><h1>fetch bodies</h1></body></html>`;
 }
 
-/** Writes `total` bytes in 64 KiB chunks, waiting on the socket (backpressure) as a real server does. */
-async function stream(response: ServerResponse, total: number): Promise<void> {
-  for (let sent = 0; sent < total && !response.destroyed; sent += CHUNK.length) {
+/**
+ * Writes `total` bytes in 64 KiB chunks, waiting on the socket (backpressure) as a real server
+ * does, and reports how many it has handed over so far: a client that reads nothing ahead keeps
+ * this close to what the app has read.
+ */
+async function stream(response: ServerResponse, total: number, progress: (sent: number) => void = () => undefined): Promise<void> {
+  for (let sent = 0; sent < total && !response.destroyed; ) {
     const chunk = total - sent >= CHUNK.length ? CHUNK : CHUNK.subarray(0, total - sent);
-    if (!response.write(chunk)) await drainedOrClosed(response);
+    const flowing = response.write(chunk);
+    sent += chunk.length;
+    progress(sent);
+    if (!flowing) await drainedOrClosed(response);
   }
   response.end();
 }
@@ -71,6 +80,7 @@ export async function startBodyServer(): Promise<BodyServer> {
   const exported: ExportedSpan[] = [];
   const seenHeaders = new Map<string, Array<Record<string, string | string[] | undefined>>>();
   let endlessClosed = 0;
+  let bigSent = 0;
   let origin = '';
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
@@ -112,7 +122,8 @@ export async function startBodyServer(): Promise<BodyServer> {
       }
       case '/big':
         response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(Number(url.searchParams.get('bytes'))) });
-        return stream(response, Number(url.searchParams.get('bytes')));
+        bigSent = 0;
+        return stream(response, Number(url.searchParams.get('bytes')), (sent) => (bigSent = sent));
       case '/paced': {
         // 16 KiB at a time (one loopback segment, no chunked framing) with a pause after each: every
         // write reaches the page before the next, so a reader that keeps up gets one chunk per
@@ -150,6 +161,7 @@ export async function startBodyServer(): Promise<BodyServer> {
   return {
     origin,
     spans: () => exported,
+    bigSent: () => bigSent,
     endlessClosed: () => endlessClosed,
     headers: (path) => seenHeaders.get(path) ?? [],
     close: () =>

@@ -160,6 +160,21 @@ describe('fetchSpans', () => {
     assert.equal(network.attributes['error.type'], 'TypeError');
   });
 
+  it('never throws where fetch would not: bad headers reject as the browser does, and a response it cannot watch is handed over as it is', async () => {
+    const pending = fetch('https://edge.example/bad', { headers: [['bad header', 'x']] });
+    assert.ok(pending instanceof Promise);
+    await assert.rejects(pending, TypeError);
+    const [failed] = await ended(1);
+    assert.equal(failed!.attributes['error.type'], 'TypeError');
+    exporter.reset();
+    const frozen = Object.freeze(new Response('cold'));
+    answer = async () => frozen;
+    const response = await fetch('https://edge.example/frozen');
+    assert.equal(response, frozen);
+    assert.equal(await response.text(), 'cold');
+    assert.equal((await ended(1)).length, 1);
+  });
+
   it('leaves the trace endpoint untraced, with or without a query', async () => {
     await fetch('https://shop.example/v1/traces', { method: 'POST' });
     await fetch('https://shop.example/v1/traces?sent_at=1700000000000', { method: 'POST' });

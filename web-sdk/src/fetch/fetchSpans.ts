@@ -62,7 +62,9 @@ export function fetchSpans(options: FetchSpansOptions): FetchSpans {
   let enabled = true;
 
   const untraced = (href: string) => href.startsWith(tracesUrl) && (href.length === tracesUrl.length || href[tracesUrl.length] === '?' || href[tracesUrl.length] === '#');
-  const propagates = (url: URL) => url.origin === globalThis.location?.origin || propagateTo.some((pattern) => pattern.test(url.href));
+  // Read once: a document's origin never changes (pushState keeps it), and reading location is slow.
+  const pageOrigin = globalThis.location?.origin;
+  const propagates = (url: URL, href: string) => url.origin === pageOrigin || propagateTo.some((pattern) => pattern.test(href));
 
   function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     if (!enabled) return nativeFetch.call(this, input, init);
@@ -76,55 +78,70 @@ export function fetchSpans(options: FetchSpansOptions): FetchSpans {
     } catch {
       return nativeFetch.call(this, input, init); // Not a URL: the browser's own error.
     }
-    if (untraced(url.href)) return nativeFetch.call(this, input, init);
+    const href = url.href;
+    if (untraced(href)) return nativeFetch.call(this, input, init);
 
     const parent = context.active();
     const method = init?.method ?? (isRequest ? input.method : 'GET');
     const span = tracer.startSpan(spanName(method), { kind: SpanKind.CLIENT, startTime, attributes: requestAttributes(method, url) }, parent);
-    if (propagates(url)) {
-      const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
-      propagation.inject(trace.setSpan(parent, span), headers, headerSetter);
-      init = { ...init, headers };
+    if (propagates(url, href)) {
+      try {
+        const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
+        propagation.inject(trace.setSpan(parent, span), headers, headerSetter);
+        // Object.assign rather than a spread, which bundlers lowering to ES2017 turn into a slow helper.
+        init = Object.assign({}, init, { headers });
+      } catch {
+        // Headers the browser refuses: its own fetch below rejects with its own error.
+      }
     }
     // An unsampled session still propagates (flags 00), and records nothing: no watch needed.
     if (!span.isRecording()) return nativeFetch.call(this, input, init);
 
     return nativeFetch.call(this, input, init).then(
       (response) => {
-        const responseTime = performance.now();
-        if (response.status > 0) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
-        if (response.status >= 400) {
-          span.setAttribute(ATTR_ERROR_TYPE, String(response.status));
-          span.setStatus({ code: SpanStatusCode.ERROR });
-        }
-        let ended = false;
-        const watch: BodyWatch = {
-          started: false,
-          end(outcome: BodyOutcome, error?: unknown) {
-            if (ended) return;
-            ended = true;
-            open.delete(watch);
-            span.setAttribute(ATTR_FETCH_BODY, outcome);
-            if (outcome === 'error') markFailed(span, error);
-            timings.end(span, url.href, startTime, outcome === 'unread' ? responseTime : performance.now());
-          },
-        };
-        if (!response.body || NULL_BODY_STATUSES.has(response.status) || method.toUpperCase() === 'HEAD') {
-          watch.end('none');
+        try {
+          return watchResponse(response);
+        } catch {
+          span.end(); // Telemetry never breaks the host: the app gets its response, whatever failed here.
           return response;
         }
-        open.add(watch);
-        unread.add(() => {
-          if (!watch.started) watch.end('unread');
-        });
-        return watchBody(response, watch);
       },
       (error: unknown) => {
         markFailed(span, error);
-        timings.end(span, url.href, startTime, performance.now());
+        timings.end(span, href, startTime, performance.now());
         throw error;
       },
     );
+
+    function watchResponse(response: Response): Response {
+      const responseTime = performance.now();
+      if (response.status > 0) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
+      if (response.status >= 400) {
+        span.setAttribute(ATTR_ERROR_TYPE, String(response.status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      let ended = false;
+      const watch: BodyWatch = {
+        started: false,
+        end(outcome: BodyOutcome, error?: unknown) {
+          if (ended) return;
+          ended = true;
+          open.delete(watch);
+          span.setAttribute(ATTR_FETCH_BODY, outcome);
+          if (outcome === 'error') markFailed(span, error);
+          timings.end(span, href, startTime, outcome === 'unread' ? responseTime : performance.now());
+        },
+      };
+      if (!response.body || NULL_BODY_STATUSES.has(response.status) || method.toUpperCase() === 'HEAD') {
+        watch.end('none');
+        return response;
+      }
+      open.add(watch);
+      unread.add(() => {
+        if (!watch.started) watch.end('unread');
+      });
+      return watchBody(response, watch);
+    }
   }
 
   globalThis.fetch = fetch;
@@ -154,13 +171,14 @@ function spanName(method: string): string {
 function requestAttributes(method: string, url: URL): Attributes {
   const upper = method.toUpperCase();
   const known = KNOWN_METHODS.has(upper);
-  return {
+  const attributes: Attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: known ? upper : '_OTHER',
-    ...(known ? {} : { [ATTR_HTTP_REQUEST_METHOD_ORIGINAL]: method }),
     [ATTR_URL_FULL]: url.username || url.password ? withoutCredentials(url) : url.href,
     [ATTR_SERVER_ADDRESS]: url.hostname,
     [ATTR_SERVER_PORT]: Number(url.port) || DEFAULT_PORTS[url.protocol] || 0,
   };
+  if (!known) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = method;
+  return attributes;
 }
 
 /** url.full without credentials, as the conventions require (a browser refuses such URLs anyway, and the span says so). */
