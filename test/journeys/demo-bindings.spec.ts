@@ -8,10 +8,22 @@
  * each hop received only the baggage its allow-list names (the cart `session.id`, the
  * recommendations `user.tier`). The journey view draws the same hops.
  */
-import { absent, expect, test } from '@journeytrace/playwright';
+import { absent, expect, test, type SpanSelector } from '@journeytrace/playwright';
 import { checkoutInShop } from './support/shop.js';
 
 const appUrl = () => process.env.JOURNEYTRACE_APP_URL ?? '';
+
+/** One span of each service's batch: once all are in, the trace is whole (each service exports its spans together). */
+const WHOLE_JOURNEY: SpanSelector[] = [
+  { service: 'shop-web', name: 'checkout' },
+  { service: 'edge-worker', name: 'POST /api/checkout', kind: 'SERVER' },
+  { service: 'cart', name: 'SELECT Cart' },
+  { service: 'recommendations', kind: 'SERVER' },
+  { service: 'checkout-api', kind: 'SERVER' },
+  { service: 'inventory', kind: 'PRODUCER' },
+  { service: 'orders-worker', kind: 'CONSUMER' },
+  { service: 'payment', kind: 'SERVER' },
+];
 
 test('a checkout goes through the cart Durable Object, the KV price list and the recommendations Worker in ONE trace, baggage cut per hop', async ({ page, journey }) => {
   const { result, traceId } = await checkoutInShop(page, appUrl(), 'vip', 'ok');
@@ -20,12 +32,7 @@ test('a checkout goes through the cart Durable Object, the KV price list and the
   await expect(page.locator('[data-testid=recommendations] li')).toHaveText(['grinder', 'travel mug', 'filter papers']);
   const sessionId = await page.evaluate(() => (JSON.parse(localStorage.getItem('journeytrace.session') ?? '{}') as { id?: string }).id);
 
-  const trace = await journey.trace(traceId, {
-    until: (arrived) =>
-      arrived.findAll({ service: 'recommendations', kind: 'SERVER' }).length > 0 &&
-      arrived.findAll({ service: 'cart', name: 'SELECT Cart' }).length > 0 &&
-      arrived.findAll({ service: 'payment', kind: 'SERVER' }).length > 0,
-  });
+  const trace = await journey.trace(traceId, { until: (arrived) => WHOLE_JOURNEY.every((selector) => arrived.findAll(selector).length > 0) });
   const edgeServer = trace.span({ service: 'edge-worker', name: 'POST /api/checkout', kind: 'SERVER' });
 
   // The cart: edge CLIENT -> the object's SERVER -> its SQL, with the session and without the tier.
