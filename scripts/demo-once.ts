@@ -10,7 +10,7 @@ import { progress } from '@journeytrace/tooling/lib/log.js';
 import { startTestStack } from '@journeytrace/tooling/stack/testStack.js';
 
 /** Every service of the demo journey: the trace is whole when each has sent its spans. */
-export const JOURNEY_SERVICES = ['shop-web', 'edge-worker', 'recommendations', 'checkout-api', 'inventory', 'orders-worker', 'payment'];
+export const JOURNEY_SERVICES = ['shop-web', 'edge-worker', 'cart', 'recommendations', 'checkout-api', 'inventory', 'orders-worker', 'payment'];
 /** The edge asks the recommendations Worker only once an order is placed. */
 const servicesOf = (scenario: string) => (scenario === 'error' ? JOURNEY_SERVICES.filter((service) => service !== 'recommendations') : JOURNEY_SERVICES);
 

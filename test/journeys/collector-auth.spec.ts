@@ -13,7 +13,7 @@ import { checkoutInShop } from './support/shop.js';
 
 const TOKEN = randomBytes(32).toString('hex');
 /** The services that make spans in a checkout (the orders queue broker makes none of its own). */
-const SERVICES = ['shop-web', 'edge-worker', 'checkout-api', 'inventory', 'orders-worker', 'payment'];
+const SERVICES = ['shop-web', 'edge-worker', 'cart', 'recommendations', 'checkout-api', 'inventory', 'orders-worker', 'payment'];
 
 const stack = useDedicatedStack({ name: 'collector-auth', collectorToken: TOKEN });
 

@@ -3,15 +3,27 @@
  * recommendations Worker in one workerd, the real collector as ground truth): a checkout puts
  * the item in the session's cart (a Durable Object with SQL storage), reads the price list from
  * KV, calls checkout-api, and asks the second Worker behind a service binding what to recommend.
- * One trace: the object's SERVER span under the edge's CLIENT span to it, its SQL under that,
+ * One trace: the object's SERVER span (service `cart`) under the edge's CLIENT span to it, its SQL under that,
  * the recommendations Worker's SERVER span under the edge's service-binding CLIENT span, and
  * each hop received only the baggage its allow-list names (the cart `session.id`, the
  * recommendations `user.tier`). The journey view draws the same hops.
  */
-import { absent, expect, test } from '@journeytrace/playwright';
+import { absent, expect, test, type SpanSelector } from '@journeytrace/playwright';
 import { checkoutInShop } from './support/shop.js';
 
 const appUrl = () => process.env.JOURNEYTRACE_APP_URL ?? '';
+
+/** One span of each service's batch: once all are in, the trace is whole (each service exports its spans together). */
+const WHOLE_JOURNEY: SpanSelector[] = [
+  { service: 'shop-web', name: 'checkout' },
+  { service: 'edge-worker', name: 'POST /api/checkout', kind: 'SERVER' },
+  { service: 'cart', name: 'SELECT Cart' },
+  { service: 'recommendations', kind: 'SERVER' },
+  { service: 'checkout-api', kind: 'SERVER' },
+  { service: 'inventory', kind: 'PRODUCER' },
+  { service: 'orders-worker', kind: 'CONSUMER' },
+  { service: 'payment', kind: 'SERVER' },
+];
 
 test('a checkout goes through the cart Durable Object, the KV price list and the recommendations Worker in ONE trace, baggage cut per hop', async ({ page, journey }) => {
   const { result, traceId } = await checkoutInShop(page, appUrl(), 'vip', 'ok');
@@ -20,27 +32,23 @@ test('a checkout goes through the cart Durable Object, the KV price list and the
   await expect(page.locator('[data-testid=recommendations] li')).toHaveText(['grinder', 'travel mug', 'filter papers']);
   const sessionId = await page.evaluate(() => (JSON.parse(localStorage.getItem('journeytrace.session') ?? '{}') as { id?: string }).id);
 
-  const trace = await journey.trace(traceId, {
-    until: (arrived) =>
-      arrived.findAll({ service: 'recommendations', kind: 'SERVER' }).length > 0 &&
-      arrived.findAll({ service: 'edge-worker', name: 'SELECT Cart' }).length > 0 &&
-      arrived.findAll({ service: 'payment', kind: 'SERVER' }).length > 0,
-  });
+  const trace = await journey.trace(traceId, { until: (arrived) => WHOLE_JOURNEY.every((selector) => arrived.findAll(selector).length > 0) });
   const edgeServer = trace.span({ service: 'edge-worker', name: 'POST /api/checkout', kind: 'SERVER' });
 
   // The cart: edge CLIENT -> the object's SERVER -> its SQL, with the session and without the tier.
   const [, cartClient, cartServer, insert] = trace.expectChain(
     { service: 'edge-worker', name: 'POST /api/checkout', kind: 'SERVER' },
     { service: 'edge-worker', kind: 'CLIENT', attributes: { 'journeytrace.binding.name': 'CARTS', 'http.request.method': 'POST' } },
-    { service: 'edge-worker', name: 'POST /items', kind: 'SERVER' },
-    { service: 'edge-worker', name: 'INSERT Cart', kind: 'CLIENT', attributes: { 'db.system.name': 'sqlite', 'db.namespace': 'Cart', 'db.operation.name': 'INSERT' } },
+    { service: 'cart', name: 'POST /items', kind: 'SERVER' },
+    { service: 'cart', name: 'INSERT Cart', kind: 'CLIENT', attributes: { 'db.system.name': 'sqlite', 'db.namespace': 'Cart', 'db.operation.name': 'INSERT' } },
   );
   expect(cartClient!.parentSpanId).toBe(edgeServer.spanId);
   expect(cartServer!.attributes['session.id']).toBe(sessionId);
   expect(cartServer!.attributes['user.tier']).toBeUndefined();
+  expect(cartServer!.resource['cloud.provider']).toBe('cloudflare');
   // Values stay out: every literal in the query text is a placeholder.
   expect(insert!.attributes['db.query.text']).toBe('INSERT INTO items (sku, quantity) VALUES (?, ?) ON CONFLICT (sku) DO UPDATE SET quantity = quantity + ?');
-  trace.span({ service: 'edge-worker', name: 'SELECT Cart', kind: 'CLIENT', attributes: { 'db.query.text': 'SELECT sku, quantity FROM items ORDER BY sku' } });
+  trace.span({ service: 'cart', name: 'SELECT Cart', kind: 'CLIENT', attributes: { 'db.query.text': 'SELECT sku, quantity FROM items ORDER BY sku' } });
 
   // The price list, read from KV under the edge's SERVER span (a hit, or a miss and a put on a fresh namespace).
   const priceRead = trace.span({

@@ -3,7 +3,8 @@
  * storage). `POST /items {sku}` adds one of that item and answers the cart's lines. The object
  * answers with its own Hono app under `trace()`, so a call from the edge through
  * `traceDurableObject` continues the journey in a SERVER span here, and its SQL calls are
- * database spans under it (`traceSql`).
+ * database spans under it (`traceSql`). Its spans say `service.name=cart`: the object is a
+ * service of its own (with its own baggage: the session only), though it ships in the edge's Worker.
  */
 import { Hono, type ExecutionContext } from 'hono';
 import { trace, type TraceBindings, type TraceVariables } from '@journeytrace/edge';
@@ -30,6 +31,9 @@ export interface CartState {
 /** The SKUs the shop sells are short lowercase slugs; anything else is refused before storage sees it. */
 const SKU = /^[a-z0-9-]{1,64}$/;
 
+/** The cart's `service.name`. */
+export const CART_SERVICE_NAME = 'cart';
+
 export class Cart {
   private readonly app: Hono<{ Bindings: TraceBindings; Variables: TraceVariables }>;
 
@@ -39,8 +43,9 @@ export class Cart {
   ) {
     // The schema, once per object and outside any request: untraced (a span here would start a trace of its own).
     state.storage.sql.exec('CREATE TABLE IF NOT EXISTS items (sku TEXT PRIMARY KEY, quantity INTEGER NOT NULL)');
-    const sql = traceSql(state.storage.sql, 'Cart', { tracing: tracingFromEnv(env) });
-    this.app = new Hono<{ Bindings: TraceBindings; Variables: TraceVariables }>().use(trace()).post('/items', async (c) => {
+    const tracing = tracingFromEnv(env, 'edge-worker', { serviceName: CART_SERVICE_NAME });
+    const sql = traceSql(state.storage.sql, 'Cart', { tracing });
+    this.app = new Hono<{ Bindings: TraceBindings; Variables: TraceVariables }>().use(trace({ tracing })).post('/items', async (c) => {
       const body = (await c.req.json().catch(() => null)) as { sku?: unknown } | null;
       const sku = body?.sku;
       if (typeof sku !== 'string' || !SKU.test(sku)) return c.json({ error: 'sku must be 1-64 characters of a-z 0-9 -' }, 400);
