@@ -92,10 +92,14 @@ describe('JourneytraceSpill', () => {
 describe('batchesOverBounds', () => {
   const held = (ages: number[], bytes: number) => ages.map((storedAtMillis, index) => [index, { storedAtMillis, body: { byteLength: bytes } }] as const);
   it('gives up the oldest first, until the bytes fit', () => {
-    assert.deepEqual(batchesOverBounds(held([0, 1, 2], 10), 5, { maxBytes: 24, maxAgeMillis: 1000 }, 10), [0, 1]);
-    assert.deepEqual(batchesOverBounds(held([0, 1, 2], 10), 0, { maxBytes: 30, maxAgeMillis: 1000 }, 10), []);
+    assert.deepEqual(batchesOverBounds(held([0, 1, 2], 10), 30, 5, { maxBytes: 24, maxAgeMillis: 1000 }, 10), [0, 1]);
+    assert.deepEqual(batchesOverBounds(held([0, 1, 2], 10), 30, 0, { maxBytes: 30, maxAgeMillis: 1000 }, 10), []);
+  });
+  it('counts what is held beyond the oldest it was shown', () => {
+    // 100 bytes held, only the two oldest read: both go, and it is still over.
+    assert.deepEqual(batchesOverBounds(held([0, 1], 10), 100, 0, { maxBytes: 50, maxAgeMillis: 1000 }, 10), [0, 1]);
   });
   it('gives up what is older than the age bound', () => {
-    assert.deepEqual(batchesOverBounds(held([0, 500, 900], 1), 0, { maxBytes: 100, maxAgeMillis: 400 }, 1000), [0, 1]);
+    assert.deepEqual(batchesOverBounds(held([0, 500, 900], 1), 3, 0, { maxBytes: 100, maxAgeMillis: 400 }, 1000), [0, 1]);
   });
 });

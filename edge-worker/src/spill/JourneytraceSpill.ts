@@ -28,6 +28,8 @@ export interface SpillBindings extends OtlpBindings {
 interface SpillCounters {
   /** The next batch key's sequence number (keys sort in arrival order). */
   seq: number;
+  /** Bytes of the bodies held now. */
+  heldBytes: number;
   /** Spans sent on to the collector. */
   deliveredSpans: number;
   /** Spans given up: over the bounds, or refused for good by the collector (dead letters). */
@@ -88,8 +90,12 @@ export class JourneytraceSpill {
     if (batchId && (await this._storage.get(ID_PREFIX + batchId)) !== undefined) return new Response(null, { status: 200 });
     const now = this._now();
     const counters = await this._counters();
-    const held = [...(await this._storage.list<SpilledBatch>({ prefix: BATCH_PREFIX }))];
-    await this._dropOver(held, body.byteLength, counters, now);
+    // Room for it: the oldest go first, read a few at a time (never everything held).
+    while (counters.heldBytes + body.byteLength > this._bounds.maxBytes && counters.heldBytes > 0) {
+      const oldest = [...(await this._storage.list<SpilledBatch>({ prefix: BATCH_PREFIX, limit: BATCHES_PER_ALARM }))];
+      if (oldest.length === 0) counters.heldBytes = 0; // Counters ahead of the storage: trust the storage.
+      await this._dropOver(oldest, body.byteLength, counters, now);
+    }
     const batch: SpilledBatch = {
       body,
       contentType: request.headers.get('content-type') ?? 'application/x-protobuf',
@@ -100,9 +106,10 @@ export class JourneytraceSpill {
       ...(batchId ? { batchId } : {}),
     };
     const key = batchKey(counters.seq++);
+    counters.heldBytes += body.byteLength;
     await this._storage.put({ [key]: batch, [COUNTERS_KEY]: counters, ...(batchId ? { [ID_PREFIX + batchId]: key } : {}) });
     if ((await this._storage.getAlarm()) === null) await this._storage.setAlarm(now);
-    log('journeytrace.spans.spilled', { spilled_spans: batch.spanCount, held_batches: held.length + 1 });
+    log('journeytrace.spans.spilled', { spilled_spans: batch.spanCount, held_bytes: counters.heldBytes });
     return new Response(null, { status: 202 });
   }
 
@@ -124,6 +131,7 @@ export class JourneytraceSpill {
       if (outcome === 'sent' || outcome === 'refused') {
         if (outcome === 'sent') counters.deliveredSpans += batch.spanCount;
         else this._reportDrop(counters, batch.spanCount, 'the collector refused them for good');
+        counters.heldBytes = Math.max(0, counters.heldBytes - batch.body.byteLength);
         await this._storage.delete([key, ...(batch.batchId ? [ID_PREFIX + batch.batchId] : [])]);
         await this._storage.put({ [COUNTERS_KEY]: counters });
         continue;
@@ -158,13 +166,14 @@ export class JourneytraceSpill {
 
   /** Deletes (and counts) the held batches over the bounds; `held` loses them too. */
   private async _dropOver(held: Array<[string, SpilledBatch]>, incomingBytes: number, counters: SpillCounters, now: number): Promise<void> {
-    const over = new Set(batchesOverBounds(held, incomingBytes, this._bounds, now));
+    const over = new Set(batchesOverBounds(held, counters.heldBytes, incomingBytes, this._bounds, now));
     if (over.size === 0) return;
     let spans = 0;
     const keys: string[] = [];
     for (const [key, batch] of held) {
       if (!over.has(key)) continue;
       spans += batch.spanCount;
+      counters.heldBytes = Math.max(0, counters.heldBytes - batch.body.byteLength);
       keys.push(key, ...(batch.batchId ? [ID_PREFIX + batch.batchId] : []));
     }
     held.splice(0, held.length, ...held.filter(([key]) => !over.has(key)));
@@ -180,7 +189,7 @@ export class JourneytraceSpill {
   }
 
   private async _counters(): Promise<SpillCounters> {
-    return (await this._storage.get<SpillCounters>(COUNTERS_KEY)) ?? { seq: 0, deliveredSpans: 0, droppedSpans: 0 };
+    return (await this._storage.get<SpillCounters>(COUNTERS_KEY)) ?? { seq: 0, heldBytes: 0, deliveredSpans: 0, droppedSpans: 0 };
   }
 }
 

@@ -14,19 +14,20 @@ export const DEFAULT_SPILL_BOUNDS: SpillBounds = { maxBytes: 64 * 1024 * 1024, m
 
 /**
  * Which stored batches to give up, oldest first: those older than `maxAgeMillis`, then as many
- * of the oldest as it takes to bring the bytes (`incomingBytes` included) under `maxBytes`.
- * `held` is in storage order (oldest first). Pure: the store deletes and counts them.
+ * of the oldest as it takes to bring the bytes (`heldBytes` of everything held, plus
+ * `incomingBytes`) under `maxBytes`. `oldest` is the head of the store in storage order (oldest
+ * first), so the store never has to read all it holds. Pure: the store deletes and counts them.
  */
 export function batchesOverBounds<K>(
-  held: ReadonlyArray<readonly [K, Pick<SpilledBatch, 'storedAtMillis'> & { body: { byteLength: number } }]>,
+  oldest: ReadonlyArray<readonly [K, Pick<SpilledBatch, 'storedAtMillis'> & { body: { byteLength: number } }]>,
+  heldBytes: number,
   incomingBytes: number,
   bounds: SpillBounds,
   nowMillis: number,
 ): K[] {
-  let bytes = incomingBytes;
-  for (const [, batch] of held) bytes += batch.body.byteLength;
+  let bytes = heldBytes + incomingBytes;
   const over: K[] = [];
-  for (const [key, batch] of held) {
+  for (const [key, batch] of oldest) {
     const expired = nowMillis - batch.storedAtMillis > bounds.maxAgeMillis;
     if (!expired && bytes <= bounds.maxBytes) break;
     over.push(key);
