@@ -23,6 +23,31 @@ export function ordersProducer(kafkajs: typeof KafkaJs, kafka: KafkaJs.Kafka): K
   return kafka.producer({ allowAutoTopicCreation: false, createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
 }
 
+/** A broker that is starting or away makes kafkajs log the same line on every retry: once per this window. */
+export const REPEATED_LOG_WINDOW_MILLIS = 10_000;
+/** Distinct lines remembered at most. */
+const MAX_REMEMBERED_LINES = 100;
+
+/**
+ * A gate that lets a line through once per `windowMillis`, and says how many repeats it held back
+ * since the last one it let through.
+ */
+export function oncePerWindow(windowMillis: number, now: () => number = Date.now): (line: string) => { emit: boolean; suppressed: number } {
+  const seen = new Map<string, { at: number; suppressed: number }>();
+  return (line) => {
+    const previous = seen.get(line);
+    const time = now();
+    if (previous && time - previous.at < windowMillis) {
+      previous.suppressed += 1;
+      return { emit: false, suppressed: previous.suppressed };
+    }
+    seen.delete(line);
+    if (seen.size >= MAX_REMEMBERED_LINES) seen.delete(seen.keys().next().value!);
+    seen.set(line, { at: time, suppressed: 0 });
+    return { emit: true, suppressed: previous?.suppressed ?? 0 };
+  };
+}
+
 export function loadKafkaJs(): typeof KafkaJs {
   return createRequire(import.meta.url)('kafkajs') as typeof KafkaJs;
 }
@@ -35,10 +60,15 @@ export function ordersKafka(clientId: string, brokers = process.env.KAFKA_BROKER
     brokers: brokers.split(',').map((broker) => broker.trim()).filter(Boolean),
     retry: RETRY,
     logLevel: kafkajs.logLevel.WARN,
-    logCreator:
-      () =>
-      ({ namespace, level, log: entry }) =>
-        log(`kafkajs ${namespace}: ${entry.message}`, { level: level === kafkajs.logLevel.ERROR ? 'error' : 'warn', error: entry.error }),
+    logCreator: () => {
+      const gate = oncePerWindow(REPEATED_LOG_WINDOW_MILLIS);
+      return ({ namespace, level, log: entry }) => {
+        const message = `kafkajs ${namespace}: ${entry.message}`;
+        const { emit, suppressed } = gate(`${message} ${String(entry.error ?? '')}`);
+        if (!emit) return;
+        log(message, { level: level === kafkajs.logLevel.ERROR ? 'error' : 'warn', error: entry.error, ...(suppressed > 0 ? { repeated: suppressed } : {}) });
+      };
+    },
   });
   return { kafkajs, kafka };
 }
