@@ -3,8 +3,8 @@
  * checks formatting and lint (`biome ci`, configured in biome.jsonc) and the import graph
  * (.dependency-cruiser.cjs), runs the unit tests (node's test runner) and the journey tests
  * (Playwright in Chromium), then prints one summary line: `npm test: N passed, N failed`. When
- * every test passed, the README's reliability section is rewritten from the figures the tests
- * recorded in this run.
+ * every test passed, test/RELIABILITY.md is written from the figures the tests recorded in this
+ * run (the README links it and is never rewritten by a run).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -14,7 +14,7 @@ import { DATA_DIR, ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { run } from '@journeytrace/tooling/lib/run.js';
 import { ensureToolchain } from '@journeytrace/tooling/setup/index.js';
 import { endServicesOfEarlierRuns } from '@journeytrace/tooling/stack/serviceRegistry.js';
-import { faultsFromJourneyReport, readFigures, renderReliability, replaceReliabilitySection, type Figure } from '@journeytrace/tooling/reliability/figures.js';
+import { faultsFromJourneyReport, readFigures, RELIABILITY_FILE, renderReliabilityFile, type Figure } from '@journeytrace/tooling/reliability/figures.js';
 
 const UNIT_TEST_DIRS = ['contract/src', 'node-sdk/src', 'web-sdk/src', 'web-sdk/test', 'edge-worker/src', 'edge-worker/test', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'demo-app/edge', 'collector', 'scripts', 'tooling', 'test/playwright-kit/src', 'test/property', 'test/security', 'test/load', 'test/package', 'test/backends'];
 /** The folders the import-graph rules cover (examples/ are users' projects, outside the workspaces). */
@@ -55,7 +55,7 @@ async function main(): Promise<number> {
     tally.failed += part.failed;
   }
   const passed = tally.failed === 0 && tally.passed > 0;
-  if (passed) updateReliabilitySection(unitFigures);
+  if (passed) writeReliabilityFigures(unitFigures);
   console.log(`\nnpm test: ${tally.passed} passed, ${tally.failed} failed`);
   return passed ? 0 : 1;
 }
@@ -78,7 +78,7 @@ async function runUnitTests(): Promise<Tally> {
   const result = await run(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
-    // Tests record their reliability figures there (test/reliability/figures.ts), as journey tests do.
+    // Tests record their reliability figures there (tooling/reliability/figures.ts), as journey tests do.
     { cwd: ROOT, env: { ...process.env, JOURNEYTRACE_TEST_OUTPUT: REPORTS_DIR } },
   );
   const report = readFileSync(tap, 'utf8');
@@ -108,21 +108,15 @@ async function runJourneyTests(): Promise<Tally> {
 }
 
 /** The README's reliability section, from the figures this run's tests recorded. */
-function updateReliabilitySection(unitFigures: Figure[]): void {
+function writeReliabilityFigures(unitFigures: Figure[]): void {
   const figures: Figure[] = [...unitFigures, ...readFigures(REPORTS_DIR)];
   try {
     figures.push(faultsFromJourneyReport(JSON.parse(readFileSync(join(REPORTS_DIR, 'journeys.json'), 'utf8')) as Parameters<typeof faultsFromJourneyReport>[0]));
   } catch {
     // No journey report: nothing to count.
   }
-  const readmePath = join(ROOT, 'README.md');
-  const updated = replaceReliabilitySection(readFileSync(readmePath, 'utf8'), renderReliability(figures, new Date().toISOString().slice(0, 10)));
-  if (updated === undefined) {
-    progress('README.md has no reliability markers: its reliability section was not updated');
-    return;
-  }
-  writeFileSync(readmePath, updated);
-  progress(`README.md reliability section updated from this run's figures (${relative(ROOT, REPORTS_DIR)}/reliability)`);
+  writeFileSync(join(ROOT, RELIABILITY_FILE), renderReliabilityFile(figures, new Date().toISOString().slice(0, 10)));
+  progress(`${RELIABILITY_FILE} written from this run's figures (${relative(ROOT, REPORTS_DIR)}/reliability)`);
 }
 
 function findTests(dir: string): string[] {

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { faultsFromJourneyReport, readFigures, recordFigure, renderReliability, replaceReliabilitySection, README_END, README_START, type Figure } from './figures.js';
+import { faultsFromJourneyReport, readFigures, recordFigure, renderReliability, renderReliabilityFile, type Figure } from './figures.js';
 
 const load: Figure = {
   kind: 'load',
@@ -103,9 +103,11 @@ describe('reliability figures', () => {
     assert.match(text, /\| gzip bomb at the relay \(wrangler dev\) \| 299 KiB expanding to 300 MiB, limit 512 KiB: 413 in 42 ms; workerd RSS 61 MiB before, at most 64 MiB meanwhile \|/);
   });
 
-  it('replace only the text between the README markers', () => {
-    const readme = `# x\n\n## Reliability\n\nintro\n\n${README_START}\nold\n${README_END}\n\n## Layout\n`;
-    assert.equal(replaceReliabilitySection(readme, 'new'), `# x\n\n## Reliability\n\nintro\n\n${README_START}\nnew\n${README_END}\n\n## Layout\n`);
-    assert.equal(replaceReliabilitySection('# no markers', 'new'), undefined);
+  it('make a whole generated file: a title, where it comes from, then the table', () => {
+    const figures: Figure[] = [{ kind: 'scan', files: 45, patterns: 4 }];
+    const file = renderReliabilityFile(figures, '2026-12-07');
+    assert.ok(file.startsWith('# Reliability figures\n\nWritten by `npm test`'));
+    assert.ok(file.endsWith(`${renderReliability(figures, '2026-12-07')}\n`));
+    assert.match(file, /\| browser bundles scanned for secrets and the collector address \| 45 files, 4 patterns, 0 found \|/);
   });
 });

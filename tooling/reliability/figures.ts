@@ -1,14 +1,14 @@
 /**
  * Reliability figures a test run produces: tests record what they proved (cases tried, faults
  * survived, spans emitted and arrived, worker memory) as JSON files in the run's report folder
- * (`JOURNEYTRACE_TEST_OUTPUT`), and `npm test` turns them into the README's reliability section
- * once every test has passed. Pure apart from `recordFigure` and `readFigures`.
+ * (`JOURNEYTRACE_TEST_OUTPUT`), and `npm test` turns them into test/RELIABILITY.md (a generated
+ * file the README links) once every test has passed. Pure apart from `recordFigure` and `readFigures`.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const README_START = '<!-- reliability:start -->';
-export const README_END = '<!-- reliability:end -->';
+/** Where `npm test` writes the figures, from the repository's root. */
+export const RELIABILITY_FILE = 'test/RELIABILITY.md';
 
 export interface PropertyFigure {
   kind: 'property';
@@ -146,7 +146,7 @@ export function faultsFromJourneyReport(report: { suites?: PlaywrightSuite[] }):
 const number = (value: number) => value.toLocaleString('en-US');
 const mib = (value: number) => `${value.toFixed(0)} MiB`;
 
-/** The README section (between the markers) for a run's figures. */
+/** The figures of a run, as a table. */
 export function renderReliability(figures: Figure[], date: string): string {
   const rows: Array<[string, string]> = [];
   const properties = figures.filter((figure): figure is PropertyFigure => figure.kind === 'property');
@@ -212,12 +212,16 @@ export function renderReliability(figures: Figure[], date: string): string {
   ].join('\n');
 }
 
-/** `readme` with the text between the markers replaced; `undefined` when the markers are missing. */
-export function replaceReliabilitySection(readme: string, section: string): string | undefined {
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) return undefined;
-  return `${readme.slice(0, start + README_START.length)}\n${section}\n${readme.slice(end)}`;
+/** test/RELIABILITY.md: generated whole by each run in which every test passed. */
+export function renderReliabilityFile(figures: Figure[], date: string): string {
+  return [
+    '# Reliability figures',
+    '',
+    'Written by `npm test` (do not edit: the next run in which every test passes rewrites it). What the tests try is in the [README](../README.md#reliability).',
+    '',
+    renderReliability(figures, date),
+    '',
+  ].join('\n');
 }
 
 function slug(name: string): string {
