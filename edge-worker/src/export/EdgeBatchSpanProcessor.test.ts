@@ -49,6 +49,22 @@ function setup(options: EdgeBatchSpanProcessorOptions, exporter: SpanExporter = 
 const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
 
 describe('EdgeBatchSpanProcessor', () => {
+  it('never sends a batch twice at once: a request ending while forceFlush sends it waits for that send', async () => {
+    // An exporter that answers late, so the request below ends while the flush's send is under way.
+    const exporter = new ScriptedExporter();
+    const slow: SpanExporter = {
+      export: (spans, done) => void setTimeout(() => exporter.export(spans, done), 30),
+      shutdown: async () => {},
+    };
+    const { processor, end } = setup({ scheduledDelayMillis: 60_000 }, slow);
+    end('a');
+    const flushing = processor.forceFlush();
+    processor.requestStarted();
+    await Promise.all([flushing, processor.requestEnded()]);
+    assert.deepEqual(exporter.exports, [['a']]);
+    assert.equal(processor.queuedSpans, 0);
+  });
+
   it('sends the spans of overlapping requests in one export, when the last of them ends', async () => {
     const { processor, end, exporter } = setup({ scheduledDelayMillis: 60_000 });
     processor.requestStarted();

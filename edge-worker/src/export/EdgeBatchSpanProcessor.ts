@@ -217,11 +217,28 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
   /** Sends everything held now, retries included (without waiting out a backoff); one attempt per batch. */
   async forceFlush(): Promise<void> {
     this._cutBuffer();
-    for (const batch of [...this._queue]) {
+    // One send at a time, shared with the pump: a request ending meanwhile must not send the
+    // batch this flush is sending (the collector would get it twice), nor this flush the pump's.
+    const tried = new Set<Batch>();
+    for (;;) {
       const sending = this._sending;
-      if (sending?.batch === batch) await sending.done;
-      if (!this._queue.includes(batch)) continue;
-      await this._send(batch);
+      if (sending) {
+        const left = this._options.sendTimeoutMillis - (Date.now() - sending.sinceMillis);
+        // A send whose request's context was cancelled never finishes: take over after the timeout.
+        if (left > 0) await Promise.race([sending.done.catch(() => {}), sleep(left)]);
+        if (this._sending === sending) this._sending = undefined;
+        continue;
+      }
+      const batch = this._queue.find((queued) => !tried.has(queued));
+      if (!batch) break;
+      tried.add(batch);
+      const mine = { sinceMillis: Date.now(), batch, done: this._send(batch) };
+      this._sending = mine;
+      try {
+        await mine.done;
+      } finally {
+        if (this._sending === mine) this._sending = undefined;
+      }
     }
     this._reportDrops(true);
   }
