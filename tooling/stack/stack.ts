@@ -149,7 +149,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '--persist-to', join(runDir, 'wrangler-state'),
         // The recommendations Worker behind the edge's service binding runs in the same workerd.
         '-c', 'wrangler.toml',
-        '-c', configWithVars(join(ROOT, 'edge-worker/src/demo/recommendations/wrangler.toml'), runDir, { OTEL_EXPORTER_OTLP_ENDPOINT: urls.collector, ...exportHeaders }),
+        '-c', configWithVars(join(ROOT, 'demo-app/edge/demo/recommendations/wrangler.toml'), runDir, { OTEL_EXPORTER_OTLP_ENDPOINT: urls.collector, ...exportHeaders }),
         '--var', `ORIGIN_URL:${urls.origin}`,
         '--var', `OTEL_EXPORTER_OTLP_ENDPOINT:${urls.collector}`,
         // Local runs want metrics within a second; production keeps the 10 s default.
