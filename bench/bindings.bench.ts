@@ -46,10 +46,10 @@ const OPERATIONS = [
   { key: 'd1-query', label: 'D1 query (prepare, bind, first)', cfw: true, inMemory: true, source: `(b) => b.DB.prepare('SELECT id FROM carts WHERE id = ?').bind('a').first()` },
   { key: 'r2-get', label: 'R2 get (body read)', cfw: false, inMemory: true, source: `async (b) => (await b.FILES.get('receipt'))?.text()` },
   { key: 'r2-put', label: 'R2 put', cfw: false, inMemory: true, source: `(b) => b.FILES.put('receipt', 'receipt')` },
-  { key: 'cache-match', label: 'Cache API match', cfw: true, inMemory: false, source: `(b, cache) => cache.match(PAGE)` },
+  { key: 'cache-match', label: 'Cache API match', cfw: true, inMemory: false, source: '(b, cache) => cache.match(PAGE)' },
   { key: 'cache-put', label: 'Cache API put', cfw: true, inMemory: false, source: `(b, cache) => cache.put(PAGE, new Response('cached', { headers: { 'cache-control': 'max-age=60' } }))` },
   { key: 'service-fetch', label: 'service binding fetch', cfw: true, inMemory: true, source: `async (b) => (await b.RECS.fetch('https://recs/for-cart')).text()` },
-  { key: 'service-rpc', label: 'service binding RPC', cfw: false, inMemory: true, source: `(b) => b.RECS.topPicks(2)` },
+  { key: 'service-rpc', label: 'service binding RPC', cfw: false, inMemory: true, source: '(b) => b.RECS.topPicks(2)' },
   { key: 'do-fetch', label: 'Durable Object stub fetch', cfw: true, inMemory: true, source: `async (b) => (await b.CARTS.get(b.CARTS.idFromName('bench')).fetch('https://cart/items')).text()` },
   { key: 'do-rpc', label: 'Durable Object stub RPC', cfw: false, inMemory: true, source: `(b) => b.CARTS.get(b.CARTS.idFromName('bench')).count()` },
 ] as const;

@@ -84,7 +84,7 @@ function shortModule(path: string): string {
 function selfTimes(profile: Profile, moduleOf: (line: number) => string, requests: number) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfMicros = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  profile.samples.forEach((id, index) => void selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
   const byModule = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let total = 0;

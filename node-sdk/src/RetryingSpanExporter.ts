@@ -167,10 +167,10 @@ export class RetryingSpanExporter implements SpanExporter {
 
   /** Merges held batches from the front, up to `maxExportBatchSize` spans (a larger batch goes whole). */
   private _takeBatch(): { spans: ReadableSpan[]; batches: number } {
-    const spans = [...this._queue[0]!];
+    const spans = [...(this._queue[0] ?? [])];
     let batches = 1;
-    while (batches < this._queue.length && spans.length + this._queue[batches]!.length <= this._maxExportBatchSize) {
-      spans.push(...this._queue[batches]!);
+    for (let next = this._queue[batches]; next && spans.length + next.length <= this._maxExportBatchSize; next = this._queue[batches]) {
+      spans.push(...next);
       batches += 1;
     }
     return { spans, batches };

@@ -38,7 +38,10 @@ test.describe('a page left during an outage', () => {
     const during: string[] = [];
     await stack().restart('collector', async () => {
       let previous = referenceId;
-      for (let made = 0; made < JOURNEYS_DURING; made += 1) during.push((previous = await checkoutAgain(page, previous)));
+      for (let made = 0; made < JOURNEYS_DURING; made += 1) {
+        previous = await checkoutAgain(page, previous);
+        during.push(previous);
+      }
       await expect.poll(() => answers.filter((status) => status === 502).length, { message: 'the relay cannot deliver the page\'s batches', timeout: 20_000 }).toBeGreaterThan(0);
       // Leaving the page once the last fetch span has ended (instrumentation-fetch ends it ~300 ms
       // after the response): pagehide, with exports failing, so its spans go to IndexedDB.
@@ -82,7 +85,10 @@ test.describe('the edge restarted during an outage', () => {
     const during: string[] = [];
     await stack().restart('collector', async () => {
       let previous = referenceId;
-      for (let made = 0; made < JOURNEYS_DURING; made += 1) during.push((previous = await checkoutAgain(page, previous)));
+      for (let made = 0; made < JOURNEYS_DURING; made += 1) {
+        previous = await checkoutAgain(page, previous);
+        during.push(previous);
+      }
       // Leaving the page (once the last fetch span has ended): its last spans go with keepalive
       // requests, which the relay spills too.
       await page.waitForTimeout(1_000);

@@ -5,7 +5,7 @@
  * --dry-run`, and run in workerd, where the request's trace reaches the origin.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,7 +13,6 @@ import { after, before, describe, it } from 'node:test';
 import { unstable_dev } from 'wrangler';
 import { dryRunBundle } from '@journeytrace/tooling/lib/edgeBundle.js';
 import { ROOT } from '@journeytrace/tooling/lib/paths.js';
-import { run } from '@journeytrace/tooling/lib/run.js';
 import { createConsumerProject, exportedFiles, lowestAllowed, readManifest, type ConsumerProject } from './consumerProject.js';
 
 const manifest = readManifest('edge-worker');

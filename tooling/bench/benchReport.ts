@@ -32,7 +32,7 @@ function ratioOf(row: BenchRow): string {
   return row.anchorValue ? (row.value / row.anchorValue).toFixed(2) : 'n/a';
 }
 
-function valueOf(row: BenchRow): string {
+function valueWithSpread(row: BenchRow): string {
   const spread = row.min !== undefined && row.max !== undefined ? ` (${formatFigure(row.min)}–${formatFigure(row.max)})` : '';
   return `${formatFigure(row.value)}${spread} ${row.unit}`;
 }
@@ -53,7 +53,7 @@ export function renderResult(result: BenchResult): string {
   ];
   if (section.rows.length > 0) lines.push('| figure | value | anchor | anchor value | ratio | target |', '|---|---|---|---|---|---|');
   for (const row of section.rows) {
-    lines.push(`| ${row.figure} | ${valueOf(row)} | ${row.anchor} | ${formatFigure(row.anchorValue)} ${row.unit} | ${ratioOf(row)} | ${row.target ?? ''} |`);
+    lines.push(`| ${row.figure} | ${valueWithSpread(row)} | ${row.anchor} | ${formatFigure(row.anchorValue)} ${row.unit} | ${ratioOf(row)} | ${row.target ?? ''} |`);
   }
   for (const note of section.notes ?? []) lines.push('', note);
   lines.push('');
@@ -76,7 +76,7 @@ export function renderSummary(results: readonly BenchResult[]): string {
     const measured = `${result.measuredOn}, ${result.machine}`;
     lines.push(
       row
-        ? `| ${area} | ${row.figure} | ${valueOf(row)} | ${row.anchor} | ${formatFigure(row.anchorValue)} ${row.unit} | ${ratioOf(row)} | ${row.target ?? ''} | ${measured} |`
+        ? `| ${area} | ${row.figure} | ${valueWithSpread(row)} | ${row.anchor} | ${formatFigure(row.anchorValue)} ${row.unit} | ${ratioOf(row)} | ${row.target ?? ''} | ${measured} |`
         : `| ${area} | (no figure: ${result.section.notes?.[0] ?? 'see the result file'}) | | | | | | ${measured} |`,
     );
   }

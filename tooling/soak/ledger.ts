@@ -80,7 +80,8 @@ export function tallySoak(journeys: readonly JourneyRecord[], shapes: Shapes, ar
         tally.spansLost += count - arrived;
         const fault = nearestFault(journey.startedAt, faults, attributionMillis);
         const key = fault ? `${fault.kind} ${fault.target}` : 'none';
-        const byService = (tally.lostByFault[key] ??= {});
+        const byService = tally.lostByFault[key] ?? {};
+        tally.lostByFault[key] = byService;
         byService[service] = (byService[service] ?? 0) + count - arrived;
       }
     }

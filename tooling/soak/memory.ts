@@ -32,7 +32,8 @@ export function summarizeMemory(samples: readonly MemorySample[]): Record<string
     for (const [name, value] of Object.entries(sample.rssMiB)) {
       // 0: the service was down (a fault) when sampled.
       if (value === 0) continue;
-      const entry = (summary[name] ??= { first: value, last: value, max: value });
+      const entry = summary[name] ?? { first: value, last: value, max: value };
+      summary[name] = entry;
       entry.last = value;
       entry.max = Math.max(entry.max, value);
     }

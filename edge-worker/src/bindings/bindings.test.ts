@@ -317,7 +317,10 @@ describe('tracedBindings (Hono middleware)', () => {
     const { tracing, inRequest } = setup();
     const received = new Map<string, string | null>();
     const service = (name: string) => ({
-      fetch: async (input: RequestInfo | URL, init?: RequestInit) => (received.set(name, new Request(input, init).headers.get('baggage')), new Response()),
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        received.set(name, new Request(input, init).headers.get('baggage'));
+        return new Response();
+      },
     });
     type Env = { CARTS_SERVICE: ReturnType<typeof service>; RECOMMENDATIONS: ReturnType<typeof service>; OTHER: ReturnType<typeof service> };
     const app = new Hono<{ Bindings: Env; Variables: TracedBindingsVariables<Env, keyof Env> }>();

@@ -29,7 +29,7 @@ function setup(spill: (spans: ReadableSpan[]) => Promise<boolean>) {
   const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('test');
   const request = async (...names: string[]) => {
     processor.requestStarted();
-    names.forEach((name) => tracer.startSpan(name).end());
+    for (const name of names) tracer.startSpan(name).end();
     await processor.requestEnded();
   };
   return { processor, request, state, drops };
@@ -38,7 +38,10 @@ function setup(spill: (spans: ReadableSpan[]) => Promise<boolean>) {
 describe('EdgeBatchSpanProcessor with a spill', () => {
   it('hands a failed batch to the spill, and spills later batches during the backoff without trying the collector', async () => {
     const spilled: string[] = [];
-    const { processor, request, state, drops } = setup(async (spans) => (spilled.push(...spans.map((span) => span.name)), true));
+    const { processor, request, state, drops } = setup(async (spans) => {
+      spilled.push(...spans.map((span) => span.name));
+      return true;
+    });
     await request('a1', 'a2');
     assert.equal(state.attempts, 1);
     assert.deepEqual(spilled, ['a1', 'a2'], 'the failed batch is held durably, not in the isolate');

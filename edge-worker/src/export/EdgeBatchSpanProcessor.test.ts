@@ -327,7 +327,13 @@ describe('EdgeBatchSpanProcessor', () => {
       it(`${retryCase.retry ? 'holds the spans for a retry' : 'drops and reports the spans'}: ${retryCase.name}`, async () => {
         let requests = 0;
         const answer = fetchAnswering(retryCase);
-        const exporter = new OTLPFetchSpanExporter({ url: 'http://collector.test/v1/traces', fetch: (input, init) => (requests++, answer(input, init)) });
+        const exporter = new OTLPFetchSpanExporter({
+          url: 'http://collector.test/v1/traces',
+          fetch: (input, init) => {
+            requests += 1;
+            return answer(input, init);
+          },
+        });
         const { processor, end, drops } = setup({ maxWaitMillis: 0 }, exporter);
         end('a');
         await processor.forceFlush();

@@ -317,7 +317,7 @@ export class EdgeBatchSpanProcessor implements SpanProcessor {
 
   /** Hands `batch` to the spill store; it leaves the queue once stored there. */
   private async _spillBatch(batch: Batch): Promise<void> {
-    const stored = await this._spill!(batch.spans).catch(() => false);
+    const stored = this._spill ? await this._spill(batch.spans).catch(() => false) : false;
     if (stored) this._remove(batch);
     else this._spillWorks = false;
   }

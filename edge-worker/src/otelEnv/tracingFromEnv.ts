@@ -63,7 +63,10 @@ export function tracingFromEnv(env: object & TracingBindings, defaultServiceName
   // bindings object is the isolate's own (workerd passes the same one to every request), so it
   // is read once, and what it built lives as long as it does.
   let tracings = tracingsByBindings.get(env);
-  if (!tracings) tracingsByBindings.set(env, (tracings = new Map()));
+  if (!tracings) {
+    tracings = new Map();
+    tracingsByBindings.set(env, tracings);
+  }
   const key = overridesKey(defaultServiceName, overrides);
   let tracing = tracings.get(key);
   if (!tracing) {

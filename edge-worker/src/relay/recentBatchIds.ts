@@ -27,7 +27,10 @@ export function recentBatchIds(capacity = 4096): RecentBatchIds {
     add(id) {
       ids.delete(id);
       ids.add(id);
-      if (ids.size > capacity) ids.delete(ids.values().next().value!);
+      if (ids.size > capacity) {
+        const oldest = ids.values().next();
+        if (!oldest.done) ids.delete(oldest.value);
+      }
     },
   };
 }

@@ -23,7 +23,10 @@ function relayApp(collectorStatus: number, spillTakes = true) {
       collectorUrl: 'http://collector.internal/v1/traces',
       now: () => NOW,
       onForwardError: () => {},
-      spill: async (batch) => (spillTakes && spilled.push(batch), spillTakes),
+      spill: async (batch) => {
+        if (spillTakes) spilled.push(batch);
+        return spillTakes;
+      },
       fetch: async () => {
         forwards += 1;
         if (collectorStatus === 0) throw new TypeError('connection refused');

@@ -96,13 +96,14 @@ export class JourneytraceSpill {
       if (oldest.length === 0) counters.heldBytes = 0; // Counters ahead of the storage: trust the storage.
       await this._dropOver(oldest, body.byteLength, counters, now);
     }
+    const contentEncoding = request.headers.get('content-encoding');
     const batch: SpilledBatch = {
       body,
       contentType: request.headers.get('content-type') ?? 'application/x-protobuf',
       spanCount: Math.max(0, Number(request.headers.get(SPAN_COUNT_HEADER)) || 0),
       storedAtMillis: now,
       attempts: 0,
-      ...(request.headers.get('content-encoding') ? { contentEncoding: request.headers.get('content-encoding')! } : {}),
+      ...(contentEncoding ? { contentEncoding } : {}),
       ...(batchId ? { batchId } : {}),
     };
     const key = batchKey(counters.seq++);

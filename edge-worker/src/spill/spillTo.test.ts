@@ -12,7 +12,10 @@ function namespace(status: number) {
     requests,
     names,
     stubs: () => stubs,
-    idFromName: (name: string) => (names.push(name), { name }),
+    idFromName: (name: string) => {
+      names.push(name);
+      return { name };
+    },
     get: () => {
       stubs += 1;
       return {

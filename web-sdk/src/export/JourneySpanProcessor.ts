@@ -147,7 +147,7 @@ export function journeySpanProcessor(
   };
 
   const store = (batches: StoredBatch[]) => {
-    offlineStore!.put(batches);
+    offlineStore?.put(batches);
     // A page that stays (it was only hidden) sends them itself, after a backoff.
     timers.set(resendStored, retryDelayMillis(failures + 1, undefined));
   };

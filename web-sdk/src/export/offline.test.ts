@@ -36,7 +36,7 @@ const namesIn = (body: Uint8Array) =>
 /** Browser storage of one origin, shared by the pages a test opens one after another. */
 function memoryStore(): OfflineStore & { batches: Map<string, StoredBatch> } {
   const batches = new Map<string, StoredBatch>();
-  return { batches, put: (list) => list.forEach((batch) => batches.set(batch.id, batch)), remove: (id) => void batches.delete(id), all: async () => [...batches.values()] };
+  return { batches, put: (list) => list.forEach((batch) => void batches.set(batch.id, batch)), remove: (id) => void batches.delete(id), all: async () => [...batches.values()] };
 }
 
 /** An endpoint that is up or down (`up`), or never answers (`hang`); it records each request. */
@@ -65,13 +65,17 @@ function manualTimers(): Timers & { run(): Promise<void> } {
   let next = 0;
   const settle = () => new Promise((resolve) => setImmediate(resolve));
   return {
-    set: (callback) => (timers.set(++next, callback), next),
+    set: (callback) => {
+      next += 1;
+      timers.set(next, callback);
+      return next;
+    },
     clear: (handle) => void timers.delete(handle as number),
     async run() {
       for (let round = 0; round < 5 && timers.size; round += 1) {
         const due = [...timers.values()];
         timers.clear();
-        due.forEach((callback) => callback());
+        for (const callback of due) callback();
         for (let i = 0; i < 5; i += 1) await settle();
       }
     },

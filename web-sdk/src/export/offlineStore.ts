@@ -32,7 +32,10 @@ export function indexedDbStore(): OfflineStore | undefined {
     const request = indexedDB.open('journeytrace', 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'id' });
     opened = new Promise((resolve) => {
-      request.onsuccess = () => resolve((database = request.result));
+      request.onsuccess = () => {
+        database = request.result;
+        resolve(database);
+      };
       request.onerror = () => resolve(undefined);
     });
   } catch {
@@ -50,7 +53,7 @@ export function indexedDbStore(): OfflineStore | undefined {
     return database ? run(database) : opened.then(run);
   };
   return {
-    put: (batches) => void withStore('readwrite', (store) => batches.forEach((batch) => store.put(batch)), undefined),
+    put: (batches) => void withStore('readwrite', (store) => batches.forEach((batch) => void store.put(batch)), undefined),
     remove: (id) => void withStore('readwrite', (store) => store.delete(id), undefined),
     all: () =>
       Promise.resolve(

@@ -31,7 +31,9 @@ function setup(waitMillis = 1000) {
   let disconnected = false;
   const observe: ObserveResources = (take) => {
     deliver = take;
-    return () => void (disconnected = true);
+    return () => {
+      disconnected = true;
+    };
   };
   const timings = resourceTimings(waitMillis, observe);
   return { exporter, tracer, timings, deliver: (...entries: PerformanceResourceTiming[]) => deliver(entries), disconnected: () => disconnected };

@@ -69,14 +69,14 @@ export function resourceTimings(waitMillis: number, observe: ObserveResources = 
     if (timing.initiatorType !== 'fetch') return;
     const candidates = waiting.get(timing.name);
     const index = candidates ? candidates.findIndex((entry) => matches(timing, entry.url, entry.startTime, entry.endTime)) : -1;
-    if (index < 0) {
+    if (!candidates || index < 0) {
       unclaimed.push(timing);
       if (unclaimed.length > MAX_UNCLAIMED_ENTRIES) unclaimed = unclaimed.slice(-MAX_UNCLAIMED_ENTRIES);
       return;
     }
-    const [entry] = candidates!.splice(index, 1);
-    if (!candidates!.length) waiting.delete(timing.name);
-    finish(entry!, timing);
+    const [entry] = candidates.splice(index, 1);
+    if (!candidates.length) waiting.delete(timing.name);
+    if (entry) finish(entry, timing);
   };
 
   let disconnect = observe((timings) => {
@@ -105,7 +105,7 @@ export function resourceTimings(waitMillis: number, observe: ObserveResources = 
         if (entry.done) return;
         const list = waiting.get(url);
         const at = list ? list.indexOf(entry) : -1;
-        if (at >= 0) list!.splice(at, 1);
+        if (list && at >= 0) list.splice(at, 1);
         if (list && !list.length) waiting.delete(url);
         finish(entry, undefined);
       });

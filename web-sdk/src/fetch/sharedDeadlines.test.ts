@@ -45,7 +45,10 @@ describe('sharedDeadlines', () => {
     let time = 0;
     const timers: Array<() => void> = [];
     const realSetTimeout = globalThis.setTimeout;
-    globalThis.setTimeout = ((fn: () => void) => (timers.push(fn), 0)) as unknown as typeof setTimeout;
+    globalThis.setTimeout = ((fn: () => void) => {
+      timers.push(fn);
+      return 0;
+    }) as unknown as typeof setTimeout;
     try {
       const calls: number[] = [];
       const deadlines = sharedDeadlines(100, () => time);

@@ -26,7 +26,10 @@ export function sharedDeadlines(delayMillis: number, now: () => number = () => p
   };
   const run = () => {
     const time = now();
-    while (head < queue.length && queue[head]!.at <= time) callSafely(queue[head++]!.due);
+    for (let next = queue[head]; next && next.at <= time; next = queue[head]) {
+      head += 1;
+      callSafely(next.due);
+    }
     compact();
     arm();
   };

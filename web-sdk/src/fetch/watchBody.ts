@@ -35,7 +35,8 @@ let watchedPrototype: object | undefined;
  */
 export function watchBody(response: Response, watch: BodyWatch): Response {
   watches.set(response, watch);
-  Object.setPrototypeOf(response, watchedPrototype ?? (watchedPrototype = makeWatchedPrototype()));
+  watchedPrototype ??= makeWatchedPrototype();
+  Object.setPrototypeOf(response, watchedPrototype);
   return response;
 }
 
@@ -71,15 +72,17 @@ function makeWatchedPrototype(): object {
     // Whichever of the two the app reads first ends the span: a copy read for a cache counts too.
     return watch ? watchBody(copy, { started: false, end: watch.end }) : copy;
   };
-  const nativeBody = Object.getOwnPropertyDescriptor(Response.prototype, 'body')!.get!;
-  Object.defineProperty(prototype, 'body', {
+  const nativeBody = Object.getOwnPropertyDescriptor(Response.prototype, 'body')?.get;
+  // A Response without a `body` getter (no streams) has nothing to watch there.
+  if (nativeBody) Object.defineProperty(prototype, 'body', {
     configurable: true,
     enumerable: true,
     get(this: Response) {
       const body = nativeBody.call(this) as ReadableStream<Uint8Array> | null;
       const watch = watches.get(this);
       if (!watch || !body) return body;
-      return (watch.stream ??= watchedStream(body, watch));
+      watch.stream ??= watchedStream(body, watch);
+      return watch.stream;
     },
   });
   return prototype;
