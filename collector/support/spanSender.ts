@@ -12,6 +12,7 @@ import {
   type ReadableSpan,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
+import { otlpSignalUrl } from '@journeytrace/contract';
 import { OTLPFetchSpanExporter } from '../../edge-worker/src/export/OTLPFetchSpanExporter.js';
 
 export interface SpanSpec {
@@ -44,7 +45,7 @@ export interface SpanSenderOptions {
 }
 
 export function createSpanSender(options: SpanSenderOptions): SpanSender {
-  const exporter = new OTLPFetchSpanExporter({ url: `${options.collectorUrl}/v1/traces`, headers: options.headers });
+  const exporter = new OTLPFetchSpanExporter({ url: otlpSignalUrl(options.collectorUrl, 'traces'), headers: options.headers });
   const maxExportBatchSize = options.maxExportBatchSize ?? 512;
   const provider = tracerProvider(
     options.serviceName,
