@@ -3,6 +3,7 @@
  * (status, gRPC code): for tests of what the receivers let in, where an exporter would only
  * report "failed".
  */
+import { otlpSignalUrl } from '@journeytrace/contract';
 import { Client, credentials, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -12,7 +13,7 @@ const TRACE_EXPORT_METHOD = '/opentelemetry.proto.collector.trace.v1.TraceServic
 
 /** POSTs the spans as OTLP/protobuf to `${httpUrl}/v1/traces`; the HTTP status. */
 export async function exportOverHttp(httpUrl: string, spans: ReadableSpan[], headers: Record<string, string> = {}): Promise<number> {
-  const response = await fetch(`${httpUrl}/v1/traces`, {
+  const response = await fetch(otlpSignalUrl(httpUrl, 'traces'), {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/x-protobuf' },
     body: ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array<ArrayBuffer>,
