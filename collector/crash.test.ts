@@ -96,7 +96,8 @@ const withinWindowBefore = (killedAt: number, until: number) => (span: Acknowled
 
 function describeLoss(tally: DeliveryTally, killedAt: number): string {
   const ages = tally.lost.map((span) => killedAt - span.acknowledgedAt).sort((a, b) => a - b);
-  return `${tally.arrived}/${tally.acknowledged} acknowledged spans arrived, ${tally.lost.length} lost (acknowledged ${ages.join(', ')} ms before the kill), ${tally.duplicates} repeats`;
+  const when = ages.length > 0 ? ` (acknowledged ${ages.join(', ')} ms before the kill)` : '';
+  return `${tally.arrived}/${tally.acknowledged} acknowledged spans arrived, ${tally.lost.length} lost${when}, ${tally.duplicates} repeats`;
 }
 
 describe(`collector crashes (SIGKILL mid-traffic, down ${DOWN_SECONDS} s)`, { timeout: 300_000 }, () => {
