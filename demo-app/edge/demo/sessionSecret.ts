@@ -1,12 +1,9 @@
 import { isLoopbackUrl } from '../net/isLoopbackUrl.js';
 import { log } from '@journeytrace/contract';
+import { DEV_SESSION_SECRET } from './devSessionSecret.js';
 
-/**
- * The development value of `SESSION_SECRET`. It is public (it is in this repository), so a token
- * it signs proves nothing: the local stack passes it to `wrangler dev`
- * (tooling/stack/devSecrets.ts), and the worker accepts it in local dev only.
- */
-export const DEV_SESSION_SECRET = 'journeytrace-local-dev-session-secret';
+export { DEV_SESSION_SECRET };
+
 
 /**
  * `SESSION_SECRET` as this request may use it. The development value counts only in local dev,
