@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
-import { SamplingDecision } from '@opentelemetry/sdk-trace';
-import { headSampler } from './telemetry.js';
+import { InMemorySpanExporter, SamplingDecision, TracerProvider } from '@opentelemetry/sdk-trace';
+import { batchSpanProcessorFromEnv, headSampler } from './telemetry.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const withParent = (traceFlags: TraceFlags) => trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: 'b7ad6b7169203331', traceFlags, isRemote: true });
@@ -25,5 +25,22 @@ describe('headSampler', () => {
 
   it('leaves the choice to NodeSDK when OTEL_TRACES_SAMPLER names a sampler', () => {
     assert.equal(headSampler({ OTEL_TRACES_SAMPLER: 'always_on' }), undefined);
+  });
+});
+
+describe('batchSpanProcessorFromEnv', () => {
+  it('exports after OTEL_BSP_SCHEDULE_DELAY, not the 5 s default', async (t) => {
+    const saved = process.env.OTEL_BSP_SCHEDULE_DELAY;
+    t.after(() => (saved === undefined ? delete process.env.OTEL_BSP_SCHEDULE_DELAY : (process.env.OTEL_BSP_SCHEDULE_DELAY = saved)));
+    process.env.OTEL_BSP_SCHEDULE_DELAY = '50';
+    const exporter = new InMemorySpanExporter();
+    const processor = batchSpanProcessorFromEnv(exporter);
+    const provider = new TracerProvider({ spanProcessors: [processor] });
+    provider.getTracer('test').startSpan('ended').end();
+    // Far under the 5000 ms default, far over 50 ms: a loaded machine still passes.
+    const deadline = Date.now() + 2000;
+    while (exporter.getFinishedSpans().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(exporter.getFinishedSpans().length, 1, 'exported within 2 s');
+    await provider.shutdown();
   });
 });

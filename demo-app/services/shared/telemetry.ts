@@ -8,7 +8,7 @@
  */
 import { createRequire } from 'node:module';
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
-import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
+import { getNumberFromEnv, parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { BaggageSpanProcessor } from '@journeytrace/edge/baggage-span-processor';
 import { HttpMetrics } from '@journeytrace/edge/metrics';
 import { W3CPropagator } from '@journeytrace/edge/propagation';
@@ -18,7 +18,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { RetryingSpanExporter } from './RetryingSpanExporter.js';
 
@@ -55,6 +55,22 @@ export function headSampler(env: Record<string, string | undefined> = process.en
   return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
 }
 
+/**
+ * A BatchSpanProcessor configured by `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_BSP_MAX_QUEUE_SIZE`,
+ * `OTEL_BSP_MAX_EXPORT_BATCH_SIZE` and `OTEL_BSP_EXPORT_TIMEOUT`. In OpenTelemetry JS 3 the
+ * processor no longer reads them itself (NodeSDK does, but only for its `traceExporter` option,
+ * which leaves no room for the baggage processor): unread, the origin's spans waited 5 s.
+ */
+export function batchSpanProcessorFromEnv(exporter: SpanExporter): BatchSpanProcessor {
+  return new BatchSpanProcessor({
+    exporter,
+    scheduledDelayMillis: getNumberFromEnv('OTEL_BSP_SCHEDULE_DELAY'),
+    maxQueueSize: getNumberFromEnv('OTEL_BSP_MAX_QUEUE_SIZE'),
+    maxExportBatchSize: getNumberFromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+    exportTimeoutMillis: getNumberFromEnv('OTEL_BSP_EXPORT_TIMEOUT'),
+  });
+}
+
 export function startNodeTracing(serviceName: string): NodeTracing {
   // Telemetry problems (an export that failed, a dropped span) are said, never silent.
   diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
@@ -69,10 +85,10 @@ export function startNodeTracing(serviceName: string): NodeTracing {
     spanProcessors: [
       new BaggageSpanProcessor(),
       // Reads OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS (the collector's
-      // `Authorization=Bearer%20<token>`) and OTEL_BSP_SCHEDULE_DELAY from the environment. The
+      // `Authorization=Bearer%20<token>`) and OTEL_BSP_* from the environment. The
       // retrying wrapper holds what the collector could not take (a restart, an outage) and sends
       // it again once it is back: up to OTEL_EXPORTER_OTLP_RETRY_MAX_QUEUE_SIZE spans, drops reported.
-      new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPTraceExporter()) }),
+      batchSpanProcessorFromEnv(new RetryingSpanExporter(new OTLPTraceExporter())),
     ],
     // On the wire the edge's propagator, not @opentelemetry/core's: baggage keys are read in the
     // one canonical form the edge verified claims on (core's decodes `user%2Etier` into
