@@ -26,19 +26,19 @@ function killListenerGroups(port: number): void {
   }
 }
 
-/** A base port with the four after it free too (the origin services take ORIGIN_PORT..+4). */
-async function freeBlockOfFive(): Promise<number> {
+/** A base port with the five after it free too (the origin services and the Kafka broker take ORIGIN_PORT..+5). */
+async function freeBlockOfSix(): Promise<number> {
   for (;;) {
     const base = await freePort();
     if (base > 65530) continue;
-    const rest = await Promise.all([1, 2, 3, 4].map((offset) => portFree(base + offset)));
+    const rest = await Promise.all([1, 2, 3, 4, 5].map((offset) => portFree(base + offset)));
     if (rest.every(Boolean)) return base;
   }
 }
 
 describe('npm run demo', () => {
   it('starts the stack on the ports given, and Ctrl-C stops every service it started', { timeout: 300_000 }, async () => {
-    const origin = await freeBlockOfFive();
+    const origin = await freeBlockOfSix();
     const env = {
       DEMO_APP_PORT: await freePort(),
       EDGE_PORT: await freePort(),
@@ -48,7 +48,7 @@ describe('npm run demo', () => {
       COLLECTOR_GRPC_PORT: await freePort(),
       COLLECTOR_HEALTH_PORT: await freePort(),
     };
-    const ports = [...Object.values(env), origin + 1, origin + 2, origin + 3, origin + 4];
+    const ports = [...Object.values(env), origin + 1, origin + 2, origin + 3, origin + 4, origin + 5];
     // Its own process group, as a terminal gives a foreground job.
     const demo = spawn('npm', ['run', 'demo'], {
       cwd: ROOT,

@@ -9,7 +9,7 @@ import type * as KafkaJs from 'kafkajs';
 import { log } from './telemetry.js';
 
 export const ORDERS_TOPIC = 'orders';
-/** Where a message goes after MAX_DELIVERY_ATTEMPTS failed deliveries (`<topic>.dlq`, a common convention). */
+/** Where a message goes after its last failed delivery (`<topic>.dlq`, a common convention; see orders-worker/ordersConsumer.ts). */
 export const ORDERS_DEAD_LETTER_TOPIC = 'orders.dlq';
 
 /**
