@@ -24,10 +24,15 @@ describe('readPriceList', () => {
     assert.deepEqual(await readPriceList(prices), { 'sku-a': 100 });
   });
 
-  it('writes and answers the defaults on an empty namespace, once', async () => {
+  it('answers the defaults on an empty namespace and writes nothing (every checkout makes the same spans)', async () => {
     const prices = memoryPrices();
     assert.deepEqual(await readPriceList(prices), DEFAULT_PRICE_LIST);
-    assert.deepEqual(JSON.parse(prices.store.get(PRICE_LIST_KEY)!), DEFAULT_PRICE_LIST);
+    assert.equal(prices.store.size, 0);
+  });
+
+  it('answers the defaults when KV fails', async () => {
+    const failing = { ...memoryPrices(), get: async () => Promise.reject(new Error('KV is down')) };
+    assert.deepEqual(await readPriceList(failing as unknown as PriceListKV), DEFAULT_PRICE_LIST);
   });
 
   it('replaces a malformed list (negative, fractional or non-numeric prices, an array) with the defaults', async () => {

@@ -1,7 +1,9 @@
 /**
  * The demo shop's price list, kept in Workers KV (binding `PRICES`, key `price-list`): the edge
- * reads it before calling checkout-api to quote the cart. A fresh namespace (a first
- * `wrangler dev`) starts empty: the edge then writes the shop's defaults once.
+ * reads it before calling checkout-api to quote the cart. The shop's back office would write it
+ * (`wrangler kv key put price-list '{"sku-espresso-beans":1890}' --binding PRICES`); until then
+ * (a fresh `wrangler dev` starts empty) the edge quotes from the defaults and writes nothing, so
+ * every checkout makes the same spans.
  */
 import type { KVNamespaceLike } from '@journeytrace/edge/bindings';
 
@@ -15,7 +17,6 @@ export const DEFAULT_PRICE_LIST: PriceList = { 'sku-espresso-beans': 1890, 'sku-
 /** The KV binding as the demo uses it (`@cloudflare/workers-types`' `KVNamespace` fits). */
 export type PriceListKV = KVNamespaceLike & {
   get(key: string, type: 'json'): Promise<unknown>;
-  put(key: string, value: string): Promise<void>;
 };
 
 /** A stored price list is used only when every price is a whole, non-negative number of cents. */
@@ -24,12 +25,10 @@ function isPriceList(value: unknown): value is PriceList {
   return Object.values(value).every((cents) => Number.isSafeInteger(cents) && (cents as number) >= 0);
 }
 
-/** The stored price list; the defaults (written once) when there is none or it is malformed. */
+/** The stored price list; the defaults when there is none, it is malformed or KV fails. */
 export async function readPriceList(prices: PriceListKV): Promise<PriceList> {
   const stored = await prices.get(PRICE_LIST_KEY, 'json').catch(() => null);
-  if (isPriceList(stored)) return stored;
-  await prices.put(PRICE_LIST_KEY, JSON.stringify(DEFAULT_PRICE_LIST));
-  return DEFAULT_PRICE_LIST;
+  return isPriceList(stored) ? stored : DEFAULT_PRICE_LIST;
 }
 
 /** The cart's total in cents; an item the list does not price counts nothing (the origin prices the order). */
