@@ -53,7 +53,8 @@ interface Waiting {
  * way: only the moment `end()` is called moves.
  */
 export function resourceTimings(waitMillis: number, observe: ObserveResources = observeResources): ResourceTimings {
-  let unclaimed: PerformanceResourceTiming[] = [];
+  // With name and start copied out: each is a native getter that makes a new string or number per read.
+  let unclaimed: Array<{ name: string; startTime: number; timing: PerformanceResourceTiming }> = [];
   const waiting = new Map<string, Waiting[]>();
   const deadlines = sharedDeadlines(waitMillis);
 
@@ -62,20 +63,20 @@ export function resourceTimings(waitMillis: number, observe: ObserveResources = 
     if (timing) addSpanNetworkEvents(entry.span, timing, false, true);
     entry.span.end(entry.endTime);
   };
-  const matches = (timing: PerformanceResourceTiming, url: string, startTime: number, endTime: number) =>
-    timing.name === url && timing.startTime >= startTime - START_SLACK_MILLIS && timing.startTime <= endTime;
+  const within = (timingStart: number, startTime: number, endTime: number) => timingStart >= startTime - START_SLACK_MILLIS && timingStart <= endTime;
 
   const take = (timing: PerformanceResourceTiming) => {
     if (timing.initiatorType !== 'fetch') return;
-    const candidates = waiting.get(timing.name);
-    const index = candidates ? candidates.findIndex((entry) => matches(timing, entry.url, entry.startTime, entry.endTime)) : -1;
+    const { name, startTime } = timing;
+    const candidates = waiting.get(name);
+    const index = candidates ? candidates.findIndex((entry) => within(startTime, entry.startTime, entry.endTime)) : -1;
     if (!candidates || index < 0) {
-      unclaimed.push(timing);
+      unclaimed.push({ name, startTime, timing });
       if (unclaimed.length > MAX_UNCLAIMED_ENTRIES) unclaimed = unclaimed.slice(-MAX_UNCLAIMED_ENTRIES);
       return;
     }
     const [entry] = candidates.splice(index, 1);
-    if (!candidates.length) waiting.delete(timing.name);
+    if (!candidates.length) waiting.delete(name);
     if (entry) finish(entry, timing);
   };
 
@@ -91,10 +92,10 @@ export function resourceTimings(waitMillis: number, observe: ObserveResources = 
   return {
     end(span, url, startTime, endTime) {
       if (!disconnect) return void span.end(endTime);
-      const index = unclaimed.findIndex((timing) => matches(timing, url, startTime, endTime));
+      const index = unclaimed.findIndex((seen) => seen.name === url && within(seen.startTime, startTime, endTime));
       if (index >= 0) {
-        const [timing] = unclaimed.splice(index, 1);
-        if (timing) addSpanNetworkEvents(span, timing, false, true);
+        const [seen] = unclaimed.splice(index, 1);
+        if (seen) addSpanNetworkEvents(span, seen.timing, false, true);
         return void span.end(endTime);
       }
       const entry: Waiting = { span, url, startTime, endTime, done: false };
