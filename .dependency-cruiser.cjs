@@ -48,8 +48,7 @@ module.exports = {
     {
       name: 'benches-reach-only-into-what-they-time',
       severity: 'error',
-      comment:
-        'A bench may time a library stage no entry exports (the relay body reader, the web SDK JSON encoder); anything else it imports by name.',
+      comment: 'A bench may time a library stage no entry exports (the relay body reader, the web SDK JSON encoder); anything else it imports by name.',
       from: { path: '^bench/' },
       to: { dependencyTypes: ['local'], dependencyTypesNot: ['aliased-workspace'], path: `^${PACKAGES}/`, pathNot: '^(edge-worker|web-sdk)/src/' },
     },

@@ -43,14 +43,38 @@ const ROUNDS = 3;
 const OPERATIONS = [
   { key: 'kv-get', label: 'KV get', cfw: true, inMemory: true, source: `(b) => b.PRICES.get('price-list')` },
   { key: 'kv-put', label: 'KV put', cfw: true, inMemory: true, source: `(b) => b.PRICES.put('price-list', '{"socks":5}')` },
-  { key: 'd1-query', label: 'D1 query (prepare, bind, first)', cfw: true, inMemory: true, source: `(b) => b.DB.prepare('SELECT id FROM carts WHERE id = ?').bind('a').first()` },
+  {
+    key: 'd1-query',
+    label: 'D1 query (prepare, bind, first)',
+    cfw: true,
+    inMemory: true,
+    source: `(b) => b.DB.prepare('SELECT id FROM carts WHERE id = ?').bind('a').first()`,
+  },
   { key: 'r2-get', label: 'R2 get (body read)', cfw: false, inMemory: true, source: `async (b) => (await b.FILES.get('receipt'))?.text()` },
   { key: 'r2-put', label: 'R2 put', cfw: false, inMemory: true, source: `(b) => b.FILES.put('receipt', 'receipt')` },
   { key: 'cache-match', label: 'Cache API match', cfw: true, inMemory: false, source: '(b, cache) => cache.match(PAGE)' },
-  { key: 'cache-put', label: 'Cache API put', cfw: true, inMemory: false, source: `(b, cache) => cache.put(PAGE, new Response('cached', { headers: { 'cache-control': 'max-age=60' } }))` },
-  { key: 'service-fetch', label: 'service binding fetch', cfw: true, inMemory: true, source: `async (b) => (await b.RECS.fetch('https://recs/for-cart')).text()` },
+  {
+    key: 'cache-put',
+    label: 'Cache API put',
+    cfw: true,
+    inMemory: false,
+    source: `(b, cache) => cache.put(PAGE, new Response('cached', { headers: { 'cache-control': 'max-age=60' } }))`,
+  },
+  {
+    key: 'service-fetch',
+    label: 'service binding fetch',
+    cfw: true,
+    inMemory: true,
+    source: `async (b) => (await b.RECS.fetch('https://recs/for-cart')).text()`,
+  },
   { key: 'service-rpc', label: 'service binding RPC', cfw: false, inMemory: true, source: '(b) => b.RECS.topPicks(2)' },
-  { key: 'do-fetch', label: 'Durable Object stub fetch', cfw: true, inMemory: true, source: `async (b) => (await b.CARTS.get(b.CARTS.idFromName('bench')).fetch('https://cart/items')).text()` },
+  {
+    key: 'do-fetch',
+    label: 'Durable Object stub fetch',
+    cfw: true,
+    inMemory: true,
+    source: `async (b) => (await b.CARTS.get(b.CARTS.idFromName('bench')).fetch('https://cart/items')).text()`,
+  },
   { key: 'do-rpc', label: 'Durable Object stub RPC', cfw: false, inMemory: true, source: `(b) => b.CARTS.get(b.CARTS.idFromName('bench')).count()` },
 ] as const;
 type OperationKey = (typeof OPERATIONS)[number]['key'];
@@ -168,11 +192,11 @@ async function bundle(variant: Variant, home: string, outRoot: string): Promise<
       `name = "bench-bindings-${variant.key.toLowerCase()}"\nmain = "worker.js"\ncompatibility_date = "${COMPATIBILITY_DATE}"\ncompatibility_flags = ${JSON.stringify(variant.compatibilityFlags)}\n`,
     );
     const outdir = join(outRoot, variant.key);
-    const result = await run(
-      process.execPath,
-      [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--minify', '--outdir', outdir],
-      { cwd: scratch.path, env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, logFile: join(outRoot, `${variant.key}-build.log`) },
-    );
+    const result = await run(process.execPath, [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--minify', '--outdir', outdir], {
+      cwd: scratch.path,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+      logFile: join(outRoot, `${variant.key}-build.log`),
+    });
     if (result.code !== 0) throw new Error(`wrangler dry run of the ${variant.label} worker failed:\n${lastLines(result.output)}`);
     const script = readdirSync(outdir).find((name) => name.endsWith('.js'));
     if (!script) throw new Error(`wrangler wrote no script for ${variant.label} in ${outdir}`);
@@ -185,7 +209,10 @@ async function bundle(variant: Variant, home: string, outRoot: string): Promise<
 
 /** The OTLP sink (and an unused origin), in their own process. */
 async function startSink(): Promise<{ child: ChildProcess; sink: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tooling/bench/loopbackServers.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tooling/bench/loopbackServers.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the loopback servers exited (code ${code})`)));
@@ -242,7 +269,13 @@ export async function wrapperCpuPerGet(): Promise<number[]> {
     exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} },
     batch: { maxQueueSize: WRAPPER_OPS * 2, maxQueueBytes: WRAPPER_OPS * 4096 },
   });
-  const bare = { get: async (_key: string) => 'v', getWithMetadata: async () => ({ value: 'v' }), put: async () => {}, delete: async () => {}, list: async () => ({ keys: [] }) };
+  const bare = {
+    get: async (_key: string) => 'v',
+    getWithMetadata: async () => ({ value: 'v' }),
+    put: async () => {},
+    delete: async () => {},
+    list: async () => ({ keys: [] }),
+  };
   const traced = traceKV(bare, 'PRICES', { tracing });
   const server = tracing.tracer.startSpan('GET /read');
   const cpuMicros = async (kv: typeof bare) => {
@@ -312,7 +345,8 @@ export default async function bindings(): Promise<BenchSection> {
     // Per round, worker and operation: CPU per operation = (CPU per request at OPS − at 0) / OPS,
     // against the real local bindings and against the in-memory ones.
     const perOp = new Map<string, number[]>();
-    const samples = (variant: Variant['key'], operation: string) => perOp.get(`${variant}/${operation}`) ?? perOp.set(`${variant}/${operation}`, []).get(`${variant}/${operation}`)!;
+    const samples = (variant: Variant['key'], operation: string) =>
+      perOp.get(`${variant}/${operation}`) ?? perOp.set(`${variant}/${operation}`, []).get(`${variant}/${operation}`)!;
     for (let round = 0; round < ROUNDS; round += 1) {
       const order = [...workers.slice(round % workers.length), ...workers.slice(0, round % workers.length)];
       for (const worker of order) {
@@ -322,7 +356,9 @@ export default async function bindings(): Promise<BenchSection> {
         }
         const withoutInMemory = await cpuPerRequest(worker.url, worker.pid, 'kv-get', 0, true);
         for (const operation of OPERATIONS.filter((candidate) => candidate.inMemory)) {
-          samples(worker.variant.key, `memory/${operation.key}`).push(((await cpuPerRequest(worker.url, worker.pid, operation.key, IN_MEMORY_OPS, true)) - withoutInMemory) * (OPS / IN_MEMORY_OPS));
+          samples(worker.variant.key, `memory/${operation.key}`).push(
+            ((await cpuPerRequest(worker.url, worker.pid, operation.key, IN_MEMORY_OPS, true)) - withoutInMemory) * (OPS / IN_MEMORY_OPS),
+          );
         }
       }
     }
@@ -337,8 +373,25 @@ export default async function bindings(): Promise<BenchSection> {
       const figure = `added workerd CPU per ${operation.label}${where}, journeytrace`;
       rows.push(
         operation.cfw
-          ? { figure, value: ours.median, min: ours.min, max: ours.max, unit: 'µs', anchor: `added by @microlabs/otel-cf-workers (${theirs.min.toFixed(1)} to ${theirs.max.toFixed(1)})`, anchorValue: theirs.median, target: '< 0.5' }
-          : { figure, value: ours.median, min: ours.min, max: ours.max, unit: 'µs', anchor: `workerd CPU per ${operation.label}${where}, untraced (otel-cf-workers does not trace it; it added ${theirs.median.toFixed(1)})`, anchorValue: untraced.median },
+          ? {
+              figure,
+              value: ours.median,
+              min: ours.min,
+              max: ours.max,
+              unit: 'µs',
+              anchor: `added by @microlabs/otel-cf-workers (${theirs.min.toFixed(1)} to ${theirs.max.toFixed(1)})`,
+              anchorValue: theirs.median,
+              target: '< 0.5',
+            }
+          : {
+              figure,
+              value: ours.median,
+              min: ours.min,
+              max: ours.max,
+              unit: 'µs',
+              anchor: `workerd CPU per ${operation.label}${where}, untraced (otel-cf-workers does not trace it; it added ${theirs.median.toFixed(1)})`,
+              anchorValue: untraced.median,
+            },
       );
     };
     for (const operation of OPERATIONS) if (operation.inMemory) rowsFor(operation, `memory/${operation.key}`, ' (in-memory binding: the wrapper alone)');
@@ -347,9 +400,30 @@ export default async function bindings(): Promise<BenchSection> {
     const gzip = (key: Variant['key']) => workers.find((worker) => worker.variant.key === key)!.gzipBytes / 1024;
     const kvTheirs = added('otelCfWorkers', 'memory/kv-get');
     rows.push(
-      { figure: 'CPU per KV get of the traceKV wrapper alone (span made, exported), in-process over an in-memory KV', value: wrapperOnly.median, min: wrapperOnly.min, max: wrapperOnly.max, unit: 'µs', anchor: 'added workerd CPU per KV get (in-memory binding), @microlabs/otel-cf-workers', anchorValue: kvTheirs.median, target: '< 0.5' },
-      { figure: 'worker bundle, journeytrace trace() + every binding wrapper (minified, gzip)', value: gzip('journeytrace'), unit: 'KiB', anchor: 'worker bundle, @microlabs/otel-cf-workers (minified, gzip)', anchorValue: gzip('otelCfWorkers') },
-      { figure: 'worker bundle, journeytrace trace() + every binding wrapper (minified, gzip)', value: gzip('journeytrace'), unit: 'KiB', anchor: 'the same worker untraced (minified, gzip)', anchorValue: gzip('untraced') },
+      {
+        figure: 'CPU per KV get of the traceKV wrapper alone (span made, exported), in-process over an in-memory KV',
+        value: wrapperOnly.median,
+        min: wrapperOnly.min,
+        max: wrapperOnly.max,
+        unit: 'µs',
+        anchor: 'added workerd CPU per KV get (in-memory binding), @microlabs/otel-cf-workers',
+        anchorValue: kvTheirs.median,
+        target: '< 0.5',
+      },
+      {
+        figure: 'worker bundle, journeytrace trace() + every binding wrapper (minified, gzip)',
+        value: gzip('journeytrace'),
+        unit: 'KiB',
+        anchor: 'worker bundle, @microlabs/otel-cf-workers (minified, gzip)',
+        anchorValue: gzip('otelCfWorkers'),
+      },
+      {
+        figure: 'worker bundle, journeytrace trace() + every binding wrapper (minified, gzip)',
+        value: gzip('journeytrace'),
+        unit: 'KiB',
+        anchor: 'the same worker untraced (minified, gzip)',
+        anchorValue: gzip('untraced'),
+      },
     );
     return {
       title: 'Edge bindings: added CPU per binding operation (workerd)',
@@ -359,10 +433,10 @@ export default async function bindings(): Promise<BenchSection> {
       notes: [
         `${OPS} operations of one kind per request (${IN_MEMORY_OPS} on the in-memory bindings) against a batch at 0 operations, ${REQUESTS_PER_BATCH} requests a batch, ${CONCURRENCY} in flight, ${ROUNDS} rounds (workers in rotating order); workerd CPU read from /proc per worker process, exports to a local sink included. Figures are medians with min to max over rounds.`,
         "Miniflare serves KV, D1, R2, the cache, the Durable Object and the bound entrypoint from inside the same workerd process, so each worker's local-binding figure includes the local stores' own work; the untraced worker's per-operation CPU is subtracted round by round, and what remains carries that noise (negative minima are noise).",
-        'The callee side (the entrypoint behind the service binding, the Durable Object) is the same untraced code in every variant: the rows are the caller\'s added cost per call; continuing the trace on the other side is a request of its own (the edge section measures that).',
+        "The callee side (the entrypoint behind the service binding, the Durable Object) is the same untraced code in every variant: the rows are the caller's added cost per call; continuing the trace on the other side is a request of its own (the edge section measures that).",
         'Rows without a target: otel-cf-workers does not trace that operation (no R2 wrapper; only `fetch` on service bindings and Durable Object stubs), so its added CPU there is none and the untraced cost is the anchor.',
         'Two sets of rows. "In-memory binding": the same workers, each binding replaced by a JavaScript stand-in of its shape that answers at once (the Cache API excepted: otel-cf-workers patches the global `caches`, so both use the local cache), so the difference to the untraced worker is the tracer\'s own work per operation in workerd: its span, the span\'s export, and what it wraps. "Local binding": Miniflare\'s real KV, D1, R2, cache, Durable Object and entrypoint, whose own work (hundreds of µs to ms per operation, in the same process) adds its noise to the difference.',
-        'journeytrace runs with `OTEL_BSP_MAX_QUEUE_SIZE=8192` (default 2048), so that no span is dropped while a batch\'s exports lag; otel-cf-workers exports each request\'s spans at its end and drops none.',
+        "journeytrace runs with `OTEL_BSP_MAX_QUEUE_SIZE=8192` (default 2048), so that no span is dropped while a batch's exports lag; otel-cf-workers exports each request's spans at its end and drops none.",
         'The in-process row measures the traceKV wrapper alone in Node, with no store behind it.',
       ],
     };

@@ -29,7 +29,9 @@ async function loadMillis(browser: Browser, url: string): Promise<number> {
 async function journeyLongTasks(browser: Browser, url: string, withSdk: boolean): Promise<{ count: number; totalMillis: number }> {
   const page = await browser.newPage();
   try {
-    await page.addInitScript(`window.__longTasks = []; new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask', buffered: true });`);
+    await page.addInitScript(
+      `window.__longTasks = []; new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask', buffered: true });`,
+    );
     await page.goto(url, { waitUntil: 'load' });
     await page.evaluate(`(async () => {
       const button = document.getElementById('go');
@@ -74,8 +76,24 @@ export default async function browserStartup(): Promise<BenchSection> {
       command: 'npm run bench -- browser-startup',
       versions: `journeytrace ${version} (script-tag build), Chromium ${browser.version()}`,
       rows: [
-        { figure: 'page load with the SDK (navigation start to load end)', value: load.median, min: load.min, max: load.max, unit: 'ms', anchor: 'the same page without the SDK', anchorValue: loadAnchor.median },
-        { figure: 'long-task time during a 20-click journey with the SDK', value: tasks.median, min: tasks.min, max: tasks.max, unit: 'ms', anchor: 'the same journey without the SDK', anchorValue: tasksAnchor.median },
+        {
+          figure: 'page load with the SDK (navigation start to load end)',
+          value: load.median,
+          min: load.min,
+          max: load.max,
+          unit: 'ms',
+          anchor: 'the same page without the SDK',
+          anchorValue: loadAnchor.median,
+        },
+        {
+          figure: 'long-task time during a 20-click journey with the SDK',
+          value: tasks.median,
+          min: tasks.min,
+          max: tasks.max,
+          unit: 'ms',
+          anchor: 'the same journey without the SDK',
+          anchorValue: tasksAnchor.median,
+        },
       ],
       notes: [
         `${LOADS} alternated loads each on fresh pages after one warm-up; ${JOURNEYS} journeys each (20 clicks, each starting 5 sequential fetches, inside a journey step on the SDK page). A long task is a main-thread block over 50 ms; 0 means none. A ratio of an anchor of 0 reads n/a.`,

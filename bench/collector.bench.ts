@@ -56,7 +56,11 @@ export default async function collectorBench(): Promise<BenchSection> {
   }
 
   const latency: Record<string, number[]> = {};
-  for (const [label, configs] of [['anchor', setups.anchor()], ['1s', setups.tail('1s')], ['5s', setups.tail('5s')]] as const) {
+  for (const [label, configs] of [
+    ['anchor', setups.anchor()],
+    ['1s', setups.tail('1s')],
+    ['5s', setups.tail('5s')],
+  ] as const) {
     const collector = await start(`latency-${label}`, [...configs], runDir);
     try {
       latency[label] = await measureTimeToFile(collector);
@@ -75,7 +79,13 @@ export default async function collectorBench(): Promise<BenchSection> {
     command: 'npm run bench -- collector',
     versions: 'otelcol-journeytrace 0.161.0 (contrib v0.161.0), collector/config.yaml + config.test.yaml',
     rows: [
-      row(`spans/s accepted, tail sampling on (then written: ${losses === 0 ? 'zero loss' : `${losses} spans LOST`})`, throughput.tail, 'spans/s', 'same collector without tail_sampling', throughput.anchor),
+      row(
+        `spans/s accepted, tail sampling on (then written: ${losses === 0 ? 'zero loss' : `${losses} spans LOST`})`,
+        throughput.tail,
+        'spans/s',
+        'same collector without tail_sampling',
+        throughput.anchor,
+      ),
       row('first span posted → trace in the file, decision_wait 1 s (tests)', latency['1s']!, 'ms', 'without tail_sampling', latency.anchor!),
       row('first span posted → trace in the file, decision_wait 5 s (demo)', latency['5s']!, 'ms', 'without tail_sampling', latency.anchor!),
     ],
@@ -106,10 +116,20 @@ function serializeRequests(): Uint8Array[] {
     for (let index = 0; index < SPANS_PER_REQUEST / SPANS_PER_TRACE; index += 1) {
       const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId: randomHex(32), spanId: randomHex(16), traceFlags: TraceFlags.SAMPLED, isRemote: true });
       for (let hop = 0; hop < SPANS_PER_TRACE; hop += 1) {
-        const span = tracer.startSpan('POST /api/checkout', {
-          kind: SpanKind.SERVER,
-          attributes: { 'http.request.method': 'POST', 'http.route': '/api/checkout', 'url.full': 'https://shop.example/api/checkout?step=2', 'user.tier': 'free', 'session.id': randomHex(32) },
-        }, parent);
+        const span = tracer.startSpan(
+          'POST /api/checkout',
+          {
+            kind: SpanKind.SERVER,
+            attributes: {
+              'http.request.method': 'POST',
+              'http.route': '/api/checkout',
+              'url.full': 'https://shop.example/api/checkout?step=2',
+              'user.tier': 'free',
+              'session.id': randomHex(32),
+            },
+          },
+          parent,
+        );
         span.end();
       }
     }
@@ -180,7 +200,11 @@ async function measureTimeToFile(collector: RunningCollector): Promise<number[]>
       tracer.startSpan('POST /api/checkout', { kind: SpanKind.SERVER, attributes: { 'user.tier': 'premium' } }, parent).end();
       const body = ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans() as ReadableSpan[])!;
       const started = performance.now();
-      const response = await fetch(`${collector.httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: body as Uint8Array<ArrayBuffer> });
+      const response = await fetch(`${collector.httpUrl}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: body as Uint8Array<ArrayBuffer>,
+      });
       await response.body?.cancel();
       while (performance.now() - started < 20_000) {
         if (readFileSafe(collector.tracesFile).includes(traceId)) return performance.now() - started;

@@ -51,8 +51,20 @@ export default async function edgeBundle(): Promise<BenchSection> {
       command: 'npm run bench -- edge-bundle',
       versions: `@journeytrace/edge ${version('@journeytrace/edge')}; hono ${version('hono')}; wrangler ${version('wrangler')}`,
       rows: [
-        { figure: 'checkout-only Hono app with traceCors() + trace()', value: kib(traced.gzipBytes), unit: 'KiB gz', anchor, anchorValue: kib(untraced.gzipBytes) },
-        { figure: 'demo edge worker as deployed (all routes, relay, queue, sign-in)', value: kib(demo.gzipBytes), unit: 'KiB gz', anchor, anchorValue: kib(untraced.gzipBytes) },
+        {
+          figure: 'checkout-only Hono app with traceCors() + trace()',
+          value: kib(traced.gzipBytes),
+          unit: 'KiB gz',
+          anchor,
+          anchorValue: kib(untraced.gzipBytes),
+        },
+        {
+          figure: 'demo edge worker as deployed (all routes, relay, queue, sign-in)',
+          value: kib(demo.gzipBytes),
+          unit: 'KiB gz',
+          anchor,
+          anchorValue: kib(untraced.gzipBytes),
+        },
       ],
       notes: [
         `Minified sizes before gzip: untraced ${kib(untraced.bytes).toFixed(1)} KiB, traced ${kib(traced.bytes).toFixed(1)} KiB, demo ${kib(demo.bytes).toFixed(1)} KiB.`,

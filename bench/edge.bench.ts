@@ -35,7 +35,15 @@ const LATENCY_VARIANTS = ['untraced', 'journeytrace', 'otelCfWorkers'] as const;
  * conditions for every worker at the same moment, so the ratios do not carry the machine's drift
  * between one worker's batch and the next one's.
  */
-const INTERLEAVED_VARIANTS = ['untraced', 'untracedTwin', 'wireFloor', 'minimalTracer', 'journeytrace', 'journeytraceNoExport', 'journeytraceNoMetrics'] as const;
+const INTERLEAVED_VARIANTS = [
+  'untraced',
+  'untracedTwin',
+  'wireFloor',
+  'minimalTracer',
+  'journeytrace',
+  'journeytraceNoExport',
+  'journeytraceNoMetrics',
+] as const;
 
 const routes = (fetchExpression: string) => `
 app.post('/api/checkout', async (c) => {
@@ -277,7 +285,12 @@ export default app;
  * `wrangler deploy --dry-run --minify` of one variant: the bundle's path and gzip size. Not
  * minified (`minify: false`) for a profile, whose function names must stay readable.
  */
-export async function bundle(variant: Variant, home: string, outRoot: string, options: { minify?: boolean } = {}): Promise<{ script: string; gzipBytes: number }> {
+export async function bundle(
+  variant: Variant,
+  home: string,
+  outRoot: string,
+  options: { minify?: boolean } = {},
+): Promise<{ script: string; gzipBytes: number }> {
   const scratch = scratchDir(home, `edge-${variant.key}`);
   try {
     writeFileSync(join(scratch.path, 'worker.js'), variant.source);
@@ -303,7 +316,10 @@ export async function bundle(variant: Variant, home: string, outRoot: string, op
 
 /** Starts the origin and the sink in their own process. */
 export async function startLoopbackServers(): Promise<{ child: ChildProcess; origin: string; sink: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tooling/bench/loopbackServers.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tooling/bench/loopbackServers.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', resolve);
@@ -408,22 +424,22 @@ export default async function edge(): Promise<BenchSection> {
       const built = await bundle(variant, variant.home === 'root' ? join(DATA_DIR, 'bench') : anchorDir, outRoot.path);
       const before = workerdChildren();
       const mf = new Miniflare(
-      // Miniflare 5 takes its own option shape; wrangler still speaks v4 (its worker options).
-      convertV4MiniflareOptions({
-        host: '127.0.0.1',
-        port: await freePort(),
-        modules: true,
-        scriptPath: built.script,
-        compatibilityDate: COMPATIBILITY_DATE,
-        compatibilityFlags: variant.compatibilityFlags,
-        bindings: {
-          ORIGIN_URL: servers.origin,
-          OTEL_SERVICE_NAME: 'edge-worker',
-          OTEL_EXPORTER_OTLP_ENDPOINT: `${servers.sink}/${variant.key}`,
-          ...variant.bindings,
-        },
-      }),
-    );
+        // Miniflare 5 takes its own option shape; wrangler still speaks v4 (its worker options).
+        convertV4MiniflareOptions({
+          host: '127.0.0.1',
+          port: await freePort(),
+          modules: true,
+          scriptPath: built.script,
+          compatibilityDate: COMPATIBILITY_DATE,
+          compatibilityFlags: variant.compatibilityFlags,
+          bindings: {
+            ORIGIN_URL: servers.origin,
+            OTEL_SERVICE_NAME: 'edge-worker',
+            OTEL_EXPORTER_OTLP_ENDPOINT: `${servers.sink}/${variant.key}`,
+            ...variant.bindings,
+          },
+        }),
+      );
       const url = (await mf.ready).toString();
       const started = [...workerdChildren()].filter((pid) => !before.has(pid));
       workers.push({ variant, mf, url, gzipBytes: built.gzipBytes, workerdPid: started.length === 1 ? started[0] : undefined });
@@ -467,7 +483,10 @@ export default async function edge(): Promise<BenchSection> {
     if (cpuMeasured) {
       for (let round = 0; round < ROUNDS; round += 1) {
         const before = interleavedWorkers.map((worker) => cpuMillis(worker.workerdPid));
-        await batch(inRoundOrder(interleavedWorkers, round).map((worker) => worker.url), REQUESTS_PER_BATCH);
+        await batch(
+          inRoundOrder(interleavedWorkers, round).map((worker) => worker.url),
+          REQUESTS_PER_BATCH,
+        );
         await sleep(1200);
         for (const [index, worker] of interleavedWorkers.entries()) {
           interleavedCpu.get(worker.variant.key)!.push((cpuMillis(worker.workerdPid) - before[index]!) / REQUESTS_PER_BATCH);
@@ -483,48 +502,270 @@ export default async function edge(): Promise<BenchSection> {
     const ours = wall.above('journeytrace');
     const cpuRows: BenchRow[] = cpuMeasured
       ? [
-          { figure: 'workerd CPU per request, journeytrace trace()', ...spread(cpu.value('journeytrace')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu.value('untraced').median, target: '< 1.1' },
-          { figure: 'workerd CPU per request, journeytrace trace(), as a multiple of the untraced worker in the same round', ...spread(cpu.ratio('journeytrace')), unit: '×', anchor: 'untraced worker', anchorValue: 1, target: '< 1.1' },
-          { figure: 'added workerd CPU per request, journeytrace', ...spread(cpu.above('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @microlabs/otel-cf-workers', anchorValue: cpu.above('otelCfWorkers').median, target: '< 1' },
-          { figure: 'added workerd CPU per request, journeytrace', ...spread(cpu.above('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, @hono/otel on otel-cf-workers', anchorValue: cpu.above('honoOtel').median, target: '< 1' },
-          { figure: 'workerd CPU per request, a second copy of the untraced worker (A/A: the noise in these ratios), as a multiple of the untraced worker in the same round', ...spread(cpu.ratio('untracedTwin')), unit: '×', anchor: 'untraced worker', anchorValue: 1 },
-          { figure: 'workerd CPU per request, AsyncLocalStorage.run only (no tracing)', ...spread(cpu.value('contextOnly')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu.value('untraced').median },
-          { figure: 'workerd CPU per request, wire floor (trace headers read and sent on, Server-Timing, AsyncLocalStorage.run; no spans)', ...spread(cpu.value('wireFloor')), unit: 'ms', anchor: 'workerd CPU per request, untraced', anchorValue: cpu.value('untraced').median },
-          { figure: 'workerd CPU per request, minimal hand-written two-span tracer, as a multiple of the untraced worker in the same round', ...spread(cpu.ratio('minimalTracer')), unit: '×', anchor: 'untraced worker', anchorValue: 1 },
-          { figure: 'added workerd CPU per request, journeytrace', ...spread(cpu.above('journeytrace')), unit: 'ms', anchor: 'added workerd CPU per request, minimal hand-written two-span tracer', anchorValue: cpu.above('minimalTracer').median },
-          { figure: 'added workerd CPU per request above the wire floor, journeytrace (spans, ids, export, metrics)', ...spread(cpu.above('journeytrace', 'wireFloor')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: cpu.above('journeytrace').median },
-          { figure: 'added workerd CPU per request, journeytrace with spans dropped (no export)', ...spread(cpu.above('journeytraceNoExport')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace', anchorValue: cpu.above('journeytrace').median },
-          { figure: 'workerd CPU per request, journeytrace trace(), requests interleaved across the workers, as a multiple of the untraced worker in the same batch', ...spread(interleaved.ratio('journeytrace')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1, target: '< 1.1' },
-          { figure: 'workerd CPU per request, a second copy of the untraced worker, interleaved (A/A)', ...spread(interleaved.ratio('untracedTwin')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
-          { figure: 'workerd CPU per request, wire floor, interleaved', ...spread(interleaved.ratio('wireFloor')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
-          { figure: 'workerd CPU per request, minimal hand-written two-span tracer, interleaved', ...spread(interleaved.ratio('minimalTracer')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
-          { figure: 'added workerd CPU per request, journeytrace, interleaved', ...spread(interleaved.above('journeytrace')), unit: 'ms', anchor: 'workerd CPU per request, untraced, interleaved', anchorValue: interleaved.value('untraced').median },
-          { figure: 'workerd CPU per request, journeytrace trace() above the minimal tracer, interleaved, as a multiple of the untraced worker (goal: within 0.05)', ...spread(interleaved.ratioAbove('journeytrace', 'minimalTracer')), unit: '×', anchor: 'untraced worker, interleaved', anchorValue: 1 },
-          { figure: 'where it goes, interleaved: the HTTP metrics (journeytrace − journeytrace with OTEL_METRICS_EXPORTER=none)', ...spread(interleaved.above('journeytrace', 'journeytraceNoMetrics')), unit: 'ms', anchor: 'added workerd CPU per request above the minimal tracer, journeytrace, interleaved', anchorValue: interleaved.above('journeytrace', 'minimalTracer').median },
-          { figure: 'where it goes, interleaved: the span export (journeytrace − journeytrace with spans dropped)', ...spread(interleaved.above('journeytrace', 'journeytraceNoExport')), unit: 'ms', anchor: 'added workerd CPU per request above the minimal tracer, journeytrace, interleaved', anchorValue: interleaved.above('journeytrace', 'minimalTracer').median },
-          { figure: 'where it goes, interleaved: spans, context and propagation with no export (journeytrace with spans dropped − minimal tracer, metrics included)', ...spread(interleaved.above('journeytraceNoExport', 'minimalTracer')), unit: 'ms', anchor: 'added workerd CPU per request above the minimal tracer, journeytrace, interleaved', anchorValue: interleaved.above('journeytrace', 'minimalTracer').median },
-          { figure: 'workerd CPU per request, journeytrace trace(), worker making three origin calls, as a multiple of the same worker untraced in the same round', ...spread(cpu.ratio('journeytraceThreeCalls', 'untracedThreeCalls')), unit: '×', anchor: 'the three-call worker untraced', anchorValue: 1 },
-          { figure: 'added workerd CPU per request, journeytrace, worker making three origin calls', ...spread(cpu.above('journeytraceThreeCalls', 'untracedThreeCalls')), unit: 'ms', anchor: 'added workerd CPU per request, journeytrace, one origin call', anchorValue: cpu.above('journeytrace').median },
+          {
+            figure: 'workerd CPU per request, journeytrace trace()',
+            ...spread(cpu.value('journeytrace')),
+            unit: 'ms',
+            anchor: 'workerd CPU per request, untraced',
+            anchorValue: cpu.value('untraced').median,
+            target: '< 1.1',
+          },
+          {
+            figure: 'workerd CPU per request, journeytrace trace(), as a multiple of the untraced worker in the same round',
+            ...spread(cpu.ratio('journeytrace')),
+            unit: '×',
+            anchor: 'untraced worker',
+            anchorValue: 1,
+            target: '< 1.1',
+          },
+          {
+            figure: 'added workerd CPU per request, journeytrace',
+            ...spread(cpu.above('journeytrace')),
+            unit: 'ms',
+            anchor: 'added workerd CPU per request, @microlabs/otel-cf-workers',
+            anchorValue: cpu.above('otelCfWorkers').median,
+            target: '< 1',
+          },
+          {
+            figure: 'added workerd CPU per request, journeytrace',
+            ...spread(cpu.above('journeytrace')),
+            unit: 'ms',
+            anchor: 'added workerd CPU per request, @hono/otel on otel-cf-workers',
+            anchorValue: cpu.above('honoOtel').median,
+            target: '< 1',
+          },
+          {
+            figure:
+              'workerd CPU per request, a second copy of the untraced worker (A/A: the noise in these ratios), as a multiple of the untraced worker in the same round',
+            ...spread(cpu.ratio('untracedTwin')),
+            unit: '×',
+            anchor: 'untraced worker',
+            anchorValue: 1,
+          },
+          {
+            figure: 'workerd CPU per request, AsyncLocalStorage.run only (no tracing)',
+            ...spread(cpu.value('contextOnly')),
+            unit: 'ms',
+            anchor: 'workerd CPU per request, untraced',
+            anchorValue: cpu.value('untraced').median,
+          },
+          {
+            figure: 'workerd CPU per request, wire floor (trace headers read and sent on, Server-Timing, AsyncLocalStorage.run; no spans)',
+            ...spread(cpu.value('wireFloor')),
+            unit: 'ms',
+            anchor: 'workerd CPU per request, untraced',
+            anchorValue: cpu.value('untraced').median,
+          },
+          {
+            figure: 'workerd CPU per request, minimal hand-written two-span tracer, as a multiple of the untraced worker in the same round',
+            ...spread(cpu.ratio('minimalTracer')),
+            unit: '×',
+            anchor: 'untraced worker',
+            anchorValue: 1,
+          },
+          {
+            figure: 'added workerd CPU per request, journeytrace',
+            ...spread(cpu.above('journeytrace')),
+            unit: 'ms',
+            anchor: 'added workerd CPU per request, minimal hand-written two-span tracer',
+            anchorValue: cpu.above('minimalTracer').median,
+          },
+          {
+            figure: 'added workerd CPU per request above the wire floor, journeytrace (spans, ids, export, metrics)',
+            ...spread(cpu.above('journeytrace', 'wireFloor')),
+            unit: 'ms',
+            anchor: 'added workerd CPU per request, journeytrace',
+            anchorValue: cpu.above('journeytrace').median,
+          },
+          {
+            figure: 'added workerd CPU per request, journeytrace with spans dropped (no export)',
+            ...spread(cpu.above('journeytraceNoExport')),
+            unit: 'ms',
+            anchor: 'added workerd CPU per request, journeytrace',
+            anchorValue: cpu.above('journeytrace').median,
+          },
+          {
+            figure:
+              'workerd CPU per request, journeytrace trace(), requests interleaved across the workers, as a multiple of the untraced worker in the same batch',
+            ...spread(interleaved.ratio('journeytrace')),
+            unit: '×',
+            anchor: 'untraced worker, interleaved',
+            anchorValue: 1,
+            target: '< 1.1',
+          },
+          {
+            figure: 'workerd CPU per request, a second copy of the untraced worker, interleaved (A/A)',
+            ...spread(interleaved.ratio('untracedTwin')),
+            unit: '×',
+            anchor: 'untraced worker, interleaved',
+            anchorValue: 1,
+          },
+          {
+            figure: 'workerd CPU per request, wire floor, interleaved',
+            ...spread(interleaved.ratio('wireFloor')),
+            unit: '×',
+            anchor: 'untraced worker, interleaved',
+            anchorValue: 1,
+          },
+          {
+            figure: 'workerd CPU per request, minimal hand-written two-span tracer, interleaved',
+            ...spread(interleaved.ratio('minimalTracer')),
+            unit: '×',
+            anchor: 'untraced worker, interleaved',
+            anchorValue: 1,
+          },
+          {
+            figure: 'added workerd CPU per request, journeytrace, interleaved',
+            ...spread(interleaved.above('journeytrace')),
+            unit: 'ms',
+            anchor: 'workerd CPU per request, untraced, interleaved',
+            anchorValue: interleaved.value('untraced').median,
+          },
+          {
+            figure:
+              'workerd CPU per request, journeytrace trace() above the minimal tracer, interleaved, as a multiple of the untraced worker (goal: within 0.05)',
+            ...spread(interleaved.ratioAbove('journeytrace', 'minimalTracer')),
+            unit: '×',
+            anchor: 'untraced worker, interleaved',
+            anchorValue: 1,
+          },
+          {
+            figure: 'where it goes, interleaved: the HTTP metrics (journeytrace − journeytrace with OTEL_METRICS_EXPORTER=none)',
+            ...spread(interleaved.above('journeytrace', 'journeytraceNoMetrics')),
+            unit: 'ms',
+            anchor: 'added workerd CPU per request above the minimal tracer, journeytrace, interleaved',
+            anchorValue: interleaved.above('journeytrace', 'minimalTracer').median,
+          },
+          {
+            figure: 'where it goes, interleaved: the span export (journeytrace − journeytrace with spans dropped)',
+            ...spread(interleaved.above('journeytrace', 'journeytraceNoExport')),
+            unit: 'ms',
+            anchor: 'added workerd CPU per request above the minimal tracer, journeytrace, interleaved',
+            anchorValue: interleaved.above('journeytrace', 'minimalTracer').median,
+          },
+          {
+            figure:
+              'where it goes, interleaved: spans, context and propagation with no export (journeytrace with spans dropped − minimal tracer, metrics included)',
+            ...spread(interleaved.above('journeytraceNoExport', 'minimalTracer')),
+            unit: 'ms',
+            anchor: 'added workerd CPU per request above the minimal tracer, journeytrace, interleaved',
+            anchorValue: interleaved.above('journeytrace', 'minimalTracer').median,
+          },
+          {
+            figure:
+              'workerd CPU per request, journeytrace trace(), worker making three origin calls, as a multiple of the same worker untraced in the same round',
+            ...spread(cpu.ratio('journeytraceThreeCalls', 'untracedThreeCalls')),
+            unit: '×',
+            anchor: 'the three-call worker untraced',
+            anchorValue: 1,
+          },
+          {
+            figure: 'added workerd CPU per request, journeytrace, worker making three origin calls',
+            ...spread(cpu.above('journeytraceThreeCalls', 'untracedThreeCalls')),
+            unit: 'ms',
+            anchor: 'added workerd CPU per request, journeytrace, one origin call',
+            anchorValue: cpu.above('journeytrace').median,
+          },
         ]
       : [];
     const gz = (key: Variant['key']) => workers.find((worker) => worker.variant.key === key)!.gzipBytes / 1024;
     const rows: BenchRow[] = [
       ...cpuRows,
-      { figure: 'time per request, journeytrace trace()', ...spread(wall.value('journeytrace')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median, target: '< 1.1' },
-      { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @microlabs/otel-cf-workers', anchorValue: wall.above('otelCfWorkers').median, target: '< 1' },
-      { figure: 'added time per request, journeytrace', ...spread(ours), unit: 'ms', anchor: 'added time per request, @hono/otel on otel-cf-workers', anchorValue: wall.above('honoOtel').median, target: '< 1' },
-      { figure: 'added time per request, journeytrace with spans dropped (no export)', ...spread(wall.above('journeytraceNoExport')), unit: 'ms', anchor: 'added time per request, journeytrace', anchorValue: ours.median },
-      { figure: 'latency per request, one in flight (median), journeytrace trace()', ...spread(latency.value('journeytrace')), unit: 'ms', anchor: 'latency per request, one in flight, untraced', anchorValue: latency.value('untraced').median, target: '< 1.1' },
-      { figure: 'latency per request, one in flight, journeytrace trace(), as a multiple of the untraced worker in the same round', ...spread(latency.ratio('journeytrace')), unit: '×', anchor: 'untraced worker', anchorValue: 1, target: '< 1.1' },
-      { figure: 'added latency per request, one in flight, journeytrace', ...spread(latency.above('journeytrace')), unit: 'ms', anchor: 'added latency per request, one in flight, @microlabs/otel-cf-workers', anchorValue: latency.above('otelCfWorkers').median, target: '< 1' },
-      { figure: 'time per request, @microlabs/otel-cf-workers', ...spread(wall.value('otelCfWorkers')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median },
-      { figure: 'time per request, @hono/otel on otel-cf-workers', ...spread(wall.value('honoOtel')), unit: 'ms', anchor: 'time per request, untraced', anchorValue: untraced.median },
-      { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, @microlabs/otel-cf-workers', anchorValue: gz('otelCfWorkers'), target: '< 1' },
-      { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, @hono/otel on otel-cf-workers', anchorValue: gz('honoOtel'), target: '< 1' },
-      { figure: 'worker bundle, journeytrace trace()', value: gz('journeytrace'), unit: 'KiB gz', anchor: 'worker bundle, untraced', anchorValue: gz('untraced') },
+      {
+        figure: 'time per request, journeytrace trace()',
+        ...spread(wall.value('journeytrace')),
+        unit: 'ms',
+        anchor: 'time per request, untraced',
+        anchorValue: untraced.median,
+        target: '< 1.1',
+      },
+      {
+        figure: 'added time per request, journeytrace',
+        ...spread(ours),
+        unit: 'ms',
+        anchor: 'added time per request, @microlabs/otel-cf-workers',
+        anchorValue: wall.above('otelCfWorkers').median,
+        target: '< 1',
+      },
+      {
+        figure: 'added time per request, journeytrace',
+        ...spread(ours),
+        unit: 'ms',
+        anchor: 'added time per request, @hono/otel on otel-cf-workers',
+        anchorValue: wall.above('honoOtel').median,
+        target: '< 1',
+      },
+      {
+        figure: 'added time per request, journeytrace with spans dropped (no export)',
+        ...spread(wall.above('journeytraceNoExport')),
+        unit: 'ms',
+        anchor: 'added time per request, journeytrace',
+        anchorValue: ours.median,
+      },
+      {
+        figure: 'latency per request, one in flight (median), journeytrace trace()',
+        ...spread(latency.value('journeytrace')),
+        unit: 'ms',
+        anchor: 'latency per request, one in flight, untraced',
+        anchorValue: latency.value('untraced').median,
+        target: '< 1.1',
+      },
+      {
+        figure: 'latency per request, one in flight, journeytrace trace(), as a multiple of the untraced worker in the same round',
+        ...spread(latency.ratio('journeytrace')),
+        unit: '×',
+        anchor: 'untraced worker',
+        anchorValue: 1,
+        target: '< 1.1',
+      },
+      {
+        figure: 'added latency per request, one in flight, journeytrace',
+        ...spread(latency.above('journeytrace')),
+        unit: 'ms',
+        anchor: 'added latency per request, one in flight, @microlabs/otel-cf-workers',
+        anchorValue: latency.above('otelCfWorkers').median,
+        target: '< 1',
+      },
+      {
+        figure: 'time per request, @microlabs/otel-cf-workers',
+        ...spread(wall.value('otelCfWorkers')),
+        unit: 'ms',
+        anchor: 'time per request, untraced',
+        anchorValue: untraced.median,
+      },
+      {
+        figure: 'time per request, @hono/otel on otel-cf-workers',
+        ...spread(wall.value('honoOtel')),
+        unit: 'ms',
+        anchor: 'time per request, untraced',
+        anchorValue: untraced.median,
+      },
+      {
+        figure: 'worker bundle, journeytrace trace()',
+        value: gz('journeytrace'),
+        unit: 'KiB gz',
+        anchor: 'worker bundle, @microlabs/otel-cf-workers',
+        anchorValue: gz('otelCfWorkers'),
+        target: '< 1',
+      },
+      {
+        figure: 'worker bundle, journeytrace trace()',
+        value: gz('journeytrace'),
+        unit: 'KiB gz',
+        anchor: 'worker bundle, @hono/otel on otel-cf-workers',
+        anchorValue: gz('honoOtel'),
+        target: '< 1',
+      },
+      {
+        figure: 'worker bundle, journeytrace trace()',
+        value: gz('journeytrace'),
+        unit: 'KiB gz',
+        anchor: 'worker bundle, untraced',
+        anchorValue: gz('untraced'),
+      },
     ];
     const exported = VARIANTS.filter((variant) => !SENDS_NO_SPANS.has(variant.key))
-      .map((variant) => `${variant.label} ${sink[variant.key]?.exports ?? 0} exports / ${(((sink[variant.key]?.bytes ?? 0) / 1024)).toFixed(0)} KiB`)
+      .map((variant) => `${variant.label} ${sink[variant.key]?.exports ?? 0} exports / ${((sink[variant.key]?.bytes ?? 0) / 1024).toFixed(0)} KiB`)
       .join(', ');
     return {
       title: 'Edge overhead in workerd (demo-style Hono worker)',
@@ -543,10 +784,14 @@ export default async function edge(): Promise<BenchSection> {
         cpuMeasured
           ? `"workerd CPU per request": user + system CPU time of each variant's own workerd process (${CPU_IN_NANOS ? "the sum of its threads' /proc schedstat, in nanoseconds" : `/proc, ${TICKS_PER_SECOND} ticks/s`}) from the start of its batch to the start of its next one (so exports in waitUntil count, also those a worker batches and sends later; the other variants' batches in between leave it idle), divided by the batch's requests; far less sensitive than wall time to other work on the machine. The load generator, origin and sink run in other processes.`
           : 'workerd CPU time could not be attributed to each variant (no single new workerd child per Miniflare instance found in /proc), so only wall times are shown.',
-        ...(cpuMeasured ? [`"interleaved": after the alternating and one-in-flight rounds, the untraced worker, its second copy, the wire floor, the minimal tracer, journeytrace, and journeytrace with spans dropped and with metrics off again in ${ROUNDS} rounds, each one batch of ${REQUESTS_PER_BATCH} requests per worker dealt to the workers in turn (order rotated per round), ${CONCURRENCY} in flight in all; each worker's CPU from before the batch to 1.2 s after it (its exports included), divided by its requests, and compared with the untraced worker's in the same batch. Every worker runs under the same conditions at the same moment, so these ratios are tighter than the alternating ones (see the A/A rows); each workerd has one or two requests in flight, so its CPU per request is higher than with eight.`] : []),
+        ...(cpuMeasured
+          ? [
+              `"interleaved": after the alternating and one-in-flight rounds, the untraced worker, its second copy, the wire floor, the minimal tracer, journeytrace, and journeytrace with spans dropped and with metrics off again in ${ROUNDS} rounds, each one batch of ${REQUESTS_PER_BATCH} requests per worker dealt to the workers in turn (order rotated per round), ${CONCURRENCY} in flight in all; each worker's CPU from before the batch to 1.2 s after it (its exports included), divided by its requests, and compared with the untraced worker's in the same batch. Every worker runs under the same conditions at the same moment, so these ratios are tighter than the alternating ones (see the A/A rows); each workerd has one or two requests in flight, so its CPU per request is higher than with eight.`,
+            ]
+          : []),
         `"latency per request, one in flight": after the rounds above, the untraced, journeytrace and otel-cf-workers workers again in ${ROUNDS} alternating rounds of ${LATENCY_REQUESTS} requests sent one after another on one keep-alive connection; each round's figure is the median time from sending a request to the end of its response, as the load generator sees it (so it includes the origin hop and loopback). It is what a single user's request pays: nothing else competes for the CPU, and exports in waitUntil run after the response.`,
-        'The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else. The wire floor adds what any W3C trace propagation puts on the wire, with no span recorded: the request\'s traceparent, tracestate and baggage read, a traceparent (and the baggage) sent on to the origin, and `Server-Timing: traceparent` on the response; journeytrace\'s cost above it is its spans, ids, export and metrics. The minimal two-span tracer is the lower bound of recording those two spans at all: hand-written for this one worker on top of the wire floor (span ids, start and end times, the main attributes, one OTLP/JSON export per 512 spans with the native JSON.stringify), with none of the OpenTelemetry API, metrics, tracestate and baggage parsing, limits or retries.',
-        'The three-call rows run a heavier handler (two origin calls at once, then a third, each answer read as JSON) untraced and traced, and compare the two in each round: it answers whether more I/O per request dilutes the tracing\'s share. Not below 1.1: each traced call adds a CLIENT span, its trace headers and its client metric, so the share stays near the one-call worker\'s.',
+        "The AsyncLocalStorage row is the floor of any tracing that keeps an active context in workerd (what `trace.getActiveSpan()` and nested spans in handlers need): the handler runs inside `AsyncLocalStorage.run`, nothing else. The wire floor adds what any W3C trace propagation puts on the wire, with no span recorded: the request's traceparent, tracestate and baggage read, a traceparent (and the baggage) sent on to the origin, and `Server-Timing: traceparent` on the response; journeytrace's cost above it is its spans, ids, export and metrics. The minimal two-span tracer is the lower bound of recording those two spans at all: hand-written for this one worker on top of the wire floor (span ids, start and end times, the main attributes, one OTLP/JSON export per 512 spans with the native JSON.stringify), with none of the OpenTelemetry API, metrics, tracestate and baggage parsing, limits or retries.",
+        "The three-call rows run a heavier handler (two origin calls at once, then a third, each answer read as JSON) untraced and traced, and compare the two in each round: it answers whether more I/O per request dilutes the tracing's share. Not below 1.1: each traced call adds a CLIENT span, its trace headers and its client metric, so the share stays near the one-call worker's.",
         `Span endpoint: a local sink answering 200 at once (pure tracing overhead, no collector). Spans received: ${exported}. journeytrace exports protobuf; otel-cf-workers JSON.`,
         'Bundles: `wrangler deploy --dry-run --minify`, gzip level 9. journeytrace needs only the nodejs_als compatibility flag; otel-cf-workers needs nodejs_compat. journeytrace also traces the outbound fetch (CLIENT span, context injected to the origin only); otel-cf-workers patches the global fetch for the same.',
       ],

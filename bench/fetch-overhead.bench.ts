@@ -33,7 +33,12 @@ const STUB_FETCH = `const networkFetch = window.fetch; window.fetch = function (
 type Setup = 'bare' | 'kit' | 'stock' | 'stockZone';
 const SETUPS: Setup[] = ['bare', 'kit', 'stock', 'stockZone'];
 const PATHS: Record<Setup, string> = { bare: '/plain.html', kit: '/sdk.html', stock: '/stock.html', stockZone: '/stock-zone.html' };
-const READY: Record<Setup, string> = { bare: 'true', kit: 'Boolean(window.journeytrace && window.journeytrace.journey)', stock: 'Boolean(window.stock)', stockZone: 'Boolean(window.stock)' };
+const READY: Record<Setup, string> = {
+  bare: 'true',
+  kit: 'Boolean(window.journeytrace && window.journeytrace.journey)',
+  stock: 'Boolean(window.stock)',
+  stockZone: 'Boolean(window.stock)',
+};
 // Each loop runs inside an active span, as an app's fetches run inside a journey step.
 const IN_STEP: Record<Setup, (fn: string) => string> = {
   bare: (fn) => `${fn}()`,
@@ -104,8 +109,14 @@ export default async function fetchOverhead(): Promise<BenchSection> {
   const { origin, browser, exportedBytes, close } = await startSdkPages({ stock: stockWeb.scripts.stock!, 'stock-zone': stockWeb.scripts['stock-zone']! });
   try {
     const pages = await openPages(browser, origin);
-    const real = await alternate(pages, (page, setup) => page.evaluate(timedLoop(setup, FETCHES_PER_ROUND, "await (await fetch('/ping?' + i)).text()", 1)) as Promise<number>);
-    const big = await alternate(pages, (page, setup) => page.evaluate(timedLoop(setup, 1, `await (await fetch('/bytes?n=${BIG_BYTES}&i=' + i)).arrayBuffer()`, 1)) as Promise<number>);
+    const real = await alternate(
+      pages,
+      (page, setup) => page.evaluate(timedLoop(setup, FETCHES_PER_ROUND, "await (await fetch('/ping?' + i)).text()", 1)) as Promise<number>,
+    );
+    const big = await alternate(
+      pages,
+      (page, setup) => page.evaluate(timedLoop(setup, 1, `await (await fetch('/bytes?n=${BIG_BYTES}&i=' + i)).arrayBuffer()`, 1)) as Promise<number>,
+    );
     const bigPeak = await alternate(pages, (page) => peakBufferBytes(page));
     const slowChunks: Record<Setup, number[]> = { bare: [], kit: [], stock: [], stockZone: [] };
     const slow = await alternate(pages, async (page, setup) => {
@@ -128,7 +139,10 @@ export default async function fetchOverhead(): Promise<BenchSection> {
     for (const page of Object.values(pages)) await page.close();
 
     const stubbedPages = await openPages(browser, origin, STUB_FETCH);
-    const stubbed = await alternate(stubbedPages, (page, setup) => page.evaluate(timedLoop(setup, STUBBED_FETCHES_PER_ROUND, "await fetch('/stub?' + i)", 1000)) as Promise<number>);
+    const stubbed = await alternate(
+      stubbedPages,
+      (page, setup) => page.evaluate(timedLoop(setup, STUBBED_FETCHES_PER_ROUND, "await fetch('/stub?' + i)", 1000)) as Promise<number>,
+    );
 
     const version = (JSON.parse(readFileSync(join(ROOT, 'web-sdk/package.json'), 'utf8')) as { version: string }).version;
     const median = (samples: number[]) => summarize(samples).median;
@@ -137,13 +151,30 @@ export default async function fetchOverhead(): Promise<BenchSection> {
     const perPage = (figure: string, samples: Record<Setup, number[]>, unit: string) => {
       for (const setup of ['kit', 'stock', 'stockZone'] as const) {
         const s = summarize(samples[setup]);
-        rows.push({ figure: `${figure}: ${LABEL[setup]}`, value: s.median, min: s.min, max: s.max, unit, anchor: LABEL.bare, anchorValue: median(samples.bare) });
+        rows.push({
+          figure: `${figure}: ${LABEL[setup]}`,
+          value: s.median,
+          min: s.min,
+          max: s.max,
+          unit,
+          anchor: LABEL.bare,
+          anchorValue: median(samples.bare),
+        });
       }
     };
     const ratio = (figure: string, samples: Record<Setup, number[]>, unit: string) => {
       const kit = summarize(added(samples, 'kit'));
       for (const stock of ['stock', 'stockZone'] as const) {
-        rows.push({ figure: `${figure}, journeytrace (per-round difference to bare)`, value: kit.median, min: kit.min, max: kit.max, unit, anchor: `the same, ${LABEL[stock]}`, anchorValue: median(added(samples, stock)), target: TARGET });
+        rows.push({
+          figure: `${figure}, journeytrace (per-round difference to bare)`,
+          value: kit.median,
+          min: kit.min,
+          max: kit.max,
+          unit,
+          anchor: `the same, ${LABEL[stock]}`,
+          anchorValue: median(added(samples, stock)),
+          target: TARGET,
+        });
       }
     };
     perPage('real same-origin fetch, ms per fetch', real, 'ms');
@@ -152,7 +183,8 @@ export default async function fetchOverhead(): Promise<BenchSection> {
     ratio('added time per stubbed fetch', stubbed, 'µs');
     perPage('5 MiB body, arrayBuffer(), ms', big, 'ms');
     ratio('added time per 5 MiB body', big, 'ms');
-    const mb = (samples: Record<Setup, number[]>) => Object.fromEntries(SETUPS.map((setup) => [setup, samples[setup].map((bytes) => bytes / 1e6)])) as Record<Setup, number[]>;
+    const mb = (samples: Record<Setup, number[]>) =>
+      Object.fromEntries(SETUPS.map((setup) => [setup, samples[setup].map((bytes) => bytes / 1e6)])) as Record<Setup, number[]>;
     perPage('5 MiB body, peak ArrayBuffer MB above the start', mb(bigPeak), 'MB');
     perPage(`8 MiB body read slowly (a ${SLOW_PAUSE_MILLIS} ms pause per chunk), ms`, slow, 'ms');
     perPage('8 MiB body read slowly, chunks the app got', slowChunks, 'chunks');

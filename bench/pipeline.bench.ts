@@ -49,7 +49,20 @@ export default async function pipeline(): Promise<BenchSection> {
   const collectorBin = await ensureCollector();
   if (!existsSync(join(ROOT, 'demo-app/dist/index.html'))) await buildAll();
   const runDir = benchRunDir('pipeline');
-  const names = ['app', 'edge', 'edgeInspector', 'origin', 'inventory', 'kafka', 'payment', 'ordersWorker', 'kafkaController', 'collectorHttp', 'collectorGrpc', 'collectorHealth'] as const;
+  const names = [
+    'app',
+    'edge',
+    'edgeInspector',
+    'origin',
+    'inventory',
+    'kafka',
+    'payment',
+    'ordersWorker',
+    'kafkaController',
+    'collectorHttp',
+    'collectorGrpc',
+    'collectorHealth',
+  ] as const;
   const ports = {} as StackPorts;
   for (const name of names) ports[name] = await freePort();
   const stack = await startStack({
@@ -83,7 +96,8 @@ export default async function pipeline(): Promise<BenchSection> {
       perJourney[key] = last;
       composition[key] = await servicesOfTrace(stack.tracesFile, traceId);
     }
-    if (perJourney.edge === 0 || perJourney.origin === 0) throw new Error(`probe journeys reached the collector with no spans (${JSON.stringify(perJourney)}); see ${runDir}`);
+    if (perJourney.edge === 0 || perJourney.origin === 0)
+      throw new Error(`probe journeys reached the collector with no spans (${JSON.stringify(perJourney)}); see ${runDir}`);
 
     const rates = { edge: [] as number[], origin: [] as number[] };
     const expected = new Map<string, number>();

@@ -128,7 +128,11 @@ async function profileVariant(variant: Variant, home: string, outRoot: string, s
     const url = new URL('/api/checkout', (await mf.ready).toString());
     const load = (count: number) => runBounded(count, CONCURRENCY, async () => void (await postCheckout(agent, url, BAGGAGE)));
     await load(WARMUP_REQUESTS);
-    const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string; title?: string; id?: string }>;
+    const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as Array<{
+      webSocketDebuggerUrl: string;
+      title?: string;
+      id?: string;
+    }>;
     const target = targets.find((candidate) => /profiled/.test(`${candidate.id} ${candidate.title} ${candidate.webSocketDebuggerUrl}`)) ?? targets[0];
     if (!target) throw new Error('the worker has no inspector target');
     const client = await inspector(target.webSocketDebuggerUrl);

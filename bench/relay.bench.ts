@@ -57,9 +57,15 @@ export default async function relayCost(): Promise<BenchSection> {
   const protobuf = protobufBody(spans);
   const variants = {
     'OTLP/JSON': () => relayOnce(json, 'json', false),
-    'OTLP/JSON, gzip': ((gz) => () => relayOnce(gz, 'json', true))(new Uint8Array(gzipSync(json))),
+    'OTLP/JSON, gzip': (
+      (gz) => () =>
+        relayOnce(gz, 'json', true)
+    )(new Uint8Array(gzipSync(json))),
     'OTLP/protobuf': () => relayOnce(protobuf, 'protobuf', false),
-    'OTLP/protobuf, gzip': ((gz) => () => relayOnce(gz, 'protobuf', true))(new Uint8Array(gzipSync(protobuf))),
+    'OTLP/protobuf, gzip': (
+      (gz) => () =>
+        relayOnce(gz, 'protobuf', true)
+    )(new Uint8Array(gzipSync(protobuf))),
   };
   const anchor = () => anchorOnce(json);
 

@@ -41,17 +41,29 @@ function journey(): { browser: ReadableSpan[]; edge: ReadableSpan[] } {
     'POST',
     {
       kind: SpanKind.CLIENT,
-      attributes: { 'http.request.method': 'POST', 'url.full': 'https://edge.shop.example/api/checkout', 'server.address': 'edge.shop.example', 'server.port': 443, ...SESSION },
+      attributes: {
+        'http.request.method': 'POST',
+        'url.full': 'https://edge.shop.example/api/checkout',
+        'server.address': 'edge.shop.example',
+        'server.port': 443,
+        ...SESSION,
+      },
     },
     trace.setSpan(ROOT_CONTEXT, step),
   );
-  for (const event of ['fetchStart', 'domainLookupStart', 'domainLookupEnd', 'connectStart', 'connectEnd', 'requestStart', 'responseStart', 'responseEnd']) fetchSpan.addEvent(event);
+  for (const event of ['fetchStart', 'domainLookupStart', 'domainLookupEnd', 'connectStart', 'connectEnd', 'requestStart', 'responseStart', 'responseEnd'])
+    fetchSpan.addEvent(event);
   fetchSpan.setAttribute('http.response.status_code', 200);
   fetchSpan.end();
   step.end();
   click.end();
 
-  const edge = recorder({ 'service.name': 'edge-worker', 'telemetry.sdk.language': 'js', 'cloud.provider': 'cloudflare', 'cloud.platform': 'cloudflare.workers' });
+  const edge = recorder({
+    'service.name': 'edge-worker',
+    'telemetry.sdk.language': 'js',
+    'cloud.provider': 'cloudflare',
+    'cloud.platform': 'cloudflare.workers',
+  });
   const edgeTracer = edge.provider.getTracer('@journeytrace/edge');
   const server = edgeTracer.startSpan(
     'POST /api/checkout',
@@ -72,7 +84,16 @@ function journey(): { browser: ReadableSpan[]; edge: ReadableSpan[] } {
   );
   const client = edgeTracer.startSpan(
     'POST',
-    { kind: SpanKind.CLIENT, attributes: { 'http.request.method': 'POST', 'url.full': 'https://api.shop.example/checkout', 'server.address': 'api.shop.example', 'server.port': 443, ...SESSION } },
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': 'POST',
+        'url.full': 'https://api.shop.example/checkout',
+        'server.address': 'api.shop.example',
+        'server.port': 443,
+        ...SESSION,
+      },
+    },
     trace.setSpan(ROOT_CONTEXT, server),
   );
   client.setAttribute('http.response.status_code', 200);
@@ -123,7 +144,12 @@ const SIDES = {
 async function post(collectorUrl: string, encoding: Encoding, body: Uint8Array): Promise<number> {
   const headers: Record<string, string> = { 'content-type': encoding.contentType };
   if (encoding.gzip) headers['content-encoding'] = 'gzip';
-  const response = await fetch(`${collectorUrl}/v1/traces`, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer>, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${collectorUrl}/v1/traces`, {
+    method: 'POST',
+    headers,
+    body: body as Uint8Array<ArrayBuffer>,
+    signal: AbortSignal.timeout(10_000),
+  });
   await response.body?.cancel();
   return response.status;
 }

@@ -72,7 +72,11 @@ async function crashMidTraffic(victim: RunningCollector, collectorUrl: string, h
 }
 
 /** Polls the outputs until every acknowledged span outside `mayLose` arrived (up to 90 s), lets stragglers land, and tallies. */
-async function settledTally(files: string[], acknowledged: ReadonlyMap<string, AcknowledgedSpan>, mayLose: (span: AcknowledgedSpan) => boolean): Promise<DeliveryTally> {
+async function settledTally(
+  files: string[],
+  acknowledged: ReadonlyMap<string, AcknowledgedSpan>,
+  mayLose: (span: AcknowledgedSpan) => boolean,
+): Promise<DeliveryTally> {
   const read = async () => (await Promise.all(files.map((file) => readKeptSpans(file)))).flat();
   const deadline = Date.now() + 90_000;
   let output: KeptSpan[] = await read();
@@ -166,7 +170,9 @@ describe(`collector crashes (SIGKILL mid-traffic, down ${DOWN_SECONDS} s)`, { ti
       const outside = tally.lost.filter((span) => !mayLose(span));
       assert.deepEqual(outside, [], `only the sampler's window may be lost: ${describeLoss(tally, killedAt)}`);
       // The killed instance's share of the outage reached it after its restart: the front tier held it.
-      const fromOutage = new Set([...traffic.acknowledged.values()].filter((span) => span.acknowledgedAt > killedAt && span.acknowledgedAt < restartedAt).map((span) => span.spanId));
+      const fromOutage = new Set(
+        [...traffic.acknowledged.values()].filter((span) => span.acknowledgedAt > killedAt && span.acknowledgedAt < restartedAt).map((span) => span.spanId),
+      );
       const victimOutput = await readKeptSpans(victim.tracesFile);
       assert.ok(
         victimOutput.some((span) => fromOutage.has(span.spanId)),

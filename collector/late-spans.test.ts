@@ -54,7 +54,10 @@ describe('late spans after a decision', () => {
     await send([{ traceId: barrier, name: 'barrier', error: true }]);
     await waitForTrace(collector.tracesFile, barrier, (spans) => spans.length === 1);
     await pastDecision();
-    assert.deepEqual((await readKeptSpans(collector.tracesFile)).filter((span) => span.traceId === dropped), []);
+    assert.deepEqual(
+      (await readKeptSpans(collector.tracesFile)).filter((span) => span.traceId === dropped),
+      [],
+    );
   });
 
   it('keeps the late span of a journey kept earlier', async () => {

@@ -139,7 +139,10 @@ describe('production overlay', () => {
     await waitForTrace(backend.tracesFile, kept, one);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     for (const file of [backend.tracesFile, production.hash.tracesFile]) {
-      assert.deepEqual((await readKeptSpans(file)).filter((span) => span.traceId === dropped), []);
+      assert.deepEqual(
+        (await readKeptSpans(file)).filter((span) => span.traceId === dropped),
+        [],
+      );
     }
   });
 
@@ -208,12 +211,24 @@ describe('production overlay', () => {
       assert.equal(relayed.status, 200, `the relay's forward was taken (${await relayed.text()})`);
       const flushes: Promise<unknown>[] = [];
       const executionCtx = { waitUntil: (promise: Promise<unknown>) => void flushes.push(promise), passThroughOnException: () => {}, props: {} };
-      const served = await app.request('/api/checkout', { headers: { traceparent: `00-${traceId}-${browser[0]!.spanContext().spanId}-01` } }, bindings, executionCtx);
+      const served = await app.request(
+        '/api/checkout',
+        { headers: { traceparent: `00-${traceId}-${browser[0]!.spanContext().spanId}-01` } },
+        bindings,
+        executionCtx,
+      );
       assert.equal(served.status, 500);
       await Promise.all(flushes);
 
-      const spans = await waitForTrace(collector.tracesFile, traceId, (arrived) => arrived.some((span) => span.service === 'edge-worker') && arrived.some((span) => span.service === 'shop-web'));
-      assert.ok(spans.some((span) => span.service === 'edge-worker' && span.name === 'GET /api/checkout'), 'the edge span is stored');
+      const spans = await waitForTrace(
+        collector.tracesFile,
+        traceId,
+        (arrived) => arrived.some((span) => span.service === 'edge-worker') && arrived.some((span) => span.service === 'shop-web'),
+      );
+      assert.ok(
+        spans.some((span) => span.service === 'edge-worker' && span.name === 'GET /api/checkout'),
+        'the edge span is stored',
+      );
       assert.ok(spans.filter((span) => span.service === 'shop-web').length >= 2, 'the relayed browser spans are stored');
       const deadline = Date.now() + 10_000;
       while (!(await edgeMetricsIn(collector.metricsFile))) {
@@ -222,7 +237,10 @@ describe('production overlay', () => {
       }
     });
 
-    for (const [what, token] of [['unset', undefined], ['empty', '']] as const) {
+    for (const [what, token] of [
+      ['unset', undefined],
+      ['empty', ''],
+    ] as const) {
       it(`refuses to start when JOURNEYTRACE_COLLECTOR_TOKEN is ${what}, rather than take OTLP from anyone`, async () => {
         const why = await refusedStart({
           name: `production-token-${what}`,
@@ -237,7 +255,10 @@ describe('production overlay', () => {
 });
 
 interface MetricsRequest {
-  resourceMetrics?: Array<{ resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> }; scopeMetrics?: Array<{ metrics?: Array<{ name: string }> }> }>;
+  resourceMetrics?: Array<{
+    resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };
+    scopeMetrics?: Array<{ metrics?: Array<{ name: string }> }>;
+  }>;
 }
 
 /** Whether the metrics file holds the edge's HTTP server duration histogram. */

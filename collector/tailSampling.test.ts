@@ -43,8 +43,14 @@ const policiesByConfig = configs.map((name) => ({ name, policies: tailSamplingPo
 
 describe('tail sampling in the collector configs matches the contract', () => {
   it('some config defines the premium-users and slow-requests policies', () => {
-    assert.ok(policiesByConfig.some(({ policies }) => policies.has('premium-users')), 'a premium-users policy');
-    assert.ok(policiesByConfig.some(({ policies }) => policies.has('slow-requests')), 'a slow-requests policy');
+    assert.ok(
+      policiesByConfig.some(({ policies }) => policies.has('premium-users')),
+      'a premium-users policy',
+    );
+    assert.ok(
+      policiesByConfig.some(({ policies }) => policies.has('slow-requests')),
+      'a slow-requests policy',
+    );
   });
 
   for (const { name, policies } of policiesByConfig) {
@@ -54,7 +60,13 @@ describe('tail sampling in the collector configs matches the contract', () => {
         assert.equal(/key:\s*(\S+)/.exec(premium)?.[1], ATTR_USER_TIER);
         const values = /values:\s*\[([^\]]*)\]/.exec(premium)?.[1];
         assert.ok(values !== undefined, 'values as a flow list');
-        assert.deepEqual(values.split(',').map((value) => value.trim().replace(/^["']|["']$/g, '')).sort(), [...TAIL_SAMPLING_KEPT_TIERS].sort());
+        assert.deepEqual(
+          values
+            .split(',')
+            .map((value) => value.trim().replace(/^["']|["']$/g, ''))
+            .sort(),
+          [...TAIL_SAMPLING_KEPT_TIERS].sort(),
+        );
       });
     }
     const slow = policies.get('slow-requests');

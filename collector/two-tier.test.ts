@@ -55,12 +55,12 @@ describe('two-tier collectors (front tier load-balancing by trace id)', () => {
 
   it('keeps each failed journey whole, on exactly one sampling collector, and drops the rest', async () => {
     const journeys = Array.from({ length: JOURNEYS }, (_, index) => ({ traceId: randomHex(32), failed: index % 2 === 0 }));
-    const senders = SERVICES.map((service) => createSpanSender({ serviceName: service, collectorUrl: front.httpUrl, headers: { authorization: `Bearer ${TOKEN}` } }));
+    const senders = SERVICES.map((service) =>
+      createSpanSender({ serviceName: service, collectorUrl: front.httpUrl, headers: { authorization: `Bearer ${TOKEN}` } }),
+    );
     // Each service reports every journey in its own export requests, like real hops do.
     SERVICES.forEach((service, index) => {
-      senders[index]!.send(
-        journeys.map(({ traceId, failed }) => ({ traceId, name: `${service} span`, error: failed && service === 'checkout-api' })),
-      );
+      senders[index]!.send(journeys.map(({ traceId, failed }) => ({ traceId, name: `${service} span`, error: failed && service === 'checkout-api' })));
     });
     for (const sender of senders) await sender.shutdown();
 
@@ -78,7 +78,10 @@ describe('two-tier collectors (front tier load-balancing by trace id)', () => {
         [0, SERVICES.length],
         `journey ${traceId}: spans per sampling collector ${JSON.stringify(counts)} (want all ${SERVICES.length} on one)`,
       );
-      const services = perCollector.flat().filter((span) => span.traceId === traceId).map((span) => span.service);
+      const services = perCollector
+        .flat()
+        .filter((span) => span.traceId === traceId)
+        .map((span) => span.service);
       assert.deepEqual(services.sort(), [...SERVICES].sort(), `journey ${traceId} has one span per service, none twice`);
     }
     for (const { traceId } of journeys.filter((journey) => !journey.failed)) {
@@ -95,10 +98,20 @@ describe('front tier authentication', () => {
   it('refuses OTLP without the token, and refuses to start without one', async () => {
     const runDirAuth = join(runDir, 'auth');
     const sampler = localCollector({ authenticated: true });
-    const samplingTier = await runCollector({ name: 'sampling-auth', runDir: runDirAuth, configs: sampler.configs, env: { ...sampler.env, JOURNEYTRACE_COLLECTOR_TOKEN: TOKEN } });
+    const samplingTier = await runCollector({
+      name: 'sampling-auth',
+      runDir: runDirAuth,
+      configs: sampler.configs,
+      env: { ...sampler.env, JOURNEYTRACE_COLLECTOR_TOKEN: TOKEN },
+    });
     try {
       const sampling = `[${samplingTier.grpcAddress}]`;
-      const front = await runCollector({ name: 'front-auth', runDir: runDirAuth, configs: [join(here, 'front-tier.yaml')], env: { JOURNEYTRACE_COLLECTOR_TOKEN: TOKEN, JOURNEYTRACE_SAMPLING_TIER: sampling } });
+      const front = await runCollector({
+        name: 'front-auth',
+        runDir: runDirAuth,
+        configs: [join(here, 'front-tier.yaml')],
+        env: { JOURNEYTRACE_COLLECTOR_TOKEN: TOKEN, JOURNEYTRACE_SAMPLING_TIER: sampling },
+      });
       try {
         const spans = await recordSpans('intruder', [{ traceId: randomHex(32), name: 'forged', error: true }]);
         assert.equal(await exportOverHttp(front.httpUrl, spans), 401);
@@ -107,7 +120,12 @@ describe('front tier authentication', () => {
       } finally {
         await front.stop();
       }
-      const why = await refusedStart({ name: 'front-no-token', runDir: runDirAuth, configs: [join(here, 'front-tier.yaml')], env: { JOURNEYTRACE_COLLECTOR_TOKEN: undefined, JOURNEYTRACE_SAMPLING_TIER: sampling } });
+      const why = await refusedStart({
+        name: 'front-no-token',
+        runDir: runDirAuth,
+        configs: [join(here, 'front-tier.yaml')],
+        env: { JOURNEYTRACE_COLLECTOR_TOKEN: undefined, JOURNEYTRACE_SAMPLING_TIER: sampling },
+      });
       assert.match(why, /no bearer token provided/);
     } finally {
       await samplingTier.stop();

@@ -20,7 +20,11 @@ const files = readdirSync(join(ROOT, 'bench'))
   .filter((name) => name.endsWith('.bench.ts'))
   .filter((name) => only.size === 0 || only.has(name.replace(/\.bench\.ts$/, '')))
   .sort();
-const known = new Set(readdirSync(join(ROOT, 'bench')).filter((name) => name.endsWith('.bench.ts')).map((name) => name.replace(/\.bench\.ts$/, '')));
+const known = new Set(
+  readdirSync(join(ROOT, 'bench'))
+    .filter((name) => name.endsWith('.bench.ts'))
+    .map((name) => name.replace(/\.bench\.ts$/, '')),
+);
 const unknown = [...only].filter((name) => !known.has(name));
 if (unknown.length > 0) {
   console.error(`journeytrace: no benchmark named ${unknown.join(', ')}; there are: ${[...known].sort().join(', ')}.`);
@@ -49,7 +53,16 @@ for (const file of files) {
     failed.push(file);
     console.error(`journeytrace: bench ${file} failed: ${message}`);
     const name = file.replace(/\.bench\.ts$/, '');
-    sections.push({ area: name, section: { title: `${name} (failed)`, command: `npm run bench -- ${name}`, versions: 'n/a', rows: [], notes: [`This run failed: ${message.split('\n')[0]}`] } });
+    sections.push({
+      area: name,
+      section: {
+        title: `${name} (failed)`,
+        command: `npm run bench -- ${name}`,
+        versions: 'n/a',
+        rows: [],
+        notes: [`This run failed: ${message.split('\n')[0]}`],
+      },
+    });
   }
 }
 progress(`benchmarks took ${((Date.now() - suiteStarted) / 1000).toFixed(0)} s`);

@@ -69,7 +69,9 @@ function obtainNode(packageName, spec) {
   mkdirSync(join(root, '.cache'), { recursive: true });
   withLock(`${cached}.lock`, () => {
     if (usable()) return;
-    console.log(`journeytrace: Node ${process.versions.node} is older than ${formatVersion(minimum)}; fetching Node ${LTS_MAJOR} LTS (npm package ${spec}) into .cache/…`);
+    console.log(
+      `journeytrace: Node ${process.versions.node} is older than ${formatVersion(minimum)}; fetching Node ${LTS_MAJOR} LTS (npm package ${spec}) into .cache/…`,
+    );
     // Installed beside the cache and moved in whole, so no run ever sees half a Node.
     const staging = `${cached}.staging-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
@@ -95,7 +97,10 @@ function obtainNode(packageName, spec) {
 
 /** Installs npm packages when package-lock.json changed since the last install. */
 function installPackages() {
-  const lockHash = () => createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+  const lockHash = () =>
+    createHash('sha256')
+      .update(readFileSync(join(root, 'package-lock.json')))
+      .digest('hex');
   const stamp = join(root, 'node_modules', '.journeytrace-lock-hash');
   const installed = () => existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash();
   if (installed()) return;

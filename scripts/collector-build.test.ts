@@ -10,6 +10,9 @@ test('collector:build takes --out DIR or --out=DIR, relative to where the comman
 
 test('collector:build without a directory says how to call it', () => {
   for (const args of [[], ['--out'], ['--out', '--verbose'], ['--out=']]) {
-    assert.throws(() => outputDirOf(args, '/tmp'), (error: unknown) => error instanceof SetupError && /--out DIR is required/.test(error.message));
+    assert.throws(
+      () => outputDirOf(args, '/tmp'),
+      (error: unknown) => error instanceof SetupError && /--out DIR is required/.test(error.message),
+    );
   }
 });

@@ -37,7 +37,9 @@ export async function runOnce(toolchain: { chromium: string }, args: string[]): 
     const spans = await waitForTrace(stack.tracesFile, traceId, (arrived) =>
       servicesOf(scenario).every((service) => arrived.some((span) => span.service === service)),
     );
-    process.stdout.write(`\ntrace ${traceId} (${spans.length} spans)\n${renderTrace(spans, { attributes: ['user.tier', 'journeytrace.binding.name', 'db.system.name', 'journeytrace.lookup.outcome'] })}\n\n`);
+    process.stdout.write(
+      `\ntrace ${traceId} (${spans.length} spans)\n${renderTrace(spans, { attributes: ['user.tier', 'journeytrace.binding.name', 'db.system.name', 'journeytrace.lookup.outcome'] })}\n\n`,
+    );
     return 0;
   } finally {
     await browser.close();

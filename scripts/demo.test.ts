@@ -14,7 +14,11 @@ const listening = (port: number) => acceptsConnections('127.0.0.1', port);
 
 /** Kills the process groups of whatever listens on a port (each service is a group of its own). */
 function killListenerGroups(port: number): void {
-  const pids = spawnSync('fuser', ['-n', 'tcp', String(port)], { encoding: 'utf8' }).stdout?.trim().split(/\s+/).filter(Boolean) ?? [];
+  const pids =
+    spawnSync('fuser', ['-n', 'tcp', String(port)], { encoding: 'utf8' })
+      .stdout?.trim()
+      .split(/\s+/)
+      .filter(Boolean) ?? [];
   for (const pid of pids) {
     try {
       // Field 5 of /proc/<pid>/stat is the process group (after the parenthesized command name).
@@ -76,7 +80,8 @@ describe('npm run demo', () => {
       // Ctrl-C, and again while it stops (an impatient user; npm and bootstrap.mjs pass the first one
       // on too, but signals that arrive together may merge into one).
       process.kill(-demo.pid!, 'SIGINT');
-      for (const deadline = Date.now() + 5000; !output.includes('stopping…') && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (const deadline = Date.now() + 5000; !output.includes('stopping…') && Date.now() < deadline; )
+        await new Promise((resolve) => setTimeout(resolve, 10));
       try {
         process.kill(-demo.pid!, 'SIGINT');
       } catch {

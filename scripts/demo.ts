@@ -56,7 +56,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   progress(`demo app       ${stack.urls.app}`);
   progress(`edge worker    ${stack.urls.edge}`);
-  progress(`checkout-api   ${stack.urls.origin} (inventory gRPC :${ports.inventory}, Kafka :${ports.kafka}, payment :${ports.payment}, orders-worker :${ports.ordersWorker})`);
+  progress(
+    `checkout-api   ${stack.urls.origin} (inventory gRPC :${ports.inventory}, Kafka :${ports.kafka}, payment :${ports.payment}, orders-worker :${ports.ordersWorker})`,
+  );
   progress(`collector      ${stack.urls.collector} (OTLP/HTTP), 127.0.0.1:${ports.collectorGrpc} (OTLP/gRPC)`);
   progress(`kept traces    ${stack.tracesFile}`);
   progress('open the demo app, pick a tier and a scenario, press Checkout. Ctrl-C stops everything.');

@@ -118,7 +118,10 @@ async function soak(stack: Stack, options: SoakOptions): Promise<SoakResult> {
     pending.add(work);
   }, 1000 / options.journeysPerSecond);
   const memoryTimer = setInterval(() => memory.push(sampleMemory(stack.services, started)), MEMORY_EVERY_MILLIS);
-  const progressTimer = setInterval(() => progress(`soak: ${Math.round((Date.now() - started) / 60_000)} min, ${journeys.length} journeys, ${faults.length} faults`), 60_000);
+  const progressTimer = setInterval(
+    () => progress(`soak: ${Math.round((Date.now() - started) / 60_000)} min, ${journeys.length} journeys, ${faults.length} faults`),
+    60_000,
+  );
 
   // Faults one after another, each after a random pause around the mean, until the time is up.
   const random = Math.random;
@@ -154,7 +157,12 @@ async function soak(stack: Stack, options: SoakOptions): Promise<SoakResult> {
   }
   clearInterval(memoryTimer);
   memory.push(sampleMemory(stack.services, started));
-  const tally = tallySoak(journeys, shapes, { services: (id) => output.servicesByTrace.get(id) ?? [], repeats: (id) => output.repeatsByTrace.get(id) ?? 0 }, faults);
+  const tally = tallySoak(
+    journeys,
+    shapes,
+    { services: (id) => output.servicesByTrace.get(id) ?? [], repeats: (id) => output.repeatsByTrace.get(id) ?? 0 },
+    faults,
+  );
   return {
     options,
     startedAt: new Date(started).toISOString(),
@@ -190,7 +198,8 @@ async function probeShape(stack: Stack, output: SpanTally, edgeUrl: URL, scenari
     const count = output.servicesByTrace.get(traceId)?.length ?? 0;
     if (count !== last) [last, stableSince] = [count, Date.now()];
   }
-  if (!whole()) throw new Error(`the ${scenario} probe journey ${traceId} did not reach every service (${[...services()].join(', ')}) within 120 s; see ${stack.runDir}`);
+  if (!whole())
+    throw new Error(`the ${scenario} probe journey ${traceId} did not reach every service (${[...services()].join(', ')}) within 120 s; see ${stack.runDir}`);
   const shape = new Map<string, number>();
   for (const service of output.servicesByTrace.get(traceId) ?? []) shape.set(service, (shape.get(service) ?? 0) + 1);
   return shape;
@@ -215,7 +224,10 @@ export function renderSummary(result: SoakResult): string {
     `| spans duplicated | ${number(tally.spansDuplicated)} |`,
     `| spans lost | ${number(tally.spansLost)} |`,
     ...Object.entries(tally.lostByFault).map(
-      ([fault, byService]) => `| lost near ${fault} | ${Object.entries(byService).map(([service, count]) => `${service} ${count}`).join(', ')} |`,
+      ([fault, byService]) =>
+        `| lost near ${fault} | ${Object.entries(byService)
+          .map(([service, count]) => `${service} ${count}`)
+          .join(', ')} |`,
     ),
     `| drain after the last journey | ${result.drainSeconds} s |`,
     '',

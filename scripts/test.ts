@@ -16,9 +16,39 @@ import { ensureToolchain } from '@journeytrace/tooling/setup/index.js';
 import { endServicesOfEarlierRuns } from '@journeytrace/tooling/stack/serviceRegistry.js';
 import { faultsFromJourneyReport, readFigures, RELIABILITY_FILE, renderReliabilityFile, type Figure } from '@journeytrace/tooling/reliability/figures.js';
 
-const UNIT_TEST_DIRS = ['contract/src', 'node-sdk/src', 'web-sdk/src', 'web-sdk/test', 'edge-worker/src', 'edge-worker/test', 'demo-app/src', 'demo-app/server', 'demo-app/services', 'demo-app/edge', 'collector', 'scripts', 'tooling', 'test/playwright-kit/src', 'test/property', 'test/security', 'test/load', 'test/package', 'test/backends'];
+const UNIT_TEST_DIRS = [
+  'contract/src',
+  'node-sdk/src',
+  'web-sdk/src',
+  'web-sdk/test',
+  'edge-worker/src',
+  'edge-worker/test',
+  'demo-app/src',
+  'demo-app/server',
+  'demo-app/services',
+  'demo-app/edge',
+  'collector',
+  'scripts',
+  'tooling',
+  'test/playwright-kit/src',
+  'test/property',
+  'test/security',
+  'test/load',
+  'test/package',
+  'test/backends',
+];
 /** The folders the import-graph rules cover (examples/ are users' projects, outside the workspaces). */
-const CODE_DIRS = ['web-sdk', 'edge-worker', 'demo-app', 'test', 'tooling', 'scripts', 'bench', 'collector', ...['contract', 'node-sdk'].filter((dir) => existsSync(join(ROOT, dir)))];
+const CODE_DIRS = [
+  'web-sdk',
+  'edge-worker',
+  'demo-app',
+  'test',
+  'tooling',
+  'scripts',
+  'bench',
+  'collector',
+  ...['contract', 'node-sdk'].filter((dir) => existsSync(join(ROOT, dir))),
+];
 // Per run, so a second run beside this one never clears its reports.
 const REPORTS_DIR = join(DATA_DIR, 'test-reports', String(process.pid));
 
@@ -77,7 +107,16 @@ async function runUnitTests(): Promise<Tally> {
   const tap = join(REPORTS_DIR, 'unit.tap');
   const result = await run(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
     // Tests record their reliability figures there (tooling/reliability/figures.ts), as journey tests do.
     { cwd: ROOT, env: { ...process.env, JOURNEYTRACE_TEST_OUTPUT: REPORTS_DIR } },
   );
@@ -111,7 +150,9 @@ async function runJourneyTests(): Promise<Tally> {
 function writeReliabilityFigures(unitFigures: Figure[]): void {
   const figures: Figure[] = [...unitFigures, ...readFigures(REPORTS_DIR)];
   try {
-    figures.push(faultsFromJourneyReport(JSON.parse(readFileSync(join(REPORTS_DIR, 'journeys.json'), 'utf8')) as Parameters<typeof faultsFromJourneyReport>[0]));
+    figures.push(
+      faultsFromJourneyReport(JSON.parse(readFileSync(join(REPORTS_DIR, 'journeys.json'), 'utf8')) as Parameters<typeof faultsFromJourneyReport>[0]),
+    );
   } catch {
     // No journey report: nothing to count.
   }

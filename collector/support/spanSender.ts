@@ -67,7 +67,12 @@ function protobufExporter(collectorUrl: string, headers?: Record<string, string>
   return {
     export(spans, done) {
       exportOverHttp(collectorUrl, spans, headers).then(
-        (status) => done(status >= 200 && status < 300 ? { code: ExportResultCode.SUCCESS } : { code: ExportResultCode.FAILED, error: new Error(`the collector answered ${status}`) }),
+        (status) =>
+          done(
+            status >= 200 && status < 300
+              ? { code: ExportResultCode.SUCCESS }
+              : { code: ExportResultCode.FAILED, error: new Error(`the collector answered ${status}`) },
+          ),
         (error: unknown) => done({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }),
       );
     },

@@ -6,7 +6,5 @@ import { trace } from '@opentelemetry/api';
  */
 export function log(message: string, fields: Record<string, unknown> = {}): void {
   const spanContext = trace.getActiveSpan()?.spanContext();
-  console.log(
-    JSON.stringify({ time: new Date().toISOString(), msg: message, trace_id: spanContext?.traceId, span_id: spanContext?.spanId, ...fields }),
-  );
+  console.log(JSON.stringify({ time: new Date().toISOString(), msg: message, trace_id: spanContext?.traceId, span_id: spanContext?.spanId, ...fields }));
 }

@@ -55,7 +55,10 @@ export function parseKeyValuePairs(value: string | undefined, warn: (message: st
 
 /** The OTLP request headers for a signal: `OTEL_EXPORTER_OTLP_HEADERS`, overridden per key by `OTEL_EXPORTER_OTLP_<SIGNAL>_HEADERS`. */
 export function otlpHeadersFromEnv(env: Record<string, string | undefined>, signal: OtlpSignal, warn?: (message: string) => void): Record<string, string> {
-  return { ...parseKeyValuePairs(env.OTEL_EXPORTER_OTLP_HEADERS, warn), ...parseKeyValuePairs(env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_HEADERS`], warn) };
+  return {
+    ...parseKeyValuePairs(env.OTEL_EXPORTER_OTLP_HEADERS, warn),
+    ...parseKeyValuePairs(env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_HEADERS`], warn),
+  };
 }
 
 /** The levels of `OTEL_LOG_LEVEL`. */
@@ -74,7 +77,8 @@ export function installDiagLogger(value: string | undefined, logger: DiagLogger)
   const named: unknown = DiagLogLevel[name.toUpperCase() as keyof typeof DiagLogLevel];
   const level = typeof named === 'number' ? (named as DiagLogLevel) : DiagLogLevel.INFO;
   diag.setLogger(logger, { logLevel: level, suppressOverrideMessage: true });
-  if (typeof named !== 'number') diag.warn(`journeytrace: OTEL_LOG_LEVEL=${JSON.stringify(value)} is not a level (none, error, warn, info, debug, verbose, all); using info`);
+  if (typeof named !== 'number')
+    diag.warn(`journeytrace: OTEL_LOG_LEVEL=${JSON.stringify(value)} is not a level (none, error, warn, info, debug, verbose, all); using info`);
   return true;
 }
 

@@ -11,7 +11,12 @@ import { DEV_SESSION_SECRET } from './demo/sessionSecret.js';
 
 const ctx: ExecutionContext = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} };
 const quiet = { OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' };
-const bindings = (extra: Partial<EdgeBindings>): EdgeBindings => ({ ORIGIN_URL: 'http://127.0.0.1:9', ALLOWED_ORIGINS: 'http://127.0.0.1:5173', ...quiet, ...extra });
+const bindings = (extra: Partial<EdgeBindings>): EdgeBindings => ({
+  ORIGIN_URL: 'http://127.0.0.1:9',
+  ALLOWED_ORIGINS: 'http://127.0.0.1:5173',
+  ...quiet,
+  ...extra,
+});
 
 const signIn = (base: string, env: EdgeBindings) =>
   worker.fetch(new Request(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"tier":"vip"}' }), env, ctx);

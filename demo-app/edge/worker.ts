@@ -58,7 +58,10 @@ app.post('/__conformance/trace-context', onlyWith('EDGE_CONFORMANCE'), trace({ p
 
 app.use(traceCors({ origins: (c) => splitOrigins(c.env.ALLOWED_ORIGINS), allowHeaders: ['content-type', 'content-encoding', 'authorization'] }));
 // Browser spans, relayed to the collector; before trace(): relaying makes no spans that would loop back.
-app.post('/v1/traces', otlpRelay<EdgeBindings>((env) => ({ allowedOrigins: splitOrigins(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS ?? env.ALLOWED_ORIGINS) })));
+app.post(
+  '/v1/traces',
+  otlpRelay<EdgeBindings>((env) => ({ allowedOrigins: splitOrigins(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS ?? env.ALLOWED_ORIGINS) })),
+);
 app.use(trace<EdgeBindings>((env) => ({ propagateTo: [env.ORIGIN_URL], verifyUser })));
 // The cart (Durable Object), the price list (KV) and the recommendations Worker, traced (demo/shop.ts).
 app.use('/api/checkout', shopBindings);
@@ -101,7 +104,10 @@ function originTimeoutMillis(value: string | undefined): number {
 }
 
 function splitOrigins(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 // The session carts' Durable Object class (wrangler.toml `[[durable_objects.bindings]]`).

@@ -33,7 +33,14 @@ describe('readRouteLatency', () => {
         resourceMetrics: [
           {
             resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout-api' } }] },
-            scopeMetrics: [{ metrics: [{ name: 'http.server.request.duration', histogram: { dataPoints: points } }, { name: 'other', histogram: { dataPoints: points } }] }],
+            scopeMetrics: [
+              {
+                metrics: [
+                  { name: 'http.server.request.duration', histogram: { dataPoints: points } },
+                  { name: 'other', histogram: { dataPoints: points } },
+                ],
+              },
+            ],
           },
         ],
       });

@@ -1,9 +1,7 @@
 import type { JourneyTrace } from 'journeytrace';
 import type { DemoSession } from './session.js';
 
-export type CheckoutOutcome =
-  | { ok: true; orderId: string; traceId: string; recommendations: string[] }
-  | { ok: false; error: string; traceId: string };
+export type CheckoutOutcome = { ok: true; orderId: string; traceId: string; recommendations: string[] } | { ok: false; error: string; traceId: string };
 
 /**
  * The checkout journey step: one call to the edge worker, traced as the step `checkout`.

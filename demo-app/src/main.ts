@@ -35,9 +35,11 @@ loadShopConfig().then((config) => {
     result.textContent = 'Checking out…';
     recommendations.hidden = true;
     delete result.dataset.traceId;
-    checkout(journey, config.edgeUrl, scenarioSelect.value, session).then(show, () => undefined).finally(() => {
-      button.disabled = false;
-    });
+    checkout(journey, config.edgeUrl, scenarioSelect.value, session)
+      .then(show, () => undefined)
+      .finally(() => {
+        button.disabled = false;
+      });
   });
 }, showStartFailure);
 
@@ -57,9 +59,11 @@ function show(outcome: CheckoutOutcome): void {
   result.append(trace);
   result.dataset.traceId = outcome.traceId;
   if (outcome.ok && outcome.recommendations.length > 0) {
-    recommendations.querySelector('ul')!.replaceChildren(
-      ...outcome.recommendations.map((sku) => Object.assign(document.createElement('li'), { textContent: sku.replace(/^sku-/, '').replaceAll('-', ' ') })),
-    );
+    recommendations
+      .querySelector('ul')!
+      .replaceChildren(
+        ...outcome.recommendations.map((sku) => Object.assign(document.createElement('li'), { textContent: sku.replace(/^sku-/, '').replaceAll('-', ' ') })),
+      );
     recommendations.hidden = false;
   }
 }

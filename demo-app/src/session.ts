@@ -20,7 +20,10 @@ export function demoSession(edgeUrl: string): DemoSession {
         body: JSON.stringify({ tier }),
       })
         .then((response) => (response.ok ? (response.json() as Promise<{ token?: string }>) : { token: undefined }))
-        .then((body) => body.token, () => undefined);
+        .then(
+          (body) => body.token,
+          () => undefined,
+        );
       return token.then(() => undefined);
     },
     async headers(): Promise<Record<string, string>> {

@@ -29,7 +29,10 @@ const verifyUser = sessionTokenVerifier<MyEnv>({ secret: (env) => env.SESSION_SE
 app.use(trace({ propagateTo: ['https://api.shop.example'], verifyUser }));
 app.use(trace<MyEnv>((env) => ({ propagateTo: [env.API_ORIGIN], verifyUser })));
 app.use(trace((env: MyEnv) => ({ serviceName: env.OTEL_SERVICE_NAME })));
-app.post('/v1/traces', otlpRelay<MyEnv>((env) => ({ allowedOrigins: env.ALLOWED_ORIGINS.split(',') })));
+app.post(
+  '/v1/traces',
+  otlpRelay<MyEnv>((env) => ({ allowedOrigins: env.ALLOWED_ORIGINS.split(',') })),
+);
 
 const bare = new Hono<{ Bindings: BareEnv; Variables: TraceVariables }>();
 bare.use(trace<BareEnv>((env) => ({ propagateTo: [env.API_ORIGIN], verifyUser: sessionTokenVerifier<BareEnv>({ secret: (e) => e.SESSION_SECRET }) })));

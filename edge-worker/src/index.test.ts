@@ -24,7 +24,13 @@ function documentedNames(): Set<string> {
 
 /** Every name the entry exports, and which of them exist at run time (values, not only types). */
 function entryExports(): { all: Set<string>; values: Set<string> } {
-  const program = ts.createProgram([ENTRY], { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true });
+  const program = ts.createProgram([ENTRY], {
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    noEmit: true,
+    skipLibCheck: true,
+  });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(ENTRY);
   const module = source && checker.getSymbolAtLocation(source);

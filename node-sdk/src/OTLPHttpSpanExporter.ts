@@ -67,7 +67,12 @@ export class OTLPHttpSpanExporter implements SpanExporter {
     }
     if (!body) return { code: ExportResultCode.FAILED, error: new ExportFailure('could not serialize spans', false) };
     try {
-      const response = await this._fetch(this._url, { method: 'POST', headers: this._headers, body: body as Uint8Array<ArrayBuffer>, signal: AbortSignal.timeout(this._timeoutMillis) });
+      const response = await this._fetch(this._url, {
+        method: 'POST',
+        headers: this._headers,
+        body: body as Uint8Array<ArrayBuffer>,
+        signal: AbortSignal.timeout(this._timeoutMillis),
+      });
       await response.body?.cancel();
       if (response.ok) return { code: ExportResultCode.SUCCESS };
       return { code: ExportResultCode.FAILED, error: exportFailureFromResponse(response.status, response.headers.get('retry-after')) };

@@ -8,7 +8,10 @@ describe('batchOptionsFromEnv', () => {
   beforeEach(() => {
     warnings = [];
     const ignore = () => {};
-    diag.setLogger({ error: ignore, warn: (message) => warnings.push(message), info: ignore, debug: ignore, verbose: ignore }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    diag.setLogger(
+      { error: ignore, warn: (message) => warnings.push(message), info: ignore, debug: ignore, verbose: ignore },
+      { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+    );
   });
   afterEach(() => diag.disable());
 

@@ -20,5 +20,9 @@ export function batchOptionsFromEnv(env: Record<string, string | undefined> = pr
     return readNumberSetting(setting.env, env[setting.env], setting) ?? setting.fallback;
   };
   const maxQueueSize = Math.round(read('maxQueueSize'));
-  return { scheduledDelayMillis: read('scheduledDelayMillis'), maxQueueSize, maxExportBatchSize: Math.min(Math.round(read('maxExportBatchSize')), maxQueueSize) };
+  return {
+    scheduledDelayMillis: read('scheduledDelayMillis'),
+    maxQueueSize,
+    maxExportBatchSize: Math.min(Math.round(read('maxExportBatchSize')), maxQueueSize),
+  };
 }

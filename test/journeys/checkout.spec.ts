@@ -27,8 +27,16 @@ const CHECKOUT_CHAIN: SpanSelector[] = [
   { service: 'checkout-api', kind: 'SERVER' },
   { service: 'checkout-api', kind: 'CLIENT', attributes: { 'rpc.system': 'grpc' } },
   { service: 'inventory', kind: 'SERVER', attributes: { 'rpc.system': 'grpc' } },
-  { service: 'inventory', kind: 'PRODUCER', attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'send' } },
-  { service: 'orders-worker', kind: 'CONSUMER', attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'process' } },
+  {
+    service: 'inventory',
+    kind: 'PRODUCER',
+    attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'send' },
+  },
+  {
+    service: 'orders-worker',
+    kind: 'CONSUMER',
+    attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders', 'messaging.operation.type': 'process' },
+  },
   { service: 'orders-worker', kind: 'CLIENT' },
   { service: 'payment', kind: 'SERVER' },
 ];
@@ -46,7 +54,19 @@ async function runCheckout(target: Target, page: Page, tier: string, scenario: s
   return { result, traceId, sessionId };
 }
 
-const HOP_NAMES = ['step', 'browserFetch', 'edgeServer', 'edgeClient', 'checkoutServer', 'inventoryClient', 'inventoryServer', 'producer', 'consumer', 'paymentClient', 'paymentServer'] as const;
+const HOP_NAMES = [
+  'step',
+  'browserFetch',
+  'edgeServer',
+  'edgeClient',
+  'checkoutServer',
+  'inventoryClient',
+  'inventoryServer',
+  'producer',
+  'consumer',
+  'paymentClient',
+  'paymentServer',
+] as const;
 type Hops = Record<(typeof HOP_NAMES)[number], KeptSpan>;
 
 /** Waits for every service's spans, then checks the whole chain and returns its hops by name. */

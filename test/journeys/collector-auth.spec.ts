@@ -38,6 +38,8 @@ test('with the collector requiring its token, every hop of a journey gets in, an
 
   // Metrics go over the same authenticated receiver: the edge's and the origin services'.
   await expect
-    .poll(async () => [...new Set((await readHistograms(stack().metricsFile, 'http.server.request.duration')).map((point) => point.service))].sort(), { timeout: 30_000 })
+    .poll(async () => [...new Set((await readHistograms(stack().metricsFile, 'http.server.request.duration')).map((point) => point.service))].sort(), {
+      timeout: 30_000,
+    })
     .toEqual(expect.arrayContaining(['checkout-api', 'edge-worker']));
 });

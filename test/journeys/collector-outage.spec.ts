@@ -82,7 +82,9 @@ test(`collector down for ${OUTAGE_SECONDS} s: every journey's browser, edge and 
   );
   // Late duplicates or extra spans would show here too.
   await page.waitForTimeout(2_000);
-  const final = await Promise.all(checked.map(({ traceId }) => waitForJourney(stack().tracesFile, traceId, { timeoutMillis: 1, settleMillis: 0, until: () => true })));
+  const final = await Promise.all(
+    checked.map(({ traceId }) => waitForJourney(stack().tracesFile, traceId, { timeoutMillis: 1, settleMillis: 0, until: () => true })),
+  );
 
   const hops: Record<Hop, HopFigure> = {
     browser: { expected: 0, arrived: 0, droppedReported: droppedIn(browserWarnings.join('\n')) },
@@ -113,7 +115,9 @@ test(`collector down for ${OUTAGE_SECONDS} s: every journey's browser, edge and 
     `drops reported by each hop (browser console, ${stack().runDir}/*.log)`,
   ).toEqual({ browser: 0, edge: 0, origin: 0 });
   expect(
-    readLog('edge-worker').split('\n').some((line) => line.includes('"msg":"journeytrace.diag"') && line.includes('"level":"warn"') && line.includes('span export failed')),
+    readLog('edge-worker')
+      .split('\n')
+      .some((line) => line.includes('"msg":"journeytrace.diag"') && line.includes('"level":"warn"') && line.includes('span export failed')),
     'the edge said, in a journeytrace.diag log line, that its exports failed and spans are held',
   ).toBe(true);
   for (const trace of final) trace.expectNoOrphans();
@@ -151,7 +155,10 @@ function captureBrowserDiag(page: Page): string[] {
     const key = Symbol.for(`opentelemetry.js.api.${apiVersion.split('.')[0]}`);
     const print = (...args: unknown[]) => console.warn('[diag]', ...args);
     const ignore = () => {};
-    (globalThis as unknown as Record<symbol, unknown>)[key] = { version: apiVersion, diag: { error: print, warn: print, info: ignore, debug: ignore, verbose: ignore } };
+    (globalThis as unknown as Record<symbol, unknown>)[key] = {
+      version: apiVersion,
+      diag: { error: print, warn: print, info: ignore, debug: ignore, verbose: ignore },
+    };
   }, version);
   const warnings: string[] = [];
   page.on('console', (message) => {

@@ -25,7 +25,10 @@ const WHOLE_JOURNEY: SpanSelector[] = [
   { service: 'payment', kind: 'SERVER' },
 ];
 
-test('a checkout goes through the cart Durable Object, the KV price list and the recommendations Worker in ONE trace, baggage cut per hop', async ({ page, journey }) => {
+test('a checkout goes through the cart Durable Object, the KV price list and the recommendations Worker in ONE trace, baggage cut per hop', async ({
+  page,
+  journey,
+}) => {
   const { result, traceId } = await checkoutInShop(page, appUrl(), 'vip', 'ok');
   await expect(result).toContainText('placed');
   // The recommendations Worker's picks reach the page: a vip sees three.

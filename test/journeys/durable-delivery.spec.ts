@@ -42,7 +42,9 @@ test.describe('a page left during an outage', () => {
         previous = await checkoutAgain(page, previous);
         during.push(previous);
       }
-      await expect.poll(() => answers.filter((status) => status === 502).length, { message: 'the relay cannot deliver the page\'s batches', timeout: 20_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => answers.filter((status) => status === 502).length, { message: "the relay cannot deliver the page's batches", timeout: 20_000 })
+        .toBeGreaterThan(0);
       // Leaving the page once the last fetch span has ended (instrumentation-fetch ends it ~300 ms
       // after the response): pagehide, with exports failing, so its spans go to IndexedDB.
       await page.waitForTimeout(1_000);
@@ -58,13 +60,16 @@ test.describe('a page left during an outage', () => {
     console.log(`page left during an outage: ${describeCounts(counts)}`);
     expect(counts.lost, describeCounts(counts)).toBe(0);
     expect(
-      await next.evaluate(() => new Promise<number>((resolve) => {
-        const open = indexedDB.open('journeytrace');
-        open.onsuccess = () => {
-          const count = open.result.transaction('batches').objectStore('batches').count();
-          count.onsuccess = () => resolve(count.result);
-        };
-      })),
+      await next.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const open = indexedDB.open('journeytrace');
+            open.onsuccess = () => {
+              const count = open.result.transaction('batches').objectStore('batches').count();
+              count.onsuccess = () => resolve(count.result);
+            };
+          }),
+      ),
       'delivered batches are removed from IndexedDB',
     ).toBe(0);
   });
@@ -73,7 +78,9 @@ test.describe('a page left during an outage', () => {
 test.describe('the edge restarted during an outage', () => {
   const stack = useDedicatedStack({ name: 'durable-edge', edgeVars: { OTEL_LOG_LEVEL: 'warn' } });
 
-  test('its spans and the browser batches it relayed survive a SIGKILL of wrangler dev in its spill, and arrive once the collector is back', async ({ page }) => {
+  test('its spans and the browser batches it relayed survive a SIGKILL of wrangler dev in its spill, and arrive once the collector is back', async ({
+    page,
+  }) => {
     test.setTimeout(300_000);
     const { traceId: referenceId, result } = await checkoutInShop(page, stack().urls.app, 'vip', 'ok');
     await expect(result).toContainText('placed');
@@ -94,9 +101,14 @@ test.describe('the edge restarted during an outage', () => {
       await page.waitForTimeout(1_000);
       await page.close();
       const least = JOURNEYS_DURING * (expected['edge-worker'] + expected['shop-web']);
-      await expect.poll(() => spilledSpans(stack().runDir), { message: `the edge spilled at least ${least} spans`, timeout: 30_000 }).toBeGreaterThanOrEqual(least);
+      await expect
+        .poll(() => spilledSpans(stack().runDir), { message: `the edge spilled at least ${least} spans`, timeout: 30_000 })
+        .toBeGreaterThanOrEqual(least);
       expect(answers.filter((status) => status === 202).length, 'the relay answered the page 202 for what it spilled').toBeGreaterThan(0);
-      expect(answers.filter((status) => status >= 500), 'the relay never answered 5xx').toEqual([]);
+      expect(
+        answers.filter((status) => status >= 500),
+        'the relay never answered 5xx',
+      ).toEqual([]);
 
       // A hard kill: no graceful shutdown of wrangler or workerd.
       const edge = stack().services.find((service) => service.name === 'edge-worker');

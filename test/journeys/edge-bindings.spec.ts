@@ -60,10 +60,13 @@ test('KV, D1, R2, Cache API and a service binding: one trace, one CLIENT span pe
   const ofTrace = () => spans.filter((span) => span.traceId === traceId);
   // 1 edge SERVER + 3 KV + 3 D1 + 2 R2 + 3 cache + 1 service CLIENT + 1 bound SERVER.
   await expect
-    .poll(async () => {
-      spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
-      return ofTrace().length;
-    }, { timeout: 30_000, message: `binding spans of trace ${traceId}` })
+    .poll(
+      async () => {
+        spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
+        return ofTrace().length;
+      },
+      { timeout: 30_000, message: `binding spans of trace ${traceId}` },
+    )
     .toBe(14);
 
   const edgeServer = ofTrace().find((span) => span.service === 'bindings-edge' && span.kind === SpanKind.SERVER)!;
@@ -133,12 +136,23 @@ test('Durable Object and entrypoint RPC: the object and the bound Worker continu
   const ofTrace = () => spans.filter((span) => span.traceId === traceId);
   const named = (name: string) => ofTrace().filter((span) => span.name === name);
   await expect
-    .poll(async () => {
-      spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
-      return ['CARTS/add', 'Cart/add', 'GET /items', 'CARTS/remindLater', 'Cart/remindLater', 'alarm Cart', 'UPDATE Cart', 'RECOMMENDATIONS/topPicks', 'Recommendations/topPicks'].filter(
-        (name) => named(name).length === 0,
-      );
-    }, { timeout: 30_000, message: `Durable Object spans of trace ${traceId}` })
+    .poll(
+      async () => {
+        spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
+        return [
+          'CARTS/add',
+          'Cart/add',
+          'GET /items',
+          'CARTS/remindLater',
+          'Cart/remindLater',
+          'alarm Cart',
+          'UPDATE Cart',
+          'RECOMMENDATIONS/topPicks',
+          'Recommendations/topPicks',
+        ].filter((name) => named(name).length === 0);
+      },
+      { timeout: 30_000, message: `Durable Object spans of trace ${traceId}` },
+    )
     .toEqual([]);
 
   const edgeServer = ofTrace().find((span) => span.name === 'GET /cart')!;
@@ -190,18 +204,24 @@ test('a cron trigger runs in a trace of its own, its binding calls under it', as
   let spans: KeptSpan[] = [];
   const crons = () => spans.filter((span) => span.name === 'cron */30 * * * *' && span.service === 'bindings-edge');
   await expect
-    .poll(async () => {
-      spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
-      return crons().length;
-    }, { timeout: 30_000, message: 'cron span' })
+    .poll(
+      async () => {
+        spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
+        return crons().length;
+      },
+      { timeout: 30_000, message: 'cron span' },
+    )
     .toBe(before + 1);
   const cron = crons().at(-1)!;
   expect(cron).toMatchObject({ kind: SpanKind.SERVER, parentSpanId: '' });
   expect(cron.attributes).toMatchObject({ 'faas.trigger': 'timer', 'faas.cron': '*/30 * * * *' });
   await expect
-    .poll(async () => {
-      spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
-      return spans.filter((span) => span.parentSpanId === cron.spanId).map((span) => [span.name, span.traceId === cron.traceId]);
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
+        return spans.filter((span) => span.parentSpanId === cron.spanId).map((span) => [span.name, span.traceId === cron.traceId]);
+      },
+      { timeout: 30_000 },
+    )
     .toEqual([['get PRICES', true]]);
 });

@@ -71,7 +71,12 @@ test.describe('OTEL_SDK_DISABLED=true', () => {
       .poll(
         async () => {
           spans = await readKeptSpans(stack().tracesFile);
-          const originServer = spans.find((span) => span.service === 'checkout-api' && span.kind === SpanKind.SERVER && spans.some((s) => s.traceId === span.traceId && s.attributes['order.id'] === orderId));
+          const originServer = spans.find(
+            (span) =>
+              span.service === 'checkout-api' &&
+              span.kind === SpanKind.SERVER &&
+              spans.some((s) => s.traceId === span.traceId && s.attributes['order.id'] === orderId),
+          );
           return Boolean(originServer) && edgeLog(stack(), 'order event processed').some((line) => line.orderId === orderId);
         },
         { timeout: 30_000 },
@@ -82,7 +87,10 @@ test.describe('OTEL_SDK_DISABLED=true', () => {
     spans = await readKeptSpans(stack().tracesFile);
 
     expect(spans.filter(isEdge), 'no span from the edge').toEqual([]);
-    expect(spans.filter((span) => span.traceId === traceId), "nothing in the caller's trace").toEqual([]);
+    expect(
+      spans.filter((span) => span.traceId === traceId),
+      "nothing in the caller's trace",
+    ).toEqual([]);
     const order = spans.find((span) => span.attributes['order.id'] === orderId)!;
     const originServer = spans.find((span) => span.traceId === order.traceId && span.service === 'checkout-api' && span.kind === SpanKind.SERVER)!;
     expect(originServer.parentSpanId, 'the origin got no traceparent: it starts the trace').toBe('');
@@ -105,7 +113,10 @@ test.describe('OTEL_SDK_DISABLED=true', () => {
     expect(answer.partialSuccess?.errorMessage).toContain('OTEL_SDK_DISABLED');
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MILLIS));
     const traceId = spans[0]!.spanContext().traceId;
-    expect((await readKeptSpans(stack().tracesFile)).filter((span) => span.traceId === traceId), 'no relayed span').toEqual([]);
+    expect(
+      (await readKeptSpans(stack().tracesFile)).filter((span) => span.traceId === traceId),
+      'no relayed span',
+    ).toEqual([]);
   });
 
   test('the demo page exports through the disabled relay: every export answered with all its spans rejected, none at the collector', async ({ page }) => {
@@ -116,7 +127,9 @@ test.describe('OTEL_SDK_DISABLED=true', () => {
       void (async () => {
         const bytes = response.request().postDataBuffer() ?? Buffer.alloc(0);
         const gzipped = (await response.request().headerValue('content-encoding')) === 'gzip';
-        const sent = JSON.parse((gzipped ? gunzipSync(bytes) : bytes).toString('utf8')) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: string }> }> }> };
+        const sent = JSON.parse((gzipped ? gunzipSync(bytes) : bytes).toString('utf8')) as {
+          resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: string }> }> }>;
+        };
         const answer = (await response.json()) as { partialSuccess?: { rejectedSpans?: string; errorMessage?: string } };
         answers.push({
           traceIds: sent.resourceSpans.flatMap((resource) => resource.scopeSpans).flatMap((scope) => scope.spans.map((span) => span.traceId)),
@@ -138,7 +151,10 @@ test.describe('OTEL_SDK_DISABLED=true', () => {
       expect(answer.reason).toContain('OTEL_SDK_DISABLED');
     }
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MILLIS));
-    expect((await readKeptSpans(stack().tracesFile)).filter((span) => span.resource['telemetry.sdk.language'] === 'webjs'), 'no browser span').toEqual([]);
+    expect(
+      (await readKeptSpans(stack().tracesFile)).filter((span) => span.resource['telemetry.sdk.language'] === 'webjs'),
+      'no browser span',
+    ).toEqual([]);
   });
 });
 
@@ -152,14 +168,16 @@ test.describe('OTEL_TRACES_EXPORTER=none and OTEL_METRICS_EXPORTER=none', () => 
 
   test('the edge sends no span and no metric, and the trace still crosses it to the origin with its baggage', async () => {
     const { traceId, parentId, response } = await checkoutAtEdge(stack(), 'session.id=exporters-none');
-    expect(response.headers.get('server-timing'), 'Server-Timing names the edge span in the caller\'s trace').toContain(`traceparent;desc="00-${traceId}-`);
+    expect(response.headers.get('server-timing'), "Server-Timing names the edge span in the caller's trace").toContain(`traceparent;desc="00-${traceId}-`);
 
     // The origin continues the caller's trace, and the origin's metrics arrive (both pipelines work).
     let originServer: KeptSpan | undefined;
     await expect
       .poll(
         async () => {
-          originServer = (await readKeptSpans(stack().tracesFile)).find((span) => span.traceId === traceId && span.service === 'checkout-api' && span.kind === SpanKind.SERVER);
+          originServer = (await readKeptSpans(stack().tracesFile)).find(
+            (span) => span.traceId === traceId && span.service === 'checkout-api' && span.kind === SpanKind.SERVER,
+          );
           return Boolean(originServer) && (await metricServices(stack().metricsFile)).has('checkout-api');
         },
         { timeout: 30_000 },
@@ -172,7 +190,10 @@ test.describe('OTEL_TRACES_EXPORTER=none and OTEL_METRICS_EXPORTER=none', () => 
     expect((await metricServices(stack().metricsFile)).has('edge-worker'), 'no metric from the edge').toBe(false);
     expect(originServer!.parentSpanId, "the origin's parent is the edge's CLIENT span, not the caller's").not.toBe(parentId);
     expect(originServer!.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
-    expect(spans.some((span) => span.spanId === originServer!.parentSpanId), 'that edge span was made, not sent').toBe(false);
+    expect(
+      spans.some((span) => span.spanId === originServer!.parentSpanId),
+      'that edge span was made, not sent',
+    ).toBe(false);
     expect(originServer!.attributes['session.id'], 'the baggage crossed the edge').toBe('exporters-none');
   });
 });
@@ -196,7 +217,10 @@ test.describe('OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER
       .poll(
         async () => {
           const spans = (await readKeptSpans(stack().tracesFile)).filter((span) => span.traceId === sampled.traceId);
-          return [spans.some((span) => isEdge(span) && span.kind === SpanKind.SERVER), spans.some((span) => span.service === 'checkout-api' && span.kind === SpanKind.SERVER)];
+          return [
+            spans.some((span) => isEdge(span) && span.kind === SpanKind.SERVER),
+            spans.some((span) => span.service === 'checkout-api' && span.kind === SpanKind.SERVER),
+          ];
         },
         { timeout: 30_000 },
       )
@@ -206,13 +230,21 @@ test.describe('OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER
 
     const edgeServer = spans.find((span) => span.traceId === sampled.traceId && isEdge(span) && span.kind === SpanKind.SERVER)!;
     expect(edgeServer.parentSpanId, "the edge continues the browser's journey").toBe(sampled.parentId);
-    expect(spans.filter((span) => span.traceId === unsampledTraceId), 'nothing of the unsampled trace, at the edge or the origin').toEqual([]);
+    expect(
+      spans.filter((span) => span.traceId === unsampledTraceId),
+      'nothing of the unsampled trace, at the edge or the origin',
+    ).toEqual([]);
     // The origin did serve it: its order went through, in a trace nobody recorded.
-    expect(spans.some((span) => span.attributes['order.id'] === untraced.orderId), 'the origin sampled by its parent too').toBe(false);
+    expect(
+      spans.some((span) => span.attributes['order.id'] === untraced.orderId),
+      'the origin sampled by its parent too',
+    ).toBe(false);
 
     // The edge's metrics count both requests; only the recorded one can be an exemplar.
     const edgeCheckout = async () =>
-      (await readHistograms(stack().metricsFile, 'http.server.request.duration')).filter((point) => point.service === 'edge-worker' && point.attributes['http.route'] === '/api/checkout');
+      (await readHistograms(stack().metricsFile, 'http.server.request.duration')).filter(
+        (point) => point.service === 'edge-worker' && point.attributes['http.route'] === '/api/checkout',
+      );
     await expect.poll(async () => (await edgeCheckout()).reduce((sum, point) => sum + point.count, 0), { timeout: 15_000 }).toBe(2);
     const exemplarTraces = (await edgeCheckout()).flatMap((point) => point.exemplars.map((exemplar) => exemplar.traceId));
     expect(exemplarTraces, 'the sampled request is an exemplar').toContain(sampled.traceId);

@@ -34,14 +34,21 @@ test('the order-events consumer joins the checkout trace: SERVER -> PRODUCER -> 
     const server = spans.find((span) => isEdge(span) && span.kind === SpanKind.SERVER && span.traceId === traceId);
     const producer = spans.find((span) => isEdge(span) && span.kind === SpanKind.PRODUCER && span.traceId === traceId);
     const consumer = spans.find((span) => isEdge(span) && span.kind === SpanKind.CONSUMER && span.traceId === traceId);
-    const batch = spans.find((span) => isEdge(span) && span.kind === SpanKind.CONSUMER && producer !== undefined && span.links.includes(producer.spanId) && span !== consumer);
+    const batch = spans.find(
+      (span) => isEdge(span) && span.kind === SpanKind.CONSUMER && producer !== undefined && span.links.includes(producer.spanId) && span !== consumer,
+    );
     return { server, producer, consumer, batch };
   };
   await expect
-    .poll(async () => {
-      spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
-      return Object.entries(hops()).filter(([, span]) => !span).map(([name]) => name);
-    }, { timeout: 30_000, message: `edge queue spans of trace ${traceId}` })
+    .poll(
+      async () => {
+        spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
+        return Object.entries(hops())
+          .filter(([, span]) => !span)
+          .map(([name]) => name);
+      },
+      { timeout: 30_000, message: `edge queue spans of trace ${traceId}` },
+    )
     .toEqual([]);
   const { server, producer, consumer, batch } = hops() as Required<{ [K in keyof ReturnType<typeof hops>]: KeptSpan }>;
 
@@ -93,16 +100,23 @@ test('a failed delivery is retried: both attempts are CONSUMER spans under the p
       const producer = spans.find((span) => span.kind === SpanKind.PRODUCER && span.traceId === traceId);
       const attempts = spans
         .filter((span) => span.kind === SpanKind.CONSUMER && span.traceId === traceId)
-        .sort((a, b) => Number(a.attributes['messaging.cloudflare_queues.message.attempts']) - Number(b.attributes['messaging.cloudflare_queues.message.attempts']));
-      const batches = spans.filter((span) => span.kind === SpanKind.CONSUMER && producer !== undefined && span.traceId !== traceId && span.links.includes(producer.spanId));
+        .sort(
+          (a, b) => Number(a.attributes['messaging.cloudflare_queues.message.attempts']) - Number(b.attributes['messaging.cloudflare_queues.message.attempts']),
+        );
+      const batches = spans.filter(
+        (span) => span.kind === SpanKind.CONSUMER && producer !== undefined && span.traceId !== traceId && span.links.includes(producer.spanId),
+      );
       return { producer, attempts, batches };
     };
     await expect
-      .poll(async () => {
-        spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
-        const { producer, attempts, batches } = find();
-        return { producer: producer !== undefined, attempts: attempts.length, batches: batches.length };
-      }, { timeout: 30_000, message: `retried queue spans of trace ${traceId}` })
+      .poll(
+        async () => {
+          spans = await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'));
+          const { producer, attempts, batches } = find();
+          return { producer: producer !== undefined, attempts: attempts.length, batches: batches.length };
+        },
+        { timeout: 30_000, message: `retried queue spans of trace ${traceId}` },
+      )
       .toEqual({ producer: true, attempts: 2, batches: 2 });
 
     const { producer, attempts, batches } = find();

@@ -96,9 +96,15 @@ test("the shop's edge sends the journey's context to its origin, and none of it 
     for (const name of [...TRACE_HEADERS, 'authorization']) expect(atThirdParty[0]!.headers[name], name).toBeUndefined();
 
     // Each request sent is a CLIENT span of the journey: the resent one says so.
-    const spans = await waitForTrace(env('JOURNEYTRACE_TRACES_FILE'), traceId, (arrived) => arrived.filter((span) => span.kind === SpanKind.CLIENT).length >= 2);
+    const spans = await waitForTrace(
+      env('JOURNEYTRACE_TRACES_FILE'),
+      traceId,
+      (arrived) => arrived.filter((span) => span.kind === SpanKind.CLIENT).length >= 2,
+    );
     const clients = spans.filter((span) => span.kind === SpanKind.CLIENT).sort((a, b) => a.startMillis - b.startMillis);
-    expect(clients.map((span) => [span.attributes['url.full'], span.attributes['http.response.status_code'], span.attributes['http.request.resend_count']])).toEqual([
+    expect(
+      clients.map((span) => [span.attributes['url.full'], span.attributes['http.response.status_code'], span.attributes['http.request.resend_count']]),
+    ).toEqual([
       [`${allowedOrigin.origin}/checkout`, 307, undefined],
       [`${thirdParty.origin}/collect/checkout`, 200, 1],
     ]);

@@ -151,13 +151,20 @@ test('relays good batches to the collector, filtered and clock-corrected; refuse
   await expectRefused(relay(brotli.json as Uint8Array<ArrayBuffer>, { 'content-encoding': 'br' }), 415, brotli.traceId);
   // 413: a body over the limit, with a length and streamed without one.
   const huge = await batch();
-  const padded = new TextEncoder().encode(new TextDecoder().decode(huge.json).replace('"resourceSpans"', `"pad":"${'x'.repeat(MAX_BODY_BYTES)}","resourceSpans"`));
+  const padded = new TextEncoder().encode(
+    new TextDecoder().decode(huge.json).replace('"resourceSpans"', `"pad":"${'x'.repeat(MAX_BODY_BYTES)}","resourceSpans"`),
+  );
   await expectRefused(relay(padded as Uint8Array<ArrayBuffer>), 413, huge.traceId);
   expect(await postStreamed(huge.json, MAX_BODY_BYTES / (16 * 1024) + 8), 'streamed without Content-Length').toBe(413);
   // 400: garbage, truncated protobuf, and a corrupt gzip whose readable prefix is a valid batch.
   await expectRefused(relay('{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "'), 400, 'garbage', /invalid OTLP JSON/);
   const truncated = await batch();
-  await expectRefused(relay(truncated.protobuf.subarray(0, truncated.protobuf.length - 5) as Uint8Array<ArrayBuffer>, { 'content-type': 'application/x-protobuf' }), 400, truncated.traceId, /invalid OTLP protobuf/);
+  await expectRefused(
+    relay(truncated.protobuf.subarray(0, truncated.protobuf.length - 5) as Uint8Array<ArrayBuffer>, { 'content-type': 'application/x-protobuf' }),
+    400,
+    truncated.traceId,
+    /invalid OTLP protobuf/,
+  );
   const corrupt = await batch();
   const corruptGzip = await gzip(corrupt.json);
   const crcAt = corruptGzip.length - 6;
@@ -177,18 +184,25 @@ test('relays good batches to the collector, filtered and clock-corrected; refuse
   expect(accepted.status).toBe(200);
   expect(accepted.headers.get('access-control-allow-origin')).toBe(SHOP);
   const compact = await batch();
-  const compactAnswer = await relay((await gzip(compact.protobuf)) as Uint8Array<ArrayBuffer>, { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+  const compactAnswer = await relay((await gzip(compact.protobuf)) as Uint8Array<ArrayBuffer>, {
+    'content-type': 'application/x-protobuf',
+    'content-encoding': 'gzip',
+  });
   expect(compactAnswer.status).toBe(200);
 
   // A span with a zero span id beside a valid one: the valid one goes on, and the answer says
   // what was left out (OTLP partial success).
   const partial = await batch();
-  const oneBad = JSON.parse(new TextDecoder().decode(partial.json)) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string; spanId: string }> }> }> };
+  const oneBad = JSON.parse(new TextDecoder().decode(partial.json)) as {
+    resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string; spanId: string }> }> }>;
+  };
   const badSpan = oneBad.resourceSpans[0]!.scopeSpans[0]!.spans.find((span) => span.name === 'checkout')!;
   badSpan.spanId = '0'.repeat(16);
   const partialAnswer = await relay(JSON.stringify(oneBad));
   expect(partialAnswer.status).toBe(200);
-  expect(await partialAnswer.json()).toEqual({ partialSuccess: { rejectedSpans: '1', errorMessage: expect.stringMatching(/"checkout": missing or invalid spanId/) } });
+  expect(await partialAnswer.json()).toEqual({
+    partialSuccess: { rejectedSpans: '1', errorMessage: expect.stringMatching(/"checkout": missing or invalid spanId/) },
+  });
 
   const corrected = await keptSpans(slowLaptop.traceId, 2);
   await keptSpans(compact.traceId, 2);
@@ -233,7 +247,16 @@ test('a gzip bomb is refused with 413 at the decoded limit, without inflating it
   await new Promise((resolve) => setTimeout(resolve, 100)); // anything still inflating would show by now
   clearInterval(sampler);
   rssMax = Math.max(rssMax, rssMiB(worker!) ?? rssMax);
-  recordFigure('relay gzip bomb', { kind: 'gzip-bomb', wireBytes: bomb.byteLength, expandedBytes, limitBytes: MAX_BODY_BYTES, status: answer.status, answerMillis, workerRssBeforeMiB: rssBefore, workerRssMaxMiB: rssMax });
+  recordFigure('relay gzip bomb', {
+    kind: 'gzip-bomb',
+    wireBytes: bomb.byteLength,
+    expandedBytes,
+    limitBytes: MAX_BODY_BYTES,
+    status: answer.status,
+    answerMillis,
+    workerRssBeforeMiB: rssBefore,
+    workerRssMaxMiB: rssMax,
+  });
   expect({ status: answer.status, body }).toEqual({ status: 413, body: `decoded body exceeds ${MAX_BODY_BYTES} bytes` });
   // Inflated whole, the bomb took workerd's memory up by more than its 300 MiB; refused at the
   // limit, by about the limit. The time is a figure (README reliability); this bound is generous.
@@ -245,7 +268,9 @@ test('a gzip bomb is refused with 413 at the decoded limit, without inflating it
 type JsonBatch = {
   resourceSpans: Array<{
     resource: { attributes: Array<{ key: string; value: unknown }> };
-    scopeSpans: Array<{ spans: Array<{ name: string; spanId: string; startTimeUnixNano: string; endTimeUnixNano: string; attributes: Array<{ key: string; value: unknown }> }> }>;
+    scopeSpans: Array<{
+      spans: Array<{ name: string; spanId: string; startTimeUnixNano: string; endTimeUnixNano: string; attributes: Array<{ key: string; value: unknown }> }>;
+    }>;
   }>;
 };
 
@@ -260,10 +285,10 @@ test('a page cannot pose as a backend, leak credentials or flood a span: service
   body.resourceSpans.push(impostor);
   const spans = browser.scopeSpans[0]!.spans;
   const step = spans.find((span) => span.name === 'checkout')!;
-  step.attributes.push(
-    ...Array.from({ length: 300 }, (_, i) => ({ key: `http.flood${i}`, value: { stringValue: 'x' } })),
-    { key: 'http.request.header.authorization', value: { stringValue: 'Bearer eyJhbGciOi' } },
-  );
+  step.attributes.push(...Array.from({ length: 300 }, (_, i) => ({ key: `http.flood${i}`, value: { stringValue: 'x' } })), {
+    key: 'http.request.header.authorization',
+    value: { stringValue: 'Bearer eyJhbGciOi' },
+  });
   // Put first, so the limit keeps them.
   step.attributes.unshift(
     { key: 'url.path', value: { stringValue: '/reset?token=s3cr3t' } },
@@ -281,7 +306,9 @@ test('a page cannot pose as a backend, leak credentials or flood a span: service
 
   const answer = await relay(JSON.stringify(body));
   expect(answer.status).toBe(200);
-  expect(await answer.json()).toEqual({ partialSuccess: { rejectedSpans: '3', errorMessage: expect.stringMatching(/service\.name "payment" is not a browser service/) } });
+  expect(await answer.json()).toEqual({
+    partialSuccess: { rejectedSpans: '3', errorMessage: expect.stringMatching(/service\.name "payment" is not a browser service/) },
+  });
 
   const kept = await keptSpans(sent.traceId, 2);
   expect(kept.map((span) => span.name).sort()).toEqual(['HTTP POST', 'checkout']);
@@ -369,16 +396,22 @@ test('the demo shop sends its spans through the edge relay, never to the collect
   const network = await recordNetwork(page);
   await page.goto(env('JOURNEYTRACE_APP_URL'));
   // The page-load spans go out first: the checkout's are a later export.
-  await expect.poll(() => network.all().filter((request) => request.method === 'POST' && request.url.includes('/v1/traces')).length, { timeout: 10_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(() => network.all().filter((request) => request.method === 'POST' && request.url.includes('/v1/traces')).length, { timeout: 10_000 })
+    .toBeGreaterThan(0);
   await page.locator('[data-testid=checkout]').click();
   const result = page.locator('[data-testid=result]');
   await expect(result).toHaveAttribute('data-trace-id', /^[0-9a-f]{32}$/, { timeout: 20_000 });
   const traceId = (await result.getAttribute('data-trace-id'))!;
   await expect
-    .poll(async () => (await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'))).some((span) => span.traceId === traceId && span.resource['telemetry.sdk.language'] === 'webjs'), {
-      timeout: 30_000,
-      message: `browser spans of trace ${traceId} reach the collector`,
-    })
+    .poll(
+      async () =>
+        (await readKeptSpans(env('JOURNEYTRACE_TRACES_FILE'))).some((span) => span.traceId === traceId && span.resource['telemetry.sdk.language'] === 'webjs'),
+      {
+        timeout: 30_000,
+        message: `browser spans of trace ${traceId} reach the collector`,
+      },
+    )
     .toBe(true);
   const posted = network.all().filter((request) => request.method === 'POST' && request.url.includes('/v1/traces'));
   expect(posted.length).toBeGreaterThanOrEqual(2);

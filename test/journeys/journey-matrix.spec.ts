@@ -16,8 +16,7 @@ const SERVER_SIDE = ['edge-worker', 'checkout-api', 'inventory', 'orders-worker'
  * Every service of the checkout has sent its spans, and every parent has arrived: the browser's
  * fetch span ends (and is exported) after its step, up to ~300 ms after the response.
  */
-const whole = (trace: JourneyTrace) =>
-  ['shop-web', ...SERVER_SIDE].every((service) => trace.findAll({ service }).length > 0) && trace.orphans().length === 0;
+const whole = (trace: JourneyTrace) => ['shop-web', ...SERVER_SIDE].every((service) => trace.findAll({ service }).length > 0) && trace.orphans().length === 0;
 
 function expectWholeChain(trace: JourneyTrace): void {
   trace.expectChain(
@@ -47,7 +46,10 @@ for (const tier of TIERS) {
     expectWholeChain(trace);
     trace.expectAttribute({ service: 'edge-worker', kind: 'SERVER' }, 'journeytrace.baggage.verified', false);
     const claimed = trace.spans.filter((span) => span.service !== 'shop-web' && span.attributes['user.tier'] !== undefined);
-    expect(claimed.map((span) => `${span.service} ${span.name}`), 'no server-side span carries the unverified tier').toEqual([]);
+    expect(
+      claimed.map((span) => `${span.service} ${span.name}`),
+      'no server-side span carries the unverified tier',
+    ).toEqual([]);
     // The session still travels: it is not a claim about who the user is.
     expect(trace.span({ service: 'checkout-api', kind: 'SERVER' }).attributes['session.id']).toMatch(/^[0-9a-f]{32}$/);
   });

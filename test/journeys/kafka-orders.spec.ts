@@ -115,7 +115,9 @@ test('a poison message is delivered again, then goes to the dead-letter topic wi
   const poisonDeliveries = (trace: JourneyTrace) => trace.findAll({ ...CONSUMER, attributes: { 'messaging.kafka.message.key': poisonKey } });
   const trace = await journeyTrace(journey.traceId, (arrived) => arrived.findAll(deadLetterSend).length > 0 && poisonDeliveries(arrived).length === 3);
   // Three deliveries, each an ERROR span under the journey's producer span, counted.
-  const deliveries = poisonDeliveries(trace).sort((a, b) => Number(a.attributes['messaging.message.delivery_count']) - Number(b.attributes['messaging.message.delivery_count']));
+  const deliveries = poisonDeliveries(trace).sort(
+    (a, b) => Number(a.attributes['messaging.message.delivery_count']) - Number(b.attributes['messaging.message.delivery_count']),
+  );
   expect(deliveries.map((span) => [span.attributes['messaging.message.delivery_count'], span.statusCode, span.parentSpanId])).toEqual([
     [1, 2, producer.spanId],
     [2, 2, producer.spanId],

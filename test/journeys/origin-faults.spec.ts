@@ -14,9 +14,7 @@ const ORIGIN_CALL = { service: 'edge-worker', kind: 'CLIENT', attributes: { 'url
 
 /** The browser step, its fetch, the edge SERVER and CLIENT spans have arrived (the fetch ends last). */
 const edgeHops = (trace: JourneyTrace) =>
-  trace.findAll({ service: 'shop-web', name: 'checkout' }).length > 0 &&
-  trace.findAll(ORIGIN_CALL).length > 0 &&
-  trace.orphans().length === 0;
+  trace.findAll({ service: 'shop-web', name: 'checkout' }).length > 0 && trace.findAll(ORIGIN_CALL).length > 0 && trace.orphans().length === 0;
 
 function expectEdgeFailure(trace: JourneyTrace, status: number, errorType: RegExp): void {
   const [step, , server, client] = trace.expectChain(

@@ -17,7 +17,7 @@ const nowhere: TraceSource = { description: 'nowhere', spans: async () => [] };
 
 test.use({ captureBrowserSpans: true, traceSource: nowhere });
 
-test('the page\'s own exports are captured in the page: the browser half of the journey, with no server', async ({ page, journey }) => {
+test("the page's own exports are captured in the page: the browser half of the journey, with no server", async ({ page, journey }) => {
   const { traceId } = await checkoutInShop(page, env('JOURNEYTRACE_APP_URL'), 'vip', 'ok');
   const trace = await journey.trace(traceId);
   trace.expectChain({ service: 'shop-web', name: 'checkout', kind: 'INTERNAL' }, { service: 'shop-web', kind: 'CLIENT' });

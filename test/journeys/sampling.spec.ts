@@ -32,11 +32,7 @@ function isWhole(services: readonly string[], remoteParent = '') {
   return (spans: KeptSpan[]) => {
     const ids = new Set(spans.map((span) => span.spanId));
     const roots = spans.filter((span) => !ids.has(span.parentSpanId));
-    return (
-      services.every((service) => spans.some((span) => span.service === service)) &&
-      roots.length === 1 &&
-      roots[0]!.parentSpanId === remoteParent
-    );
+    return services.every((service) => spans.some((span) => span.service === service)) && roots.length === 1 && roots[0]!.parentSpanId === remoteParent;
   };
 }
 const wholeJourney = isWhole([BROWSER, ...SERVER_SIDE]);
@@ -106,7 +102,11 @@ async function checkoutThroughSdk(page: Page, edgeUrl: string, scenario: string)
     async ({ edge, scenario }) => {
       const journey = (window as unknown as { journeytrace: { journey: ScriptTagJourney } }).journeytrace.journey;
       const traceId = await journey.step('checkout', async (step) => {
-        const response = await fetch(`${edge}/api/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario }) });
+        const response = await fetch(`${edge}/api/checkout`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ scenario }),
+        });
         await response.body?.cancel();
         return step.traceId;
       });
@@ -152,16 +152,24 @@ test.describe('baseline share 0 (a second stack)', () => {
     expect(await spansOf(stack().tracesFile, dropped.traceId), 'no browser, edge or origin span of the unsampled journey').toEqual([]);
   });
 
-  test('a forged browser batch cannot keep a journey: its ERROR and 10-minute spans posted to the edge relay are dropped; a real error journey is kept', async ({ page }) => {
+  test('a forged browser batch cannot keep a journey: its ERROR and 10-minute spans posted to the edge relay are dropped; a real error journey is kept', async ({
+    page,
+  }) => {
     // What anyone can post to the relay: an ERROR span, a span lasting 10 minutes, and the same
     // spans under a backend's name (which the relay refuses).
     const spans = await browserSpans(Date.now() - 600_000);
     const forgedTraceId = spans[0]!.spanContext().traceId;
     const body = JSON.parse(new TextDecoder().decode(jsonBody(spans))) as {
-      resourceSpans: Array<{ resource: { attributes: Array<{ key: string; value: unknown }> }; scopeSpans: Array<{ spans: Array<{ name: string; spanId: string; endTimeUnixNano: string; status?: { code: number } }> }> }>;
+      resourceSpans: Array<{
+        resource: { attributes: Array<{ key: string; value: unknown }> };
+        scopeSpans: Array<{ spans: Array<{ name: string; spanId: string; endTimeUnixNano: string; status?: { code: number } }> }>;
+      }>;
     };
     const forged = body.resourceSpans[0]!.scopeSpans[0]!.spans;
-    expect(forged.some((span) => span.status?.code === 2), 'the batch holds an ERROR span').toBe(true);
+    expect(
+      forged.some((span) => span.status?.code === 2),
+      'the batch holds an ERROR span',
+    ).toBe(true);
     forged.find((span) => span.name === 'checkout')!.endTimeUnixNano = String(BigInt(Date.now()) * 1_000_000n);
     const impostor = structuredClone(body.resourceSpans[0]!);
     impostor.resource.attributes = [{ key: 'service.name', value: { stringValue: 'payment' } }];

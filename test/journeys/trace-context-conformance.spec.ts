@@ -52,7 +52,15 @@ const fields = (headers: IncomingHttpHeaders) => {
 };
 
 test('continues the trace with a new parent id per call, tracestate passed on', async () => {
-  const received = (await propagate([['traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`], ['tracestate', 'foo=1,bar=2']], 3)).map(fields);
+  const received = (
+    await propagate(
+      [
+        ['traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`],
+        ['tracestate', 'foo=1,bar=2'],
+      ],
+      3,
+    )
+  ).map(fields);
   for (const callback of received) {
     expect(callback).toMatchObject({ version: '00', traceId: TRACE_ID, flags: '01', tracestate: 'foo=1,bar=2' });
     expect(callback.parentId).not.toBe(PARENT_ID);
@@ -81,7 +89,14 @@ test('passes 32 tracestate members (over several headers) and drops a list of 33
 
 test('drops tracestate with illegal keys or values, keeps the trace', async () => {
   for (const tracestate of ['FOO=1', '@foo=1,bar=2', `${'z'.repeat(257)}=1`, 'foo=bar=baz']) {
-    const callback = fields((await propagate([['traceparent', `00-${TRACE_ID}-${PARENT_ID}-00`], ['tracestate', tracestate]]))[0]!);
+    const callback = fields(
+      (
+        await propagate([
+          ['traceparent', `00-${TRACE_ID}-${PARENT_ID}-00`],
+          ['tracestate', tracestate],
+        ])
+      )[0]!,
+    );
     expect(callback.traceId, tracestate).toBe(TRACE_ID);
     expect(callback.tracestate, tracestate).toBeUndefined();
   }
@@ -89,7 +104,14 @@ test('drops tracestate with illegal keys or values, keeps the trace', async () =
 
 test('passes on keys of the Level 2 grammar: @ anywhere after the first character, a digit first, 256 characters', async () => {
   for (const key of ['foo@', 'foo@@bar', 'foo@bar@baz', `${'t'.repeat(242)}@v`, `t@${'v'.repeat(15)}`, '0abc', 'z'.repeat(256)]) {
-    const callback = fields((await propagate([['traceparent', `00-${TRACE_ID}-${PARENT_ID}-00`], ['tracestate', `${key}=1,bar=2`]]))[0]!);
+    const callback = fields(
+      (
+        await propagate([
+          ['traceparent', `00-${TRACE_ID}-${PARENT_ID}-00`],
+          ['tracestate', `${key}=1,bar=2`],
+        ])
+      )[0]!,
+    );
     expect(callback.tracestate, key).toBe(`${key}=1,bar=2`);
   }
 });
@@ -98,8 +120,20 @@ test('passes on a duplicated tracestate key once, with its first value', async (
   const cases: Array<[Array<[string, string]>, string]> = [
     [[['tracestate', 'foo=1,foo=1']], 'foo=1'],
     [[['tracestate', 'foo=1,foo=2']], 'foo=1'],
-    [[['tracestate', 'foo=1'], ['tracestate', 'foo=1']], 'foo=1'],
-    [[['tracestate', 'foo=1'], ['tracestate', 'bar=2,foo=2']], 'foo=1,bar=2'],
+    [
+      [
+        ['tracestate', 'foo=1'],
+        ['tracestate', 'foo=1'],
+      ],
+      'foo=1',
+    ],
+    [
+      [
+        ['tracestate', 'foo=1'],
+        ['tracestate', 'bar=2,foo=2'],
+      ],
+      'foo=1,bar=2',
+    ],
   ];
   for (const [tracestate, expected] of cases) {
     const callback = fields((await propagate([['traceparent', `00-${TRACE_ID}-${PARENT_ID}-00`], ...tracestate]))[0]!);
@@ -110,7 +144,10 @@ test('passes on a duplicated tracestate key once, with its first value', async (
 
 test('starts a new trace for duplicated, version ff, all-zero or uppercase traceparents', async () => {
   const invalid: Array<Array<[string, string]>> = [
-    [['traceparent', `00-${TRACE_ID.replace('12', '11')}-${PARENT_ID}-01`], ['traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`]],
+    [
+      ['traceparent', `00-${TRACE_ID.replace('12', '11')}-${PARENT_ID}-01`],
+      ['traceparent', `00-${TRACE_ID}-${PARENT_ID}-01`],
+    ],
     [['traceparent', `ff-${TRACE_ID}-${PARENT_ID}-01`]],
     [['traceparent', `00-${'0'.repeat(32)}-${PARENT_ID}-01`]],
     [['traceparent', `00-${TRACE_ID}-${'0'.repeat(16)}-01`]],
@@ -139,7 +176,10 @@ test('answers 400 to a body that is not a list of calls', async () => {
 test('posts only to loopback: a list naming another address gets 403 and nothing is posted', async () => {
   for (const other of ['http://harness.invalid/1', 'http://169.254.169.254/latest/meta-data', 'http://[::ffff:127.0.0.1]:9/1']) {
     const round = randomBytes(4).toString('hex');
-    const calls = [{ url: `${harnessUrl}/${round}/0`, arguments: [] }, { url: other, arguments: [] }];
+    const calls = [
+      { url: `${harnessUrl}/${round}/0`, arguments: [] },
+      { url: other, arguments: [] },
+    ];
     const response = await fetch(`${edgeUrl()}${ENDPOINT}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(calls) });
     expect(response.status, other).toBe(403);
     expect(await response.text()).toContain('only to loopback');

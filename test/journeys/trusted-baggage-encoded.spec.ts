@@ -47,7 +47,10 @@ test('percent-encoded user.tier and enduser.id without a session reach no edge o
   for (const service of HOPS) {
     const spansOf = spans.filter((span) => span.service === service);
     expect(spansOf.length, service).toBeGreaterThan(0);
-    expect(spansOf.every((span) => span.attributes['session.id'] === 'encoded-claims'), service).toBe(true);
+    expect(
+      spansOf.every((span) => span.attributes['session.id'] === 'encoded-claims'),
+      service,
+    ).toBe(true);
   }
   expect(spans.find((span) => span.service === 'edge-worker' && span.kind === SpanKind.SERVER)?.attributes['journeytrace.baggage.verified']).toBe(false);
 });

@@ -49,7 +49,11 @@ async function openBundledPage(page: Page, script: string): Promise<void> {
   const path = `/__bundle/${randomBytes(4).toString('hex')}`;
   await page.route(`${appUrl()}${path}.js`, (route) => route.fulfill({ status: 200, headers: { 'content-type': 'text/javascript' }, body: script }));
   await page.route(`${appUrl()}${path}.html`, (route) =>
-    route.fulfill({ status: 200, headers: { 'content-type': 'text/html' }, body: `<!doctype html><html><head><meta charset="utf-8"><script src="${path}.js"></script></head><body><h1>bundled</h1></body></html>` }),
+    route.fulfill({
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      body: `<!doctype html><html><head><meta charset="utf-8"><script src="${path}.js"></script></head><body><h1>bundled</h1></body></html>`,
+    }),
   );
   await page.goto(`${appUrl()}${path}.html`);
   await page.waitForFunction(() => Boolean(window.app?.journey));
@@ -67,17 +71,26 @@ test('npm entry with journeytrace/zone: fetches in promise chains and timers of 
     `),
   );
   expect(await page.evaluate(() => typeof (window as unknown as { Zone?: unknown }).Zone)).toBe('function');
-  const traceId = await page.evaluate((edge) =>
-    window.app.journey.step('zoned', (step) =>
-      Promise.resolve()
-        .then(() => fetch('/hop/zone-chain'))
-        .then(() => new Promise((resolve) => setTimeout(() => resolve(fetch('/hop/zone-timer')), 5)))
-        .then(() => fetch(`${edge}/api/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'ok' }) }))
-        .then(() => step.traceId),
-    ), edgeUrl());
+  const traceId = await page.evaluate(
+    (edge) =>
+      window.app.journey.step('zoned', (step) =>
+        Promise.resolve()
+          .then(() => fetch('/hop/zone-chain'))
+          .then(() => new Promise((resolve) => setTimeout(() => resolve(fetch('/hop/zone-timer')), 5)))
+          .then(() =>
+            fetch(`${edge}/api/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'ok' }) }),
+          )
+          .then(() => step.traceId),
+      ),
+    edgeUrl(),
+  );
   await page.evaluate(() => window.app.journey.forceFlush());
-  const spans = await waitForTrace(tracesFile(), traceId, (arrived) =>
-    arrived.filter((span) => span.service === 'bundled-page' && span.kind === SpanKind.CLIENT).length === 3 && arrived.some((span) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER),
+  const spans = await waitForTrace(
+    tracesFile(),
+    traceId,
+    (arrived) =>
+      arrived.filter((span) => span.service === 'bundled-page' && span.kind === SpanKind.CLIENT).length === 3 &&
+      arrived.some((span) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER),
   );
   const step = spans.find((span) => span.name === 'zoned')!;
   const fetches = spans.filter((span) => span.service === 'bundled-page' && span.kind === SpanKind.CLIENT);
@@ -100,7 +113,11 @@ test('journeytrace/core alone: steps and fetch spans, and no page instrumentatio
     }),
   );
   await page.evaluate(() => window.app.journey.forceFlush());
-  const spans = await waitForTrace(tracesFile(), traceId, (arrived) => arrived.some((span) => span.name === 'core step') && arrived.some((span) => span.kind === SpanKind.CLIENT));
+  const spans = await waitForTrace(
+    tracesFile(),
+    traceId,
+    (arrived) => arrived.some((span) => span.name === 'core step') && arrived.some((span) => span.kind === SpanKind.CLIENT),
+  );
   expect(spans.find((span) => span.kind === SpanKind.CLIENT)!.parentSpanId).toBe(spans.find((span) => span.name === 'core step')!.spanId);
   // No click, document-load or web-vital spans from this session: those features were not passed.
   const session = (await readKeptSpans(tracesFile())).filter((span) => span.attributes['session.id'] === sessionId);

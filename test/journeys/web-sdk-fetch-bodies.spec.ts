@@ -57,16 +57,24 @@ const BODY_PATHS: Array<[string, string, string]> = [
     'await (async () => { const reader = response.body.getReader(); let n = 0; for (let r = await reader.read(); !r.done; r = await reader.read()) n += r.value.length; return String(n); })()',
   ],
 ];
-const EXPECTED: Record<string, string> = { 'text()': 'hello', 'json()': '{"a":1}', 'arrayBuffer()': '5', 'blob()': '5', 'formData()': '2', 'bytes()': '5', 'a body reader to done': '5' };
+const EXPECTED: Record<string, string> = {
+  'text()': 'hello',
+  'json()': '{"a":1}',
+  'arrayBuffer()': '5',
+  'blob()': '5',
+  'formData()': '2',
+  'bytes()': '5',
+  'a body reader to done': '5',
+};
 
 for (const [how, path, consume] of BODY_PATHS) {
   test(`${how}: the span ends when the app has read the body, as read, with its network phases`, async ({ page }) => {
     await openPage(page);
-    const result = await page.evaluate(`(async () => {
+    const result = (await page.evaluate(`(async () => {
       const response = await fetch('${path}');
       const value = ${consume};
       return { value, readAt: ${PAGE_NOW} };
-    })()`) as { value: string; readAt: number };
+    })()`)) as { value: string; readAt: number };
     expect(result.value).toBe(EXPECTED[how]);
     const span = await fetchSpan(page, path);
     expect(span.attributes['journeytrace.fetch.body']).toBe('read');
@@ -81,13 +89,13 @@ for (const [how, path, consume] of BODY_PATHS) {
 
 test('the span ends within a few ms of the body end, not at the headers', async ({ page }) => {
   await openPage(page);
-  const times = await page.evaluate(`(async () => {
+  const times = (await page.evaluate(`(async () => {
     const started = ${PAGE_NOW};
     const response = await fetch('/late-end?ms=300');
     const headersAt = ${PAGE_NOW};
     await response.text();
     return { started, headersAt, readAt: ${PAGE_NOW} };
-  })()`) as { started: number; headersAt: number; readAt: number };
+  })()`)) as { started: number; headersAt: number; readAt: number };
   const span = await fetchSpan(page, '/late-end?ms=300');
   expect(times.readAt - times.headersAt).toBeGreaterThan(250);
   expect(Math.abs(span.endMillis - times.readAt)).toBeLessThan(5);
@@ -271,10 +279,10 @@ test('an aborted fetch: before the response and while the body is read, ERROR wi
 
 test('a redirected fetch: the browser follows it, the span keeps the requested URL, the headers go to both hops', async ({ page }) => {
   await openPage(page);
-  const result = await page.evaluate(`(async () => {
+  const result = (await page.evaluate(`(async () => {
     const response = await fetch('/redirect');
     return { redirected: response.redirected, url: response.url, text: await response.text() };
-  })()`) as { redirected: boolean; url: string; text: string };
+  })()`)) as { redirected: boolean; url: string; text: string };
   expect(result).toEqual({ redirected: true, url: `${server.origin}/text`, text: 'hello' });
   const span = await fetchSpan(page, '/redirect');
   expect(span.attributes['http.response.status_code']).toBe(200);

@@ -162,8 +162,12 @@ for (const transport of ['fetch', 'xhr'] as const) {
       expect(exports.length).toBeGreaterThan(0);
       for (const request of exports) for (const header of TRACE_HEADERS) expect(request.headers[header]).toBeUndefined();
 
-      const spans = await waitForTrace(tracesFile(), traceId, (arrived) =>
-        arrived.some((span) => !isBrowser(span) && span.kind === SpanKind.SERVER) && arrived.filter((span) => isBrowser(span) && span.kind === SpanKind.CLIENT).length === 2,
+      const spans = await waitForTrace(
+        tracesFile(),
+        traceId,
+        (arrived) =>
+          arrived.some((span) => !isBrowser(span) && span.kind === SpanKind.SERVER) &&
+          arrived.filter((span) => isBrowser(span) && span.kind === SpanKind.CLIENT).length === 2,
       );
       const step = spans.find((span) => span.name === `${transport} to two origins`)!;
       const edgeCall = spans.find((span) => isBrowser(span) && span.kind === SpanKind.CLIENT && urlOf(span).startsWith(edgeUrl()))!;
@@ -264,7 +268,11 @@ test('errors: uncaught errors and unhandled rejections mark the active step ERRO
       { thirdUrl: third.url, closedUrl: closed.url },
     );
     await page.evaluate(() => window.journeytrace.journey!.forceFlush());
-    const spans = await waitForTrace(tracesFile(), traceId, (arrived) => arrived.filter((span) => span.kind === SpanKind.CLIENT).length === 2 && arrived.some((span) => span.name === 'failing journey'));
+    const spans = await waitForTrace(
+      tracesFile(),
+      traceId,
+      (arrived) => arrived.filter((span) => span.kind === SpanKind.CLIENT).length === 2 && arrived.some((span) => span.name === 'failing journey'),
+    );
     const step = spans.find((span) => span.name === 'failing journey')!;
     expect(step.statusCode).toBe(StatusCode.ERROR);
     expect(step.events.filter((name) => name === 'exception')).toHaveLength(2);
@@ -296,7 +304,8 @@ test('flush on page hide: click, then navigate away at once; the click and its s
   await page.locator(`[data-testid=${marker}]`).click();
   await page.goto('about:blank');
 
-  const findClick = async () => (await readKeptSpans(tracesFile())).find((span) => span.name === 'click' && String(span.attributes['browser.target']).includes(marker));
+  const findClick = async () =>
+    (await readKeptSpans(tracesFile())).find((span) => span.name === 'click' && String(span.attributes['browser.target']).includes(marker));
   await expect.poll(findClick, { timeout: 20_000 }).toBeTruthy();
   const click = (await findClick())!;
   const spans = await waitForTrace(tracesFile(), click.traceId, (arrived) => arrived.some((span) => span.name === 'leave'));
@@ -315,7 +324,11 @@ test('route changes through the history API are spans, parents of the fetches th
   expect(ids.trace_id).toMatch(/^[0-9a-f]{32}$/);
   // The fetch span ends after its resource-timing wait and goes out on the schedule: poll for it.
   await page.evaluate(() => window.journeytrace.journey!.forceFlush());
-  const spans = await waitForTrace(tracesFile(), ids.trace_id!, (arrived) => arrived.some((span) => span.name === 'route change') && arrived.some((span) => urlOf(span).endsWith('/hop/route')));
+  const spans = await waitForTrace(
+    tracesFile(),
+    ids.trace_id!,
+    (arrived) => arrived.some((span) => span.name === 'route change') && arrived.some((span) => urlOf(span).endsWith('/hop/route')),
+  );
   const change = spans.find((span) => span.name === 'route change')!;
   expect(change.attributes['url.path']).toBe(route);
   expect(change.attributes['browser.navigation.type']).toBe('push');
@@ -362,7 +375,11 @@ for (const api of ['Navigation API', 'history wrapping (no Navigation API)'] as 
       const hop = `route-${marker}-${change.how}`;
       const traceId = await changeRoute(page, change.how, change.to, hop);
       await page.evaluate(() => window.journeytrace.journey!.forceFlush());
-      const spans = await waitForTrace(tracesFile(), traceId, (arrived) => arrived.some((span) => span.name === 'route change') && arrived.some((span) => urlOf(span).endsWith(`/hop/${hop}`)));
+      const spans = await waitForTrace(
+        tracesFile(),
+        traceId,
+        (arrived) => arrived.some((span) => span.name === 'route change') && arrived.some((span) => urlOf(span).endsWith(`/hop/${hop}`)),
+      );
       const route = spans.find((span) => span.name === 'route change')!;
       expect(route.attributes['browser.navigation.type'], change.how).toBe(change.type);
       expect(route.attributes['url.path'], change.how).toBe(change.expectedPath);
@@ -380,10 +397,23 @@ test('web vitals: a layout shift and a slow interaction reach the collector as C
   const sessionId = await page.evaluate(() => window.journeytrace.journey!.sessionId);
   // The browser's own entries, watched independently of the SDK: the reference values.
   await page.evaluate(() => {
-    const seen: { shifts: Array<{ value: number; startTime: number; hadRecentInput: boolean }>; events: Array<{ id: number; duration: number }> } = { shifts: [], events: [] };
+    const seen: { shifts: Array<{ value: number; startTime: number; hadRecentInput: boolean }>; events: Array<{ id: number; duration: number }> } = {
+      shifts: [],
+      events: [],
+    };
     (window as unknown as { seen: typeof seen }).seen = seen;
-    new PerformanceObserver((list) => seen.shifts.push(...list.getEntries().map((e) => ({ value: (e as unknown as { value: number }).value, startTime: e.startTime, hadRecentInput: (e as unknown as { hadRecentInput: boolean }).hadRecentInput })))).observe({ type: 'layout-shift', buffered: true });
-    new PerformanceObserver((list) => seen.events.push(...list.getEntries().map((e) => ({ id: (e as unknown as { interactionId: number }).interactionId, duration: e.duration })))).observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
+    new PerformanceObserver((list) =>
+      seen.shifts.push(
+        ...list.getEntries().map((e) => ({
+          value: (e as unknown as { value: number }).value,
+          startTime: e.startTime,
+          hadRecentInput: (e as unknown as { hadRecentInput: boolean }).hadRecentInput,
+        })),
+      ),
+    ).observe({ type: 'layout-shift', buffered: true });
+    new PerformanceObserver((list) =>
+      seen.events.push(...list.getEntries().map((e) => ({ id: (e as unknown as { interactionId: number }).interactionId, duration: e.duration }))),
+    ).observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
   });
   // A banner pushed in above the content, with no input before it: a layout shift.
   await page.evaluate(() => {
@@ -406,23 +436,37 @@ test('web vitals: a layout shift and a slow interaction reach the collector as C
   });
   await page.locator('[data-testid=slow]').click();
   await page.waitForFunction(() => (window as unknown as { seen: { events: Array<{ id: number }> } }).seen.events.some((event) => event.id > 0));
-  const seen = await page.evaluate(() => (window as unknown as { seen: { shifts: Array<{ value: number; startTime: number; hadRecentInput: boolean }>; events: Array<{ id: number; duration: number }> } }).seen);
+  const seen = await page.evaluate(
+    () =>
+      (
+        window as unknown as {
+          seen: { shifts: Array<{ value: number; startTime: number; hadRecentInput: boolean }>; events: Array<{ id: number; duration: number }> };
+        }
+      ).seen,
+  );
   await page.goto('about:blank');
 
   // CLS by its definition: the largest window of shifts without recent input, < 1 s apart, < 5 s long.
   let cls = 0;
   let sessionWindow: Array<{ value: number; startTime: number }> = [];
   for (const shift of seen.shifts.filter((entry) => !entry.hadRecentInput)) {
-    const continues = sessionWindow.length && shift.startTime - sessionWindow[sessionWindow.length - 1]!.startTime < 1000 && shift.startTime - sessionWindow[0]!.startTime < 5000;
+    const continues =
+      sessionWindow.length &&
+      shift.startTime - sessionWindow[sessionWindow.length - 1]!.startTime < 1000 &&
+      shift.startTime - sessionWindow[0]!.startTime < 5000;
     sessionWindow = continues ? [...sessionWindow, shift] : [shift];
-    cls = Math.max(cls, sessionWindow.reduce((sum, entry) => sum + entry.value, 0));
+    cls = Math.max(
+      cls,
+      sessionWindow.reduce((sum, entry) => sum + entry.value, 0),
+    );
   }
   // INP with one interaction: its longest event.
   const inp = Math.max(...seen.events.filter((event) => event.id > 0).map((event) => event.duration));
   expect(cls).toBeGreaterThan(0);
   expect(inp).toBeGreaterThanOrEqual(150);
 
-  const vital = async (name: string) => (await readKeptSpans(tracesFile())).find((span) => span.name === `web-vital ${name}` && span.attributes['session.id'] === sessionId);
+  const vital = async (name: string) =>
+    (await readKeptSpans(tracesFile())).find((span) => span.name === `web-vital ${name}` && span.attributes['session.id'] === sessionId);
   await expect.poll(async () => Boolean((await vital('CLS')) && (await vital('INP'))), { timeout: 20_000 }).toBe(true);
   const [clsSpan, inpSpan] = [(await vital('CLS'))!, (await vital('INP'))!];
   expect(Number(clsSpan.attributes['web_vital.value'])).toBeCloseTo(cls, 6);
@@ -468,14 +512,23 @@ test('session: one id across reloads and tabs, a new one with a session.start ma
   // 31 minutes idle, as storage would hold it; the next activity starts a new session.
   const second = await page.evaluate(() => {
     const record = JSON.parse(localStorage.getItem('journeytrace.session')!) as { lastActiveAt: number; startedAt: number };
-    localStorage.setItem('journeytrace.session', JSON.stringify({ ...record, startedAt: record.startedAt - 31 * 60_000, lastActiveAt: Date.now() - 31 * 60_000 }));
+    localStorage.setItem(
+      'journeytrace.session',
+      JSON.stringify({ ...record, startedAt: record.startedAt - 31 * 60_000, lastActiveAt: Date.now() - 31 * 60_000 }),
+    );
     return window.journeytrace.journey!.sessionId;
   });
   expect(second).not.toBe(first);
   expect(second).toMatch(/^[0-9a-f]{32}$/);
   await page.evaluate(() => window.journeytrace.journey!.forceFlush());
   await expect
-    .poll(async () => (await readKeptSpans(tracesFile())).find((span) => span.name === 'session.start' && span.attributes['session.id'] === second)?.attributes['session.previous_id'], { timeout: 15_000 })
+    .poll(
+      async () =>
+        (await readKeptSpans(tracesFile())).find((span) => span.name === 'session.start' && span.attributes['session.id'] === second)?.attributes[
+          'session.previous_id'
+        ],
+      { timeout: 15_000 },
+    )
     .toBe(first);
   await page.reload();
   await page.waitForFunction(() => Boolean(window.journeytrace?.journey));
@@ -521,7 +574,11 @@ test('relayUrl: spans go through the edge relay, gzip-compressed, with the brows
   await page.evaluate(() => window.journeytrace.journey!.step('relayed again', async () => void (await fetch('/hop/relayed'))));
   await page.evaluate(() => window.journeytrace.journey!.forceFlush());
 
-  const spans = await waitForTrace(tracesFile(), traceId, (arrived) => arrived.some((span) => span.name === 'relayed') && arrived.some((span) => urlOf(span).endsWith('/hop/relayed')));
+  const spans = await waitForTrace(
+    tracesFile(),
+    traceId,
+    (arrived) => arrived.some((span) => span.name === 'relayed') && arrived.some((span) => urlOf(span).endsWith('/hop/relayed')),
+  );
   expect(spans.find((span) => urlOf(span).endsWith('/hop/relayed'))!.parentSpanId).toBe(spans.find((span) => span.name === 'relayed')!.spanId);
   const exports = network.all().filter((request) => request.url.startsWith(`${edgeUrl()}/v1/traces`) && request.method === 'POST');
   expect(exports.length).toBeGreaterThanOrEqual(2);
@@ -603,7 +660,9 @@ test('a span the relay leaves out of an accepted batch (partial success) is coun
   // export gets one span id zeroed.
   await page.route(`${edgeUrl()}/v1/traces`, async (route) => {
     if (route.request().method() !== 'POST') return route.continue();
-    const body = JSON.parse(route.request().postDataBuffer()!.toString('utf8')) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string; spanId: string }> }> }> };
+    const body = JSON.parse(route.request().postDataBuffer()!.toString('utf8')) as {
+      resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string; spanId: string }> }> }>;
+    };
     for (const span of body.resourceSpans.flatMap((resource) => resource.scopeSpans.flatMap((scope) => scope.spans))) {
       if (span.name === 'left out') span.spanId = '0'.repeat(16);
     }

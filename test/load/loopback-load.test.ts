@@ -172,7 +172,10 @@ describe(`loopback load: ${JOURNEYS.toLocaleString('en-US')} journeys through ed
   });
 
   it(`the worker keeps no memory per journey: its heap after a full GC grows at most ${HEAP_GROWTH_LIMIT_MIB} MiB from journey ${WARM_UP_JOURNEYS} to the end`, async () => {
-    assert.ok(!workerGone, `the worker's workerd (pid ${worker}) ran the whole load; wrangler dev restarts it when edge-worker sources change during a run (see "Reloading" in ${stack.runDir}/edge-worker.log)`);
+    assert.ok(
+      !workerGone,
+      `the worker's workerd (pid ${worker}) ran the whole load; wrangler dev restarts it when edge-worker sources change during a run (see "Reloading" in ${stack.runDir}/edge-worker.log)`,
+    );
     heap.endMiB = await heapAfterGcMiB(inspector!, nudgeWorker);
     const figures = memoryFigures();
     // Recorded whole (spans and memory) once both are known.

@@ -61,13 +61,20 @@ export async function createConsumerProject(packageDir: string, dependencies: Re
   const tarball = packTarball(packageDir, dir);
   const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
   // The kit's own packages it depends on (the contract) are not published yet: their tarballs too.
-  const kit = Object.fromEntries(kitDependencies(packageDir).map((dependencyDir) => {
-    const packed = packTarball(dependencyDir, dir);
-    return [packed.name, `file:./${packed.filename}`];
-  }));
+  const kit = Object.fromEntries(
+    kitDependencies(packageDir).map((dependencyDir) => {
+      const packed = packTarball(dependencyDir, dir);
+      return [packed.name, `file:./${packed.filename}`];
+    }),
+  );
   write(
     'package.json',
-    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { [tarball.name]: `file:./${tarball.filename}`, ...kit, ...dependencies } }),
+    JSON.stringify({
+      name: 'consumer',
+      private: true,
+      type: 'module',
+      dependencies: { [tarball.name]: `file:./${tarball.filename}`, ...kit, ...dependencies },
+    }),
   );
   const install = await run('npm', ['install', '--strict-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
     cwd: dir,

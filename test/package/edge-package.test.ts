@@ -61,13 +61,19 @@ describe('@journeytrace/edge, packed and installed into a new worker project', (
   before(async () => {
     project = await createConsumerProject('edge-worker', peers);
     project.write('worker.ts', CONSUMER_WORKER);
-    project.write('wrangler.toml', `name = "consumer-worker"\nmain = "worker.ts"\ncompatibility_date = "${newestCompatibilityDate()}"\ncompatibility_flags = ["nodejs_als"]\n`);
+    project.write(
+      'wrangler.toml',
+      `name = "consumer-worker"\nmain = "worker.ts"\ncompatibility_date = "${newestCompatibilityDate()}"\ncompatibility_flags = ["nodejs_als"]\n`,
+    );
   });
   after(() => project?.remove());
 
   it('ships the built modules and their declarations, and no sources, tests or demo', () => {
     for (const file of exportedFiles(manifest)) assert.ok(project.packedFiles.includes(file), `${file} is in the package`);
-    assert.deepEqual(project.packedFiles.filter((file) => /^src\/|\.test\.|testSpans|capturedMetrics|worker\.js|\/demo\//.test(file)), []);
+    assert.deepEqual(
+      project.packedFiles.filter((file) => /^src\/|\.test\.|testSpans|capturedMetrics|worker\.js|\/demo\//.test(file)),
+      [],
+    );
   });
 
   it('type-checks a worker written against it (strict, declarations only)', async () => {
@@ -88,7 +94,7 @@ describe('@journeytrace/edge, packed and installed into a new worker project', (
     for (const [name, folders] of bundle.packageCopies) assert.equal(folders.size, 1, `${name}: ${[...folders].join(', ')}`);
   });
 
-  it('continues the caller\'s trace to the origin in workerd', async () => {
+  it("continues the caller's trace to the origin in workerd", async () => {
     const seen: IncomingHttpHeaders[] = [];
     const origin: Server = createServer((request, response) => {
       seen.push(request.headers);

@@ -32,27 +32,44 @@ const EXAMPLES = join(ROOT, 'examples');
 const PACKAGES = ['contract', 'web-sdk', 'edge-worker', 'node-sdk', 'test/playwright-kit'];
 const PROJECTS = ['spa', 'ssr', 'script-tag', 'worker', 'e2e'];
 /** What a user's checkout has but a copy must not take along: installs, builds, outputs, secrets. */
-const NOT_COPIED = new Set(['node_modules', 'dist', 'build', '.react-router', 'package-lock.json', '.dev.vars', 'worker-configuration.d.ts', '.wrangler', 'test-results']);
+const NOT_COPIED = new Set([
+  'node_modules',
+  'dist',
+  'build',
+  '.react-router',
+  'package-lock.json',
+  '.dev.vars',
+  'worker-configuration.d.ts',
+  '.wrangler',
+  'test-results',
+]);
 /** Collector binaries a suite could start by name: the suite's PATH has stand-ins that leave a mark if run. */
 const COLLECTOR_NAMES = ['otelcol', 'otelcol-contrib', 'otelcol-journeytrace'];
 /** wrangler 4.16x (the worker, the suite's `wrangler dev`) needs 22.12; the suite's origin, TypeScript run by node itself, 22.18. */
 const MINIMUM_NODE = [22, 18] as const;
 const SPAN_WAIT_MILLIS = 15_000;
 
-describe('examples/, installed from this run\'s tarballs', () => {
+describe("examples/, installed from this run's tarballs", () => {
   let workspace = '';
   let env: NodeJS.ProcessEnv = {};
   let browser: Browser | undefined;
   const inProject = (name: string, ...path: string[]) => join(workspace, name, ...path);
   const npm = async (name: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
-    const result = await run('npm', args, { cwd: inProject(name), env: { ...env, ...extraEnv }, logFile: inProject(name, `npm-${args[0]}-${args[1] ?? ''}.log`) });
+    const result = await run('npm', args, {
+      cwd: inProject(name),
+      env: { ...env, ...extraEnv },
+      logFile: inProject(name, `npm-${args[0]}-${args[1] ?? ''}.log`),
+    });
     assert.equal(result.code, 0, `${name}: npm ${args.join(' ')} failed:\n${lastLines(result.output, 40)}`);
     return result.output;
   };
 
   before(async () => {
     const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-    assert.ok(major > MINIMUM_NODE[0] || (major === MINIMUM_NODE[0] && minor >= MINIMUM_NODE[1]), `the examples need Node >= ${MINIMUM_NODE.join('.')}; this is ${process.version}`);
+    assert.ok(
+      major > MINIMUM_NODE[0] || (major === MINIMUM_NODE[0] && minor >= MINIMUM_NODE[1]),
+      `the examples need Node >= ${MINIMUM_NODE.join('.')}; this is ${process.version}`,
+    );
     workspace = mkdtempSync(join(tmpdir(), 'jt-examples-'));
     const packs = join(workspace, '.packs');
     mkdirSync(packs);
@@ -75,8 +92,13 @@ describe('examples/, installed from this run\'s tarballs', () => {
 
   it('each project installed the packages from the tarballs, not from the workspaces', () => {
     for (const name of PROJECTS) {
-      const manifest = JSON.parse(readFileSync(inProject(name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-      const kit = Object.entries({ ...manifest.dependencies, ...manifest.devDependencies }).filter(([dependency]) => /^(journeytrace|@journeytrace\/)/.test(dependency));
+      const manifest = JSON.parse(readFileSync(inProject(name, 'package.json'), 'utf8')) as {
+        dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
+      };
+      const kit = Object.entries({ ...manifest.dependencies, ...manifest.devDependencies }).filter(([dependency]) =>
+        /^(journeytrace|@journeytrace\/)/.test(dependency),
+      );
       assert.ok(kit.length > 0, `${name} uses the kit`);
       for (const [dependency, spec] of kit) {
         assert.match(spec, /^file:\.\.\/\.packs\/.+\.tgz$/, `${name}: ${dependency}`);
@@ -103,7 +125,10 @@ describe('examples/, installed from this run\'s tarballs', () => {
 
   it('script tag: the page takes journeytrace.iife.js from the installed package and traces the checkout step', async () => {
     await npm('script-tag', ['run', 'build']);
-    assert.deepEqual(readFileSync(inProject('script-tag', 'dist', 'journeytrace.iife.js')), readFileSync(inProject('script-tag', 'node_modules', 'journeytrace', 'dist', 'journeytrace.iife.js')));
+    assert.deepEqual(
+      readFileSync(inProject('script-tag', 'dist', 'journeytrace.iife.js')),
+      readFileSync(inProject('script-tag', 'node_modules', 'journeytrace', 'dist', 'journeytrace.iife.js')),
+    );
     const edge = await startStandInEdge(inProject('script-tag', 'dist'));
     try {
       const page = await newPage(browser!);
@@ -118,7 +143,11 @@ describe('examples/, installed from this run\'s tarballs', () => {
   it('SSR (React Router framework mode): the server evaluates the SDK while rendering, and the page traces once hydrated', async () => {
     await npm('ssr', ['run', 'typecheck']);
     await npm('ssr', ['run', 'build']);
-    assert.match(readFileSync(inProject('ssr', 'build', 'server', 'index.js'), 'utf8'), /from ['"]journeytrace['"]/, 'the server imports the installed package, not a bundled copy');
+    assert.match(
+      readFileSync(inProject('ssr', 'build', 'server', 'index.js'), 'utf8'),
+      /from ['"]journeytrace['"]/,
+      'the server imports the installed package, not a bundled copy',
+    );
     const edge = await startStandInEdge();
     const port = await freePort();
     const server = await startService({
@@ -152,7 +181,7 @@ describe('examples/, installed from this run\'s tarballs', () => {
     assert.doesNotMatch(readFileSync(inProject('worker', 'src', 'index.ts'), 'utf8'), /\bas (Env|unknown|any)\b/, 'no casts');
   });
 
-  it('Playwright suite: the SPA\'s checkout through `wrangler dev` to the origin is one trace at the kit\'s receiver, with no collector binary', async () => {
+  it("Playwright suite: the SPA's checkout through `wrangler dev` to the origin is one trace at the kit's receiver, with no collector binary", async () => {
     await npm('e2e', ['run', 'typecheck']);
     assert.ok(!existsSync(inProject('e2e', 'collector.yaml')), 'no collector config');
     assert.doesNotMatch(readFileSync(inProject('e2e', 'playwright.config.ts'), 'utf8'), /otelcol|OTELCOL_BIN|collector/i, 'the config starts no collector');
@@ -235,7 +264,8 @@ async function startStandInEdge(staticDir?: string): Promise<StandInEdge> {
       for (const name of exportedSpanNames(body)) spanNames.add(name);
       return void response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     }
-    if (request.method === 'POST' && path === '/api/session') return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"stand-in"}');
+    if (request.method === 'POST' && path === '/api/session')
+      return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"stand-in"}');
     if (request.method === 'POST' && path === '/api/checkout') {
       checkoutTraceparents.push(String(request.headers.traceparent ?? ''));
       return void response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -255,7 +285,8 @@ async function startStandInEdge(staticDir?: string): Promise<StandInEdge> {
     waitForSpans: async (names) => {
       const deadline = Date.now() + SPAN_WAIT_MILLIS;
       while (!names.every((name) => spanNames.has(name))) {
-        if (Date.now() > deadline) assert.fail(`spans ${names.join(', ')} were not all exported within ${SPAN_WAIT_MILLIS} ms; exported: ${[...spanNames].join(', ') || 'none'}`);
+        if (Date.now() > deadline)
+          assert.fail(`spans ${names.join(', ')} were not all exported within ${SPAN_WAIT_MILLIS} ms; exported: ${[...spanNames].join(', ') || 'none'}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
@@ -274,5 +305,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 
 function exportedSpanNames(body: Buffer): string[] {
   const request = JSON.parse(body.toString('utf8')) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ name?: string }> }> }> };
-  return (request.resourceSpans ?? []).flatMap((resource) => (resource.scopeSpans ?? []).flatMap((scope) => (scope.spans ?? []).map((span) => span.name ?? '')));
+  return (request.resourceSpans ?? []).flatMap((resource) =>
+    (resource.scopeSpans ?? []).flatMap((scope) => (scope.spans ?? []).map((span) => span.name ?? '')),
+  );
 }

@@ -69,7 +69,10 @@ describe('@journeytrace/node, packed and installed into a new Node project', () 
   });
 
   it('runs: the span reaches the receiver through the retrying exporter, nothing dropped', async () => {
-    const ran = await run(process.execPath, ['--experimental-strip-types', '--no-warnings', 'service.ts'], { cwd: project.dir, logFile: join(project.dir, 'service.log') });
+    const ran = await run(process.execPath, ['--experimental-strip-types', '--no-warnings', 'service.ts'], {
+      cwd: project.dir,
+      logFile: join(project.dir, 'service.log'),
+    });
     assert.equal(ran.code, 0, ran.output);
     const line = JSON.parse(ran.output.trim().split('\n').at(-1)!) as { msg: string; spans: number; drops: number; baggage: number };
     assert.deepEqual({ msg: line.msg, spans: line.spans, drops: line.drops, baggage: line.baggage }, { msg: 'done', spans: 1, drops: 0, baggage: 2 });

@@ -24,7 +24,12 @@ function exportLine(): string {
   const nanos = (millis: number) => `${BigInt(Date.now() + millis) * 1_000_000n}`;
   const resourceSpans = (service: string, spanId: string, parentSpanId: string, name: string) => ({
     resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-    scopeSpans: [{ scope: { name: 'test' }, spans: [{ traceId: TRACE_ID, spanId, parentSpanId, name, kind: 2, startTimeUnixNano: nanos(0), endTimeUnixNano: nanos(40), status: {} }] }],
+    scopeSpans: [
+      {
+        scope: { name: 'test' },
+        spans: [{ traceId: TRACE_ID, spanId, parentSpanId, name, kind: 2, startTimeUnixNano: nanos(0), endTimeUnixNano: nanos(40), status: {} }],
+      },
+    ],
   });
   return JSON.stringify({
     resourceSpans: [
@@ -107,10 +112,16 @@ export default defineConfig({
   });
   after(() => project?.remove());
 
-  it('ships the built modules and their declarations, and none of the repository\'s own tests', () => {
+  it("ships the built modules and their declarations, and none of the repository's own tests", () => {
     for (const file of exportedFiles(manifest)) assert.ok(project.packedFiles.includes(file), `${file} is in the package`);
-    assert.deepEqual(project.packedFiles.filter((file) => /\.ts$/.test(file) && !/\.d\.ts$/.test(file)), []);
-    assert.deepEqual(project.packedFiles.filter((file) => /journeys\/|property\/|load\/|\.test\./.test(file)), []);
+    assert.deepEqual(
+      project.packedFiles.filter((file) => /\.ts$/.test(file) && !/\.d\.ts$/.test(file)),
+      [],
+    );
+    assert.deepEqual(
+      project.packedFiles.filter((file) => /journeys\/|property\/|load\/|\.test\./.test(file)),
+      [],
+    );
   });
 
   it('type-checks a test written against it (strict, declarations only)', async () => {
@@ -124,7 +135,7 @@ export default defineConfig({
     assert.match(result.output, /1 passed/);
   });
 
-  it('with no collector: the built-in receiver takes a service\'s export and the journey fixture reads it', async () => {
+  it("with no collector: the built-in receiver takes a service's export and the journey fixture reads it", async () => {
     const result = await runSpec('built-in receiver');
     assert.equal(result.code, 0, result.output);
     assert.match(result.output, /1 passed/);
@@ -136,7 +147,10 @@ export default defineConfig({
     // The error carries the whole line; the reporter cuts attachment lines to the terminal's width.
     assert.match(result.output, /the page's span exports:\n(.*\n)*.*POST http:\/\/shop\.test\/v1\/traces → 400 span "checkout": ends before it starts/);
     // The attachment opens with a summary (Playwright prints its first 300 characters).
-    assert.match(result.output, /attachment #\d+: span exports \(text\/plain\)[^\n]*\n\s*2 span export\(s\): 400 ×1 \(span "checkout": ends before it starts\), unanswered ×1;/);
+    assert.match(
+      result.output,
+      /attachment #\d+: span exports \(text\/plain\)[^\n]*\n\s*2 span export\(s\): 400 ×1 \(span "checkout": ends before it starts\), unanswered ×1;/,
+    );
     assert.match(result.output, /POST http:\/\/shop\.test\/hung\/v1\/traces → no answer yet/);
     assert.match(result.output, /console warning: journeytrace: spans dropped/);
     // Chromium's own console line for the refused export would only repeat it.

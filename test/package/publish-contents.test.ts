@@ -39,7 +39,9 @@ interface PackedManifest {
 function packedFiles(packageDir: string): string[] {
   if (!existsSync(join(ROOT, packageDir, 'dist'))) throw new Error(`${packageDir}/dist is missing: run \`npm run build\` first`);
   // --ignore-scripts: no prepack rebuild of a dist/ that tests running beside this one import.
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(ROOT, packageDir), encoding: 'utf8' })) as Array<{
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(ROOT, packageDir), encoding: 'utf8' }),
+  ) as Array<{
     files: Array<{ path: string }>;
   }>;
   return packed[0]!.files.map((file) => file.path);
@@ -55,7 +57,7 @@ for (const packageDir of PACKAGES) {
       for (const required of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', ...exportedFiles(readManifest(packageDir))]) {
         assert.ok(shipped.has(required), `${required} is not in the package`);
       }
-      assert.equal(readFileSync(join(ROOT, packageDir, 'LICENSE'), 'utf8'), readFileSync(join(ROOT, 'LICENSE'), 'utf8'), 'the LICENSE is the repository\'s');
+      assert.equal(readFileSync(join(ROOT, packageDir, 'LICENSE'), 'utf8'), readFileSync(join(ROOT, 'LICENSE'), 'utf8'), "the LICENSE is the repository's");
     });
 
     it('holds no tests, demo code, test helpers or sources', () => {
@@ -67,10 +69,15 @@ for (const packageDir of PACKAGES) {
       const broken: string[] = [];
       for (const path of files.filter((file) => file.endsWith('.js'))) {
         const reference = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(join(ROOT, packageDir, path), 'utf8'))?.[1];
-        if (reference && !reference.startsWith('data:') && !shipped.has(normalize(join(dirname(path), reference)))) broken.push(`${path}: its map ${reference} is not shipped`);
+        if (reference && !reference.startsWith('data:') && !shipped.has(normalize(join(dirname(path), reference))))
+          broken.push(`${path}: its map ${reference} is not shipped`);
       }
       for (const path of files.filter((file) => file.endsWith('.map'))) {
-        const map = JSON.parse(readFileSync(join(ROOT, packageDir, path), 'utf8')) as { sources: string[]; sourcesContent?: Array<string | null>; sourceRoot?: string };
+        const map = JSON.parse(readFileSync(join(ROOT, packageDir, path), 'utf8')) as {
+          sources: string[];
+          sourcesContent?: Array<string | null>;
+          sourceRoot?: string;
+        };
         map.sources.forEach((source, index) => {
           const inline = typeof map.sourcesContent?.[index] === 'string';
           const file = normalize(join(dirname(path), map.sourceRoot ?? '', source));

@@ -10,10 +10,33 @@ import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { run } from '@journeytrace/tooling/lib/run.js';
 import { typescriptSnippets } from './markdownSnippets.js';
 
-const READMES = ['README.md', 'contract/README.md', 'web-sdk/README.md', 'edge-worker/README.md', 'node-sdk/README.md', 'test/playwright-kit/README.md', 'collector/README.md'];
+const READMES = [
+  'README.md',
+  'contract/README.md',
+  'web-sdk/README.md',
+  'edge-worker/README.md',
+  'node-sdk/README.md',
+  'test/playwright-kit/README.md',
+  'collector/README.md',
+];
 
 test('the snippet reader finds TypeScript fences with their context, and only those', () => {
-  const markdown = ['# x', '```sh', 'npm test', '```', '<!-- ts-context', 'declare const app: number;', '-->', '', '```ts', 'app + 1;', '```', '```html', '<p>', '```'].join('\n');
+  const markdown = [
+    '# x',
+    '```sh',
+    'npm test',
+    '```',
+    '<!-- ts-context',
+    'declare const app: number;',
+    '-->',
+    '',
+    '```ts',
+    'app + 1;',
+    '```',
+    '```html',
+    '<p>',
+    '```',
+  ].join('\n');
   assert.deepEqual(typescriptSnippets(markdown), [{ line: 9, code: 'app + 1;', context: 'declare const app: number;' }]);
 });
 

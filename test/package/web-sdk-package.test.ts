@@ -71,7 +71,10 @@ describe('journeytrace (web SDK), packed and installed into a new app', () => {
 
   it('ships the built modules, their declarations and the script-tag build, and no tests', () => {
     for (const file of exportedFiles(manifest)) assert.ok(project.packedFiles.includes(file), `${file} is in the package`);
-    assert.deepEqual(project.packedFiles.filter((file) => /^src\/|\.test\./.test(file)), []);
+    assert.deepEqual(
+      project.packedFiles.filter((file) => /^src\/|\.test\./.test(file)),
+      [],
+    );
   });
 
   it('type-checks an app written against it (strict, declarations only)', async () => {
@@ -98,7 +101,7 @@ describe('journeytrace (web SDK), packed and installed into a new app', () => {
     for (const [name, folders] of copies) assert.equal(folders.size, 1, `${name}: ${[...folders].join(', ')}`);
   });
 
-  it('runs in Chromium: the app\'s spans come from the SDK\'s provider and keep their context in the zone; an XHR carries it with xhr()', async () => {
+  it("runs in Chromium: the app's spans come from the SDK's provider and keep their context in the zone; an XHR carries it with xhr()", async () => {
     assert.ok(bundle, 'the bundle was built');
     const pings: Array<string | undefined> = [];
     const server: Server = createServer((request, response) => {
@@ -106,7 +109,8 @@ describe('journeytrace (web SDK), packed and installed into a new app', () => {
         pings.push(request.headers.traceparent as string | undefined);
         response.writeHead(200, { 'content-type': 'text/plain' }).end('pong');
       } else if (request.url === '/app.js') response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-      else response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><script src="/app.js"></script></head><body></body></html>');
+      else
+        response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><script src="/app.js"></script></head><body></body></html>');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const browser = await chromium.launch({ executablePath: await ensureChromium(), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });

@@ -30,7 +30,9 @@ const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789
 const traceparentish = fc.oneof(
   fc.string({ maxLength: 80 }),
   fc.tuple(hex(2), hex(32), hex(16), hex(2), fc.string({ maxLength: 6 })).map(([v, t, p, f, tail]) => `${v}-${t}-${p}-${f}${tail}`),
-  fc.tuple(fc.string({ maxLength: 3 }), fc.string({ maxLength: 34 }), fc.string({ maxLength: 18 }), fc.string({ maxLength: 3 })).map((parts) => parts.join('-')),
+  fc
+    .tuple(fc.string({ maxLength: 3 }), fc.string({ maxLength: 34 }), fc.string({ maxLength: 18 }), fc.string({ maxLength: 3 }))
+    .map((parts) => parts.join('-')),
 );
 
 describe('traceparent', () => {
@@ -94,7 +96,10 @@ describe('tracestate', () => {
   });
 
   it('passes a duplicated key on once, with its first (left-most) value, in first-seen order', (t) => {
-    const pooledMember = fc.tuple(fc.constantFrom('foo', 'bar', 'foo@', 'a@b@c', '0x', 'rojo', 'congo'), fc.string({ unit: fc.constantFrom(...'0123456789abc'), minLength: 1, maxLength: 4 }));
+    const pooledMember = fc.tuple(
+      fc.constantFrom('foo', 'bar', 'foo@', 'a@b@c', '0x', 'rojo', 'congo'),
+      fc.string({ unit: fc.constantFrom(...'0123456789abc'), minLength: 1, maxLength: 4 }),
+    );
     fc.assert(
       fc.property(fc.array(pooledMember, { minLength: 1, maxLength: TRACE_STATE_MAX_MEMBERS }), fc.constantFrom(',', ' , ', ',\t'), (members, separator) => {
         const state = parseTraceState(members.map(([key, value]) => `${key}=${value}`).join(separator));

@@ -43,8 +43,14 @@ function leaks(paths: string[]): string[] {
 describe('browser bundles', () => {
   it('hold no collector credential, server secret or collector address', () => {
     const bundles = BUNDLE_DIRS.filter(existsSync).flatMap(files);
-    assert.ok(bundles.some((path) => path.endsWith('journeytrace.iife.js')), 'the script-tag build was scanned');
-    assert.ok(bundles.some((path) => path.includes(join('demo-app', 'dist', 'assets'))), 'the demo app build was scanned');
+    assert.ok(
+      bundles.some((path) => path.endsWith('journeytrace.iife.js')),
+      'the script-tag build was scanned',
+    );
+    assert.ok(
+      bundles.some((path) => path.includes(join('demo-app', 'dist', 'assets'))),
+      'the demo app build was scanned',
+    );
     assert.deepEqual(leaks(bundles), []);
     recordFigure('security browser bundles', { kind: 'scan', files: bundles.length, patterns: forbidden().length });
   });

@@ -53,14 +53,14 @@ describe('the deployed edge worker (the dry-run bundle in workerd, with the ship
     mf = new Miniflare(
       // Miniflare 5 takes its own option shape; wrangler still speaks v4 (its worker options).
       convertV4MiniflareOptions({
-      ...workerOptions,
-      modules: true,
-      script: bundle.script,
-      compatibilityDate: config.compatibility_date,
-      compatibilityFlags: config.compatibility_flags,
-      // The shipped vars, and a session secret as `wrangler secret put` would add it.
-      bindings: { ...config.vars, SESSION_SECRET: randomBytes(32).toString('hex') },
-    }),
+        ...workerOptions,
+        modules: true,
+        script: bundle.script,
+        compatibilityDate: config.compatibility_date,
+        compatibilityFlags: config.compatibility_flags,
+        // The shipped vars, and a session secret as `wrangler secret put` would add it.
+        bindings: { ...config.vars, SESSION_SECRET: randomBytes(32).toString('hex') },
+      }),
     );
     await mf.ready;
   });
@@ -69,16 +69,26 @@ describe('the deployed edge worker (the dry-run bundle in workerd, with the ship
   });
 
   it('ships no binding that opens the sign-in or the conformance endpoint', () => {
-    assert.deepEqual(DOOR_VARS.filter((name) => name in config.vars), []);
+    assert.deepEqual(
+      DOOR_VARS.filter((name) => name in config.vars),
+      [],
+    );
   });
 
   it('serves no demo sign-in: nobody gets a session token', async () => {
-    const response = await mf!.dispatchFetch('https://edge.shop.example/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"tier":"vip"}' });
+    const response = await mf!.dispatchFetch('https://edge.shop.example/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"tier":"vip"}',
+    });
     assert.equal(response.status, 404, await response.text());
   });
 
   it('serves no conformance endpoint', async () => {
-    const response = await mf!.dispatchFetch('https://edge.shop.example/__conformance/trace-context', { method: 'POST', body: '[{"url":"http://127.0.0.1:9/x","arguments":[]}]' });
+    const response = await mf!.dispatchFetch('https://edge.shop.example/__conformance/trace-context', {
+      method: 'POST',
+      body: '[{"url":"http://127.0.0.1:9/x","arguments":[]}]',
+    });
     assert.equal(response.status, 404, await response.text());
   });
 });

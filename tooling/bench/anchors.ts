@@ -15,7 +15,9 @@ export type AnchorName = 'honeycomb' | 'faro' | 'edge' | 'stock-web';
 /** The folder of an anchor project, installed (`npm ci`, exact lockfile) on first use. */
 export async function ensureAnchor(name: AnchorName): Promise<string> {
   const dir = join(ROOT, 'bench', 'anchors', name);
-  const lockHash = createHash('sha256').update(readFileSync(join(dir, 'package-lock.json'))).digest('hex');
+  const lockHash = createHash('sha256')
+    .update(readFileSync(join(dir, 'package-lock.json')))
+    .digest('hex');
   const stamp = join(dir, 'node_modules', '.journeytrace-lock-hash');
   const installed = () => existsSync(stamp) && readFileSync(stamp, 'utf8') === lockHash;
   if (installed()) return dir;

@@ -17,7 +17,12 @@ const section = (title: string, headline?: number): BenchSection => ({
   ],
   notes: ['A long note that belongs in the result file, not the summary.'],
 });
-const result = (area: string, headline?: number): BenchResult => ({ area, measuredOn: '2026-12-07', machine: 'Node 24, 2 × cpu', section: section(area, headline) });
+const result = (area: string, headline?: number): BenchResult => ({
+  area,
+  measuredOn: '2026-12-07',
+  machine: 'Node 24, 2 × cpu',
+  section: section(area, headline),
+});
 
 describe('bench results and the BENCHMARKS.md summary', () => {
   it('leads each area with its headline figure against its anchor, one line per area, details linked', () => {
@@ -25,7 +30,10 @@ describe('bench results and the BENCHMARKS.md summary', () => {
     const rows = summary.split('\n').filter((line) => line.startsWith('| ['));
     assert.equal(rows.length, 2);
     assert.match(rows[0]!, /^\| \[bundle-size\]\(bench\/results\/bundle-size\.md\) \| bundle bytes \| 2048 B \| stock bundle \| 4096 B \| 0\.50 \|/);
-    assert.match(rows[1]!, /^\| \[edge\]\(bench\/results\/edge\.md\) \| CPU per request \| 0\.63 \(0\.52–0\.95\) ms \| untraced \| 0\.54 ms \| 1\.17 \| < 1\.1 \|/);
+    assert.match(
+      rows[1]!,
+      /^\| \[edge\]\(bench\/results\/edge\.md\) \| CPU per request \| 0\.63 \(0\.52–0\.95\) ms \| untraced \| 0\.54 ms \| 1\.17 \| < 1\.1 \|/,
+    );
     assert.ok(!summary.includes('A long note'), 'notes stay in the result file');
   });
 
@@ -39,7 +47,10 @@ describe('bench results and the BENCHMARKS.md summary', () => {
       writeBenchResult(root, result('relay'));
       writeBenchResult(root, { ...result('edge'), measuredOn: '2026-12-08' });
 
-      assert.deepEqual(readBenchResults(root).map((r) => `${r.area} ${r.measuredOn}`), ['edge 2026-12-08', 'relay 2026-12-07']);
+      assert.deepEqual(
+        readBenchResults(root).map((r) => `${r.area} ${r.measuredOn}`),
+        ['edge 2026-12-08', 'relay 2026-12-07'],
+      );
       const summary = readFileSync(join(root, SUMMARY_FILE), 'utf8');
       assert.match(summary, /\[edge\].*2026-12-08/);
       assert.match(summary, /\[relay\].*2026-12-07/);

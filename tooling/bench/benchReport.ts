@@ -53,7 +53,9 @@ export function renderResult(result: BenchResult): string {
   ];
   if (section.rows.length > 0) lines.push('| figure | value | anchor | anchor value | ratio | target |', '|---|---|---|---|---|---|');
   for (const row of section.rows) {
-    lines.push(`| ${row.figure} | ${valueWithSpread(row)} | ${row.anchor} | ${formatFigure(row.anchorValue)} ${row.unit} | ${ratioOf(row)} | ${row.target ?? ''} |`);
+    lines.push(
+      `| ${row.figure} | ${valueWithSpread(row)} | ${row.anchor} | ${formatFigure(row.anchorValue)} ${row.unit} | ${ratioOf(row)} | ${row.target ?? ''} |`,
+    );
   }
   for (const note of section.notes ?? []) lines.push('', note);
   lines.push('');
@@ -65,7 +67,7 @@ export function renderSummary(results: readonly BenchResult[]): string {
   const lines = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (do not edit: the next run rewrites it). One line per area: its headline figure against an anchor measured in the same run on the same machine; medians (min–max), never asserted in tests. Each area\'s whole table and notes are in its result file; the run history and analysis are in [bench/NOTES.md](bench/NOTES.md).',
+    "Written by `npm run bench` (do not edit: the next run rewrites it). One line per area: its headline figure against an anchor measured in the same run on the same machine; medians (min–max), never asserted in tests. Each area's whole table and notes are in its result file; the run history and analysis are in [bench/NOTES.md](bench/NOTES.md).",
     '',
     '| area | headline figure | value | anchor | anchor value | ratio | target | measured |',
     '|---|---|---|---|---|---|---|---|',

@@ -65,4 +65,3 @@ export async function gzipSize(source: string, dir: string, format: Format = 'es
     scratch.remove();
   }
 }
-

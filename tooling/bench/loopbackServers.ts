@@ -20,10 +20,14 @@ function drain(request: IncomingMessage, onBytes: (count: number) => void, done:
 }
 
 const origin = createServer((request: IncomingMessage, response: ServerResponse) => {
-  drain(request, () => {}, () => {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end('{"orderId":"ord_bench","status":"confirmed"}');
-  });
+  drain(
+    request,
+    () => {},
+    () => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"orderId":"ord_bench","status":"confirmed"}');
+    },
+  );
 });
 
 const sink = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -35,11 +39,15 @@ const sink = createServer((request: IncomingMessage, response: ServerResponse) =
   const name = request.url?.split('/')[1] ?? '';
   stats[name] ??= { exports: 0, bytes: 0 };
   const counts = stats[name];
-  drain(request, (count) => (counts.bytes += count), () => {
-    counts.exports += 1;
-    response.writeHead(200, { 'content-type': request.headers['content-type'] ?? 'application/json' });
-    response.end(request.headers['content-type']?.includes('json') ? '{}' : '');
-  });
+  drain(
+    request,
+    (count) => (counts.bytes += count),
+    () => {
+      counts.exports += 1;
+      response.writeHead(200, { 'content-type': request.headers['content-type'] ?? 'application/json' });
+      response.end(request.headers['content-type']?.includes('json') ? '{}' : '');
+    },
+  );
 });
 
 const listen = (server: ReturnType<typeof createServer>) =>

@@ -75,7 +75,10 @@ export async function startSdkPages(scripts: Record<string, string> = {}): Promi
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     browser,

@@ -41,7 +41,10 @@ export async function buildStockWeb(): Promise<StockWeb> {
   const scratch = scratchDir(dir, 'fetch-overhead');
   try {
     const scripts: Record<string, string> = {};
-    for (const [name, zone] of [['stock', false], ['stock-zone', true]] as const) {
+    for (const [name, zone] of [
+      ['stock', false],
+      ['stock-zone', true],
+    ] as const) {
       const file = join(scratch.path, `${name}.js`);
       writeFileSync(file, entry(zone));
       const result = await build({
@@ -59,7 +62,10 @@ export async function buildStockWeb(): Promise<StockWeb> {
       scripts[name] = result.outputFiles[0]!.text;
     }
     const v = (pkg: string) => `${pkg} ${installedVersion(dir, pkg)}`;
-    return { scripts, versions: [v('@opentelemetry/sdk-trace-web'), v('@opentelemetry/instrumentation-fetch'), v('@opentelemetry/context-zone'), v('zone.js')].join(', ') };
+    return {
+      scripts,
+      versions: [v('@opentelemetry/sdk-trace-web'), v('@opentelemetry/instrumentation-fetch'), v('@opentelemetry/context-zone'), v('zone.js')].join(', '),
+    };
   } finally {
     scratch.remove();
   }

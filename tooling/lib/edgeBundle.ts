@@ -39,8 +39,10 @@ export async function dryRunBundle(options: { cwd: string; args?: string[]; mini
         join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
         'deploy',
         '--dry-run',
-        '--outdir', outdir,
-        '--metafile', join(outdir, 'meta.json'),
+        '--outdir',
+        outdir,
+        '--metafile',
+        join(outdir, 'meta.json'),
         ...(options.minify ? ['--minify'] : []),
         ...(options.args ?? []),
       ],
@@ -56,7 +58,13 @@ export async function dryRunBundle(options: { cwd: string; args?: string[]; mini
     for (const output of Object.values(meta.outputs)) {
       for (const imported of output.imports ?? []) if (imported.path.startsWith('node:')) nodeImports.add(imported.path);
     }
-    return { script: code.toString('utf8'), bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, nodeImports: [...nodeImports].sort(), packageCopies: packageCopies(Object.keys(meta.inputs)) };
+    return {
+      script: code.toString('utf8'),
+      bytes: code.length,
+      gzipBytes: gzipSync(code, { level: 9 }).length,
+      nodeImports: [...nodeImports].sort(),
+      packageCopies: packageCopies(Object.keys(meta.inputs)),
+    };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -40,7 +40,11 @@ describe('planRuntime', () => {
   });
 
   it('stops with one line saying what to install where there is no binary package', () => {
-    for (const [platform, arch] of [['darwin', 'arm64'], ['linux', 'arm64'], ['win32', 'x64']] as const) {
+    for (const [platform, arch] of [
+      ['darwin', 'arm64'],
+      ['linux', 'arm64'],
+      ['win32', 'x64'],
+    ] as const) {
       const plan = planRuntime({ ...linux, platform, arch, version: '20.20.2' });
       assert.equal(plan.action, 'stop');
       assert.match(plan.action === 'stop' ? plan.message : '', /^journeytrace needs Node 22\.15\.0 or newer \(this is 20\.20\.2\): install Node 24 LTS/);

@@ -22,10 +22,7 @@ export async function ensureChromium(): Promise<string> {
     progress('installing Debian chromium with apt-get (first run only)…');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const update = await run('apt-get', ['update', '-qq'], { env, logFile: '/tmp/journeytrace-apt.log' });
-    const install =
-      update.code === 0
-        ? await run('apt-get', ['install', '-y', '-qq', 'chromium'], { env, logFile: '/tmp/journeytrace-apt.log' })
-        : update;
+    const install = update.code === 0 ? await run('apt-get', ['install', '-y', '-qq', 'chromium'], { env, logFile: '/tmp/journeytrace-apt.log' }) : update;
     if (install.code !== 0 || !existsSync(DEBIAN_CHROMIUM)) {
       throw new SetupError(`apt-get could not install chromium:\n${lastLines(install.output)}`);
     }

@@ -36,9 +36,7 @@ export async function builtCollector(): Promise<string> {
 
   const go = findGo();
   if (!go) {
-    throw new SetupError(
-      'The collector is not built and Go is not installed: install Go (https://go.dev/dl) or set OTELCOL_BIN to an otelcol-contrib binary.',
-    );
+    throw new SetupError('The collector is not built and Go is not installed: install Go (https://go.dev/dl) or set OTELCOL_BIN to an otelcol-contrib binary.');
   }
   mkdirSync(buildDir, { recursive: true });
   // Runs started together (tests beside a demo) build once: the others wait for the lock.

@@ -21,7 +21,8 @@ describe('ensureKafka', () => {
 describe('kafkaPom', () => {
   it('names the broker, its tools and an slf4j binding at pinned versions', () => {
     const pom = kafkaPom();
-    for (const artifact of ['kafka_2.13', 'kafka-tools']) assert.ok(pom.includes(`<artifactId>${artifact}</artifactId><version>${KAFKA_VERSION}</version>`), artifact);
+    for (const artifact of ['kafka_2.13', 'kafka-tools'])
+      assert.ok(pom.includes(`<artifactId>${artifact}</artifactId><version>${KAFKA_VERSION}</version>`), artifact);
     assert.match(pom, /<artifactId>slf4j-simple<\/artifactId><version>1\.7\.36<\/version>/);
   });
 });

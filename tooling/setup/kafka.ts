@@ -28,7 +28,8 @@ export interface KafkaInstall {
  */
 export async function ensureKafka(): Promise<KafkaInstall> {
   const java = findOnPath('java', process.env.JAVA_HOME ? [join(process.env.JAVA_HOME, 'bin')] : []);
-  if (!java) throw new SetupError(`Java is not installed: the Kafka ${KAFKA_VERSION} broker needs Java 17 or later (Debian: apt-get install openjdk-17-jre-headless).`);
+  if (!java)
+    throw new SetupError(`Java is not installed: the Kafka ${KAFKA_VERSION} broker needs Java 17 or later (Debian: apt-get install openjdk-17-jre-headless).`);
   const fromEnv = process.env.KAFKA_LIBS;
   if (fromEnv) {
     if (!hasKafkaJars(fromEnv)) throw new SetupError(`KAFKA_LIBS=${fromEnv} holds no kafka_2.13-*.jar.`);
@@ -38,7 +39,10 @@ export async function ensureKafka(): Promise<KafkaInstall> {
   const libs = join(dir, 'libs');
   if (hasKafkaJars(libs)) return { java, libs };
   const mvn = findOnPath('mvn', []);
-  if (!mvn) throw new SetupError(`Kafka ${KAFKA_VERSION} is not fetched and Maven is not installed: install Maven (Debian: apt-get install maven) or set KAFKA_LIBS to a folder of Kafka jars.`);
+  if (!mvn)
+    throw new SetupError(
+      `Kafka ${KAFKA_VERSION} is not fetched and Maven is not installed: install Maven (Debian: apt-get install maven) or set KAFKA_LIBS to a folder of Kafka jars.`,
+    );
   mkdirSync(dir, { recursive: true });
   // Runs started together (tests beside a demo) fetch once: the others wait for the lock.
   const release = await acquireLock(join(dir, '.lock'));

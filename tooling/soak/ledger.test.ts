@@ -28,7 +28,10 @@ describe('soak ledger', () => {
     const tally = tallySoak(
       journeys,
       shapes,
-      arrivalsOf({ a: { services: ['edge-worker', 'edge-worker', 'checkout-api', 'checkout-api', 'checkout-api'], repeats: 2 }, b: { services: ['edge-worker', 'edge-worker', 'checkout-api', 'checkout-api', 'checkout-api', 'checkout-api'] } }),
+      arrivalsOf({
+        a: { services: ['edge-worker', 'edge-worker', 'checkout-api', 'checkout-api', 'checkout-api'], repeats: 2 },
+        b: { services: ['edge-worker', 'edge-worker', 'checkout-api', 'checkout-api', 'checkout-api', 'checkout-api'] },
+      }),
       [],
     );
     assert.deepEqual(
@@ -38,7 +41,12 @@ describe('soak ledger', () => {
   });
 
   it("an extra span of one service does not hide another's loss", () => {
-    const tally = tallySoak([{ traceId: 'a', startedAt: 0, status: 200, scenario: 'ok' }], shapes, arrivalsOf({ a: { services: ['edge-worker', 'edge-worker', 'edge-worker', 'checkout-api'] } }), []);
+    const tally = tallySoak(
+      [{ traceId: 'a', startedAt: 0, status: 200, scenario: 'ok' }],
+      shapes,
+      arrivalsOf({ a: { services: ['edge-worker', 'edge-worker', 'edge-worker', 'checkout-api'] } }),
+      [],
+    );
     assert.equal(tally.spansLost, 2);
     assert.deepEqual(tally.lostByFault, { none: { 'checkout-api': 2 } });
   });
@@ -53,7 +61,10 @@ describe('soak ledger', () => {
       arrivalsOf({}),
       [kill],
     );
-    assert.deepEqual({ emitted: tally.spansEmitted, lost: tally.spansLost, other: tally.answeredOther, unanswered: tally.unanswered }, { emitted: 1, lost: 1, other: 1, unanswered: 1 });
+    assert.deepEqual(
+      { emitted: tally.spansEmitted, lost: tally.spansLost, other: tally.answeredOther, unanswered: tally.unanswered },
+      { emitted: 1, lost: 1, other: 1, unanswered: 1 },
+    );
     assert.deepEqual(tally.lostByFault, { 'collector-kill collector': { 'edge-worker': 1 } });
   });
 

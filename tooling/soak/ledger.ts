@@ -53,7 +53,13 @@ export interface SoakTally {
 /** The service whose SERVER span an answered journey always leaves. */
 export const EDGE_SERVICE = 'edge-worker';
 
-export function tallySoak(journeys: readonly JourneyRecord[], shapes: Shapes, arrivals: Arrivals, faults: readonly FaultEvent[], attributionMillis = 60_000): SoakTally {
+export function tallySoak(
+  journeys: readonly JourneyRecord[],
+  shapes: Shapes,
+  arrivals: Arrivals,
+  faults: readonly FaultEvent[],
+  attributionMillis = 60_000,
+): SoakTally {
   const tally: SoakTally = {
     journeys: journeys.length,
     answered200: 0,

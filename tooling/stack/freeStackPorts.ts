@@ -5,7 +5,20 @@ import type { StackPorts } from './stack.js';
 
 /** A free port for every part of a stack, so stacks (tests, a demo) run side by side. */
 export async function freeStackPorts(): Promise<StackPorts> {
-  const names = ['app', 'edge', 'edgeInspector', 'origin', 'inventory', 'kafka', 'payment', 'ordersWorker', 'kafkaController', 'collectorHttp', 'collectorGrpc', 'collectorHealth'] as const;
+  const names = [
+    'app',
+    'edge',
+    'edgeInspector',
+    'origin',
+    'inventory',
+    'kafka',
+    'payment',
+    'ordersWorker',
+    'kafkaController',
+    'collectorHttp',
+    'collectorGrpc',
+    'collectorHealth',
+  ] as const;
   const ports = {} as Record<(typeof names)[number], number>;
   for (const name of names) ports[name] = await freePort();
   return ports satisfies StackPorts;

@@ -35,7 +35,13 @@ describe('kafkaBrokerSpec', () => {
   it('writes its config, formats only an unformatted folder, passes the id as --cluster-id=, and bounds the heap', (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), "kafka spec's "));
     t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-    const spec = kafkaBrokerSpec({ install: { java: '/usr/bin/java', libs: '/opt/kafka libs' }, port: 19092, controllerPort: 19093, dataDir, logFile: '/dev/null' });
+    const spec = kafkaBrokerSpec({
+      install: { java: '/usr/bin/java', libs: '/opt/kafka libs' },
+      port: 19092,
+      controllerPort: 19093,
+      dataDir,
+      logFile: '/dev/null',
+    });
     assert.match(readFileSync(join(dataDir, 'server.properties'), 'utf8'), /listeners=PLAINTEXT:\/\/127\.0\.0\.1:19092/);
     const script = spec.args[1]!;
     assert.equal(spec.command, '/bin/sh');

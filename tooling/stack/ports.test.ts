@@ -13,7 +13,16 @@ describe('freePort', () => {
     assert.ok(await portFree(ports[0]!));
     // Another process (as a second Playwright worker) gets none of them while they are reserved.
     const others = JSON.parse(
-      execFileSync(process.execPath, ['--import', 'tsx', '-e', "import('./tooling/stack/ports.ts').then(async ({ freePort }) => { const p = []; for (let i = 0; i < 1000; i++) p.push(await freePort()); console.log(JSON.stringify(p)); })"], { encoding: 'utf8' }),
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          "import('./tooling/stack/ports.ts').then(async ({ freePort }) => { const p = []; for (let i = 0; i < 1000; i++) p.push(await freePort()); console.log(JSON.stringify(p)); })",
+        ],
+        { encoding: 'utf8' },
+      ),
     ) as number[];
     assert.equal(others.filter((port) => ports.includes(port)).length, 0);
   });

@@ -28,7 +28,14 @@ it('stop() resolves with the last output in the log, even a megabyte printed whi
   `;
   const logFile = join(dir, 'talker.log');
   for (let round = 0; round < 3; round++) {
-    const service = await startService({ name: 'talker', command: process.execPath, args: ['-e', script], env: process.env, logFile, readyUrl: `http://127.0.0.1:${port}/` });
+    const service = await startService({
+      name: 'talker',
+      command: process.execPath,
+      args: ['-e', script],
+      env: process.env,
+      logFile,
+      readyUrl: `http://127.0.0.1:${port}/`,
+    });
     await service.stop();
     const log = readFileSync(logFile, 'utf8');
     assert.ok(log.endsWith('last line\n'), `round ${round}: the log ends with the last line (it ends ${JSON.stringify(log.slice(-20))})`);
@@ -65,7 +72,10 @@ it('a service that ignores SIGTERM and keeps printing is killed, and nothing is 
   } finally {
     process.off('uncaughtException', onUncaught);
   }
-  assert.deepEqual(uncaught.map((error) => error.message), []);
+  assert.deepEqual(
+    uncaught.map((error) => error.message),
+    [],
+  );
   assert.ok(logged > 0, 'its output reached the log');
 });
 
@@ -77,7 +87,14 @@ it('kill() is a crash: SIGKILL at once, no SIGTERM the service could act on', as
     require('node:http').createServer((request, response) => response.end('ok')).listen(${port}, '127.0.0.1');
     process.on('SIGTERM', () => { require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'stopped'); process.exit(0); });
   `;
-  const service = await startService({ name: 'crasher', command: process.execPath, args: ['-e', script], env: process.env, logFile: join(dir, 'crasher.log'), readyUrl: `http://127.0.0.1:${port}/` });
+  const service = await startService({
+    name: 'crasher',
+    command: process.execPath,
+    args: ['-e', script],
+    env: process.env,
+    logFile: join(dir, 'crasher.log'),
+    readyUrl: `http://127.0.0.1:${port}/`,
+  });
   await service.kill();
   assert.throws(() => process.kill(service.pid!, 0), 'the service is gone once kill() resolves');
   await new Promise((resolve) => setTimeout(resolve, 200));
@@ -163,7 +180,14 @@ it('what a service leaves in its process group when its leader exits on its own 
     require('node:http').createServer((request, response) => response.end('ok')).listen(${port}, '127.0.0.1', () => setTimeout(() => process.exit(3), 300));
   `;
   const logFile = join(dir, 'leader.log');
-  const service = await startService({ name: 'leader', command: process.execPath, args: ['-e', script], env: process.env, logFile, readyUrl: `tcp://127.0.0.1:${port}` });
+  const service = await startService({
+    name: 'leader',
+    command: process.execPath,
+    args: ['-e', script],
+    env: process.env,
+    logFile,
+    readyUrl: `tcp://127.0.0.1:${port}`,
+  });
   // A zombie (killed, not yet reaped by whoever adopted it) is not alive.
   const alive = (pid: number) => startTimeOf(pid) !== undefined;
   const deadline = Date.now() + 5000;

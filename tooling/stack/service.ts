@@ -97,8 +97,13 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-
-async function stopGroup(child: ChildProcess, exited: Promise<unknown>, closed: Promise<void>, log: NodeJS.WritableStream, timeoutMillis: number): Promise<void> {
+async function stopGroup(
+  child: ChildProcess,
+  exited: Promise<unknown>,
+  closed: Promise<void>,
+  log: NodeJS.WritableStream,
+  timeoutMillis: number,
+): Promise<void> {
   if (child.exitCode === null && child.signalCode === null && child.pid) {
     let stopped = false;
     // No grace at all is a hard kill: no SIGTERM first, which a service could act on.

@@ -16,7 +16,13 @@ describe('configWithVars', () => {
 
   it('makes main absolute and adds the vars to the [vars] table, leaving the rest as it was', () => {
     const source = config('recs', 'name = "recs"\nmain = "worker.ts"\n\n[vars]\nOTEL_SERVICE_NAME = "recs"\n');
-    const copy = readFileSync(configWithVars(source, join(dir, 'run'), { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20"x"' }), 'utf8');
+    const copy = readFileSync(
+      configWithVars(source, join(dir, 'run'), {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+        OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%20"x"',
+      }),
+      'utf8',
+    );
     assert.equal(
       copy,
       `name = "recs"\nmain = ${JSON.stringify(join(dir, 'recs/worker.ts'))}\n\n[vars]\nOTEL_EXPORTER_OTLP_ENDPOINT = "http://127.0.0.1:4318"\nOTEL_EXPORTER_OTLP_HEADERS = "Authorization=Bearer%20\\"x\\""\nOTEL_SERVICE_NAME = "recs"\n`,

@@ -36,11 +36,15 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
     args: [
       join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
       'dev',
-      '--ip', '127.0.0.1',
-      '--port', String(port),
-      '--inspector-port', String(await freePort()),
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(await freePort()),
       '--show-interactive-dev-session=false',
-      '--persist-to', join(options.runDir, 'wrangler-state'),
+      '--persist-to',
+      join(options.runDir, 'wrangler-state'),
       ...(options.testScheduled ? ['--test-scheduled'] : []),
       ...(options.moreConfigs?.length ? ['-c', 'wrangler.toml', ...options.moreConfigs.flatMap((config) => ['-c', config])] : []),
       ...Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
@@ -62,7 +66,9 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Run
  */
 export function configWithVars(config: string, runDir: string, vars: Record<string, string>): string {
   const source = readFileSync(config, 'utf8');
-  const lines = Object.entries(vars).map(([key, value]) => `${key} = ${JSON.stringify(value)}`).join('\n');
+  const lines = Object.entries(vars)
+    .map(([key, value]) => `${key} = ${JSON.stringify(value)}`)
+    .join('\n');
   const withMain = source.replace(/^main = "([^"]+)"/m, (_line, main: string) => `main = ${JSON.stringify(resolve(dirname(config), main))}`);
   const copy = /^\[vars\]$/m.test(withMain) ? withMain.replace(/^\[vars\]$/m, `[vars]\n${lines}`) : `${withMain}\n[vars]\n${lines}\n`;
   mkdirSync(runDir, { recursive: true });

@@ -8,7 +8,19 @@
 import { init as initCore, type JourneyTrace, type JourneyTraceCoreOptions } from './core.js';
 import { documentLoad, errors, interactions, routeChanges, webVitals } from './features.js';
 
-export type { FeatureHost, JourneyFeature, JourneyTrace, JourneyTraceCoreOptions, JourneyTraceEnv, JourneyTraceOptions, JourneyUser, JourneyStep, CurrentIds, LogLevel, LogRecord } from './core.js';
+export type {
+  FeatureHost,
+  JourneyFeature,
+  JourneyTrace,
+  JourneyTraceCoreOptions,
+  JourneyTraceEnv,
+  JourneyTraceOptions,
+  JourneyUser,
+  JourneyStep,
+  CurrentIds,
+  LogLevel,
+  LogRecord,
+} from './core.js';
 export { BAGGAGE_KEYS, type BaggageKey, currentIds, log } from './core.js';
 
 /**

@@ -35,7 +35,9 @@ export function zoneContextManager(): ContextManager {
     },
     bind(value, target) {
       // Functions only: event targets keep their listeners' own zones.
-      return enabled && typeof target === 'function' ? (zoneWith(value).wrap(target as (...args: unknown[]) => unknown, 'journeytrace.bind') as typeof target) : target;
+      return enabled && typeof target === 'function'
+        ? (zoneWith(value).wrap(target as (...args: unknown[]) => unknown, 'journeytrace.bind') as typeof target)
+        : target;
     },
     enable() {
       enabled = true;

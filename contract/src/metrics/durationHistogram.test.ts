@@ -20,7 +20,10 @@ const exemplar = (traceId: string, priority = 0) => ({ traceId, spanId: 'b7ad6b7
 describe('bucketIndex', () => {
   it('puts a value on a boundary in the bucket it closes (upper-inclusive)', () => {
     const bounds = [0.1, 0.5, 1];
-    assert.deepEqual([0, 0.1, 0.10001, 0.5, 1, 7].map((value) => bucketIndex(bounds, value)), [0, 0, 1, 1, 2, 3]);
+    assert.deepEqual(
+      [0, 0.1, 0.10001, 0.5, 1, 7].map((value) => bucketIndex(bounds, value)),
+      [0, 0, 1, 1, 2, 3],
+    );
   });
 });
 
@@ -63,7 +66,13 @@ describe('DurationHistogram', () => {
     histogram.record(0.6, {}, exemplar('b'.repeat(32), 0));
     histogram.record(0.05, {}, exemplar('c'.repeat(32), 0));
     const [point] = histogram.collect();
-    assert.deepEqual(point!.exemplars.map((e) => [e.traceId[0], e.value]), [['c', 0.05], ['a', 0.5]]);
+    assert.deepEqual(
+      point!.exemplars.map((e) => [e.traceId[0], e.value]),
+      [
+        ['c', 0.05],
+        ['a', 0.5],
+      ],
+    );
   });
 
   it('ignores bad values and bounds the number of series, counting drops', () => {
@@ -89,7 +98,9 @@ describe('histogramsToOtlpJson', () => {
   it('writes delta histograms with exemplars as OTLP/JSON', () => {
     const histogram = new DurationHistogram('http.server.request.duration', 'Duration', 's', [0.1], () => 5);
     histogram.record(0.2, { 'http.route': '/x', 'http.response.status_code': 200 }, exemplar('d'.repeat(32), 1));
-    const body = JSON.parse(histogramsToOtlpJson({ 'service.name': 'edge' }, 'scope', [{ name: histogram.name, description: 'Duration', unit: 's', points: histogram.collect() }]));
+    const body = JSON.parse(
+      histogramsToOtlpJson({ 'service.name': 'edge' }, 'scope', [{ name: histogram.name, description: 'Duration', unit: 's', points: histogram.collect() }]),
+    );
     const metric = body.resourceMetrics[0].scopeMetrics[0].metrics[0];
     assert.equal(metric.name, 'http.server.request.duration');
     assert.equal(metric.histogram.aggregationTemporality, 1);
@@ -157,7 +168,9 @@ describe('HttpMetrics recording', () => {
     await metrics.flush();
     const [server, client] = JSON.parse(bodies[0]!).resourceMetrics[0].scopeMetrics[0].metrics;
     assert.equal(server.histogram.dataPoints[0].count, '701');
-    assert.deepEqual(server.histogram.dataPoints[0].exemplars, [{ timeUnixNano: '1000000000', asDouble: 0.6, traceId: 'e'.repeat(32), spanId: 'f'.repeat(16) }]);
+    assert.deepEqual(server.histogram.dataPoints[0].exemplars, [
+      { timeUnixNano: '1000000000', asDouble: 0.6, traceId: 'e'.repeat(32), spanId: 'f'.repeat(16) },
+    ]);
     assert.equal(client.histogram.dataPoints[0].count, '1');
     await metrics.flush();
     assert.equal(bodies.length, 1, 'nothing recorded since: nothing sent');

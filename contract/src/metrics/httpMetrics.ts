@@ -4,7 +4,6 @@ import { DurationHistogram, type MetricAttributes } from './durationHistogram.js
 import { exemplarPriority } from './exemplarPriority.js';
 import { histogramsToOtlpJson } from './otlpMetricsJson.js';
 
-
 export interface HttpMetricsOptions {
   /** Full metrics URL, e.g. `http://127.0.0.1:4318/v1/metrics`. */
   metricsUrl: string;

@@ -91,7 +91,9 @@ function counterToOtlp(counter: CounterMetric) {
     sum: {
       aggregationTemporality: CUMULATIVE,
       isMonotonic: true,
-      dataPoints: [{ startTimeUnixNano: nanos(counter.startUnixMillis), timeUnixNano: nanos(counter.timeUnixMillis), asInt: String(Math.round(counter.value)) }],
+      dataPoints: [
+        { startTimeUnixNano: nanos(counter.startUnixMillis), timeUnixNano: nanos(counter.timeUnixMillis), asInt: String(Math.round(counter.value)) },
+      ],
     },
   };
 }

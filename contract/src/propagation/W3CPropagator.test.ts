@@ -46,10 +46,7 @@ describe('W3CPropagator', () => {
   });
 
   it('sets the random flag for a trace marked as randomly generated', () => {
-    const context = withRandomTraceId(
-      trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: CHILD_ID, traceFlags: 1 }),
-      TRACE_ID,
-    );
+    const context = withRandomTraceId(trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: CHILD_ID, traceFlags: 1 }), TRACE_ID);
     const outgoing: Carrier = {};
     propagator.inject(context, outgoing, setter);
     assert.equal(outgoing.traceparent, `00-${TRACE_ID}-${CHILD_ID}-03`);
@@ -75,7 +72,16 @@ describe('W3CPropagator', () => {
   });
 
   it('validates and limits a tracestate from another implementation on the way out', () => {
-    const foreign = { get: () => undefined, set() { return this; }, unset() { return this; }, serialize: () => 'ok=1,BAD=2' };
+    const foreign = {
+      get: () => undefined,
+      set() {
+        return this;
+      },
+      unset() {
+        return this;
+      },
+      serialize: () => 'ok=1,BAD=2',
+    };
     const outgoing: Carrier = {};
     propagator.inject(trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: CHILD_ID, traceFlags: 1, traceState: foreign }), outgoing, setter);
     assert.equal(outgoing.tracestate, undefined);
@@ -93,7 +99,10 @@ describe('W3CPropagator', () => {
     const extracted = propagator.extract(ROOT_CONTEXT, headers, { get: (h, k) => h.get(k) ?? undefined, keys: (h) => [...h.keys()] });
     assert.equal(trace.getSpanContext(extracted), undefined);
     // Node-style carriers hand over arrays: joined the same way.
-    assert.equal(trace.getSpanContext(propagator.extract(ROOT_CONTEXT, { traceparent: [`00-${TRACE_ID}-${PARENT_ID}-01`, `00-${TRACE_ID}-${PARENT_ID}-01`] }, getter)), undefined);
+    assert.equal(
+      trace.getSpanContext(propagator.extract(ROOT_CONTEXT, { traceparent: [`00-${TRACE_ID}-${PARENT_ID}-01`, `00-${TRACE_ID}-${PARENT_ID}-01`] }, getter)),
+      undefined,
+    );
   });
 
   it('extracts and injects baggage with properties', () => {

@@ -115,10 +115,7 @@ function baggageOf(header: string): Baggage | null {
       ? null
       : propagationApi.createBaggage(
           Object.fromEntries(
-            members.map(({ key, value, properties }) => [
-              key,
-              properties ? { value, metadata: baggageEntryMetadataFromString(properties) } : { value },
-            ]),
+            members.map(({ key, value, properties }) => [key, properties ? { value, metadata: baggageEntryMetadataFromString(properties) } : { value }]),
           ),
         );
   if (header.length <= PARSED_BAGGAGE_CACHE_MAX_HEADER) {
@@ -132,11 +129,13 @@ function baggageOf(header: string): Baggage | null {
 function baggageHeaderOf(baggage: Baggage): string {
   let header = serializedBaggage.get(baggage);
   if (header === undefined) {
-    const members = baggage.getAllEntries().map(([key, entry]): BaggageMember => ({
-      key,
-      value: entry.value,
-      properties: entry.metadata?.toString() || undefined,
-    }));
+    const members = baggage.getAllEntries().map(
+      ([key, entry]): BaggageMember => ({
+        key,
+        value: entry.value,
+        properties: entry.metadata?.toString() || undefined,
+      }),
+    );
     header = serializeBaggage(members);
     serializedBaggage.set(baggage, header);
   }

@@ -66,21 +66,32 @@ describe('serializeBaggage', () => {
     );
   });
 
-
   it('percent-encodes values and keeps properties', () => {
     assert.equal(
-      serializeBaggage([{ key: 'user.tier', value: 'gold plus,=;' }, { key: 'session.id', value: 's1', properties: 'ttl=60' }]),
+      serializeBaggage([
+        { key: 'user.tier', value: 'gold plus,=;' },
+        { key: 'session.id', value: 's1', properties: 'ttl=60' },
+      ]),
       'user.tier=gold%20plus%2C%3D%3B,session.id=s1;ttl=60',
     );
   });
 
   it('round-trips through the parser', () => {
-    const members = [{ key: 'a', value: 'x y€,;=%' }, { key: 'b', value: '' }];
+    const members = [
+      { key: 'a', value: 'x y€,;=%' },
+      { key: 'b', value: '' },
+    ];
     assert.deepEqual(parseBaggage(serializeBaggage(members)), members);
   });
 
   it('drops invalid keys and stays within the limits', () => {
-    assert.equal(serializeBaggage([{ key: 'bad key', value: '1' }, { key: 'ok', value: '1' }]), 'ok=1');
+    assert.equal(
+      serializeBaggage([
+        { key: 'bad key', value: '1' },
+        { key: 'ok', value: '1' },
+      ]),
+      'ok=1',
+    );
     const many = Array.from({ length: 300 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
     assert.equal(serializeBaggage(many).split(',').length, 180);
     const big = Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: 'v'.repeat(1000) }));

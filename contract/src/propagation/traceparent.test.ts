@@ -23,7 +23,12 @@ describe('parseTraceParent', () => {
   });
 
   it('trims optional white space (spaces and tabs) around the value', () => {
-    for (const header of [` 00-${TRACE_ID}-${PARENT_ID}-01`, `\t00-${TRACE_ID}-${PARENT_ID}-01`, `00-${TRACE_ID}-${PARENT_ID}-01 `, `\t 00-${TRACE_ID}-${PARENT_ID}-01 \t`]) {
+    for (const header of [
+      ` 00-${TRACE_ID}-${PARENT_ID}-01`,
+      `\t00-${TRACE_ID}-${PARENT_ID}-01`,
+      `00-${TRACE_ID}-${PARENT_ID}-01 `,
+      `\t 00-${TRACE_ID}-${PARENT_ID}-01 \t`,
+    ]) {
       assert.equal(parseTraceParent(header)?.traceId, TRACE_ID, JSON.stringify(header));
     }
   });

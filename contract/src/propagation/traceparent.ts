@@ -1,10 +1,4 @@
-import {
-  KNOWN_TRACE_FLAGS,
-  TRACE_FLAG_RANDOM,
-  TRACE_FLAG_SAMPLED,
-  TRACE_PARENT_VERSION,
-  TRACE_PARENT_VERSION_00_LENGTH,
-} from '../w3c/limits.js';
+import { KNOWN_TRACE_FLAGS, TRACE_FLAG_RANDOM, TRACE_FLAG_SAMPLED, TRACE_PARENT_VERSION, TRACE_PARENT_VERSION_00_LENGTH } from '../w3c/limits.js';
 
 /** A valid `traceparent`, as read. */
 export interface TraceParent {
@@ -38,7 +32,8 @@ export function parseTraceParent(header: string): TraceParent | null {
   const length = end - start;
   if (length < TRACE_PARENT_VERSION_00_LENGTH) return null;
   // Fields: version [0,2) - traceId [3,35) - parentId [36,52) - flags [53,55), then the tail.
-  if (!isLowerHex(header, start, 2) || !isLowerHex(header, start + 3, 32) || !isLowerHex(header, start + 36, 16) || !isLowerHex(header, start + 53, 2)) return null;
+  if (!isLowerHex(header, start, 2) || !isLowerHex(header, start + 3, 32) || !isLowerHex(header, start + 36, 16) || !isLowerHex(header, start + 53, 2))
+    return null;
   if (header.charCodeAt(start + 2) !== DASH || header.charCodeAt(start + 35) !== DASH || header.charCodeAt(start + 52) !== DASH) return null;
   const version = header.slice(start, start + 2);
   if (version === 'ff') return null;

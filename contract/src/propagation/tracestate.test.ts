@@ -27,7 +27,11 @@ describe('parseTraceState', () => {
 
   it('accepts every allowed character', () => {
     const key = 'abcdefghijklmnopqrstuvwxyz0123456789_-*/';
-    const value = [[0x20, 0x2b], [0x2d, 0x3c], [0x3e, 0x7e]]
+    const value = [
+      [0x20, 0x2b],
+      [0x2d, 0x3c],
+      [0x3e, 0x7e],
+    ]
       .flatMap(([from, to]) => Array.from({ length: to! - from! + 1 }, (_, i) => String.fromCharCode(from! + i)))
       .join('');
     assert.equal(parseTraceState(`${key}=${value}`)?.get(key), value);
@@ -42,7 +46,6 @@ describe('parseTraceState', () => {
       assert.equal(parseTraceState('bar=2')?.set(key, '1').get(key), '1', `set ${key}`);
     }
   });
-
 
   it('accepts 32 members and drops a list of 33', () => {
     assert.equal(parseTraceState(members(32))?.size, 32);

@@ -1,9 +1,5 @@
 import type { TraceState } from '@opentelemetry/api';
-import {
-  TRACE_STATE_MAX_LENGTH,
-  TRACE_STATE_MAX_MEMBERS,
-  TRACE_STATE_TRUNCATE_MEMBER_LENGTH,
-} from '../w3c/limits.js';
+import { TRACE_STATE_MAX_LENGTH, TRACE_STATE_MAX_MEMBERS, TRACE_STATE_TRUNCATE_MEMBER_LENGTH } from '../w3c/limits.js';
 
 // Key grammar (Trace Context Level 2, tracestate "key"):
 //   key = ( lcalpha / DIGIT ) 0*255 ( keychar )

@@ -19,14 +19,24 @@ describe('retry policy', () => {
     assert.equal(parseRetryAfter('Thu, 26 Nov 2026 15:00:00 GMT', now), 0);
     assert.equal(parseRetryAfter('86400', now), DEFAULT_RETRY_POLICY.maxRetryAfterMillis);
     assert.equal(parseRetryAfter('Thu, 26 Nov 2027 16:00:00 GMT', now), DEFAULT_RETRY_POLICY.maxRetryAfterMillis);
-    for (const bad of [null, undefined, '', '-1', '1.', '.5', 'soon', '1e3', `${'9'.repeat(70)}`]) assert.equal(parseRetryAfter(bad, now), undefined, String(bad));
+    for (const bad of [null, undefined, '', '-1', '1.', '.5', 'soon', '1e3', `${'9'.repeat(70)}`])
+      assert.equal(parseRetryAfter(bad, now), undefined, String(bad));
   });
 
   it('backs off exponentially, capped, with jitter', () => {
     const max = () => 1;
-    assert.deepEqual([1, 2, 3, 4, 5, 50, 5000].map((failures) => backoffMillis(failures, DEFAULT_RETRY_POLICY, max)), [500, 1000, 2000, 4000, 5000, 5000, 5000]);
-    assert.equal(backoffMillis(3, DEFAULT_RETRY_POLICY, () => 0), 1000);
-    assert.equal(backoffMillis(3, DEFAULT_RETRY_POLICY, () => 0.5), 1500);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 50, 5000].map((failures) => backoffMillis(failures, DEFAULT_RETRY_POLICY, max)),
+      [500, 1000, 2000, 4000, 5000, 5000, 5000],
+    );
+    assert.equal(
+      backoffMillis(3, DEFAULT_RETRY_POLICY, () => 0),
+      1000,
+    );
+    assert.equal(
+      backoffMillis(3, DEFAULT_RETRY_POLICY, () => 0.5),
+      1500,
+    );
   });
 
   it('keeps trying through a 30 s outage, and tries again within 5 s of its end', () => {
@@ -58,7 +68,10 @@ describe('retry policy', () => {
       const failure = exportFailureFromResponse(c.status, c.retryAfter?.(now), now);
       assert.equal(failure.retryable, c.retry, c.name);
       if (c.retryAfterMillis) {
-        assert.ok(failure.retryAfterMillis !== undefined && failure.retryAfterMillis >= c.retryAfterMillis[0] && failure.retryAfterMillis <= c.retryAfterMillis[1], `${c.name}: ${failure.retryAfterMillis}`);
+        assert.ok(
+          failure.retryAfterMillis !== undefined && failure.retryAfterMillis >= c.retryAfterMillis[0] && failure.retryAfterMillis <= c.retryAfterMillis[1],
+          `${c.name}: ${failure.retryAfterMillis}`,
+        );
       } else assert.equal(failure.retryAfterMillis, undefined, c.name);
     }
   });

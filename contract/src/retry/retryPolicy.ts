@@ -37,7 +37,11 @@ const RETRY_AFTER_MAX_LENGTH = 64;
  * servers send them) or an HTTP date, at most `maxMillis`; `undefined` when absent or unreadable.
  * @see https://www.rfc-editor.org/rfc/rfc9110#name-retry-after
  */
-export function parseRetryAfter(header: string | null | undefined, nowMillis: number, maxMillis = DEFAULT_RETRY_POLICY.maxRetryAfterMillis): number | undefined {
+export function parseRetryAfter(
+  header: string | null | undefined,
+  nowMillis: number,
+  maxMillis = DEFAULT_RETRY_POLICY.maxRetryAfterMillis,
+): number | undefined {
   const value = header?.trim();
   if (!value || value.length > RETRY_AFTER_MAX_LENGTH) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.min(Math.round(Number(value) * 1000), maxMillis);
@@ -57,7 +61,12 @@ export function backoffMillis(failures: number, policy: RetryPolicy = DEFAULT_RE
 }
 
 /** The wait before the next try: the endpoint's `Retry-After` when it gave one (bounded), else the backoff. */
-export function retryDelayMillis(failures: number, retryAfterMillis: number | undefined, policy: RetryPolicy = DEFAULT_RETRY_POLICY, random: () => number = Math.random): number {
+export function retryDelayMillis(
+  failures: number,
+  retryAfterMillis: number | undefined,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMillis !== undefined) return Math.min(Math.max(0, retryAfterMillis), policy.maxRetryAfterMillis);
   return backoffMillis(failures, policy, random);
 }

@@ -27,7 +27,10 @@ export interface OrderEventsBindings extends TracingBindings {
 export async function publishOrderPlaced(c: { env: OrderEventsBindings; executionCtx: WaitUntil }, checkout: Response): Promise<void> {
   const queue = c.env.ORDER_EVENTS;
   if (!queue) return;
-  const order = (await checkout.clone().json().catch(() => ({}))) as { orderId?: unknown };
+  const order = (await checkout
+    .clone()
+    .json()
+    .catch(() => ({}))) as { orderId?: unknown };
   if (typeof order.orderId !== 'string') return;
   let executionCtx: WaitUntil | undefined;
   try {

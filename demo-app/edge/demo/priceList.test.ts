@@ -44,8 +44,27 @@ describe('readPriceList', () => {
 
 describe('totalCents', () => {
   it('sums priced lines by quantity; unpriced items count nothing', () => {
-    assert.equal(totalCents([{ sku: 'a', quantity: 2 }, { sku: 'b', quantity: 1 }, { sku: 'unknown', quantity: 5 }], { a: 150, b: 1000 }), 1300);
+    assert.equal(
+      totalCents(
+        [
+          { sku: 'a', quantity: 2 },
+          { sku: 'b', quantity: 1 },
+          { sku: 'unknown', quantity: 5 },
+        ],
+        { a: 150, b: 1000 },
+      ),
+      1300,
+    );
     assert.equal(totalCents([], { a: 150 }), 0);
-    assert.equal(totalCents([{ sku: 'constructor', quantity: 1 }, { sku: 'a', quantity: 1 }], { a: 150 }), 150);
+    assert.equal(
+      totalCents(
+        [
+          { sku: 'constructor', quantity: 1 },
+          { sku: 'a', quantity: 1 },
+        ],
+        { a: 150 },
+      ),
+      150,
+    );
   });
 });

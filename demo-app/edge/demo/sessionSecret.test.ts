@@ -8,8 +8,10 @@ const at = (url: string, headers: Record<string, string> = {}) => new Request(ur
 describe('sessionSecretFor', () => {
   it('gives the development value in local dev only (a request to a loopback address)', () => {
     const env = { SESSION_SECRET: DEV_SESSION_SECRET };
-    for (const url of ['http://127.0.0.1:8787/api/checkout', 'http://localhost:8787/', 'http://[::1]:8787/']) assert.equal(sessionSecretFor(env, at(url)), DEV_SESSION_SECRET, url);
-    for (const url of ['https://edge.shop.example/api/checkout', 'https://journeytrace-edge.acme.workers.dev/', 'http://10.0.0.5:8787/']) assert.equal(sessionSecretFor(env, at(url)), undefined, url);
+    for (const url of ['http://127.0.0.1:8787/api/checkout', 'http://localhost:8787/', 'http://[::1]:8787/'])
+      assert.equal(sessionSecretFor(env, at(url)), DEV_SESSION_SECRET, url);
+    for (const url of ['https://edge.shop.example/api/checkout', 'https://journeytrace-edge.acme.workers.dev/', 'http://10.0.0.5:8787/'])
+      assert.equal(sessionSecretFor(env, at(url)), undefined, url);
   });
 
   it('gives any other secret wherever the request came', () => {

@@ -4,7 +4,6 @@ import { DEV_SESSION_SECRET } from './devSessionSecret.js';
 
 export { DEV_SESSION_SECRET };
 
-
 /**
  * `SESSION_SECRET` as this request may use it. The development value counts only in local dev,
  * which is a request sent to a loopback address (`wrangler dev` on 127.0.0.1, ::1 or localhost):
@@ -17,7 +16,10 @@ export function sessionSecretFor(env: { SESSION_SECRET?: string }, request: Requ
   if (secret !== DEV_SESSION_SECRET || isLoopbackUrl(new URL(request.url))) return secret;
   if (!warnedOfDevSecret) {
     warnedOfDevSecret = true;
-    log('SESSION_SECRET is the public development value outside local dev: no session is trusted and sign-in is refused; set your own with `wrangler secret put SESSION_SECRET`', { level: 'error' });
+    log(
+      'SESSION_SECRET is the public development value outside local dev: no session is trusted and sign-in is refused; set your own with `wrangler secret put SESSION_SECRET`',
+      { level: 'error' },
+    );
   }
   return undefined;
 }

@@ -17,7 +17,14 @@ const USER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function demoSignIn(c: Context<{ Bindings: { SESSION_SECRET?: string } }>): Promise<Response> {
   if (!c.env?.SESSION_SECRET) return c.json({ error: 'sign-in is not configured: set SESSION_SECRET' }, 500);
   const secret = sessionSecretFor(c.env, c.req.raw);
-  if (!secret) return c.json({ error: 'sign-in refused: SESSION_SECRET is the public development value and this is not local dev; set your own with `wrangler secret put SESSION_SECRET`' }, 500);
+  if (!secret)
+    return c.json(
+      {
+        error:
+          'sign-in refused: SESSION_SECRET is the public development value and this is not local dev; set your own with `wrangler secret put SESSION_SECRET`',
+      },
+      500,
+    );
   const body = (await c.req.json().catch(() => null)) as { tier?: unknown; userId?: unknown } | null;
   const tier = body?.tier;
   if (typeof tier !== 'string' || !(DEMO_TIERS as readonly string[]).includes(tier)) {

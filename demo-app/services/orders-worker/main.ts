@@ -105,9 +105,9 @@ const server = http.createServer((request, response) => {
   const [, kind, orderId] = url.pathname.split('/');
   if (request.method === 'GET' && kind === 'health') return sendJson(response, 200, { ok: true });
   if (request.method !== 'GET' || kind !== 'results' || !orderId) return sendJson(response, 404, { error: 'not_found' });
-  void outcomes.wait(orderId, Number(url.searchParams.get('waitMs'))).then((outcome) =>
-    outcome === undefined ? void response.writeHead(204).end() : sendJson(response, 200, outcome),
-  );
+  void outcomes
+    .wait(orderId, Number(url.searchParams.get('waitMs')))
+    .then((outcome) => (outcome === undefined ? void response.writeHead(204).end() : sendJson(response, 200, outcome)));
 });
 await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 log('orders-worker consuming', { topic: ORDERS_TOPIC, group: GROUP_ID, port });

@@ -65,20 +65,29 @@ describe('ordersBatchHandler', () => {
     await context.with(trace.setSpan(context.active(), batchSpan), () => handler(run));
     batchSpan.end();
     assert.deepEqual(run.resolved, ['0', '1']);
-    assert.deepEqual(seen, [{ traceId: TRACE_ID, tier: 'vip' }, { traceId: TRACE_ID, tier: 'vip' }]);
+    assert.deepEqual(seen, [
+      { traceId: TRACE_ID, tier: 'vip' },
+      { traceId: TRACE_ID, tier: 'vip' },
+    ]);
     const spans = exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.CONSUMER);
     assert.equal(spans.length, 2);
     for (const span of spans) {
       assert.equal(span.name, 'process orders');
       assert.equal(span.spanContext().traceId, TRACE_ID);
       assert.equal(span.parentSpanContext?.spanId, PRODUCER_SPAN_ID);
-      assert.deepEqual(span.links.map((link) => link.context.spanId), [PRODUCER_SPAN_ID, batchSpan.spanContext().spanId]);
+      assert.deepEqual(
+        span.links.map((link) => link.context.spanId),
+        [PRODUCER_SPAN_ID, batchSpan.spanContext().spanId],
+      );
       assert.equal(span.attributes['messaging.system'], 'kafka');
       assert.equal(span.attributes['messaging.operation.type'], 'process');
       assert.equal(span.attributes['messaging.consumer.group.name'], 'orders-worker');
       assert.equal(span.attributes['messaging.message.delivery_count'], 1);
     }
-    assert.deepEqual(spans.map((span) => span.attributes['messaging.kafka.offset']), [0, 1]);
+    assert.deepEqual(
+      spans.map((span) => span.attributes['messaging.kafka.offset']),
+      [0, 1],
+    );
   });
 
   it('leaves a failed message unresolved for redelivery, counts deliveries, and dead-letters it after the last', async () => {
@@ -106,11 +115,14 @@ describe('ordersBatchHandler', () => {
     assert.deepEqual(third.resolved, ['1', '2']);
     assert.deepEqual(deadLettered, [{ offset: '1', attempts: 3, traceId: TRACE_ID }]);
     const poison = exporter.getFinishedSpans().filter((span) => span.attributes['messaging.kafka.offset'] === 1);
-    assert.deepEqual(poison.map((span) => [span.attributes['messaging.message.delivery_count'], span.status.code]), [
-      [1, SpanStatusCode.ERROR],
-      [2, SpanStatusCode.ERROR],
-      [3, SpanStatusCode.ERROR],
-    ]);
+    assert.deepEqual(
+      poison.map((span) => [span.attributes['messaging.message.delivery_count'], span.status.code]),
+      [
+        [1, SpanStatusCode.ERROR],
+        [2, SpanStatusCode.ERROR],
+        [3, SpanStatusCode.ERROR],
+      ],
+    );
     assert.ok(poison.every((span) => span.events.some((event) => event.name === 'exception')));
   });
 

@@ -57,7 +57,10 @@ export function ordersKafka(clientId: string, brokers = process.env.KAFKA_BROKER
   const kafkajs = loadKafkaJs();
   const kafka = new kafkajs.Kafka({
     clientId,
-    brokers: brokers.split(',').map((broker) => broker.trim()).filter(Boolean),
+    brokers: brokers
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
     retry: RETRY,
     logLevel: kafkajs.logLevel.WARN,
     logCreator: () => {

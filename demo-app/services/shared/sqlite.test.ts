@@ -35,7 +35,10 @@ describe('openDatabase', () => {
     assert.throws(() => db.run('INSERT INTO missing VALUES (?)', 1));
     db.close();
     const spans = exporter.getFinishedSpans();
-    assert.deepEqual(spans.map((span) => span.name), ['CREATE orders', 'INSERT orders', 'SELECT orders', 'INSERT missing']);
+    assert.deepEqual(
+      spans.map((span) => span.name),
+      ['CREATE orders', 'INSERT orders', 'SELECT orders', 'INSERT missing'],
+    );
     const insert = spans[1]!;
     assert.equal(insert.kind, SpanKind.CLIENT);
     assert.deepEqual(insert.attributes, {

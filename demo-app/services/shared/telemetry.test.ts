@@ -5,8 +5,10 @@ import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import { headSampler } from './telemetry.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
-const withParent = (traceFlags: TraceFlags) => trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: 'b7ad6b7169203331', traceFlags, isRemote: true });
-const decide = (sampler: ReturnType<typeof headSampler>, context = ROOT_CONTEXT) => sampler!.shouldSample(context, TRACE_ID, 'POST', SpanKind.SERVER, {}, []).decision;
+const withParent = (traceFlags: TraceFlags) =>
+  trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: 'b7ad6b7169203331', traceFlags, isRemote: true });
+const decide = (sampler: ReturnType<typeof headSampler>, context = ROOT_CONTEXT) =>
+  sampler!.shouldSample(context, TRACE_ID, 'POST', SpanKind.SERVER, {}, []).decision;
 
 describe('headSampler', () => {
   it("keeps the edge's decision whatever the ratio (ParentBased)", () => {

@@ -8,7 +8,15 @@
  */
 import { createRequire } from 'node:module';
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
-import { BaggageSpanProcessor, batchOptionsFromEnv, httpMetricsFromEnv, OTLPHttpSpanExporter, RetryingSpanExporter, W3CPropagator, type HttpMetrics } from '@journeytrace/node';
+import {
+  BaggageSpanProcessor,
+  batchOptionsFromEnv,
+  httpMetricsFromEnv,
+  OTLPHttpSpanExporter,
+  RetryingSpanExporter,
+  W3CPropagator,
+  type HttpMetrics,
+} from '@journeytrace/node';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';

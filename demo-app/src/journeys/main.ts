@@ -52,12 +52,14 @@ function renderLatency(routes: RouteLatency[]): void {
       row.dataset.testid = 'latency-row';
       row.dataset.service = route.service;
       row.dataset.route = route.route;
-      const cells = [`${route.service} ${route.method} ${route.route}`, millis(route.p50Seconds), millis(route.p95Seconds), String(route.count)].map((text, index) => {
-        const cell = document.createElement('td');
-        cell.textContent = text;
-        if (index > 0) cell.className = 'num';
-        return cell;
-      });
+      const cells = [`${route.service} ${route.method} ${route.route}`, millis(route.p50Seconds), millis(route.p95Seconds), String(route.count)].map(
+        (text, index) => {
+          const cell = document.createElement('td');
+          cell.textContent = text;
+          if (index > 0) cell.className = 'num';
+          return cell;
+        },
+      );
       const example = document.createElement('td');
       if (route.slowExample) {
         const link = document.createElement('a');

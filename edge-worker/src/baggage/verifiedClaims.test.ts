@@ -8,8 +8,7 @@ const claimed = propagation.createBaggage({
   'user.tier': { value: 'vip' },
   'enduser.id': { value: 'someone-else' },
 });
-const entries = (baggage: ReturnType<typeof applyVerifiedUser>) =>
-  Object.fromEntries(baggage.getAllEntries().map(([key, entry]) => [key, entry.value]));
+const entries = (baggage: ReturnType<typeof applyVerifiedUser>) => Object.fromEntries(baggage.getAllEntries().map(([key, entry]) => [key, entry.value]));
 
 describe('applyVerifiedUser', () => {
   it('drops unverified claims and keeps the rest', () => {

@@ -209,7 +209,12 @@ describe('traceR2 and traceCache', () => {
     await bucket.delete(['a', 'b']);
     const client = await spans();
     assert.deepEqual(
-      client.map((span) => [span.name, span.attributes['db.system.name'], span.attributes['journeytrace.lookup.outcome'], span.attributes['db.operation.batch.size']]),
+      client.map((span) => [
+        span.name,
+        span.attributes['db.system.name'],
+        span.attributes['journeytrace.lookup.outcome'],
+        span.attributes['db.operation.batch.size'],
+      ]),
       [
         ['get FILES', 'cloudflare.r2', 'hit', undefined],
         ['head FILES', 'cloudflare.r2', 'miss', undefined],
@@ -305,13 +310,16 @@ describe('tracedBindings (Hono middleware)', () => {
     assert.equal(await (await app.request('/', {}, env)).text(), 'v');
     assert.equal(await (await app.request('/', {}, env)).text(), 'v');
     assert.equal(seen.size, 1);
-    assert.deepEqual((await spans()).map((span) => [span.name, span.attributes['journeytrace.lookup.outcome']]), [
-      ['get PRICES', 'hit'],
-      ['get PRICES', 'hit'],
-    ]);
+    assert.deepEqual(
+      (await spans()).map((span) => [span.name, span.attributes['journeytrace.lookup.outcome']]),
+      [
+        ['get PRICES', 'hit'],
+        ['get PRICES', 'hit'],
+      ],
+    );
   });
 
-  it('gives each binding that leads to other code its own baggage allow-list, the others the middleware\'s', async () => {
+  it("gives each binding that leads to other code its own baggage allow-list, the others the middleware's", async () => {
     const { Hono } = await import('hono');
     const { tracedBindings } = await import('./index.js');
     const { tracing, inRequest } = setup();

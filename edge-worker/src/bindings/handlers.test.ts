@@ -3,7 +3,16 @@ import { describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { createEdgeTracing } from '../tracing/edgeTracing.js';
-import { ALARM_CONTEXT_STORAGE_KEY, RPC_CONTEXT_FIELD, setTracedAlarm, traceDurableObject, traceEntrypoint, traceScheduled, traceService, traceSql } from './index.js';
+import {
+  ALARM_CONTEXT_STORAGE_KEY,
+  RPC_CONTEXT_FIELD,
+  setTracedAlarm,
+  traceDurableObject,
+  traceEntrypoint,
+  traceScheduled,
+  traceService,
+  traceSql,
+} from './index.js';
 
 function setup() {
   const exporter = new InMemorySpanExporter();
@@ -51,7 +60,12 @@ describe('RPC across a service binding or a Durable Object stub', () => {
         readonly env: object,
       ) {}
       async forCart(size: number, ...rest: unknown[]) {
-        return { size, rest: rest.length, tier: propagation.getBaggage(context.active())?.getEntry('user.tier')?.value, note: propagation.getBaggage(context.active())?.getEntry('internal.note') };
+        return {
+          size,
+          rest: rest.length,
+          tier: propagation.getBaggage(context.active())?.getEntry('user.tier')?.value,
+          note: propagation.getBaggage(context.active())?.getEntry('internal.note'),
+        };
       }
     }
     const Traced = traceEntrypoint(Recommendations, { tracing: () => tracing });
@@ -80,7 +94,10 @@ describe('RPC across a service binding or a Durable Object stub', () => {
   it('an error in the method is recorded on both sides and reaches the caller unchanged', async () => {
     const { tracing, spans, ctx } = setup();
     class Failing {
-      constructor(readonly ctx: object, readonly env: object) {}
+      constructor(
+        readonly ctx: object,
+        readonly env: object,
+      ) {}
       async boom(): Promise<void> {
         throw new RangeError('out of stock');
       }
@@ -89,10 +106,13 @@ describe('RPC across a service binding or a Durable Object stub', () => {
     const stub = traceStub(entrypoint);
     await assert.rejects(stub.boom(), RangeError);
     const finished = await spans();
-    assert.deepEqual(finished.map((span) => [span.name, span.status.code]), [
-      ['Failing/boom', SpanStatusCode.ERROR],
-      ['S/boom', SpanStatusCode.ERROR],
-    ]);
+    assert.deepEqual(
+      finished.map((span) => [span.name, span.status.code]),
+      [
+        ['Failing/boom', SpanStatusCode.ERROR],
+        ['S/boom', SpanStatusCode.ERROR],
+      ],
+    );
     function traceStub<T extends object>(target: T) {
       return traceService(Object.assign(target, { fetch: async () => new Response() }), 'S', { tracing });
     }
@@ -101,7 +121,10 @@ describe('RPC across a service binding or a Durable Object stub', () => {
   it('a call without a context (the class calling its own helper, an untraced caller) runs untouched; a last argument of another shape is passed through', async () => {
     const { tracing, spans, ctx } = setup();
     class Echo {
-      constructor(readonly ctx: object, readonly env: object) {}
+      constructor(
+        readonly ctx: object,
+        readonly env: object,
+      ) {}
       helper(value: string) {
         return value.toUpperCase();
       }
@@ -129,9 +152,15 @@ describe('RPC across a service binding or a Durable Object stub', () => {
       await carts.get(carts.idFromName('ann')).add('socks');
       await carts.getByName('ann').add('hat');
     });
-    assert.deepEqual(calls.map((args) => args[0]), ['socks', 'hat']);
+    assert.deepEqual(
+      calls.map((args) => args[0]),
+      ['socks', 'hat'],
+    );
     assert.match(String((calls[0]![1] as Record<string, Record<string, string>>)[RPC_CONTEXT_FIELD]!.traceparent), /^00-/);
-    assert.deepEqual((await spans()).filter((span) => span.kind === SpanKind.CLIENT).map((span) => span.name), ['CARTS/add', 'CARTS/add']);
+    assert.deepEqual(
+      (await spans()).filter((span) => span.kind === SpanKind.CLIENT).map((span) => span.name),
+      ['CARTS/add', 'CARTS/add'],
+    );
   });
 });
 
@@ -141,7 +170,10 @@ describe('Durable Object alarms and SQL storage', () => {
     const storage = memoryStorage();
     const ran: string[] = [];
     class Cart {
-      constructor(readonly ctx: { storage: ReturnType<typeof memoryStorage>; waitUntil(p: Promise<unknown>): void }, readonly env: object) {}
+      constructor(
+        readonly ctx: { storage: ReturnType<typeof memoryStorage>; waitUntil(p: Promise<unknown>): void },
+        readonly env: object,
+      ) {}
       async remind() {
         await setTracedAlarm(this.ctx.storage, 1000, { tracing });
       }
@@ -182,7 +214,12 @@ describe('Durable Object alarms and SQL storage', () => {
     assert.equal(sql.databaseSize, 4096);
     const [select, bad] = await spans();
     assert.equal(select!.name, 'SELECT Cart');
-    assert.deepEqual(select!.attributes, { 'db.system.name': 'sqlite', 'db.namespace': 'Cart', 'db.operation.name': 'SELECT', 'db.query.text': 'SELECT n FROM items WHERE owner = ?' });
+    assert.deepEqual(select!.attributes, {
+      'db.system.name': 'sqlite',
+      'db.namespace': 'Cart',
+      'db.operation.name': 'SELECT',
+      'db.query.text': 'SELECT n FROM items WHERE owner = ?',
+    });
     assert.equal(bad!.status.code, SpanStatusCode.ERROR);
   });
 });

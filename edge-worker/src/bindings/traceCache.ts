@@ -30,13 +30,18 @@ export interface CacheLike {
  */
 export function traceCache<C extends CacheLike>(cache: C, cacheName: string, options: BindingTraceOptions): C {
   const { tracing } = options;
-  const traced = (operation: string, outcome: boolean) => (original: (...args: never[]) => unknown) => (...args: never[]) =>
-    inBindingSpan(
-      tracing,
-      `${operation} ${cacheName}`,
-      { [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_NAME_VALUE_CLOUDFLARE_CACHE, [ATTR_DB_NAMESPACE]: cacheName, [ATTR_DB_OPERATION_NAME]: operation },
-      () => original(...args) as Promise<unknown>,
-      outcome ? (found, span) => span.setAttribute(ATTR_JOURNEYTRACE_LOOKUP_OUTCOME, found ? LOOKUP_OUTCOME_VALUE_HIT : LOOKUP_OUTCOME_VALUE_MISS) : undefined,
-    );
+  const traced =
+    (operation: string, outcome: boolean) =>
+    (original: (...args: never[]) => unknown) =>
+    (...args: never[]) =>
+      inBindingSpan(
+        tracing,
+        `${operation} ${cacheName}`,
+        { [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_NAME_VALUE_CLOUDFLARE_CACHE, [ATTR_DB_NAMESPACE]: cacheName, [ATTR_DB_OPERATION_NAME]: operation },
+        () => original(...args) as Promise<unknown>,
+        outcome
+          ? (found, span) => span.setAttribute(ATTR_JOURNEYTRACE_LOOKUP_OUTCOME, found ? LOOKUP_OUTCOME_VALUE_HIT : LOOKUP_OUTCOME_VALUE_MISS)
+          : undefined,
+      );
   return wrapBinding(cache, { match: traced('match', true), put: traced('put', false), delete: traced('delete', false) });
 }

@@ -70,12 +70,18 @@ export function traceD1<D extends D1DatabaseLike>(database: D, bindingName: stri
   const spanName = (operation: string | undefined) => (operation ? `${operation} ${bindingName}` : bindingName);
 
   const tracedStatement = (statement: D1PreparedStatementLike, sql: string): D1PreparedStatementLike => {
-    const runs = (describe: (result: unknown, span: Span) => void) => (original: (...args: never[]) => unknown) => (...args: never[]) =>
-      inBindingSpan(tracing, spanName(sqlOperation(sql)), queryAttributes(sql), () => original(...args) as Promise<unknown>, describe);
+    const runs =
+      (describe: (result: unknown, span: Span) => void) =>
+      (original: (...args: never[]) => unknown) =>
+      (...args: never[]) =>
+        inBindingSpan(tracing, spanName(sqlOperation(sql)), queryAttributes(sql), () => original(...args) as Promise<unknown>, describe);
     const run = runs(describeRows);
     const traced = wrapBinding(statement, {
       // `bind` gives a new statement of the same query: trace it too.
-      bind: (original) => (...values: never[]) => tracedStatement(original(...values) as D1PreparedStatementLike, sql),
+      bind:
+        (original) =>
+        (...values: never[]) =>
+          tracedStatement(original(...values) as D1PreparedStatementLike, sql),
       // `first()` answers the first row (or one column of it), null when there is none.
       first: runs((result, span) => span.setAttribute(ATTR_DB_RESPONSE_RETURNED_ROWS, result === null ? 0 : 1)),
       all: run,

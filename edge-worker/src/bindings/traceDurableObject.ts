@@ -21,6 +21,9 @@ export interface DurableObjectNamespaceLike {
  * ```
  */
 export function traceDurableObject<N extends DurableObjectNamespaceLike>(namespace: N, bindingName: string, options: TraceStubOptions): N {
-  const stubOf = (original: (...args: never[]) => unknown) => (...args: never[]) => traceStub(original(...args) as object, bindingName, options);
+  const stubOf =
+    (original: (...args: never[]) => unknown) =>
+    (...args: never[]) =>
+      traceStub(original(...args) as object, bindingName, options);
   return wrapBinding(namespace, { get: stubOf, getByName: stubOf });
 }

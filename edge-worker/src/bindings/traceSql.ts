@@ -25,30 +25,32 @@ export interface SqlStorageLike {
 export function traceSql<S extends SqlStorageLike>(sql: S, namespace: string, options: BindingTraceOptions): S {
   const { tracing } = options;
   return wrapBinding(sql, {
-    exec: (original) => (...args: never[]) => {
-      const query = String(args[0] as unknown);
-      const operation = sqlOperation(query);
-      const span = tracing.tracer.startSpan(
-        operation ? `${operation} ${namespace}` : namespace,
-        {
-          kind: SPAN_KIND.CLIENT,
-          attributes: {
-            [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_NAME_VALUE_SQLITE,
-            [ATTR_DB_NAMESPACE]: namespace,
-            ...(operation ? { [ATTR_DB_OPERATION_NAME]: operation } : {}),
-            [ATTR_DB_QUERY_TEXT]: sanitizeSql(query),
+    exec:
+      (original) =>
+      (...args: never[]) => {
+        const query = String(args[0] as unknown);
+        const operation = sqlOperation(query);
+        const span = tracing.tracer.startSpan(
+          operation ? `${operation} ${namespace}` : namespace,
+          {
+            kind: SPAN_KIND.CLIENT,
+            attributes: {
+              [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_NAME_VALUE_SQLITE,
+              [ATTR_DB_NAMESPACE]: namespace,
+              ...(operation ? { [ATTR_DB_OPERATION_NAME]: operation } : {}),
+              [ATTR_DB_QUERY_TEXT]: sanitizeSql(query),
+            },
           },
-        },
-        activeContext(),
-      );
-      try {
-        return original(...args);
-      } catch (error) {
-        markError(span, error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
+          activeContext(),
+        );
+        try {
+          return original(...args);
+        } catch (error) {
+          markError(span, error);
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
   });
 }

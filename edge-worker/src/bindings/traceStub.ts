@@ -35,6 +35,8 @@ export function traceStub<S extends object>(stub: S, name: string, options: Trac
   return wrapBinding(
     stub,
     { fetch: (original) => createTracedFetch(tracing, () => true, original as typeof fetch, { [ATTR_JOURNEYTRACE_BINDING_NAME]: name }) },
-    (method, original) => (...args: never[]) => callRpc(tracing, name, method, original, args, propagate),
+    (method, original) =>
+      (...args: never[]) =>
+        callRpc(tracing, name, method, original, args, propagate),
   );
 }

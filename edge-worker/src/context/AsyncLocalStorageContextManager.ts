@@ -21,12 +21,7 @@ export class AsyncLocalStorageContextManager implements ContextManager {
     return this._storage.getStore() ?? ROOT_CONTEXT;
   }
 
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    context: Context,
-    fn: F,
-    thisArg?: ThisParameterType<F>,
-    ...args: A
-  ): ReturnType<F> {
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(context: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
     const callback = thisArg == null ? fn : (fn.bind(thisArg) as F);
     return this._storage.run(context, callback, ...args);
   }

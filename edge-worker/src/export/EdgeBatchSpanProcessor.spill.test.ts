@@ -25,7 +25,13 @@ function setup(spill: (spans: ReadableSpan[]) => Promise<boolean>) {
   const { state, exporter } = collector();
   const drops: number[] = [];
   // A long backoff: the isolate would hold spans for it; with a spill it does not.
-  const processor = new EdgeBatchSpanProcessor(exporter, { initialBackoffMillis: 60_000, maxBackoffMillis: 60_000, idleDelayMillis: 0, spill, onDrop: (report) => drops.push(report.droppedSpans) });
+  const processor = new EdgeBatchSpanProcessor(exporter, {
+    initialBackoffMillis: 60_000,
+    maxBackoffMillis: 60_000,
+    idleDelayMillis: 0,
+    spill,
+    onDrop: (report) => drops.push(report.droppedSpans),
+  });
   const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('test');
   const request = async (...names: string[]) => {
     processor.requestStarted();

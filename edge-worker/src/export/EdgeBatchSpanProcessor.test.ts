@@ -38,7 +38,13 @@ const refused: ExportResult = { code: ExportResultCode.FAILED, error: new Export
 
 function setup(options: EdgeBatchSpanProcessorOptions, exporter: SpanExporter = new ScriptedExporter()) {
   const drops: DropReport[] = [];
-  const processor = new EdgeBatchSpanProcessor(exporter, { initialBackoffMillis: 20, maxBackoffMillis: 40, idleDelayMillis: 0, ...options, onDrop: (report) => drops.push(report) });
+  const processor = new EdgeBatchSpanProcessor(exporter, {
+    initialBackoffMillis: 20,
+    maxBackoffMillis: 40,
+    idleDelayMillis: 0,
+    ...options,
+    onDrop: (report) => drops.push(report),
+  });
   const tracer = new TracerProvider({ spanProcessors: [processor] }).getTracer('test');
   const end = (...names: string[]) => {
     for (const name of names) tracer.startSpan(name).end();
@@ -195,14 +201,21 @@ describe('EdgeBatchSpanProcessor', () => {
     assert.equal(processor.droppedSpans, 48);
     assert.equal(drops.length, 1, 'one report in the first second, not one per request');
     await processor.forceFlush();
-    assert.equal(drops.reduce((sum, report) => sum + report.droppedSpans, 0), 48);
+    assert.equal(
+      drops.reduce((sum, report) => sum + report.droppedSpans, 0),
+      48,
+    );
     assert.equal(drops.at(-1)!.droppedSpansTotal, 48);
   });
 
   it('bounds the bytes awaiting retry: the newest batch goes first', async () => {
     const { processor, end, exporter, drops } = setup({ maxExportBatchSize: 2, maxQueueBytes: 250, maxWaitMillis: 0, initialBackoffMillis: 1 });
     exporter.fallback = down();
-    for (const names of [['a1', 'a2'], ['b1', 'b2'], ['c1', 'c2']]) {
+    for (const names of [
+      ['a1', 'a2'],
+      ['b1', 'b2'],
+      ['c1', 'c2'],
+    ]) {
       processor.requestStarted();
       end(...names);
       await processor.requestEnded();
@@ -230,7 +243,10 @@ describe('EdgeBatchSpanProcessor', () => {
 
   it('ignores spans that are not sampled', async () => {
     const { processor, exporter } = setup({});
-    const tracer = new TracerProvider({ spanProcessors: [processor], sampler: { shouldSample: () => ({ decision: 1 }), toString: () => 'record-only' } }).getTracer('t');
+    const tracer = new TracerProvider({
+      spanProcessors: [processor],
+      sampler: { shouldSample: () => ({ decision: 1 }), toString: () => 'record-only' },
+    }).getTracer('t');
     tracer.startSpan('recorded, not sampled').end();
     await processor.forceFlush();
     assert.equal(exporter.attempts, 0);

@@ -39,7 +39,10 @@ const sameBytes = (spans: ReadableSpan[]) =>
 describe('encodeTraceExportRequest', () => {
   it('writes the bytes otlp-transformer writes for a checkout request (SERVER and CLIENT spans)', async () => {
     const spans = await edgeSpans((tracer) => {
-      const server = tracer.startSpan('POST /api/checkout', { kind: 1, attributes: { 'http.request.method': 'POST', 'url.path': '/api/checkout', 'user.tier': 'premium' } });
+      const server = tracer.startSpan('POST /api/checkout', {
+        kind: 1,
+        attributes: { 'http.request.method': 'POST', 'url.path': '/api/checkout', 'user.tier': 'premium' },
+      });
       const client = tracer.startSpan('POST', { kind: 2, attributes: { 'url.full': 'http://origin.test/checkout', 'server.port': 8443 } });
       client.setAttribute('http.response.status_code', 200);
       client.end();
@@ -52,7 +55,13 @@ describe('encodeTraceExportRequest', () => {
 
   it('writes every value type, unicode, events, links, tracestate and an error status as otlp-transformer does', async () => {
     const spans = await edgeSpans((tracer) => {
-      const parent: SpanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true, traceState: new W3CTraceState([['vendor', 'opaque']]) };
+      const parent: SpanContext = {
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        spanId: 'b7ad6b7169203331',
+        traceFlags: 1,
+        isRemote: true,
+        traceState: new W3CTraceState([['vendor', 'opaque']]),
+      };
       const span = tracer.startSpan(
         'prüfen ✓',
         {
@@ -90,7 +99,10 @@ describe('encodeTraceExportRequest', () => {
   it('groups spans of several resources and scopes as otlp-transformer does, SDK spans included', async () => {
     const browser = await browserSpans();
     const memory = new InMemorySpanExporter();
-    const provider = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'origin' }), spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
+    const provider = new TracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'origin' }),
+      spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
+    });
     provider.getTracer('a').startSpan('one').end();
     provider.getTracer('b', '2.0.0', { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' }).startSpan('two').end();
     provider.getTracer('a').startSpan('three').end();
@@ -109,7 +121,9 @@ describe('encodeTraceExportRequest', () => {
 
   it('is read back by the relay’s strict decoder: ids, nanosecond times, kind and attributes', async () => {
     const [span] = await edgeSpans((tracer) => {
-      tracer.startSpan('GET /api/items/:id', { kind: 1, startTime: 1_700_000_000_123, attributes: { 'http.response.status_code': 404 } }).end(1_700_000_000_456);
+      tracer
+        .startSpan('GET /api/items/:id', { kind: 1, startTime: 1_700_000_000_123, attributes: { 'http.response.status_code': 404 } })
+        .end(1_700_000_000_456);
     });
     const decoded = decodeOtlpProtobuf(encodeTraceExportRequest([span!]));
     assert.ok(decoded.ok, decoded.ok ? '' : decoded.reason);

@@ -5,7 +5,14 @@ import { followRedirect, isRedirectStatus, type HopRequest } from './redirect.js
 const post = (body: BodyInit | null = '{"a":1}'): HopRequest => ({
   url: new URL('http://origin.test/checkout'),
   method: 'POST',
-  headers: new Headers({ 'content-type': 'application/json', 'content-language': 'en', authorization: 'Bearer t', cookie: 'c=1', 'proxy-authorization': 'Basic p', 'x-kept': 'yes' }),
+  headers: new Headers({
+    'content-type': 'application/json',
+    'content-language': 'en',
+    authorization: 'Bearer t',
+    cookie: 'c=1',
+    'proxy-authorization': 'Basic p',
+    'x-kept': 'yes',
+  }),
   body,
 });
 
@@ -59,7 +66,8 @@ describe('followRedirect', () => {
 
   it('refuses, as a TypeError, what fetch refuses: no URL, not http(s), a spent stream to resend', () => {
     assert.throws(() => followRedirect(post(), 307, 'http://[::1'), TypeError);
-    for (const location of ['file:///etc/passwd', 'data:text/plain,x', 'javascript:alert(1)']) assert.throws(() => followRedirect(post(), 302, location), TypeError, location);
+    for (const location of ['file:///etc/passwd', 'data:text/plain,x', 'javascript:alert(1)'])
+      assert.throws(() => followRedirect(post(), 302, location), TypeError, location);
     const streamed = post(new ReadableStream());
     assert.throws(() => followRedirect(streamed, 307, '/v2'), TypeError);
     assert.equal(followRedirect(streamed, 303, '/v2').body, null, 'a 303 drops the body, so the stream is not needed');

@@ -76,9 +76,18 @@ describe('tracedFetch inputs', () => {
   };
 
   for (const [label, call] of [
-    ['a URL and init', (f: typeof fetch) => f(new URL('http://origin.test/checkout'), { method: 'post', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })],
-    ['a string and init', (f: typeof fetch) => f('http://origin.test/checkout', { method: 'post', headers: [['content-type', 'application/json']], body: '{"a":1}' })],
-    ['a Request', (f: typeof fetch) => f(new Request('http://origin.test/checkout', { method: 'post', headers: { 'content-type': 'application/json' }, body: '{"a":1}' }))],
+    [
+      'a URL and init',
+      (f: typeof fetch) => f(new URL('http://origin.test/checkout'), { method: 'post', headers: { 'content-type': 'application/json' }, body: '{"a":1}' }),
+    ],
+    [
+      'a string and init',
+      (f: typeof fetch) => f('http://origin.test/checkout', { method: 'post', headers: [['content-type', 'application/json']], body: '{"a":1}' }),
+    ],
+    [
+      'a Request',
+      (f: typeof fetch) => f(new Request('http://origin.test/checkout', { method: 'post', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })),
+    ],
   ] as const) {
     it(`keeps method, headers and body of ${label}, and adds the context`, async () => {
       const exporter = new InMemorySpanExporter();
@@ -112,7 +121,7 @@ describe('tracedFetch headers', () => {
     const parent = tracing.tracer.startSpan('parent');
     await context.with(traceApi.setSpan(context.active(), parent), () => tracedFetch('http://origin.test/a', { headers }));
     assert.match(sent[0]!.headers.get('traceparent') ?? '', new RegExp(`^00-${parent.spanContext().traceId}-`));
-    assert.equal(sent[0]!.headers.get('baggage'), 'stale=1', 'no baggage in the context: the caller\'s is left, as Headers.set would');
+    assert.equal(sent[0]!.headers.get('baggage'), 'stale=1', "no baggage in the context: the caller's is left, as Headers.set would");
     assert.equal(sent[0]!.headers.get('x-kept'), 'yes');
     assert.deepEqual(headers, { TraceParent: '00-11111111111111111111111111111111-2222222222222222-01', BAGGAGE: 'stale=1', 'x-kept': 'yes' });
   });
@@ -170,7 +179,9 @@ describe('tracedFetch redirects', () => {
     const allowed = await recordingServer(() => ({ status: 307, location: `${thirdParty.origin}/collect` }));
     try {
       const { call } = tracedFetchUnder([allowed.origin]);
-      const response = await call((f) => f(`${allowed.origin}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json', ...CREDENTIALS }, body: '{"a":1}' }));
+      const response = await call((f) =>
+        f(`${allowed.origin}/checkout`, { method: 'POST', headers: { 'content-type': 'application/json', ...CREDENTIALS }, body: '{"a":1}' }),
+      );
       assert.equal(response.status, 200);
       assert.ok(allowed.received[0]!.headers.traceparent, 'the allowed origin gets the context');
       assert.equal(allowed.received[0]!.headers.authorization, CREDENTIALS.authorization);
@@ -194,7 +205,11 @@ describe('tracedFetch redirects', () => {
       const spans = await clientSpans();
       assert.deepEqual(
         spans.map((span) => [span.attributes['url.full'], span.attributes['http.response.status_code'], span.attributes['http.request.resend_count']]),
-        [[`${allowed.origin}/start`, 301, undefined], [`${thirdParty.origin}/hop`, 302, 1], [`${back.origin}/landed`, 200, 2]],
+        [
+          [`${allowed.origin}/start`, 301, undefined],
+          [`${thirdParty.origin}/hop`, 302, 1],
+          [`${back.origin}/landed`, 200, 2],
+        ],
       );
       for (const span of spans) {
         assert.equal(span.parentSpanContext?.spanId, parent.spanContext().spanId, 'hops are siblings under the caller');
@@ -214,15 +229,23 @@ describe('tracedFetch redirects', () => {
     const network: typeof fetch = async (input, init) => {
       const request = new Request(input, init);
       sent.push(request);
-      const next: Record<string, string> = { 'http://origin.test/a': 'http://origin.test/b', 'http://origin.test/b': 'http://api.test/c', 'http://api.test/c': 'http://third.example/d' };
+      const next: Record<string, string> = {
+        'http://origin.test/a': 'http://origin.test/b',
+        'http://origin.test/b': 'http://api.test/c',
+        'http://api.test/c': 'http://third.example/d',
+      };
       const location = next[request.url];
       return location ? new Response(null, { status: 308, headers: { location } }) : new Response('{}');
     };
     const { call } = tracedFetchUnder(['http://origin.test', 'http://api.test'], network);
     await call((f) => f('http://origin.test/a', { headers: { ...CREDENTIALS, baggage: 'own=1', tracestate: 'own=1' } }));
-    assert.deepEqual(sent.map((request) => request.url), ['http://origin.test/a', 'http://origin.test/b', 'http://api.test/c', 'http://third.example/d']);
+    assert.deepEqual(
+      sent.map((request) => request.url),
+      ['http://origin.test/a', 'http://origin.test/b', 'http://api.test/c', 'http://third.example/d'],
+    );
     assert.equal(sent[1]!.headers.get('authorization'), CREDENTIALS.authorization, 'same origin: credentials stay');
-    for (const request of sent.slice(2)) for (const name of Object.keys(CREDENTIALS)) assert.equal(request.headers.get(name), null, `${name} to ${request.url}`);
+    for (const request of sent.slice(2))
+      for (const name of Object.keys(CREDENTIALS)) assert.equal(request.headers.get(name), null, `${name} to ${request.url}`);
     assert.ok(sent[2]!.headers.get('traceparent'), 'another allowed origin gets the context');
     for (const name of TRACE_HEADERS) assert.equal(sent[3]!.headers.get(name), null, `${name} to the third party`);
     for (const request of sent) assert.equal(request.redirect, 'manual', 'every hop is sent with redirect: manual');
@@ -238,8 +261,14 @@ describe('tracedFetch redirects', () => {
     const manual = await call((f) => f('http://origin.test/a', { redirect: 'manual' }));
     assert.equal(manual.status, 302);
     assert.equal(manual.headers.get('location'), 'http://third.example/x');
-    await assert.rejects(call((f) => f('http://origin.test/a', { redirect: 'error' })), TypeError);
-    await assert.rejects(call((f) => f(new Request('http://origin.test/a', { redirect: 'error' }))), TypeError);
+    await assert.rejects(
+      call((f) => f('http://origin.test/a', { redirect: 'error' })),
+      TypeError,
+    );
+    await assert.rejects(
+      call((f) => f(new Request('http://origin.test/a', { redirect: 'error' }))),
+      TypeError,
+    );
     assert.deepEqual(sent, ['http://origin.test/a', 'http://origin.test/a', 'http://origin.test/a'], 'nothing followed');
     const spans = await clientSpans();
     assert.equal(spans[0]!.status.code, SpanStatusCode.UNSET);
@@ -253,7 +282,10 @@ describe('tracedFetch redirects', () => {
     let count = 0;
     const network: typeof fetch = async () => new Response(null, { status: 307, headers: { location: `/loop/${++count}` } });
     const { call, clientSpans } = tracedFetchUnder(['http://origin.test'], network);
-    await assert.rejects(call((f) => f('http://origin.test/loop/0')), /more than 20 redirects/);
+    await assert.rejects(
+      call((f) => f('http://origin.test/loop/0')),
+      /more than 20 redirects/,
+    );
     assert.equal(count, 21);
     const spans = await clientSpans();
     assert.equal(spans.length, 21);
@@ -274,7 +306,13 @@ describe('tracedFetch redirects', () => {
         controller.close();
       },
     });
-    await assert.rejects(streaming.call((f) => f('http://origin.test/a', { method: 'POST', body, duplex: 'half' } as RequestInit)), TypeError);
-    await assert.rejects(streaming.call((f) => f(new Request('http://origin.test/a', { method: 'POST', body: 'x' }))), TypeError);
+    await assert.rejects(
+      streaming.call((f) => f('http://origin.test/a', { method: 'POST', body, duplex: 'half' } as RequestInit)),
+      TypeError,
+    );
+    await assert.rejects(
+      streaming.call((f) => f(new Request('http://origin.test/a', { method: 'POST', body: 'x' }))),
+      TypeError,
+    );
   });
 });

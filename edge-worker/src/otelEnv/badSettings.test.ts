@@ -8,7 +8,10 @@ describe('tracingFromEnv: bad numeric bindings', () => {
   beforeEach(() => {
     warnings = [];
     const ignore = () => {};
-    diag.setLogger({ error: ignore, warn: (message) => warnings.push(message), info: ignore, debug: ignore, verbose: ignore }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    diag.setLogger(
+      { error: ignore, warn: (message) => warnings.push(message), info: ignore, debug: ignore, verbose: ignore },
+      { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+    );
   });
   afterEach(() => diag.disable());
 
@@ -28,7 +31,10 @@ describe('tracingFromEnv: bad numeric bindings', () => {
       'JOURNEYTRACE_BSP_MAX_QUEUE_BYTES="lots" is not valid',
       'OTEL_METRIC_EXPORT_INTERVAL="hourly" is not valid',
     ]) {
-      assert.ok(warnings.some((warning) => warning.includes(expected)), `${expected} in:\n${warnings.join('\n')}`);
+      assert.ok(
+        warnings.some((warning) => warning.includes(expected)),
+        `${expected} in:\n${warnings.join('\n')}`,
+      );
     }
     assert.ok(!warnings.some((warning) => warning.includes('OTEL_BSP_MAX_EXPORT_BATCH_SIZE="64"')), 'a good value is not warned about');
     await tracing.forceFlush();

@@ -39,6 +39,9 @@ describe('installDiagLoggerFromEnv', () => {
     installDiagLoggerFromEnv({ OTEL_LOG_LEVEL: 'loud' });
     diag.info('heard at info');
     diag.debug('not at debug');
-    assert.deepEqual(lines.map((line) => line.message), ['journeytrace: OTEL_LOG_LEVEL="loud" is not a level (none, error, warn, info, debug, verbose, all); using info', 'heard at info']);
+    assert.deepEqual(
+      lines.map((line) => line.message),
+      ['journeytrace: OTEL_LOG_LEVEL="loud" is not a level (none, error, warn, info, debug, verbose, all); using info', 'heard at info'],
+    );
   });
 });

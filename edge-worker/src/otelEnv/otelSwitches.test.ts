@@ -37,14 +37,21 @@ describe('OpenTelemetry switches from bindings', () => {
       return new Response(null, { status: 200 });
     };
     try {
-      for (const [value, expected] of [['none', []], [undefined, ['http://collector.traces-switch.test/v1/traces']]] as const) {
+      for (const [value, expected] of [
+        ['none', []],
+        [undefined, ['http://collector.traces-switch.test/v1/traces']],
+      ] as const) {
         const tracing = tracingFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.traces-switch.test', OTEL_TRACES_EXPORTER: value });
         const span = tracing.tracer.startSpan('kept here');
         assert.equal(span.isRecording(), true);
         span.end();
         await tracing.forceFlush();
         assert.ok(tracing.metrics, 'metrics stay on');
-        assert.deepEqual(sent.filter((url) => url.endsWith('/v1/traces')), expected, String(value));
+        assert.deepEqual(
+          sent.filter((url) => url.endsWith('/v1/traces')),
+          expected,
+          String(value),
+        );
       }
     } finally {
       globalThis.fetch = realFetch;

@@ -29,7 +29,10 @@ const warnedExporterValues = new Set<string>();
  * exporters the edge does not have: warned about once, and OTLP is kept.
  */
 export function otlpExporterSelected(value: string | undefined, variable: string): boolean {
-  const names = (value ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const names = (value ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   if (names.length === 0 || names.includes('otlp')) return true;
   if (names.every((name) => name === 'none')) return false;
   const key = `${variable}=${value}`;

@@ -86,9 +86,15 @@ describe('queue hop', () => {
     assert.equal(message.parentSpanContext?.spanId, producer!.spanContext().spanId);
     assert.equal(message.attributes['messaging.operation.type'], 'process');
     assert.equal(message.attributes['session.id'], 's-1', 'baggage travels with the message');
-    assert.deepEqual(message.links.map((link) => link.context.spanId), [producer!.spanContext().spanId, batchSpan.spanContext().spanId]);
+    assert.deepEqual(
+      message.links.map((link) => link.context.spanId),
+      [producer!.spanContext().spanId, batchSpan.spanContext().spanId],
+    );
     assert.equal(batchSpan.parentSpanContext, undefined);
-    assert.deepEqual(batchSpan.links.map((link) => link.context.spanId), [producer!.spanContext().spanId]);
+    assert.deepEqual(
+      batchSpan.links.map((link) => link.context.spanId),
+      [producer!.spanContext().spanId],
+    );
   });
 
   it('a batch from several journeys: one batch span linking every creation context', async () => {
@@ -104,10 +110,7 @@ describe('queue hop', () => {
     const all = await spans();
     const producers = byKind(all, SpanKind.PRODUCER);
     const batchSpan = byKind(all, SpanKind.CONSUMER).find((span) => span.attributes['messaging.batch.message_count'] === 3)!;
-    assert.deepEqual(
-      batchSpan.links.map((link) => link.context.spanId).sort(),
-      producers.map((span) => span.spanContext().spanId).sort(),
-    );
+    assert.deepEqual(batchSpan.links.map((link) => link.context.spanId).sort(), producers.map((span) => span.spanContext().spanId).sort());
     assert.equal(new Set(producers.map((span) => span.spanContext().traceId)).size, 3);
   });
 
@@ -139,10 +142,13 @@ describe('queue hop', () => {
     await consumer({ ...queue.batch(2), messages: queue.batch(2).messages.slice(1) }, {}, ctx);
     assert.equal(queue.settled.m1, 'ack');
     const attempts = byKind(await spans(), SpanKind.CONSUMER).filter((span) => span.attributes['messaging.message.id'] === 'm1');
-    assert.deepEqual(attempts.map((span) => [span.attributes['messaging.cloudflare_queues.message.attempts'], span.status.code]), [
-      [1, SpanStatusCode.ERROR],
-      [2, SpanStatusCode.UNSET],
-    ]);
+    assert.deepEqual(
+      attempts.map((span) => [span.attributes['messaging.cloudflare_queues.message.attempts'], span.status.code]),
+      [
+        [1, SpanStatusCode.ERROR],
+        [2, SpanStatusCode.UNSET],
+      ],
+    );
     assert.equal(attempts[0]!.events[0]?.name, 'exception');
     assert.equal(attempts[0]!.parentSpanContext?.spanId, attempts[1]!.parentSpanContext?.spanId, 'both attempts under the producer span');
   });

@@ -73,7 +73,12 @@ export function traceQueueConsumer<Body, Env extends object & TracingBindings = 
     const deliveries = batch.messages.map((message) => {
       const traced = isTracedBody(message.body);
       const parent = traced ? tracing.propagator.extract(ROOT_CONTEXT, (message.body as TracedMessageBody<unknown>).headers, recordGetter) : ROOT_CONTEXT;
-      return { message, parent, creation: trace.getSpanContext(parent), body: (traced ? (message.body as TracedMessageBody<Body>).body : message.body) as Body };
+      return {
+        message,
+        parent,
+        creation: trace.getSpanContext(parent),
+        body: (traced ? (message.body as TracedMessageBody<Body>).body : message.body) as Body,
+      };
     });
     const creationLinks = (creation: SpanContext | undefined): Link[] => (creation ? [{ context: creation }] : []);
 

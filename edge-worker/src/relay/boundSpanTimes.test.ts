@@ -34,7 +34,10 @@ describe('boundSpanTimes', () => {
     const rejected = boundSpanTimes(request, NOW);
     assert.equal(rejected?.count, 2);
     assert.match(rejected!.reason, /span "span 0": starts before the accepted time window/);
-    assert.deepEqual(spansOf(request).map((span) => span.name), ['span 2']);
+    assert.deepEqual(
+      spansOf(request).map((span) => span.name),
+      ['span 2'],
+    );
   });
 
   it('clamps ends to the longest duration and to the window, and events into the span; an unset event time stays unset', () => {

@@ -16,14 +16,21 @@ describe('platformClientKey', () => {
     assert.equal(platformClientKey(request('https://edge.shop.workers.dev/v1/traces', { 'cf-connecting-ip': '2001:db8::1' }, CF)), '2001:db8::1');
   });
 
-  it('off Cloudflare (no cf object): the header is the client\'s own word, every request shares one key', () => {
+  it("off Cloudflare (no cf object): the header is the client's own word, every request shares one key", () => {
     for (const ip of ['203.0.113.7', '198.51.100.1', '10.0.0.1']) {
       assert.equal(platformClientKey(request('https://shop.example/v1/traces', { 'cf-connecting-ip': ip })), SHARED_CLIENT_KEY);
     }
   });
 
   it('in wrangler dev (a placeholder cf object, a loopback or IP address): one key', () => {
-    for (const url of ['http://127.0.0.1:8787/v1/traces', 'http://localhost:8787/v1/traces', 'http://[::1]:8787/v1/traces', 'http://app.localhost/v1/traces', 'http://192.168.1.20:8787/v1/traces', 'http://LOCALHOST./v1/traces']) {
+    for (const url of [
+      'http://127.0.0.1:8787/v1/traces',
+      'http://localhost:8787/v1/traces',
+      'http://[::1]:8787/v1/traces',
+      'http://app.localhost/v1/traces',
+      'http://192.168.1.20:8787/v1/traces',
+      'http://LOCALHOST./v1/traces',
+    ]) {
       assert.equal(platformClientKey(request(url, { 'cf-connecting-ip': '203.0.113.7' }, CF)), SHARED_CLIENT_KEY, url);
     }
   });

@@ -42,8 +42,14 @@ describe('decodeOtlpProtobuf', () => {
     assert.deepEqual(attribute('http.response_content_length'), { doubleValue: 1.5 });
     assert.deepEqual(attribute('http.retried'), { boolValue: true });
     assert.deepEqual(attribute('http.tags'), { arrayValue: { values: [{ stringValue: 'a' }, { stringValue: 'b' }] } });
-    assert.deepEqual(fetchSpan.events.map((event) => [event.name, event.timeUnixNano]), [['responseEnd', '1700000000040000000']]);
-    assert.deepEqual(fetchSpan.links.map((link) => link.spanId), [step.spanId]);
+    assert.deepEqual(
+      fetchSpan.events.map((event) => [event.name, event.timeUnixNano]),
+      [['responseEnd', '1700000000040000000']],
+    );
+    assert.deepEqual(
+      fetchSpan.links.map((link) => link.spanId),
+      [step.spanId],
+    );
     assert.deepEqual(fetchSpan.status, { code: 2, message: 'bad gateway' });
   });
 
@@ -165,7 +171,10 @@ describe('decodeOtlpJson', () => {
     spans.push({ ...spans[0]!, spanId: '0'.repeat(16) }, structuredClone(spans[1]!));
     const result = decodeOtlpJson(text(copy));
     assert.ok(result.ok);
-    assert.deepEqual(result.request.resourceSpans[0]!.scopeSpans[0]!.spans.map((span) => span.name), [...names, names[1]]);
+    assert.deepEqual(
+      result.request.resourceSpans[0]!.scopeSpans[0]!.spans.map((span) => span.name),
+      [...names, names[1]],
+    );
     assert.equal(result.rejected?.count, 1);
   });
 
@@ -184,7 +193,14 @@ describe('decodeOtlpJson', () => {
     const attributes = doubles.map((doubleValue, i) => ({ key: `d${i}`, value: { doubleValue } }));
     const request = decoded(decodeOtlpJson(text(withSpan({ attributes }))));
     const values = request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.attributes.map((attribute) => attribute.value);
-    assert.deepEqual(values, [{ doubleValue: 'NaN' }, { doubleValue: 'Infinity' }, { doubleValue: '-Infinity' }, { doubleValue: 1.5 }, { doubleValue: -0.002 }, { doubleValue: 0.25 }]);
+    assert.deepEqual(values, [
+      { doubleValue: 'NaN' },
+      { doubleValue: 'Infinity' },
+      { doubleValue: '-Infinity' },
+      { doubleValue: 1.5 },
+      { doubleValue: -0.002 },
+      { doubleValue: 0.25 },
+    ]);
     // What the relay forwards: JSON.stringify would have written NaN and Infinity as null.
     assert.doesNotMatch(JSON.stringify(request), /null/);
   });

@@ -71,7 +71,12 @@ export function attributeAllowList(patterns: readonly string[]): (key: string) =
  * The allow-listed attributes of one list, each key once (the first wins: OTLP keys are unique,
  * and a second `service.name` must not ride behind the one checked), redacted, at most `countLimit`.
  */
-function filterList(attributes: OtlpKeyValue[], allowed: (key: string) => boolean, countLimit: number, lengthLimit: number): { kept: OtlpKeyValue[]; dropped: number } {
+function filterList(
+  attributes: OtlpKeyValue[],
+  allowed: (key: string) => boolean,
+  countLimit: number,
+  lengthLimit: number,
+): { kept: OtlpKeyValue[]; dropped: number } {
   const kept: OtlpKeyValue[] = [];
   const seen = new Set<string>();
   let dropped = 0;

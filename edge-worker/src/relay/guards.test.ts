@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ATTR_JOURNEYTRACE_CLOCK_SKEW_MS, clockSkewMillis, correctClockSkew } from './clockSkew.js';
 import { decodeOtlpJson } from './decodeOtlpJson.js';
-import {
-  attributeAllowList,
-  DEFAULT_RELAYED_RESOURCE_ATTRIBUTES,
-  DEFAULT_RELAYED_SPAN_ATTRIBUTES,
-  filterAttributes,
-  stripQuery,
-} from './filterAttributes.js';
+import { attributeAllowList, DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES, filterAttributes, stripQuery } from './filterAttributes.js';
 import type { OtlpTraceRequest } from './otlpTypes.js';
 import { createRateLimiter } from './rateLimiter.js';
 import { DRAIN_FACTOR, readLimitedBody } from './readLimitedBody.js';
@@ -74,11 +68,20 @@ describe('attribute allow-list', () => {
     const resourceSpans = batch.resourceSpans[0]!;
     assert.deepEqual(resourceSpans.resource.attributes.map((a) => a.key).sort(), ['service.name', 'telemetry.sdk.language', 'telemetry.sdk.name']);
     const [fetchSpan, step] = ['HTTP POST', 'checkout'].map((name) => resourceSpans.scopeSpans[0]!.spans.find((span) => span.name === name)!);
-    assert.deepEqual(step!.attributes.map((a) => a.key), ['session.id']);
+    assert.deepEqual(
+      step!.attributes.map((a) => a.key),
+      ['session.id'],
+    );
     const url = fetchSpan!.attributes.find((a) => a.key === 'url.full');
     assert.deepEqual(url?.value, { stringValue: 'https://edge.example/api/checkout' });
-    assert.equal(fetchSpan!.attributes.some((a) => a.key === 'url.query'), false);
-    assert.deepEqual(fetchSpan!.events[0]!.attributes.map((a) => a.key), ['http.note']);
+    assert.equal(
+      fetchSpan!.attributes.some((a) => a.key === 'url.query'),
+      false,
+    );
+    assert.deepEqual(
+      fetchSpan!.events[0]!.attributes.map((a) => a.key),
+      ['http.note'],
+    );
     assert.deepEqual(fetchSpan!.links[0]!.attributes, []);
   });
 });

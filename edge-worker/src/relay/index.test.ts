@@ -15,7 +15,12 @@ const NOW = 1_700_000_100_000;
 interface Forwarded {
   url: string;
   headers: Headers;
-  body: { resourceSpans: Array<{ resource: { attributes: Array<{ key: string }> }; scopeSpans: Array<{ spans: Array<Record<string, unknown> & { name: string; attributes: Array<{ key: string; value: unknown }> }> }> }> };
+  body: {
+    resourceSpans: Array<{
+      resource: { attributes: Array<{ key: string }> };
+      scopeSpans: Array<{ spans: Array<Record<string, unknown> & { name: string; attributes: Array<{ key: string; value: unknown }> }> }>;
+    }>;
+  };
 }
 
 function relayApp(options: Partial<RelayOptions> = {}, collector: (request: Request) => Response | Promise<Response> = () => new Response('{}')) {
@@ -126,8 +131,12 @@ describe('otlpRelay', () => {
 
     // The same in protobuf, read back by OpenTelemetry's own response reader.
     const spans = await browserSpans(NOW - 90_000 - 60);
-    const broken = Object.create(spans[0]!, { spanContext: { value: () => ({ ...spans[0]!.spanContext(), traceId: '0'.repeat(32) }) } }) as (typeof spans)[number];
-    const protobufResponse = await app.request(post(protobufBody([broken, spans[1]!]) as Uint8Array<ArrayBuffer>, { 'content-type': 'application/x-protobuf' }));
+    const broken = Object.create(spans[0]!, {
+      spanContext: { value: () => ({ ...spans[0]!.spanContext(), traceId: '0'.repeat(32) }) },
+    }) as (typeof spans)[number];
+    const protobufResponse = await app.request(
+      post(protobufBody([broken, spans[1]!]) as Uint8Array<ArrayBuffer>, { 'content-type': 'application/x-protobuf' }),
+    );
     assert.equal(protobufResponse.status, 200);
     const read = ProtobufTraceSerializer.deserializeResponse(new Uint8Array(await protobufResponse.arrayBuffer()));
     assert.equal(Number(read.partialSuccess?.rejectedSpans), 1);
@@ -182,7 +191,10 @@ describe('otlpRelay', () => {
     const both = await correctedStep(post(json as Uint8Array<ArrayBuffer>, { 'journeytrace-sent-at': String(NOW - 30_000) }, `?sent_at=${NOW - 90_000}`));
     assert.deepEqual(both.attributes.find((a) => a.key === 'journeytrace.clock_skew_ms')?.value, { intValue: '30000' });
     const garbage = await correctedStep(post(json as Uint8Array<ArrayBuffer>, { 'journeytrace-sent-at': 'yesterday' }));
-    assert.equal(garbage.attributes.find((a) => a.key === 'journeytrace.clock_skew_ms'), undefined);
+    assert.equal(
+      garbage.attributes.find((a) => a.key === 'journeytrace.clock_skew_ms'),
+      undefined,
+    );
   });
 
   it('403: an origin that is not allowed, or none, is refused first', async () => {
@@ -200,7 +212,12 @@ describe('otlpRelay', () => {
 
   it('415: other content types and encodings', async () => {
     const { app, forwarded } = relayApp();
-    for (const headers of [{ 'content-type': 'text/plain' } as Record<string, string>, { 'content-type': '' }, { 'content-type': 'application/jsonx' }, { 'content-encoding': 'br' }]) {
+    for (const headers of [
+      { 'content-type': 'text/plain' } as Record<string, string>,
+      { 'content-type': '' },
+      { 'content-type': 'application/jsonx' },
+      { 'content-encoding': 'br' },
+    ]) {
       const response = await app.request(post(json as Uint8Array<ArrayBuffer>, headers));
       assert.equal(response.status, 415, JSON.stringify(headers));
     }
@@ -296,7 +313,11 @@ describe('otlpRelay', () => {
     const { app, spansMade } = relayApp();
     const preflight = await app.request('http://edge.example/v1/traces', {
       method: 'OPTIONS',
-      headers: { origin: SHOP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,content-encoding,journeytrace-sent-at' },
+      headers: {
+        origin: SHOP,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,content-encoding,journeytrace-sent-at',
+      },
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), SHOP);
@@ -352,7 +373,9 @@ describe('otlpRelay: what a browser batch may claim', () => {
     const { app, forwarded } = relayApp();
     const forged = batchOf((body) => {
       const impostor = structuredClone(body.resourceSpans[0]!);
-      impostor.resource.attributes = impostor.resource.attributes.map((a) => (a.key === 'service.name' ? { key: a.key, value: { stringValue: 'payment' } } : a));
+      impostor.resource.attributes = impostor.resource.attributes.map((a) =>
+        a.key === 'service.name' ? { key: a.key, value: { stringValue: 'payment' } } : a,
+      );
       for (const span of spansOf({ resourceSpans: [impostor] })) span.spanId = span.spanId.replace(/^../, 'ee');
       // A page cannot clear the mark either.
       body.resourceSpans[0]!.resource.attributes.push({ key: 'journeytrace.relayed', value: { boolValue: false } });
@@ -367,7 +390,10 @@ describe('otlpRelay: what a browser batch may claim', () => {
     assert.equal(resources.length, 1);
     const attributes = resources[0]!.resource.attributes as Array<{ key: string; value: unknown }>;
     assert.deepEqual(attributeValue(attributes, 'service.name'), { stringValue: 'shop-web' });
-    assert.deepEqual(attributes.filter((a) => a.key === 'journeytrace.relayed'), [{ key: 'journeytrace.relayed', value: { boolValue: true } }]);
+    assert.deepEqual(
+      attributes.filter((a) => a.key === 'journeytrace.relayed'),
+      [{ key: 'journeytrace.relayed', value: { boolValue: true } }],
+    );
   });
 
   it('400 for a batch that is all backend services, or names none; a second service.name cannot ride behind an accepted one', async () => {
@@ -461,7 +487,9 @@ describe('otlpRelay: what a browser batch may claim', () => {
     assert.equal(span.droppedEventsCount, 300 - 128);
     const limited = relayApp({ spanLimits: { attributeCountLimit: 2_000, attributeValueLengthLimit: 100 } });
     assert.equal((await limited.app.request(post(body))).status, 200);
-    const long = forwardedSpans(limited.forwarded).find((span) => span.name === 'HTTP POST')!.attributes.find((a) => a.key === 'http.long');
+    const long = forwardedSpans(limited.forwarded)
+      .find((span) => span.name === 'HTTP POST')!
+      .attributes.find((a) => a.key === 'http.long');
     assert.equal(long, undefined, 'past the count limit');
     const short = relayApp({ spanLimits: { attributeValueLengthLimit: 100 } });
     const lengthy = batchOf((body) => spansOf(body)[0]!.attributes.push({ key: 'http.long', value: { stringValue: 'y'.repeat(20_000) } }));

@@ -8,12 +8,7 @@ import type { Context } from 'hono';
 import { otlpHeaders, otlpTracesUrl, type OtlpBindings } from '../otelEnv/otlpEnv.js';
 import { sdkDisabled, type OtelSwitchBindings } from '../otelEnv/otelSwitches.js';
 import { clockSkewMillis, sentAtOf, type ClockSkewOptions } from './clockSkew.js';
-import {
-  attributeAllowList,
-  DEFAULT_RELAYED_RESOURCE_ATTRIBUTES,
-  DEFAULT_RELAYED_SPAN_ATTRIBUTES,
-  type AttributeFilter,
-} from './filterAttributes.js';
+import { attributeAllowList, DEFAULT_RELAYED_RESOURCE_ATTRIBUTES, DEFAULT_RELAYED_SPAN_ATTRIBUTES, type AttributeFilter } from './filterAttributes.js';
 import { platformClientKey } from './clientKey.js';
 import { forwardToCollector, type CollectorTarget, type ForwardResult } from './forwardToCollector.js';
 import { isRetryableStatus } from '@journeytrace/contract';
@@ -136,7 +131,11 @@ interface RelayConfig {
   now: () => number;
 }
 
-const splitList = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+const splitList = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 function positiveInteger(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -149,7 +148,9 @@ function positiveInteger(value: string | undefined, name: string, fallback: numb
 let forwardFailures = 0;
 function warnForwardError(error: Error, spanCount: number): void {
   forwardFailures += 1;
-  console.warn(`journeytrace relay: collector unreachable, ${spanCount} spans answered with 502 (failure ${forwardFailures} in this isolate): ${error.message}`);
+  console.warn(
+    `journeytrace relay: collector unreachable, ${spanCount} spans answered with 502 (failure ${forwardFailures} in this isolate): ${error.message}`,
+  );
 }
 
 function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
@@ -177,7 +178,9 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
       span: attributeAllowList(options.spanAttributes ?? DEFAULT_RELAYED_SPAN_ATTRIBUTES),
       limits: resolveSpanLimits(options.spanLimits),
     },
-    serviceNames: new Set(options.serviceNames ?? (env.JOURNEYTRACE_RELAY_SERVICE_NAMES ? splitList(env.JOURNEYTRACE_RELAY_SERVICE_NAMES) : DEFAULT_RELAYED_SERVICE_NAMES)),
+    serviceNames: new Set(
+      options.serviceNames ?? (env.JOURNEYTRACE_RELAY_SERVICE_NAMES ? splitList(env.JOURNEYTRACE_RELAY_SERVICE_NAMES) : DEFAULT_RELAYED_SERVICE_NAMES),
+    ),
     maxSpansPerBatch: countOption(options.maxSpansPerBatch, 'maxSpansPerBatch', DEFAULT_MAX_SPANS_PER_BATCH),
     clockSkew: options.clockSkew ?? {},
     spanTimes: resolveSpanTimeBounds(options.spanTimes),

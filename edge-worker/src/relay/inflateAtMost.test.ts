@@ -5,7 +5,12 @@ import { DEFLATE_MAX_EXPANSION, inflateAtMost, type InflateStats } from './infla
 import { readLimitedBody } from './readLimitedBody.js';
 
 const stream = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
-const text = (length: number) => new TextEncoder().encode(Array.from({ length: Math.ceil(length / 8) }, (_, i) => `${i % 1000}`.padStart(8, '.')).join('').slice(0, length));
+const text = (length: number) =>
+  new TextEncoder().encode(
+    Array.from({ length: Math.ceil(length / 8) }, (_, i) => `${i % 1000}`.padStart(8, '.'))
+      .join('')
+      .slice(0, length),
+  );
 /** `bytes` gzipped with a file name of `nameBytes` in its header: wire bytes that inflate to nothing. */
 function gzipWithName(bytes: Uint8Array, nameBytes: number): Uint8Array {
   const plain = gzipSync(bytes);
@@ -75,7 +80,9 @@ class EagerDecompressionStream {
     });
     const settled = (resolve: () => void, reject: (error: Error) => void) => () => (failed ? reject(failed) : resolve());
     const inflate = (chunk: Uint8Array) =>
-      new Promise<void>((resolve, reject) => gunzip.write(chunk, (error) => (error ? reject(error) : gunzip.flush(constants.Z_SYNC_FLUSH, settled(resolve, reject)))));
+      new Promise<void>((resolve, reject) =>
+        gunzip.write(chunk, (error) => (error ? reject(error) : gunzip.flush(constants.Z_SYNC_FLUSH, settled(resolve, reject)))),
+      );
     this.readable = new ReadableStream({
       type: 'bytes',
       start: (controller) => {

@@ -25,9 +25,7 @@ export function otlpFormatOf(contentType: string | null | undefined): OtlpFormat
   return OTLP_CONTENT_TYPES[mediaType.trim().toLowerCase()];
 }
 
-export type PreparedBatch =
-  | { ok: true; request: OtlpTraceRequest; spanCount: number; rejected?: RejectedSpans }
-  | { ok: false; reason: string };
+export type PreparedBatch = { ok: true; request: OtlpTraceRequest; spanCount: number; rejected?: RejectedSpans } | { ok: false; reason: string };
 
 export interface PrepareOptions {
   filter: AttributeFilter;

@@ -6,10 +6,7 @@
  */
 import { inflateAtMost } from './inflateAtMost.js';
 
-export type BodyResult =
-  | { ok: true; bytes: Uint8Array }
-  | { ok: false; status: 413; reason: string }
-  | { ok: false; status: 400; reason: string };
+export type BodyResult = { ok: true; bytes: Uint8Array } | { ok: false; status: 413; reason: string } | { ok: false; status: 400; reason: string };
 
 /**
  * An oversized body is still read (and thrown away) up to this many times the limit before

@@ -26,14 +26,18 @@ describe('redactAttribute', () => {
   });
 
   it('knows credential attribute names, but not the kit’s own session.id', () => {
-    for (const key of ['browser.auth_token', 'http.password', 'url.api_key', 'browser.client_secret', 'journey.jwt']) assert.equal(isCredentialKey(key), true, key);
+    for (const key of ['browser.auth_token', 'http.password', 'url.api_key', 'browser.client_secret', 'journey.jwt'])
+      assert.equal(isCredentialKey(key), true, key);
     for (const key of ['session.id', 'session.previous_id', 'browser.brands', 'url.full', 'web_vital.name']) assert.equal(isCredentialKey(key), false, key);
   });
 
   it('redacts to REDACTED, keeping an array an array', () => {
-    assert.deepEqual(redactAttribute('http.request.header.authorization', { arrayValue: { values: [{ stringValue: 'Bearer x' }, { stringValue: 'Basic y' }] } }, 100), {
-      arrayValue: { values: [{ stringValue: REDACTED }] },
-    });
+    assert.deepEqual(
+      redactAttribute('http.request.header.authorization', { arrayValue: { values: [{ stringValue: 'Bearer x' }, { stringValue: 'Basic y' }] } }, 100),
+      {
+        arrayValue: { values: [{ stringValue: REDACTED }] },
+      },
+    );
     assert.deepEqual(redactAttribute('browser.token', { intValue: '42' }, 100), { stringValue: REDACTED });
   });
 

@@ -18,15 +18,7 @@ const SESSION_HEADER_NAME = /session|^sid$|^x-sid$/;
 const HEADER_PREFIXES = ['http.request.header.', 'http.response.header.'];
 
 /** Keys whose values are URLs, or a URL's path and query (a request target). */
-const URL_KEYS = new Set([
-  'url.full',
-  'url.original',
-  'url.path',
-  'http.url',
-  'http.target',
-  'browser.navigation.from',
-  'http.request.header.referer',
-]);
+const URL_KEYS = new Set(['url.full', 'url.original', 'url.path', 'http.url', 'http.target', 'browser.navigation.from', 'http.request.header.referer']);
 /** An absolute URL (any scheme), wherever it turns up as a whole value. */
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** `scheme://user:password@` */
@@ -50,7 +42,8 @@ export function isCredentialKey(key: string): boolean {
 function mapStrings(value: OtlpAnyValue, map: (text: string) => string): OtlpAnyValue {
   if ('stringValue' in value) return { stringValue: map(value.stringValue) };
   if ('arrayValue' in value) return { arrayValue: { values: value.arrayValue.values.map((item) => mapStrings(item, map)) } };
-  if ('kvlistValue' in value) return { kvlistValue: { values: value.kvlistValue.values.map(({ key, value: item }) => ({ key, value: mapStrings(item, map) })) } };
+  if ('kvlistValue' in value)
+    return { kvlistValue: { values: value.kvlistValue.values.map(({ key, value: item }) => ({ key, value: mapStrings(item, map) })) } };
   return value;
 }
 

@@ -39,18 +39,28 @@ function relayApp(collectorStatus: number, spillTakes = true) {
 
 async function post(app: Hono, headers: Record<string, string> = {}) {
   const body = jsonBody(await browserSpans(NOW - 90_000));
-  return app.request('http://edge.example/v1/traces', { method: 'POST', headers: { origin: SHOP, 'content-type': 'application/json', ...headers }, body: body as Uint8Array<ArrayBuffer> });
+  return app.request('http://edge.example/v1/traces', {
+    method: 'POST',
+    headers: { origin: SHOP, 'content-type': 'application/json', ...headers },
+    body: body as Uint8Array<ArrayBuffer>,
+  });
 }
 
 describe('otlpRelay with a spill', () => {
-  for (const [label, status] of [['unreachable', 0], ['answering 503', 503], ['answering 429', 429]] as const) {
+  for (const [label, status] of [
+    ['unreachable', 0],
+    ['answering 503', 503],
+    ['answering 429', 429],
+  ] as const) {
     it(`holds the batch and answers 202 while the collector is ${label}`, async () => {
       const { app, spilled } = relayApp(status);
       const response = await post(app);
       assert.equal(response.status, 202);
       assert.equal(spilled.length, 1);
       assert.equal(spilled[0]!.contentEncoding, 'gzip');
-      const json = JSON.parse(await new Response(new Blob([spilled[0]!.body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'))).text());
+      const json = JSON.parse(
+        await new Response(new Blob([spilled[0]!.body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'))).text(),
+      );
       assert.equal(json.resourceSpans[0].scopeSpans[0].spans.length, spilled[0]!.spanCount, 'the held body is the validated OTLP/JSON batch');
     });
   }

@@ -15,7 +15,13 @@ function memoryStorage(): SpillStorage & { alarm: number | null; data: Map<strin
     put: async (entries: Record<string, unknown>) => void Object.entries(entries).forEach(([key, value]) => void data.set(key, structuredClone(value))),
     delete: async (keys: string[]) => keys.filter((key) => data.delete(key)).length,
     list: async <T>({ prefix, limit = Infinity }: { prefix: string; limit?: number }) =>
-      new Map([...data.keys()].filter((key) => key.startsWith(prefix)).sort().slice(0, limit).map((key) => [key, structuredClone(data.get(key)) as T])),
+      new Map(
+        [...data.keys()]
+          .filter((key) => key.startsWith(prefix))
+          .sort()
+          .slice(0, limit)
+          .map((key) => [key, structuredClone(data.get(key)) as T]),
+      ),
     getAlarm: async () => storage.alarm,
     setAlarm: async (time: number) => {
       storage.alarm = time;

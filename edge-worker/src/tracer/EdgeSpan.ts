@@ -157,7 +157,10 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
       this.droppedLinksCount += 1;
     }
     // Link attributes may be any AnyValue, cleaned and counted as the SDK does.
-    this.links.push({ context: link.context, ...cleanAttributes(link.attributes, { attributeCountLimit: SPAN_LIMITS.attributesPerLink, attributeValueLengthLimit: Infinity }) });
+    this.links.push({
+      context: link.context,
+      ...cleanAttributes(link.attributes, { attributeCountLimit: SPAN_LIMITS.attributesPerLink, attributeValueLengthLimit: Infinity }),
+    });
     return this;
   }
 

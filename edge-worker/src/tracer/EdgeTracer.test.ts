@@ -65,7 +65,10 @@ describe('EdgeTracer', () => {
     const [ours] = edgeExporter.getFinishedSpans();
     const [theirs] = sdkExporter.getFinishedSpans();
     const strip = (events: ReturnType<typeof shape>['events']) =>
-      events.map((event) => ({ ...event, attributes: { ...event.attributes, 'exception.stacktrace': event.attributes?.['exception.stacktrace'] ? 'stack' : undefined } }));
+      events.map((event) => ({
+        ...event,
+        attributes: { ...event.attributes, 'exception.stacktrace': event.attributes?.['exception.stacktrace'] ? 'stack' : undefined },
+      }));
     const a = shape(ours!);
     const b = shape(theirs!);
     assert.deepEqual({ ...a, events: strip(a.events) }, { ...b, events: strip(b.events) });
@@ -103,7 +106,10 @@ describe('EdgeTracer', () => {
     root.end();
     unsampled.end();
     fresh.end();
-    assert.deepEqual(edgeExporter.getFinishedSpans().map((span) => span.name), ['root', 'root again']);
+    assert.deepEqual(
+      edgeExporter.getFinishedSpans().map((span) => span.name),
+      ['root', 'root again'],
+    );
   });
 
   it('holds at most the SDK default number of attributes and events, counting the rest', () => {

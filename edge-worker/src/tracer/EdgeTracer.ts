@@ -1,11 +1,4 @@
-import {
-  INVALID_SPAN_CONTEXT,
-  type Context,
-  type Span,
-  type SpanContext,
-  type SpanOptions,
-  type Tracer,
-} from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, type Context, type Span, type SpanContext, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { SPAN_KIND, TRACE_FLAGS, traceApi } from './api.js';
 import { EdgeSpan, type EdgeSpanScope } from './EdgeSpan.js';
@@ -34,8 +27,7 @@ export class EdgeTracer implements Tracer {
     const validParent = parent && traceApi.isSpanContextValid(parent) ? parent : undefined;
     const spanId = randomHex(2);
     const traceId = validParent ? validParent.traceId : randomHex(4);
-    const sampled =
-      validParent && this._sampler.followsParent ? (validParent.traceFlags & TRACE_FLAGS.SAMPLED) !== 0 : this._sampler.sample(traceId);
+    const sampled = validParent && this._sampler.followsParent ? (validParent.traceFlags & TRACE_FLAGS.SAMPLED) !== 0 : this._sampler.sample(traceId);
     if (!sampled) {
       // Not recorded, only propagated: the trace id (and tracestate) travel on unsampled, so the
       // services after the edge, sampling by their parent, do not record it either.

@@ -18,7 +18,11 @@ function traceIdAt(fraction: number): string {
 function tracerWith(sampler: SamplerConfig) {
   const exporter = new InMemorySpanExporter();
   const tracer = new EdgeTracer(
-    { resource: resourceFromAttributes({ 'service.name': 'sampler-test' }), instrumentationScope: { name: 's' }, processors: [new SimpleSpanProcessor({ exporter: exporter })] },
+    {
+      resource: resourceFromAttributes({ 'service.name': 'sampler-test' }),
+      instrumentationScope: { name: 's' },
+      processors: [new SimpleSpanProcessor({ exporter: exporter })],
+    },
     createSampler(sampler),
   );
   return { tracer, exporter };

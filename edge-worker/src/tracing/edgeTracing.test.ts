@@ -28,7 +28,13 @@ describe('createEdgeTracing drop reporting', () => {
       metricBodies.push(String(init?.body));
       return new Response(null, { status: 200 });
     };
-    const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter: refusing, metricsUrl: 'http://collector.test/v1/metrics', metricsIntervalMillis: 0, batch: { idleDelayMillis: 0 } });
+    const tracing = createEdgeTracing({
+      serviceName: 'edge-test',
+      exporter: refusing,
+      metricsUrl: 'http://collector.test/v1/metrics',
+      metricsIntervalMillis: 0,
+      batch: { idleDelayMillis: 0 },
+    });
     tracing.requestStarted();
     tracing.tracer.startSpan('refused').end();
     tracing.tracer.startSpan('refused too').end();
@@ -52,7 +58,11 @@ describe('createEdgeTracing drop reporting', () => {
 describe('createEdgeTracing metrics flush', () => {
   it('holds the request that recorded the last outcome until the interval has passed and sends it then', async () => {
     const { metrics, bodies } = capturedMetrics({ exportIntervalMillis: 50 });
-    const tracing = createEdgeTracing({ serviceName: 'edge-test', exporter: { export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }), shutdown: async () => {} }, metrics });
+    const tracing = createEdgeTracing({
+      serviceName: 'edge-test',
+      exporter: { export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }), shutdown: async () => {} },
+      metrics,
+    });
     tracing.requestStarted();
     metrics.recordServer({ durationSeconds: 0.01, attributes: { 'http.route': '/last' }, error: false });
     const held = tracing.requestEnded();

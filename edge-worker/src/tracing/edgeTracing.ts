@@ -69,8 +69,7 @@ export const METRIC_SPANS_DROPPED = 'journeytrace.edge.spans.dropped';
 export function createEdgeTracing(config: EdgeTracingConfig): EdgeTracing {
   installContextManager();
   const exporter =
-    config.exporter ??
-    new OTLPFetchSpanExporter({ url: config.tracesUrl ?? otlpSignalUrl('http://127.0.0.1:4318', 'traces'), headers: config.headers });
+    config.exporter ?? new OTLPFetchSpanExporter({ url: config.tracesUrl ?? otlpSignalUrl('http://127.0.0.1:4318', 'traces'), headers: config.headers });
   // Inside workerd the default resource says `webjs`; say where these spans come from instead.
   const resource = defaultResource().merge(
     resourceFromAttributes({

@@ -21,26 +21,20 @@ const CLAIMED = new Set(DEFAULT_CLAIMED_BAGGAGE_KEYS);
 
 /** `c` as %XX, its hex digits in any case, with `%25` put in front `depth` times. */
 const percentSpelling = (c: string) =>
-  fc
-    .tuple(fc.integer({ min: 0, max: 2 }), fc.boolean(), fc.boolean())
-    .map(([depth, upper1, upper2]) => {
-      const [h1, h2] = c.charCodeAt(0).toString(16).padStart(2, '0');
-      const digit = (h: string, upper: boolean) => (upper ? h.toUpperCase() : h);
-      return `%${'25'.repeat(depth)}${digit(h1!, upper1)}${digit(h2!, upper2)}`;
-    });
+  fc.tuple(fc.integer({ min: 0, max: 2 }), fc.boolean(), fc.boolean()).map(([depth, upper1, upper2]) => {
+    const [h1, h2] = c.charCodeAt(0).toString(16).padStart(2, '0');
+    const digit = (h: string, upper: boolean) => (upper ? h.toUpperCase() : h);
+    return `%${'25'.repeat(depth)}${digit(h1!, upper1)}${digit(h2!, upper2)}`;
+  });
 /** One character of a key: as written, percent-encoded, or (for '.') as overlong UTF-8. */
 const spellChar = (c: string) => fc.oneof(fc.constant(c), percentSpelling(c), ...(c === '.' ? [fc.constantFrom('%C0%AE', '%c0%ae', '%E0%80%AE')] : []));
 /** A claimed key, each character spelled its own way. */
-const claimedKeySpelling = fc
-  .constantFrom(...CLAIMED)
-  .chain((key) => fc.tuple(...[...key].map(spellChar)).map((chars) => chars.join('')));
+const claimedKeySpelling = fc.constantFrom(...CLAIMED).chain((key) => fc.tuple(...[...key].map(spellChar)).map((chars) => chars.join('')));
 
 const ows = fc.constantFrom('', ' ', '\t', ' \t ');
 const value = fc.oneof(fc.constantFrom('vip', 'premium', 'victim', 'admin'), fc.string({ unit: fc.constantFrom(...'abcXYZ019-_.%2E'), maxLength: 12 }));
 const properties = fc.constantFrom('', ';p=1', ';ttl=60;private', ' ; user.tier = vip');
-const claimMember = fc
-  .tuple(ows, claimedKeySpelling, ows, ows, value, properties)
-  .map(([a, key, b, c, text, props]) => `${a}${key}${b}=${c}${text}${props}`);
+const claimMember = fc.tuple(ows, claimedKeySpelling, ows, ows, value, properties).map(([a, key, b, c, text, props]) => `${a}${key}${b}=${c}${text}${props}`);
 const otherMember = fc.oneof(
   fc.constantFrom('session.id=s1', 'journey.step=pay', 'k=v;p'),
   fc.string({ maxLength: 24 }), // noise: near misses, stray commas, '=' and '%'

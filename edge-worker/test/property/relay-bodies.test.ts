@@ -51,18 +51,27 @@ describe('relay decoders', () => {
   });
 
   it('protobuf: never throws on garbage, truncated or mutated bodies', (t) => {
-    fc.assert(fc.property(mutated(protobuf), (bytes) => expectAnswer(decodeOtlpProtobuf(bytes))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(mutated(protobuf), (bytes) => expectAnswer(decodeOtlpProtobuf(bytes))),
+      { numRuns: RUNS },
+    );
     recordCases(t.name, RUNS);
   });
 
   it('JSON: never throws on garbage, truncated or mutated bodies', (t) => {
-    fc.assert(fc.property(mutated(json), (bytes) => expectAnswer(decodeOtlpJson(bytes))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(mutated(json), (bytes) => expectAnswer(decodeOtlpJson(bytes))),
+      { numRuns: RUNS },
+    );
     recordCases(t.name, RUNS);
   });
 
   it('JSON: never throws on arbitrary JSON values', (t) => {
     const encoder = new TextEncoder();
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => expectAnswer(decodeOtlpJson(encoder.encode(JSON.stringify(value))))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => expectAnswer(decodeOtlpJson(encoder.encode(JSON.stringify(value))))),
+      { numRuns: RUNS },
+    );
     recordCases(t.name, RUNS);
   });
 });
@@ -70,7 +79,9 @@ describe('relay decoders', () => {
 type JsonBatch = {
   resourceSpans: Array<{
     resource: { attributes: Array<{ key: string; value: unknown }> };
-    scopeSpans: Array<{ spans: Array<{ spanId: string; startTimeUnixNano: string; endTimeUnixNano: string; attributes: Array<{ key: string; value: unknown }> }> }>;
+    scopeSpans: Array<{
+      spans: Array<{ spanId: string; startTimeUnixNano: string; endTimeUnixNano: string; attributes: Array<{ key: string; value: unknown }> }>;
+    }>;
   }>;
 };
 
@@ -82,7 +93,11 @@ describe('relay forwarding', () => {
   const SECRET = 'S3CR3T';
   const MAX_SPANS = 3;
   const options = (skewMillis: number) => ({
-    filter: { resource: attributeAllowList(DEFAULT_RELAYED_RESOURCE_ATTRIBUTES), span: attributeAllowList(DEFAULT_RELAYED_SPAN_ATTRIBUTES), limits: resolveSpanLimits() },
+    filter: {
+      resource: attributeAllowList(DEFAULT_RELAYED_RESOURCE_ATTRIBUTES),
+      span: attributeAllowList(DEFAULT_RELAYED_SPAN_ATTRIBUTES),
+      limits: resolveSpanLimits(),
+    },
     serviceNames: new Set(['shop-web']),
     maxSpansPerBatch: MAX_SPANS,
     skewMillis,
@@ -136,7 +151,10 @@ describe('relay forwarding', () => {
                     spanId: spanIndex.toString(16).padStart(16, '0'),
                     startTimeUnixNano: String(start),
                     endTimeUnixNano: String(start + spanEdit.durationNanos),
-                    attributes: [...spanEdit.secrets, ...Array.from({ length: spanEdit.flood }, (_, i) => ({ key: `http.flood${i}`, value: { stringValue: 'x' } }))],
+                    attributes: [
+                      ...spanEdit.secrets,
+                      ...Array.from({ length: spanEdit.flood }, (_, i) => ({ key: `http.flood${i}`, value: { stringValue: 'x' } })),
+                    ],
                   };
                 }),
               },
@@ -152,8 +170,14 @@ describe('relay forwarding', () => {
         for (const resourceSpans of result.request.resourceSpans) {
           const attributes = resourceSpans.resource.attributes;
           assert.ok(attributes.length <= 128);
-          assert.deepEqual(attributes.filter((a) => a.key === 'service.name'), [{ key: 'service.name', value: { stringValue: 'shop-web' } }]);
-          assert.deepEqual(attributes.filter((a) => a.key === 'journeytrace.relayed'), [{ key: 'journeytrace.relayed', value: { boolValue: true } }]);
+          assert.deepEqual(
+            attributes.filter((a) => a.key === 'service.name'),
+            [{ key: 'service.name', value: { stringValue: 'shop-web' } }],
+          );
+          assert.deepEqual(
+            attributes.filter((a) => a.key === 'journeytrace.relayed'),
+            [{ key: 'journeytrace.relayed', value: { boolValue: true } }],
+          );
           for (const span of resourceSpans.scopeSpans.flatMap((scope) => scope.spans)) {
             const start = BigInt(span.startTimeUnixNano);
             const end = BigInt(span.endTimeUnixNano);

@@ -19,10 +19,22 @@ const RUNS = 20_000;
 const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ minLength: 100, maxLength: 300 }));
 const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
 const number = fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double(), fc.constantFrom(2 ** 53, -(2 ** 63), 2 ** 63, NaN, Infinity, -0));
-const value = fc.oneof(text, number, fc.boolean(), fc.array(text, { maxLength: 4 }), fc.array(number, { maxLength: 4 }), fc.array(fc.boolean(), { maxLength: 4 }));
+const value = fc.oneof(
+  text,
+  number,
+  fc.boolean(),
+  fc.array(text, { maxLength: 4 }),
+  fc.array(number, { maxLength: 4 }),
+  fc.array(fc.boolean(), { maxLength: 4 }),
+);
 const attributes: fc.Arbitrary<Attributes> = fc.dictionary(fc.string({ minLength: 1, maxLength: 30 }), value, { maxKeys: 12 });
 /** Sampled (only sampled spans are exported), with any other flag bits. */
-const spanContext: fc.Arbitrary<SpanContext> = fc.record({ traceId: hex(32), spanId: hex(16), traceFlags: fc.integer({ min: 0, max: 255 }).map((flags) => flags | 1), isRemote: fc.boolean() });
+const spanContext: fc.Arbitrary<SpanContext> = fc.record({
+  traceId: hex(32),
+  spanId: hex(16),
+  traceFlags: fc.integer({ min: 0, max: 255 }).map((flags) => flags | 1),
+  isRemote: fc.boolean(),
+});
 
 const spanSpec = fc.record({
   name: text,
@@ -54,7 +66,11 @@ describe('edge span encoding', () => {
         ended.length = 0;
         for (const spec of specs) {
           const parent = spec.parent ? trace.setSpanContext(ROOT_CONTEXT, spec.parent) : ROOT_CONTEXT;
-          const span = tracing.tracer.startSpan(spec.name, { kind: spec.kind, attributes: spec.attributes, links: spec.links, startTime: spec.startMillis }, parent);
+          const span = tracing.tracer.startSpan(
+            spec.name,
+            { kind: spec.kind, attributes: spec.attributes, links: spec.links, startTime: spec.startMillis },
+            parent,
+          );
           for (const event of spec.events) span.addEvent(event.name, event.attributes, spec.startMillis);
           if (spec.status) span.setStatus(spec.status);
           span.end(spec.startMillis + spec.durationMillis);

@@ -15,7 +15,10 @@ import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
 const provider = new TracerProvider({
   resource: defaultResource().merge(resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ?? 'shop-origin' })),
-  spanProcessors: [new BaggageSpanProcessor(), new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPHttpSpanExporter()), scheduledDelayMillis: 200 })],
+  spanProcessors: [
+    new BaggageSpanProcessor(),
+    new BatchSpanProcessor({ exporter: new RetryingSpanExporter(new OTLPHttpSpanExporter()), scheduledDelayMillis: 200 }),
+  ],
 });
 // OpenTelemetry JS 3's TracerProvider has no register(): context across async calls, the edge's
 // propagator (baggage keys read in the one canonical form the edge judges claims on) and the

@@ -5,7 +5,10 @@ export function App() {
   return (
     <>
       <nav>
-        <Link to="/">Home</Link> · <Link to="/cart" data-testid="to-cart">Cart</Link>
+        <Link to="/">Home</Link> ·{' '}
+        <Link to="/cart" data-testid="to-cart">
+          Cart
+        </Link>
       </nav>
       <Routes>
         <Route path="/" element={<h1>Welcome to the shop</h1>} />

@@ -18,7 +18,10 @@ const allowedOrigins = (env: Env) => env.ALLOWED_ORIGINS.split(',').map((origin)
 app.use(traceCors({ origins: (c) => allowedOrigins(c.env), allowHeaders: ['content-type', 'content-encoding', 'authorization'] }));
 // The page's spans, forwarded to the collector; before trace(): relaying makes no spans of its own.
 // serviceNames: the SPA's init({ serviceName }); other resources are left out.
-app.post('/v1/traces', otlpRelay((env: Env) => ({ allowedOrigins: allowedOrigins(env), serviceNames: ['shop-spa'] })));
+app.post(
+  '/v1/traces',
+  otlpRelay((env: Env) => ({ allowedOrigins: allowedOrigins(env), serviceNames: ['shop-spa'] })),
+);
 // user.tier in baggage is a claim: only a signed session token makes it a fact.
 const verifyUser = sessionTokenVerifier<Env>({ secret: (env) => env.SESSION_SECRET });
 app.use(trace((env: Env) => ({ propagateTo: [env.ORIGIN_URL], verifyUser })));

@@ -15,11 +15,21 @@ export async function recordNetwork(page: Page): Promise<{ all: () => RecordedRe
   const requests = new Map<string, RecordedRequest>();
   cdp.on('Network.requestWillBeSent', (event) => {
     const known = requests.get(event.requestId);
-    requests.set(event.requestId, { url: event.request.url, method: event.request.method, type: event.type, headers: { ...lower(event.request.headers), ...known?.headers } });
+    requests.set(event.requestId, {
+      url: event.request.url,
+      method: event.request.method,
+      type: event.type,
+      headers: { ...lower(event.request.headers), ...known?.headers },
+    });
   });
   cdp.on('Network.requestWillBeSentExtraInfo', (event) => {
     const known = requests.get(event.requestId);
-    requests.set(event.requestId, { url: known?.url ?? '', method: known?.method ?? '', type: known?.type, headers: { ...known?.headers, ...lower(event.headers) } });
+    requests.set(event.requestId, {
+      url: known?.url ?? '',
+      method: known?.method ?? '',
+      type: known?.type,
+      headers: { ...known?.headers, ...lower(event.headers) },
+    });
   });
   await cdp.send('Network.enable');
   return { all: () => [...requests.values()] };

@@ -48,6 +48,9 @@ export function readServiceLog(service: string, path: string): StackLog | undefi
 /** The logs as text for the test output, under a heading naming the test. */
 export function formatStackLogs(logs: StackLog[], testTitle: string): string {
   return logs
-    .map(({ service, path, lines }) => `${service} (${testTitle}), last ${lines.length} telling lines of ${path}:\n${lines.map((line) => `  ${line}`).join('\n') || '  (none)'}`)
+    .map(
+      ({ service, path, lines }) =>
+        `${service} (${testTitle}), last ${lines.length} telling lines of ${path}:\n${lines.map((line) => `  ${line}`).join('\n') || '  (none)'}`,
+    )
     .join('\n');
 }

@@ -5,11 +5,21 @@ import { serializeBaggage } from './serializeBaggage.js';
 
 describe('serializeBaggage', () => {
   it('percent-encodes values, UTF-8 included', () => {
-    assert.equal(serializeBaggage([['user.tier', 'gold plus,=;'], ['enduser.id', 'zoë']]).header, 'user.tier=gold%20plus%2C%3D%3B,enduser.id=zo%C3%AB');
+    assert.equal(
+      serializeBaggage([
+        ['user.tier', 'gold plus,=;'],
+        ['enduser.id', 'zoë'],
+      ]).header,
+      'user.tier=gold%20plus%2C%3D%3B,enduser.id=zo%C3%AB',
+    );
   });
 
   it('writes keys only in the canonical form the edge reads: a key with % is left out', () => {
-    const { header, dropped } = serializeBaggage([['user%2Etier', 'vip'], ['user.tier', 'free'], ['a b', '1']]);
+    const { header, dropped } = serializeBaggage([
+      ['user%2Etier', 'vip'],
+      ['user.tier', 'free'],
+      ['a b', '1'],
+    ]);
     assert.equal(header, 'user.tier=free');
     assert.deepEqual(dropped, ['user%2Etier', 'a b']);
   });
@@ -19,7 +29,10 @@ describe('serializeBaggage', () => {
     const value = 'v'.repeat(BAGGAGE_MAX_TOTAL_BYTES - 2);
     const exact = serializeBaggage([[key, value]]);
     assert.equal(exact.header.length, BAGGAGE_MAX_TOTAL_BYTES);
-    const over = serializeBaggage([['a', 'b'], [key, value]]);
+    const over = serializeBaggage([
+      ['a', 'b'],
+      [key, value],
+    ]);
     assert.equal(over.header, 'a=b');
     assert.deepEqual(over.dropped, [key]);
   });
@@ -38,6 +51,12 @@ describe('serializeBaggage', () => {
   });
 
   it('drops keys that are not tokens rather than sending a broken header', () => {
-    assert.deepEqual(serializeBaggage([['bad key', 'v'], ['ok', 'v']]), { header: 'ok=v', dropped: ['bad key'] });
+    assert.deepEqual(
+      serializeBaggage([
+        ['bad key', 'v'],
+        ['ok', 'v'],
+      ]),
+      { header: 'ok=v', dropped: ['bad key'] },
+    );
   });
 });

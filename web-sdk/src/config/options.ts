@@ -94,7 +94,13 @@ export interface JourneyTraceEnv {
   OTEL_LOG_LEVEL?: string;
 }
 
-type NumberOption = 'sampleRate' | 'sessionInactivityTimeoutMillis' | 'sessionMaxDurationMillis' | 'scheduledDelayMillis' | 'maxQueueSize' | 'maxExportBatchSize';
+type NumberOption =
+  | 'sampleRate'
+  | 'sessionInactivityTimeoutMillis'
+  | 'sessionMaxDurationMillis'
+  | 'scheduledDelayMillis'
+  | 'maxQueueSize'
+  | 'maxExportBatchSize';
 
 /** Options with every default filled in and every value checked (numbers under their option names). */
 export interface ResolvedConfig extends Record<NumberOption, number> {
@@ -129,9 +135,11 @@ export const NUMBER_OPTIONS: Readonly<Record<NumberOption, readonly [keyof Journ
  * is reported through `warn` and replaced by the default or clamped into range.
  */
 export function resolveConfig(options: JourneyTraceOptions & JourneyTraceEnv, warn: (message: string) => void, pageOrigin: string | undefined): ResolvedConfig {
-  const bad = (name: string, value: unknown, fallback: unknown) => warn(`journeytrace: ${name}=${JSON.stringify(value)} is not valid; using ${JSON.stringify(fallback)}`);
+  const bad = (name: string, value: unknown, fallback: unknown) =>
+    warn(`journeytrace: ${name}=${JSON.stringify(value)} is not valid; using ${JSON.stringify(fallback)}`);
   // The contract's reader: the edge and Node read OTEL_BSP_* the same way, and warn the same.
-  const checked = (name: string, value: unknown, fallback: number, min: number, max: number): number => readNumberSetting(name, value, { min, max, fallback }, warn) ?? fallback;
+  const checked = (name: string, value: unknown, fallback: number, min: number, max: number): number =>
+    readNumberSetting(name, value, { min, max, fallback }, warn) ?? fallback;
   // No prototype: a tier named `constructor` or `toString` must not read an inherited member.
   const sampleRateByTier: Record<string, number> = Object.create(null);
   for (const [tier, rate] of Object.entries(options.sampleRateByTier || {})) sampleRateByTier[tier] = checked(`sampleRateByTier.${tier}`, rate, 1, 0, 1);

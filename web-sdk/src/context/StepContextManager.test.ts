@@ -71,10 +71,16 @@ describe('StepContextManager', () => {
     const manager = stepContextManager().enable();
     const releaseA = manager.hold(named('a'));
     const releaseB = manager.hold(named('b'));
-    assert.deepEqual(manager.held().map((held) => held.getValue(KEY)), ['a', 'b']);
+    assert.deepEqual(
+      manager.held().map((held) => held.getValue(KEY)),
+      ['a', 'b'],
+    );
     releaseA();
     releaseA(); // Once is enough; again does nothing.
-    assert.deepEqual(manager.held().map((held) => held.getValue(KEY)), ['b']);
+    assert.deepEqual(
+      manager.held().map((held) => held.getValue(KEY)),
+      ['b'],
+    );
     releaseB();
     assert.deepEqual(manager.held(), []);
   });
@@ -83,7 +89,12 @@ describe('StepContextManager', () => {
     const manager = stepContextManager().enable();
     const bound = manager.bind(named('bound'), () => nameOf(manager));
     assert.equal(bound(), 'bound');
-    const target = { name: 'target', read: manager.bind(named('method'), function (this: { name: string }, suffix: string) { return `${this.name}${suffix} in ${nameOf(manager)}`; }) };
+    const target = {
+      name: 'target',
+      read: manager.bind(named('method'), function (this: { name: string }, suffix: string) {
+        return `${this.name}${suffix} in ${nameOf(manager)}`;
+      }),
+    };
     assert.equal(target.read('!'), 'target! in method');
     assert.equal(nameOf(manager), undefined);
     const plain = { not: 'a function' };
@@ -99,8 +110,24 @@ describe('StepContextManager', () => {
   it('passes this and the arguments through with(), and restores the outer context when it throws', () => {
     const manager = stepContextManager().enable();
     const self = { n: 2 };
-    assert.equal(manager.with(named('a'), function (this: typeof self, x: number) { return this.n * x; }, self, 21), 42);
-    assert.throws(() => manager.with(named('a'), () => { throw new Error('boom'); }), /boom/);
+    assert.equal(
+      manager.with(
+        named('a'),
+        function (this: typeof self, x: number) {
+          return this.n * x;
+        },
+        self,
+        21,
+      ),
+      42,
+    );
+    assert.throws(
+      () =>
+        manager.with(named('a'), () => {
+          throw new Error('boom');
+        }),
+      /boom/,
+    );
     assert.equal(nameOf(manager), undefined);
   });
 

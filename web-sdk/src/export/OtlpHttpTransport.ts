@@ -57,7 +57,15 @@ export interface OtlpHttpTransport {
  * Posts one OTLP/JSON body, once. Retrying is the caller's job (the span processor keeps the
  * spans queued and backs off), so an outage of any length holds spans, not requests.
  */
-export function otlpHttpTransport({ url, sendClockReading, sendBatchId, compression, fetch, now, timeoutMillis = 10_000 }: OtlpHttpTransportOptions): OtlpHttpTransport {
+export function otlpHttpTransport({
+  url,
+  sendClockReading,
+  sendBatchId,
+  compression,
+  fetch,
+  now,
+  timeoutMillis = 10_000,
+}: OtlpHttpTransportOptions): OtlpHttpTransport {
   let keepaliveBytesInFlight = 0;
 
   return {

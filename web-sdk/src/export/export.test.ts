@@ -64,7 +64,18 @@ const body = new TextEncoder().encode('{}');
 
 describe('OtlpHttpTransport', () => {
   it('sends once: 2xx is sent; 408, 429, 5xx and network errors are worth a retry; other 4xx are refusals', async () => {
-    const cases: Array<[number | 'network', SendOutcome['outcome']]> = [[200, 'sent'], [204, 'sent'], [408, 'retry'], [429, 'retry'], [500, 'retry'], [503, 'retry'], ['network', 'retry'], [400, 'rejected'], [403, 'rejected'], [413, 'rejected']];
+    const cases: Array<[number | 'network', SendOutcome['outcome']]> = [
+      [200, 'sent'],
+      [204, 'sent'],
+      [408, 'retry'],
+      [429, 'retry'],
+      [500, 'retry'],
+      [503, 'retry'],
+      ['network', 'retry'],
+      [400, 'rejected'],
+      [403, 'rejected'],
+      [413, 'rejected'],
+    ];
     for (const [status, expected] of cases) {
       const { fetch, calls } = scriptedFetch([status]);
       assert.equal((await transport(fetch).transport.send(body, false)).outcome, expected, String(status));
@@ -76,11 +87,17 @@ describe('OtlpHttpTransport', () => {
   it('reads an OTLP partial success: what the endpoint left out of an accepted request, and why', async () => {
     const answering = (text: string) =>
       (async () => new Response(text, { status: 200, headers: { 'content-type': 'application/json' } })) as unknown as typeof globalThis.fetch;
-    assert.deepEqual(await transport(answering('{"partialSuccess":{"rejectedSpans":"2","errorMessage":"span \\"x\\": missing or invalid spanId"}}')).transport.send(body, false), {
-      outcome: 'sent',
-      rejectedSpans: 2,
-      rejectedReason: 'span "x": missing or invalid spanId',
-    });
+    assert.deepEqual(
+      await transport(answering('{"partialSuccess":{"rejectedSpans":"2","errorMessage":"span \\"x\\": missing or invalid spanId"}}')).transport.send(
+        body,
+        false,
+      ),
+      {
+        outcome: 'sent',
+        rejectedSpans: 2,
+        rejectedReason: 'span "x": missing or invalid spanId',
+      },
+    );
     // A collector's own answers: nothing rejected, or nothing said.
     for (const text of ['{}', '{"partialSuccess":{}}', '{"partialSuccess":{"rejectedSpans":"0"}}', 'not json']) {
       assert.deepEqual(await transport(answering(text)).transport.send(body, false), { outcome: 'sent' }, text);
@@ -88,12 +105,16 @@ describe('OtlpHttpTransport', () => {
   });
 
   it('passes Retry-After on', async () => {
-    assert.deepEqual(await transport(scriptedFetch([429], { 'retry-after': '7' }).fetch).transport.send(body, false), { outcome: 'retry', retryAfterMillis: 7000 });
+    assert.deepEqual(await transport(scriptedFetch([429], { 'retry-after': '7' }).fetch).transport.send(body, false), {
+      outcome: 'retry',
+      retryAfterMillis: 7000,
+    });
     assert.deepEqual(await transport(scriptedFetch([503]).fetch).transport.send(body, false), { outcome: 'retry', retryAfterMillis: undefined });
   });
 
   it('times out a request that never answers: worth a retry', async () => {
-    const hanging = ((_url: string, init: RequestInit) => new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof globalThis.fetch;
+    const hanging = ((_url: string, init: RequestInit) =>
+      new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal!.reason)))) as unknown as typeof globalThis.fetch;
     const keepLoopAlive = setTimeout(() => undefined, 5000); // AbortSignal.timeout's timer does not, in Node.
     assert.equal((await transport(hanging, { timeoutMillis: 20 }).transport.send(body, false)).outcome, 'retry');
     clearTimeout(keepLoopAlive);
@@ -131,7 +152,6 @@ describe('the browser transport against the contract’s retry cases', () => {
     });
   }
 });
-
 
 /** Timers and a clock that move only when told, for schedules of many seconds. */
 class FakeTime implements Timers {
@@ -181,7 +201,9 @@ function fakeTransport(answer: (call: number) => Answer) {
     keepaliveBytesLeft: () => KEEPALIVE_BUDGET_BYTES - keepaliveInFlight,
     async send(sent: Uint8Array, keepalive: boolean): Promise<SendOutcome> {
       const outcome = answer(sends.length);
-      const names = (JSON.parse(new TextDecoder().decode(sent)) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }> }).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)));
+      const names = (
+        JSON.parse(new TextDecoder().decode(sent)) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }> }
+      ).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name)));
       sends.push({ names, keepalive, bytes: sent.byteLength, outcome: outcome === 'hang' ? 'hang' : outcome.outcome });
       if (keepalive) keepaliveInFlight += sent.byteLength;
       if (outcome === 'hang') await new Promise<void>((resolve) => pending.push(resolve));
@@ -274,7 +296,10 @@ describe('JourneySpanProcessor', () => {
       await time.advance(10_000);
       assert.deepEqual(delivered(), names(0, 10));
       assert.equal(processor.droppedSpans, 15);
-      assert.ok(diagnostics.warnings.some((message) => /dropped \d+ spans .*; 15 dropped so far/.test(message)), diagnostics.warnings.join('\n'));
+      assert.ok(
+        diagnostics.warnings.some((message) => /dropped \d+ spans .*; 15 dropped so far/.test(message)),
+        diagnostics.warnings.join('\n'),
+      );
     } finally {
       diagnostics.restore();
     }
@@ -284,14 +309,24 @@ describe('JourneySpanProcessor', () => {
     const diagnostics = captureDiag();
     try {
       const time = new FakeTime();
-      const { transport: fake, sends, delivered } = fakeTransport((call) => (call === 0 ? { outcome: 'rejected', status: 403 } : call === 1 ? { outcome: 'retry', retryAfterMillis: 0 } : SENT));
+      const {
+        transport: fake,
+        sends,
+        delivered,
+      } = fakeTransport((call) => (call === 0 ? { outcome: 'rejected', status: 403 } : call === 1 ? { outcome: 'retry', retryAfterMillis: 0 } : SENT));
       const processor = journeySpanProcessor(fake, { ...options, maxExportBatchSize: 2 }, time, () => time.now);
       for (let i = 0; i < 4; i += 1) processor.onEnd(endedSpan(i));
       await time.advance(5000);
       assert.equal(processor.droppedSpans, 2);
       assert.deepEqual(delivered(), names(2, 4));
-      assert.deepEqual(sends.map((send) => send.names), [names(0, 2), names(2, 4), names(2, 4)]);
-      assert.ok(diagnostics.warnings.some((message) => message.includes('HTTP 403')), diagnostics.warnings.join('\n'));
+      assert.deepEqual(
+        sends.map((send) => send.names),
+        [names(0, 2), names(2, 4), names(2, 4)],
+      );
+      assert.ok(
+        diagnostics.warnings.some((message) => message.includes('HTTP 403')),
+        diagnostics.warnings.join('\n'),
+      );
     } finally {
       diagnostics.restore();
     }
@@ -301,14 +336,21 @@ describe('JourneySpanProcessor', () => {
     const diagnostics = captureDiag();
     try {
       const time = new FakeTime();
-      const { transport: fake, delivered } = fakeTransport(() => ({ outcome: 'sent', rejectedSpans: 1, rejectedReason: 'span "span-1": missing or invalid spanId' }));
+      const { transport: fake, delivered } = fakeTransport(() => ({
+        outcome: 'sent',
+        rejectedSpans: 1,
+        rejectedReason: 'span "span-1": missing or invalid spanId',
+      }));
       const processor = journeySpanProcessor(fake, { ...options, maxExportBatchSize: 4 }, time, () => time.now);
       for (let i = 0; i < 4; i += 1) processor.onEnd(endedSpan(i));
       await processor.forceFlush();
       await Promise.resolve();
       assert.equal(delivered().length, 4, 'the batch went once, not again');
       assert.equal(processor.droppedSpans, 1);
-      assert.ok(diagnostics.warnings.some((message) => message.includes('missing or invalid spanId')), diagnostics.warnings.join('\n'));
+      assert.ok(
+        diagnostics.warnings.some((message) => message.includes('missing or invalid spanId')),
+        diagnostics.warnings.join('\n'),
+      );
     } finally {
       diagnostics.restore();
     }
@@ -333,7 +375,12 @@ describe('JourneySpanProcessor', () => {
     const processor = journeySpanProcessor(fake, { ...options, maxExportBatchSize: 8 }, time, () => time.now);
     for (let i = 0; i < 8; i += 1) processor.onEnd(endedSpan(i));
     await processor.forceFlush();
-    assert.deepEqual([...delivered()].sort(), names(0, 8).filter((name) => name !== 'span-5').sort());
+    assert.deepEqual(
+      [...delivered()].sort(),
+      names(0, 8)
+        .filter((name) => name !== 'span-5')
+        .sort(),
+    );
     assert.equal(processor.droppedSpans, 1);
     assert.equal(sends.length, 7, 'the batch, then halves of 4, 2 and 1 around the bad span');
   });

@@ -29,14 +29,19 @@ const span = (i: number, padding = 0): ReadableSpan =>
   }) as ReadableSpan;
 
 const namesIn = (body: Uint8Array) =>
-  (JSON.parse(new TextDecoder().decode(body)) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }> }).resourceSpans.flatMap((r) =>
-    r.scopeSpans.flatMap((s) => s.spans.map((one) => one.name)),
+  (JSON.parse(new TextDecoder().decode(body)) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }> }).resourceSpans.flatMap(
+    (r) => r.scopeSpans.flatMap((s) => s.spans.map((one) => one.name)),
   );
 
 /** Browser storage of one origin, shared by the pages a test opens one after another. */
 function memoryStore(): OfflineStore & { batches: Map<string, StoredBatch> } {
   const batches = new Map<string, StoredBatch>();
-  return { batches, put: (list) => list.forEach((batch) => void batches.set(batch.id, batch)), remove: (id) => void batches.delete(id), all: async () => [...batches.values()] };
+  return {
+    batches,
+    put: (list) => list.forEach((batch) => void batches.set(batch.id, batch)),
+    remove: (id) => void batches.delete(id),
+    all: async () => [...batches.values()],
+  };
 }
 
 /** An endpoint that is up or down (`up`), or never answers (`hang`); it records each request. */
@@ -141,7 +146,10 @@ describe('offline store at page hide', () => {
     const storedNames = stored.flatMap((batch) => namesIn(batch.body));
     assert.ok(sentOnHide.length > 0 && sentOnHide.length < 10, 'part goes with keepalive');
     assert.deepEqual([...sentOnHide, ...storedNames].sort(), Array.from({ length: 19 }, (_, i) => `span-${i}`).sort(), 'the rest is stored');
-    assert.ok(stored.some((batch) => batch.id === inFlight.id), 'the unanswered request is kept under its own id (a repeat the relay can drop)');
+    assert.ok(
+      stored.some((batch) => batch.id === inFlight.id),
+      'the unanswered request is kept under its own id (a repeat the relay can drop)',
+    );
   });
 
   it('drops the oldest stored batches over the age bound, and counts them', async () => {

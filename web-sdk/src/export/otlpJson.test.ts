@@ -56,7 +56,10 @@ describe('encodeTraces', () => {
     const other = span({ instrumentationScope: { name: '@opentelemetry/instrumentation-fetch' } });
     const request = JSON.parse(encodeTraces([span(), other, span()]));
     assert.equal(request.resourceSpans.length, 1);
-    assert.deepEqual(request.resourceSpans[0].scopeSpans.map((s: { spans: unknown[] }) => s.spans.length), [2, 1]);
+    assert.deepEqual(
+      request.resourceSpans[0].scopeSpans.map((s: { spans: unknown[] }) => s.spans.length),
+      [2, 1],
+    );
   });
 
   it('writes numbers every OTLP/JSON reader takes: NaN and Infinity as strings, integers past 2^53 as doubles', () => {

@@ -123,7 +123,8 @@ describe('fetchSpans', () => {
   });
 
   it('sends trace headers to the page origin, and none to look-alike or other origins, which are still traced', async () => {
-    for (const url of ['/api/cart', 'https://edge.example.evil/x', 'https://edge.example:8443/x', 'https://third.example/data']) await (await fetch(url)).text();
+    for (const url of ['/api/cart', 'https://edge.example.evil/x', 'https://edge.example:8443/x', 'https://third.example/data'])
+      await (await fetch(url)).text();
     assert.deepEqual(
       seen.map((request) => [request.url, request.headers.has('traceparent')]),
       [
@@ -220,7 +221,12 @@ describe('fetchSpans', () => {
         },
         'xy',
       ],
-      ['pipeThrough a TextDecoderStream', () => new Response('piped'), async (r) => new Response(r.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new TextEncoderStream())).text(), 'piped'],
+      [
+        'pipeThrough a TextDecoderStream',
+        () => new Response('piped'),
+        async (r) => new Response(r.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new TextEncoderStream())).text(),
+        'piped',
+      ],
     ];
     for (const [name, make, consume, expected] of paths) {
       it(name, async () => {
@@ -351,7 +357,11 @@ describe('fetchSpans', () => {
   });
 
   it('propagates an unsampled context and leaves its response untouched', async () => {
-    const unsampled = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.NONE });
+    const unsampled = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: TraceFlags.NONE,
+    });
     const response = await context.with(unsampled, () => fetch('https://edge.example/unsampled'));
     // The test provider samples by parent: an unsampled parent gives a non-recording span.
     assert.equal(Object.getPrototypeOf(response), Response.prototype);
@@ -370,7 +380,12 @@ describe('fetchSpans.disable', () => {
     const exporter = new InMemorySpanExporter();
     const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     try {
-      const instrumentation = fetchSpans({ tracer: provider.getTracer('t'), propagateTo: [], tracesUrl: 'https://x.example/v1/traces', resourceTimingWaitMillis: 1 });
+      const instrumentation = fetchSpans({
+        tracer: provider.getTracer('t'),
+        propagateTo: [],
+        tracesUrl: 'https://x.example/v1/traces',
+        resourceTimingWaitMillis: 1,
+      });
       assert.notEqual(page.fetch, stub);
       await fetch('https://x.example/a');
       instrumentation.disable();

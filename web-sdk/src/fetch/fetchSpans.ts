@@ -1,5 +1,14 @@
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Attributes, type Span, type TextMapSetter, type Tracer } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE, ATTR_FETCH_BODY, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_REQUEST_METHOD_ORIGINAL, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_FULL } from '../semconv.js';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_FETCH_BODY,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+} from '../semconv.js';
 import { resourceTimings } from './resourceTimings.js';
 import { sharedDeadlines } from './sharedDeadlines.js';
 import { watchBody, type BodyOutcome, type BodyWatch } from './watchBody.js';
@@ -61,7 +70,8 @@ export function fetchSpans(options: FetchSpansOptions): FetchSpans {
   const open = new Set<BodyWatch>();
   let enabled = true;
 
-  const untraced = (href: string) => href.startsWith(tracesUrl) && (href.length === tracesUrl.length || href[tracesUrl.length] === '?' || href[tracesUrl.length] === '#');
+  const untraced = (href: string) =>
+    href.startsWith(tracesUrl) && (href.length === tracesUrl.length || href[tracesUrl.length] === '?' || href[tracesUrl.length] === '#');
   // Read once: a document's origin never changes (pushState keeps it), and reading location is slow.
   const pageOrigin = globalThis.location?.origin;
   const propagates = (url: URL, href: string) => url.origin === pageOrigin || propagateTo.some((pattern) => pattern.test(href));

@@ -74,17 +74,18 @@ function makeWatchedPrototype(): object {
   };
   const nativeBody = Object.getOwnPropertyDescriptor(Response.prototype, 'body')?.get;
   // A Response without a `body` getter (no streams) has nothing to watch there.
-  if (nativeBody) Object.defineProperty(prototype, 'body', {
-    configurable: true,
-    enumerable: true,
-    get(this: Response) {
-      const body = nativeBody.call(this) as ReadableStream<Uint8Array> | null;
-      const watch = watches.get(this);
-      if (!watch || !body) return body;
-      watch.stream ??= watchedStream(body, watch);
-      return watch.stream;
-    },
-  });
+  if (nativeBody)
+    Object.defineProperty(prototype, 'body', {
+      configurable: true,
+      enumerable: true,
+      get(this: Response) {
+        const body = nativeBody.call(this) as ReadableStream<Uint8Array> | null;
+        const watch = watches.get(this);
+        if (!watch || !body) return body;
+        watch.stream ??= watchedStream(body, watch);
+        return watch.stream;
+      },
+    });
   return prototype;
 }
 

@@ -6,7 +6,13 @@ const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 describe('serverSpanContext', () => {
   it('reads the traceparent entry of Server-Timing', () => {
-    const context = serverSpanContext([{ name: 'edge', description: '' }, { name: 'traceparent', description: TRACEPARENT }], null);
+    const context = serverSpanContext(
+      [
+        { name: 'edge', description: '' },
+        { name: 'traceparent', description: TRACEPARENT },
+      ],
+      null,
+    );
     assert.deepEqual(context, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1, isRemote: true });
   });
 

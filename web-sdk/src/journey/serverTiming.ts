@@ -7,7 +7,10 @@ import type { SpanContext } from '@opentelemetry/api';
  * neither holds a valid traceparent. The server must send `Timing-Allow-Origin` for a
  * cross-origin document to expose Server-Timing.
  */
-export function serverSpanContext(entries: ReadonlyArray<{ name: string; description: string }> | undefined, metaContent: string | null | undefined): SpanContext | undefined {
+export function serverSpanContext(
+  entries: ReadonlyArray<{ name: string; description: string }> | undefined,
+  metaContent: string | null | undefined,
+): SpanContext | undefined {
   const fromTiming = entries?.find((entry) => entry.name === 'traceparent')?.description;
   for (const candidate of [fromTiming, metaContent]) {
     if (!candidate) continue;

@@ -57,7 +57,8 @@ describe('installDiagLogger (OTEL_LOG_LEVEL)', () => {
   it('writes to the console level by level when no logger is given', () => {
     const original = { ...console };
     const seen: string[] = [];
-    for (const method of ['error', 'warn', 'info', 'debug', 'trace'] as const) console[method] = (message: unknown) => void seen.push(`${method}: ${String(message)}`);
+    for (const method of ['error', 'warn', 'info', 'debug', 'trace'] as const)
+      console[method] = (message: unknown) => void seen.push(`${method}: ${String(message)}`);
     try {
       installDiagLogger('all');
       diag.error('e');
@@ -69,6 +70,9 @@ describe('installDiagLogger (OTEL_LOG_LEVEL)', () => {
       Object.assign(console, original);
       diag.disable();
     }
-    assert.deepEqual(seen.filter((line) => !line.includes('@opentelemetry/api')), ['error: e', 'warn: w', 'info: i', 'debug: d', 'trace: v']);
+    assert.deepEqual(
+      seen.filter((line) => !line.includes('@opentelemetry/api')),
+      ['error: e', 'warn: w', 'info: i', 'debug: d', 'trace: v'],
+    );
   });
 });

@@ -43,7 +43,10 @@ describe('log and currentIds', () => {
     assert.equal(line.span_id, span.spanContext().spanId);
     assert.equal(line.items, 3);
     const [ended] = exporter.getFinishedSpans();
-    assert.deepEqual(ended!.events.map((event) => [event.name, event.attributes]), [['log', { 'log.message': 'cart loaded', items: 3 }]]);
+    assert.deepEqual(
+      ended!.events.map((event) => [event.name, event.attributes]),
+      [['log', { 'log.message': 'cart loaded', items: 3 }]],
+    );
   });
 
   it('does not let fields overwrite the ids or the message', () => {

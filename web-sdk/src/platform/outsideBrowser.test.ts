@@ -30,7 +30,10 @@ test('the entries evaluate, and init() is a no-op noted once, outside a browser'
       return 42;
     });
     assert.equal(result, 42);
-    await assert.rejects(journey.step('fails', () => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      journey.step('fails', () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     await journey.forceFlush();
     await journey.shutdown();
 

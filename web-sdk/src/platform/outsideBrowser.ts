@@ -28,7 +28,8 @@ export function outsideBrowserJourney() {
     sampled: false,
     droppedSpans: 0,
     setUser(_user: object) {},
-    step: async <T>(_name: string, fn: (step: JourneyStep) => Promise<T> | T): Promise<T> => fn({ span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT), traceId: INVALID_SPAN_CONTEXT.traceId }),
+    step: async <T>(_name: string, fn: (step: JourneyStep) => Promise<T> | T): Promise<T> =>
+      fn({ span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT), traceId: INVALID_SPAN_CONTEXT.traceId }),
     forceFlush: done,
     shutdown: done,
   };

@@ -54,7 +54,8 @@ describe('sessionSampler', () => {
   });
 
   it('follows a sampled or unsampled parent, whatever the session says', () => {
-    const parent = (flags: TraceFlags) => trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: 'b7ad6b7169203331', traceFlags: flags, isRemote: true });
+    const parent = (flags: TraceFlags) =>
+      trace.setSpanContext(ROOT_CONTEXT, { traceId: TRACE_ID, spanId: 'b7ad6b7169203331', traceFlags: flags, isRemote: true });
     assert.equal(decide(sampler(HIGH, 'free', 0), parent(TraceFlags.SAMPLED)), SamplingDecision.RECORD_AND_SAMPLED);
     assert.equal(decide(sampler(LOW, 'vip', 1), parent(TraceFlags.NONE)), SamplingDecision.NOT_RECORD);
   });

@@ -34,7 +34,8 @@ export function scriptTagOptions(dataset: Readonly<Record<string, string | undef
     options.sampleRateByTier = byTier;
   }
   if (text('logLevel')) options.logLevel = text('logLevel') as ScriptTagOptions['logLevel'];
-  if (text('userTier') || text('userId')) options.user = { ...options.user, tier: text('userTier') ?? options.user?.tier, id: text('userId') ?? options.user?.id };
+  if (text('userTier') || text('userId'))
+    options.user = { ...options.user, tier: text('userTier') ?? options.user?.tier, id: text('userId') ?? options.user?.id };
   for (const feature of BOOLEAN_FEATURES) {
     const value = text(feature);
     if (value !== undefined) options[feature] = value !== 'false';

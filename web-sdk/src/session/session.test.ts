@@ -14,7 +14,12 @@ function memoryStorage(initial: Record<string, string> = {}) {
 function fixture(storage = memoryStorage()) {
   const clock = { now: 1_000_000 };
   const starts: Array<[SessionRecord, string | undefined]> = [];
-  const session = journeySession(storage, limits, () => clock.now, (record, previous) => starts.push([record, previous]));
+  const session = journeySession(
+    storage,
+    limits,
+    () => clock.now,
+    (record, previous) => starts.push([record, previous]),
+  );
   return { session, clock, starts, storage };
 }
 
@@ -24,7 +29,10 @@ describe('JourneySession', () => {
     const { id } = session.current();
     assert.match(id, /^[0-9a-f]{32}$/);
     assert.equal(parseSessionRecord(storage.items.get(SESSION_STORAGE_KEY))?.id, id);
-    assert.deepEqual(starts.map(([record, previous]) => [record.id, previous]), [[id, undefined]]);
+    assert.deepEqual(
+      starts.map(([record, previous]) => [record.id, previous]),
+      [[id, undefined]],
+    );
   });
 
   it('keeps the id while the user stays active, past the inactivity timeout in total', () => {
@@ -43,7 +51,13 @@ describe('JourneySession', () => {
     clock.now += 30 * MINUTE;
     const second = session.current().id;
     assert.notEqual(second, first);
-    assert.deepEqual(starts.map(([record, previous]) => [record.id, previous]), [[first, undefined], [second, first]]);
+    assert.deepEqual(
+      starts.map(([record, previous]) => [record.id, previous]),
+      [
+        [first, undefined],
+        [second, first],
+      ],
+    );
   });
 
   it('rotates after 4 hours in all even when active', () => {
@@ -79,7 +93,13 @@ describe('JourneySession', () => {
   });
 
   it('replaces tampered or foreign stored values', () => {
-    for (const stored of ['x"; drop table', '{"id":"abc","startedAt":1,"lastActiveAt":2}', `{"id":"${'a'.repeat(32)}","startedAt":5,"lastActiveAt":1}`, 'null', '42']) {
+    for (const stored of [
+      'x"; drop table',
+      '{"id":"abc","startedAt":1,"lastActiveAt":2}',
+      `{"id":"${'a'.repeat(32)}","startedAt":5,"lastActiveAt":1}`,
+      'null',
+      '42',
+    ]) {
       const { session } = fixture(memoryStorage({ [SESSION_STORAGE_KEY]: stored }));
       const { id } = session.current();
       assert.match(id, /^[0-9a-f]{32}$/);
@@ -104,7 +124,12 @@ describe('JourneySession', () => {
       },
     };
     for (const storage of [throwing, undefined]) {
-      const session = journeySession(storage, limits, () => 5, () => undefined);
+      const session = journeySession(
+        storage,
+        limits,
+        () => 5,
+        () => undefined,
+      );
       const { id } = session.current();
       assert.match(id, /^[0-9a-f]{32}$/);
       assert.equal(session.current().id, id);

@@ -85,7 +85,9 @@ export function journeySession(storage: SessionStorage | undefined, limits: Sess
 }
 
 export function isExpired(session: SessionRecord, now: number, limits: SessionLimits): boolean {
-  return now - session.lastActiveAt >= limits.sessionInactivityTimeoutMillis || now - session.startedAt >= limits.sessionMaxDurationMillis || now < session.startedAt;
+  return (
+    now - session.lastActiveAt >= limits.sessionInactivityTimeoutMillis || now - session.startedAt >= limits.sessionMaxDurationMillis || now < session.startedAt
+  );
 }
 
 /** A stored record, or `undefined` for anything that is not one (tampered, old format). */
@@ -94,7 +96,8 @@ export function parseSessionRecord(text: string | null | undefined): SessionReco
   try {
     // Throws for text that is not JSON, and for `null`.
     const { id, startedAt, lastActiveAt } = JSON.parse(text) as Record<string, unknown>;
-    if (typeof id === 'string' && /^[0-9a-f]{32}$/.test(id) && typeof startedAt === 'number' && typeof lastActiveAt === 'number' && lastActiveAt >= startedAt) return { id, startedAt, lastActiveAt };
+    if (typeof id === 'string' && /^[0-9a-f]{32}$/.test(id) && typeof startedAt === 'number' && typeof lastActiveAt === 'number' && lastActiveAt >= startedAt)
+      return { id, startedAt, lastActiveAt };
   } catch {
     // Not a record.
   }

@@ -27,9 +27,18 @@ export function onWebVitals(host: FeatureHost): void {
   const idPrefix = `v1-${Date.now()}-`;
   const report = (name: WebVitalName, value: number) => {
     tracer
-      .startSpan(`web-vital ${name}`, {
-        attributes: { [ATTR_WEB_VITAL_NAME]: name, [ATTR_WEB_VITAL_VALUE]: value, [ATTR_WEB_VITAL_RATING]: rate(name, value), [ATTR_WEB_VITAL_ID]: idPrefix + name },
-      }, host.pageContext || ROOT_CONTEXT)
+      .startSpan(
+        `web-vital ${name}`,
+        {
+          attributes: {
+            [ATTR_WEB_VITAL_NAME]: name,
+            [ATTR_WEB_VITAL_VALUE]: value,
+            [ATTR_WEB_VITAL_RATING]: rate(name, value),
+            [ATTR_WEB_VITAL_ID]: idPrefix + name,
+          },
+        },
+        host.pageContext || ROOT_CONTEXT,
+      )
       .end();
   };
   const [navigation] = performance.getEntriesByType('navigation') as Array<PerformanceNavigationTiming & { activationStart?: number }>;
@@ -107,7 +116,12 @@ export function onWebVitals(host: FeatureHost): void {
  * Observes `type` (buffered) when the browser supports it, until `signal` aborts. Returns a
  * function that hands pending records to `callback` now (and, given `true`, stops observing).
  */
-function observe(type: string, signal: AbortSignal, callback: (entries: PerformanceEntryList) => void, options?: Record<string, unknown>): ((stop?: boolean) => void) | undefined {
+function observe(
+  type: string,
+  signal: AbortSignal,
+  callback: (entries: PerformanceEntryList) => void,
+  options?: Record<string, unknown>,
+): ((stop?: boolean) => void) | undefined {
   try {
     if (!PerformanceObserver.supportedEntryTypes?.includes(type)) return undefined;
     const observer = new PerformanceObserver((list) => callback(list.getEntries()));

@@ -69,9 +69,21 @@ describe('InteractionLatencies (INP)', () => {
 
 describe('rate', () => {
   it('uses the published thresholds, a bound counting as the better rating', () => {
-    assert.deepEqual([2500, 2501, 4000, 4001].map((value) => rate('LCP', value)), ['good', 'needs-improvement', 'needs-improvement', 'poor']);
-    assert.deepEqual([200, 201, 500, 501].map((value) => rate('INP', value)), ['good', 'needs-improvement', 'needs-improvement', 'poor']);
-    assert.deepEqual([0.1, 0.11, 0.25, 0.26].map((value) => rate('CLS', value)), ['good', 'needs-improvement', 'needs-improvement', 'poor']);
-    assert.deepEqual([800, 801, 1800, 1801].map((value) => rate('TTFB', value)), ['good', 'needs-improvement', 'needs-improvement', 'poor']);
+    assert.deepEqual(
+      [2500, 2501, 4000, 4001].map((value) => rate('LCP', value)),
+      ['good', 'needs-improvement', 'needs-improvement', 'poor'],
+    );
+    assert.deepEqual(
+      [200, 201, 500, 501].map((value) => rate('INP', value)),
+      ['good', 'needs-improvement', 'needs-improvement', 'poor'],
+    );
+    assert.deepEqual(
+      [0.1, 0.11, 0.25, 0.26].map((value) => rate('CLS', value)),
+      ['good', 'needs-improvement', 'needs-improvement', 'poor'],
+    );
+    assert.deepEqual(
+      [800, 801, 1800, 1801].map((value) => rate('TTFB', value)),
+      ['good', 'needs-improvement', 'needs-improvement', 'poor'],
+    );
   });
 });

@@ -48,7 +48,12 @@ describe('xhr() spans (the SDK wrapper of open and send)', () => {
     page.location = new URL('https://shop.example/checkout');
     page.XMLHttpRequest = FakeXhr;
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    const host = { tracer: provider.getTracer('t'), tracerProvider: provider, propagateTo: [/^https:\/\/edge\.example(?:\/|$)/], pageContext: undefined as Context | undefined } as unknown as FeatureHost;
+    const host = {
+      tracer: provider.getTracer('t'),
+      tracerProvider: provider,
+      propagateTo: [/^https:\/\/edge\.example(?:\/|$)/],
+      pageContext: undefined as Context | undefined,
+    } as unknown as FeatureHost;
     stop = onXhr(host);
   });
   after(() => {

@@ -17,7 +17,11 @@ const PAIRS = new Map<string, readonly string[]>([
   ['sku-travel-mug', ['sku-espresso-beans']],
 ]);
 /** How many picks each tier sees. */
-const PICKS_BY_TIER = new Map([['free', 1], ['premium', 2], ['vip', 3]]);
+const PICKS_BY_TIER = new Map([
+  ['free', 1],
+  ['premium', 2],
+  ['vip', 3],
+]);
 const MAX_SKUS = 20;
 
 /** Picks for a cart: items that pair with what is in it and are not in it yet, as many as the tier sees. */

@@ -220,7 +220,11 @@ describe('trace middleware metrics', () => {
     const point = metric.histogram.dataPoints[0];
     assert.deepEqual(
       point.attributes.map((a: { key: string; value: Record<string, unknown> }) => [a.key, Object.values(a.value)[0]]),
-      [['http.request.method', 'GET'], ['http.route', '/api/items/:id'], ['http.response.status_code', '200']],
+      [
+        ['http.request.method', 'GET'],
+        ['http.route', '/api/items/:id'],
+        ['http.response.status_code', '200'],
+      ],
     );
     assert.equal(point.exemplars[0].traceId, PARENT_TRACE_ID);
     assert.equal(metrics.failedExports, 0);
@@ -265,7 +269,10 @@ describe('trace middleware with OTEL_SDK_DISABLED', () => {
     assert.equal(body.recording, false);
     // Other tests' tracings in this process may still be retrying their own exports: count ours.
     const ours = sent.filter((request) => request.url.startsWith('http://origin.test/') || request.url.startsWith(COLLECTOR));
-    assert.deepEqual(ours.map((request) => request.url), ['http://origin.test/checkout']);
+    assert.deepEqual(
+      ours.map((request) => request.url),
+      ['http://origin.test/checkout'],
+    );
     assert.equal(ours[0]!.headers.get('accept'), 'application/json');
     assert.equal(ours[0]!.headers.get('traceparent'), null);
     assert.equal(ours[0]!.headers.get('baggage'), null);
@@ -273,7 +280,9 @@ describe('trace middleware with OTEL_SDK_DISABLED', () => {
 
   it('traces as usual for any other value (the same worker can fail the check above)', async () => {
     const toCollector = (request: { url: string }) => request.url === `${COLLECTOR}/v1/traces`;
-    const { response, body, sent } = await requestWith({ OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: COLLECTOR }, (sent) => sent.some(toCollector));
+    const { response, body, sent } = await requestWith({ OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: COLLECTOR }, (sent) =>
+      sent.some(toCollector),
+    );
     assert.match(response.headers.get('server-timing') ?? '', new RegExp(`traceparent;desc="00-${PARENT_TRACE_ID}-`));
     assert.equal(body.recording, true);
     const origin = sent.find((request) => request.url === 'http://origin.test/checkout');

@@ -2,12 +2,7 @@
  * @module
  * Trace middleware for Hono on Cloudflare Workers.
  */
-import {
-  diag,
-  type Attributes,
-  type Context as OtelContext,
-  type Span,
-} from '@opentelemetry/api';
+import { diag, type Attributes, type Context as OtelContext, type Span } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { routePath } from 'hono/route';
@@ -328,5 +323,8 @@ function toPredicate(propagateTo: readonly string[] | PropagateTo): PropagateTo 
 }
 
 function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

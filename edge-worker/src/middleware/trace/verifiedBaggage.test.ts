@@ -61,7 +61,10 @@ describe('trace middleware with verified baggage', () => {
     assert.deepEqual(sentBaggage, ['session.id=s1']);
     // What a Node origin on @opentelemetry/core's propagator makes of what the edge sent.
     const atOrigin = propagation.getBaggage(new W3CBaggagePropagator().extract(ROOT_CONTEXT, { baggage: sentBaggage[0] }, defaultTextMapGetter));
-    assert.deepEqual(atOrigin?.getAllEntries().map(([key]) => key), ['session.id']);
+    assert.deepEqual(
+      atOrigin?.getAllEntries().map(([key]) => key),
+      ['session.id'],
+    );
   });
 
   it('overwrites the claim with the signed tier', async () => {

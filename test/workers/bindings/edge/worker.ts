@@ -41,7 +41,13 @@ interface CartStub {
   remindLater(delayMillis: number): Promise<void>;
 }
 
-declare const caches: { open(name: string): Promise<{ match(request: Request): Promise<Response | undefined>; put(request: Request, response: Response): Promise<void>; delete(request: Request): Promise<boolean> }> };
+declare const caches: {
+  open(name: string): Promise<{
+    match(request: Request): Promise<Response | undefined>;
+    put(request: Request, response: Response): Promise<void>;
+    delete(request: Request): Promise<boolean>;
+  }>;
+};
 
 const app = new Hono<{ Bindings: Bindings; Variables: TraceVariables }>();
 app.get('/health', (c) => c.text('ok'));
@@ -71,7 +77,10 @@ app.get('/journey', async (c) => {
   await cache.put(page, new Response('cached', { headers: { 'cache-control': 'max-age=60' } }));
   const after = await cache.match(page);
 
-  const recommended = (await (await recommendations.fetch('https://recommendations/recommendations')).json()) as { items: string[]; receivedBaggage: string | null };
+  const recommended = (await (await recommendations.fetch('https://recommendations/recommendations')).json()) as {
+    items: string[];
+    receivedBaggage: string | null;
+  };
   return c.json({ priceList, missing, cart, receipt, cacheBefore: before !== undefined, cacheAfter: after !== undefined, recommended });
 });
 

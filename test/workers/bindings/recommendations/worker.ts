@@ -31,4 +31,7 @@ class Recommendations extends WorkerEntrypoint<TraceBindings> {
 }
 
 // The same tracing as `trace()` above (same promoted keys), so RPC spans promote `internal.note` too.
-export default traceEntrypoint(Recommendations, { name: 'Recommendations', tracing: (env: TraceBindings) => tracingFromEnv(env, 'edge-worker', { promotedBaggageKeys: PROMOTED }) });
+export default traceEntrypoint(Recommendations, {
+  name: 'Recommendations',
+  tracing: (env: TraceBindings) => tracingFromEnv(env, 'edge-worker', { promotedBaggageKeys: PROMOTED }),
+});
