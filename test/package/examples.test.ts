@@ -161,7 +161,7 @@ describe("examples/, installed from this run's tarballs", () => {
     });
     try {
       const html = await (await fetch(`http://127.0.0.1:${port}/`)).text();
-      assert.match(html, /<button data-testid="checkout">Check out<\/button>/, 'rendered on the server');
+      assert.match(html, /<button[^>]* data-testid="checkout"[^>]*>Check out<\/button>/, 'rendered on the server');
       const page = await newPage(browser!);
       await page.goto(`http://127.0.0.1:${port}/`);
       await page.locator('main[data-hydrated=true]').waitFor();
