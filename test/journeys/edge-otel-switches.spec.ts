@@ -233,7 +233,9 @@ test.describe('OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MILLIS));
     const spans = await readKeptSpans(stack().tracesFile);
 
-    const edgeServer = spans.find((span) => span.traceId === sampled.traceId && span.service === 'edge-worker' && span.kind === SpanKind.SERVER && span.name.startsWith('POST'))!;
+    const edgeServer = spans.find(
+      (span) => span.traceId === sampled.traceId && span.service === 'edge-worker' && span.kind === SpanKind.SERVER && span.name.startsWith('POST'),
+    )!;
     expect(edgeServer.parentSpanId, "the edge continues the browser's journey").toBe(sampled.parentId);
     expect(
       spans.filter((span) => span.traceId === unsampledTraceId),

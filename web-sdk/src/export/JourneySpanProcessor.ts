@@ -184,6 +184,14 @@ export function journeySpanProcessor(
   };
   // What an earlier page of the origin left: after this page's own first batch is due.
   if (offlineStore) timers.set(resendStored, scheduledDelayMillis);
+  // The page that stored them may still be committing its writes when this one starts: look
+  // again whenever the endpoint takes a batch, at most once per interval.
+  let resendCheckedAt = Number.NEGATIVE_INFINITY;
+  const resendStoredAfterSuccess = () => {
+    if (!offlineStore || now() - resendCheckedAt < RESEND_CHECK_INTERVAL_MILLIS) return;
+    resendCheckedAt = now();
+    timers.set(resendStored, 0);
+  };
 
   /** Returns whether to send what is queued now. */
   const settle = (spans: ReadableSpan[], result: SendOutcome, keepalive: boolean, splits: { left: number }): boolean => {
@@ -192,6 +200,7 @@ export function journeySpanProcessor(
       if (result.rejectedSpans) drop(Math.min(result.rejectedSpans, spans.length), `the endpoint rejected them: ${result.rejectedReason}`);
       const recovered = failures > 0;
       failures = 0;
+      resendStoredAfterSuccess();
       return recovered || queue.length >= maxExportBatchSize;
     }
     if (result.outcome === 'rejected') {
@@ -303,6 +312,8 @@ const MAX_CONCURRENT_EXPORTS = 2;
 
 /** The offline store's bounds: beyond them, the oldest batches are dropped and counted. */
 const OFFLINE_MAX_BYTES = 1024 * 1024;
+/** How often a page looks for stored batches again after a successful export. */
+const RESEND_CHECK_INTERVAL_MILLIS = 2_000;
 const OFFLINE_MAX_AGE_MILLIS = 24 * 60 * 60 * 1000;
 
 /** 128 random bits, base64url: the id a batch keeps on every try (`journeytrace-batch-id`). */

@@ -114,6 +114,24 @@ describe('offline store at page hide', () => {
     assert.equal(next.processor.droppedSpans, 0);
   });
 
+  it("a batch the leaving page stored after the next page looked is sent after that page's next successful export", async () => {
+    const store = memoryStore();
+    const { state, transport, delivered } = endpoint();
+    const first = page(store, transport);
+    first.processor.onEnd(span(1));
+    await first.timers.run(); // The export fails: the endpoint is down.
+    state.mode = 'up';
+    // The next page starts and finds the store empty: the leaving page's write lands only now.
+    const next = page(store, transport);
+    await next.timers.run();
+    first.processor.flushOnHide(true);
+    assert.equal(store.batches.size, 1);
+    next.processor.onEnd(span(2));
+    await next.timers.run();
+    assert.deepEqual(delivered().sort(), ['span-1', 'span-2']);
+    assert.equal(store.batches.size, 0, 'removed once answered with a 2xx');
+  });
+
   it('a stored batch stays while the endpoint still fails, and carries the same batch id on every try', async () => {
     const store = memoryStore();
     const { state, transport } = endpoint();
