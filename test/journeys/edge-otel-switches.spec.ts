@@ -25,6 +25,7 @@ import { SpanKind, readKeptSpans, type KeptSpan } from '@journeytrace/playwright
 import type { Stack } from '@journeytrace/tooling/stack/stack.js';
 import { useDedicatedStack } from './support/dedicatedStack.js';
 import { metricServices, readHistograms } from './support/histograms.js';
+import { isEdgeWorkerServer } from './support/edgeSpans.js';
 
 /**
  * The edge worker's own spans (its cart Durable Object runs in the same Worker, with the same
@@ -233,9 +234,7 @@ test.describe('OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MILLIS));
     const spans = await readKeptSpans(stack().tracesFile);
 
-    const edgeServer = spans.find(
-      (span) => span.traceId === sampled.traceId && span.service === 'edge-worker' && span.kind === SpanKind.SERVER && span.name.startsWith('POST'),
-    )!;
+    const edgeServer = spans.find((span) => span.traceId === sampled.traceId && isEdgeWorkerServer(span) && span.name.startsWith('POST'))!;
     expect(edgeServer.parentSpanId, "the edge continues the browser's journey").toBe(sampled.parentId);
     expect(
       spans.filter((span) => span.traceId === unsampledTraceId),

@@ -9,6 +9,7 @@ import { expect, test } from '@playwright/test';
 import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { startWranglerDev } from '@journeytrace/tooling/stack/wranglerDev.js';
 import { SpanKind, StatusCode, readKeptSpans, type KeptSpan } from '@journeytrace/playwright/collector-output';
+import { isEdgeWorkerSpan } from './support/edgeSpans.js';
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -16,7 +17,7 @@ const env = (name: string) => {
   return value;
 };
 
-const isEdge = (span: KeptSpan) => span.resource['cloud.provider'] === 'cloudflare';
+const isEdge = isEdgeWorkerSpan;
 
 test('the order-events consumer joins the checkout trace: SERVER -> PRODUCER -> CONSUMER, batch span linked', async () => {
   const traceId = crypto.randomUUID().replaceAll('-', '');

@@ -7,11 +7,12 @@ import { request as httpRequest } from 'node:http';
 import { expect, test } from '@playwright/test';
 import { SpanKind, type KeptSpan } from '@journeytrace/playwright/collector-output';
 import { waitForTrace } from '@journeytrace/playwright/wait';
+import { isEdgeWorkerServer } from './support/edgeSpans.js';
 
 const edgeUrl = () => required('JOURNEYTRACE_EDGE_URL');
 const tracesFile = () => required('JOURNEYTRACE_TRACES_FILE');
 
-const isEdgeServer = (span: KeptSpan) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER;
+const isEdgeServer = isEdgeWorkerServer;
 const isOriginServer = (span: KeptSpan) => span.service === 'checkout-api' && span.kind === SpanKind.SERVER;
 
 /** Posts a checkout straight to the edge as a forger would, in a trace of our choosing. */

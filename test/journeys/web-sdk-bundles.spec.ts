@@ -11,6 +11,7 @@ import { readKeptSpans, SpanKind } from '@journeytrace/playwright/collector-outp
 import { waitForTrace } from '@journeytrace/playwright/wait';
 
 import { appUrl, edgeUrl, tracesFile } from './support/runEnv.js';
+import { isEdgeWorkerServer } from './support/edgeSpans.js';
 const ROOT = join(import.meta.dirname, '../..');
 
 declare global {
@@ -88,9 +89,7 @@ test('npm entry with journeytrace/zone: fetches in promise chains and timers of 
   const spans = await waitForTrace(
     tracesFile(),
     traceId,
-    (arrived) =>
-      arrived.filter((span) => span.service === 'bundled-page' && span.kind === SpanKind.CLIENT).length === 3 &&
-      arrived.some((span) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER),
+    (arrived) => arrived.filter((span) => span.service === 'bundled-page' && span.kind === SpanKind.CLIENT).length === 3 && arrived.some(isEdgeWorkerServer),
   );
   const step = spans.find((span) => span.name === 'zoned')!;
   const fetches = spans.filter((span) => span.service === 'bundled-page' && span.kind === SpanKind.CLIENT);
@@ -98,7 +97,7 @@ test('npm entry with journeytrace/zone: fetches in promise chains and timers of 
   const toEdge = fetches.find((span) => String(span.attributes['url.full']).startsWith(edgeUrl()))!;
   expect(toEdge.attributes['http.request.method']).toBe('POST');
   expect(toEdge.attributes['http.response.status_code']).toBe(200);
-  const edgeServer = spans.find((span) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER)!;
+  const edgeServer = spans.find(isEdgeWorkerServer)!;
   expect(edgeServer.parentSpanId).toBe(toEdge.spanId);
 });
 

@@ -12,6 +12,7 @@ import { waitForTrace } from '@journeytrace/playwright/wait';
 
 import { isPreflight, recordNetwork } from './support/network.js';
 import { appUrl, edgeUrl, tracesFile } from './support/runEnv.js';
+import { isEdgeWorkerServer } from './support/edgeSpans.js';
 
 declare global {
   interface Window {
@@ -176,7 +177,7 @@ for (const transport of ['fetch', 'xhr'] as const) {
       expect(edgeCall.attributes['http.request.method']).toBe('POST');
       expect(edgeCall.attributes['http.response.status_code']).toBe(200);
       expect(thirdCall.parentSpanId).toBe(step.spanId); // Traced in the browser, just not told.
-      const edgeServer = spans.find((span) => span.resource['cloud.provider'] === 'cloudflare' && span.kind === SpanKind.SERVER)!;
+      const edgeServer = spans.find(isEdgeWorkerServer)!;
       expect(edgeServer.parentSpanId).toBe(edgeCall.spanId);
       const all = await readKeptSpans(tracesFile());
       expect(all.filter((span) => span.service === 'plain-page' && urlOf(span).startsWith(`${collectorUrl}/v1/traces`))).toEqual([]);
