@@ -78,6 +78,12 @@ export function journeySpanProcessor(
   let timer: unknown;
   // Each request in flight, with what the offline store would need to keep it.
   const inFlight = new Map<Promise<void>, StoredBatch | undefined>();
+  const inFlightSpans = new Map<Promise<void>, ReadableSpan[]>();
+  // Copies written ahead to the offline store when a send fails, by batch id: the spans each still
+  // holds. A page can be torn down without its pagehide running (a closed tab may be shut down
+  // fast); what already failed once is then in storage, not only in memory.
+  const copies = new Map<string, Set<ReadableSpan>>();
+  const copyOf = new WeakMap<ReadableSpan, string>();
   let dropped = 0;
   let dropReportPending = false;
   let failures = 0;
@@ -134,16 +140,18 @@ export function journeySpanProcessor(
     const sending = transport
       .send(body, keepalive, id)
       .then(
-        (result) => settle(spans, result, keepalive, splits),
-        () => settle(spans, { outcome: 'retry' }, keepalive, splits),
+        (result) => settle(spans, result, keepalive, splits, { id, body }),
+        () => settle(spans, { outcome: 'retry' }, keepalive, splits, { id, body }),
       )
       .then((drainNow) => {
         inFlight.delete(sending);
+        inFlightSpans.delete(sending);
         // A full batch, or the backlog of an outage that just ended, goes at once; the rest on schedule.
         if (drainNow && queue.length) exportNext(true);
         else if (queue.length) schedule();
       });
     inFlight.set(sending, keepalive ? undefined : { id, body, spans: spans.length, at: now() });
+    inFlightSpans.set(sending, spans);
   };
 
   const store = (batches: StoredBatch[]) => {
@@ -159,7 +167,8 @@ export function journeySpanProcessor(
     resending = true;
     try {
       let bytes = 0;
-      const stored = (await offlineStore.all()).sort((a, b) => a.at - b.at);
+      // This page's own copies are still retried from memory: not sent twice.
+      const stored = (await offlineStore.all()).filter((batch) => !copies.has(batch.id)).sort((a, b) => a.at - b.at);
       for (const batch of stored) bytes += batch.body.byteLength;
       for (const batch of stored) {
         if (bytes > OFFLINE_MAX_BYTES || now() - batch.at > OFFLINE_MAX_AGE_MILLIS) {
@@ -193,8 +202,41 @@ export function journeySpanProcessor(
     timers.set(resendStored, 0);
   };
 
+  /** Writes a failed batch ahead to the offline store (the spans not in a copy already). */
+  const writeAhead = (spans: ReadableSpan[], sent: { id: string; body: Uint8Array }) => {
+    if (!offlineStore) return;
+    const fresh = spans.filter((span) => !copyOf.has(span));
+    if (!fresh.length) return;
+    const batch = fresh.length === spans.length ? { id: sent.id, body: sent.body } : { id: batchId(), body: encode(fresh) };
+    offlineStore.put([{ ...batch, spans: fresh.length, at: now() }]);
+    copies.set(batch.id, new Set(fresh));
+    for (const span of fresh) copyOf.set(span, batch.id);
+  };
+  /** Spans delivered (or given up) from memory: a copy none of whose spans is left goes. */
+  const release = (spans: ReadableSpan[]) => {
+    for (const span of spans) {
+      const id = copyOf.get(span);
+      if (id === undefined) continue;
+      copyOf.delete(span);
+      const left = copies.get(id);
+      left?.delete(span);
+      if (left && !left.size) {
+        copies.delete(id);
+        offlineStore?.remove(id);
+      }
+    }
+  };
+
   /** Returns whether to send what is queued now. */
-  const settle = (spans: ReadableSpan[], result: SendOutcome, keepalive: boolean, splits: { left: number }): boolean => {
+  const settle = (
+    spans: ReadableSpan[],
+    result: SendOutcome,
+    keepalive: boolean,
+    splits: { left: number },
+    sent: { id: string; body: Uint8Array },
+  ): boolean => {
+    if (result.outcome !== 'retry' && !(result.outcome === 'rejected' && SPLITTABLE_STATUSES.has(result.status) && spans.length > 1 && splits.left > 0))
+      release(spans);
     if (result.outcome === 'sent') {
       // Accepted in part: what the endpoint left out is lost, and reported as such.
       if (result.rejectedSpans) drop(Math.min(result.rejectedSpans, spans.length), `the endpoint rejected them: ${result.rejectedReason}`);
@@ -217,6 +259,7 @@ export function journeySpanProcessor(
     failures += 1;
     failedSends += 1;
     retryAt = now() + retryDelayMillis(failures, result.retryAfterMillis);
+    if (!keepalive) writeAhead(spans, sent);
     // Back in arrival order; beyond the bound, the newest spans are dropped.
     queue = [...spans, ...queue].sort((a, b) => (arrival.get(a) ?? 0) - (arrival.get(b) ?? 0));
     const over = queue.length - maxQueueSize;
@@ -261,9 +304,13 @@ export function journeySpanProcessor(
     flushOnHide(leaving = false) {
       clearTimer();
       if (offlineStore) {
+        // Spans with a copy in the offline store already are the next page's to send.
+        queue = queue.filter((span) => !copyOf.has(span));
         // Unanswered requests die with the page: keep a copy (if one got through, the copy is a
         // duplicate, with the same batch id for the relay to drop).
-        const kept = leaving ? [...inFlight.values()].filter((batch): batch is StoredBatch => !!batch) : [];
+        const kept = leaving
+          ? [...inFlight].filter(([sending]) => !inFlightSpans.get(sending)?.every((span) => copyOf.has(span))).flatMap(([, batch]) => (batch ? [batch] : []))
+          : [];
         // While the endpoint fails, a keepalive request has little chance: everything is stored.
         const spans = failures ? queue.splice(0) : [];
         for (let start = 0; start < spans.length; start += maxExportBatchSize) {

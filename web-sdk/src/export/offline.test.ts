@@ -116,20 +116,47 @@ describe('offline store at page hide', () => {
 
   it("a batch the leaving page stored after the next page looked is sent after that page's next successful export", async () => {
     const store = memoryStore();
+    // The leaving page's writes land late (an IndexedDB commit after the next page started).
+    const pending: StoredBatch[][] = [];
+    const lateStore: OfflineStore = { ...store, put: (batches) => void pending.push(batches) };
     const { state, transport, delivered } = endpoint();
-    const first = page(store, transport);
+    const first = page(lateStore, transport);
     first.processor.onEnd(span(1));
     await first.timers.run(); // The export fails: the endpoint is down.
-    state.mode = 'up';
-    // The next page starts and finds the store empty: the leaving page's write lands only now.
-    const next = page(store, transport);
-    await next.timers.run();
     first.processor.flushOnHide(true);
+    state.mode = 'up';
+    const next = page(store, transport);
+    await next.timers.run(); // Finds the store empty.
+    for (const batches of pending) store.put(batches);
     assert.equal(store.batches.size, 1);
     next.processor.onEnd(span(2));
     await next.timers.run();
     assert.deepEqual(delivered().sort(), ['span-1', 'span-2']);
     assert.equal(store.batches.size, 0, 'removed once answered with a 2xx');
+  });
+
+  it('a failed batch is written ahead to the store at once (a page torn down without pagehide loses nothing), and its copy goes once memory delivers it', async () => {
+    const store = memoryStore();
+    const { state, transport, delivered } = endpoint();
+    const first = page(store, transport);
+    for (let i = 0; i < 3; i += 1) first.processor.onEnd(span(i));
+    await first.timers.run(); // Fails: a copy is in the store now, before any page hide.
+    assert.deepEqual([...store.batches.values()].flatMap((batch) => namesIn(batch.body)).sort(), ['span-0', 'span-1', 'span-2']);
+    // This page lives on: the endpoint comes back and the retry from memory delivers the spans.
+    state.mode = 'up';
+    await first.timers.run();
+    await first.timers.run();
+    assert.deepEqual(delivered().sort(), ['span-0', 'span-1', 'span-2'], 'each once: the page does not also send its own copy');
+    assert.equal(store.batches.size, 0, 'the copy is removed');
+    // Had the page been torn down instead, the next page would have sent the copy.
+    const second = memoryStore();
+    const down = endpoint();
+    const torn = page(second, down.transport);
+    torn.processor.onEnd(span(9));
+    await torn.timers.run();
+    down.state.mode = 'up';
+    await page(second, down.transport).timers.run();
+    assert.deepEqual(down.delivered(), ['span-9']);
   });
 
   it('a stored batch stays while the endpoint still fails, and carries the same batch id on every try', async () => {
