@@ -67,6 +67,34 @@ describe('JourneytraceSpill', () => {
     assert.equal([...storage.data.keys()].filter((key) => key.startsWith('b:')).length, 0, 'delivered batches are deleted');
   });
 
+  it('a batch spilled while the alarm waits on the collector is neither overwritten nor left without an alarm', async () => {
+    const storage = memoryStorage();
+    const received: string[] = [];
+    let spill: JourneytraceSpill | undefined;
+    let spilledMeanwhile = false;
+    // A collector that answers late: meanwhile the runtime lets another spill in (the input gate opens on I/O).
+    const fetch = (async (_url: string, init: RequestInit) => {
+      if (!spilledMeanwhile) {
+        spilledMeanwhile = true;
+        assert.equal((await spill!.fetch(post('meanwhile', 1))).status, 202);
+      }
+      received.push(new TextDecoder().decode(init.body as Uint8Array));
+      return new Response(null, { status: 200 });
+    }) as unknown as typeof globalThis.fetch;
+    spill = new JourneytraceSpill({ storage }, env, { fetch });
+    await spill.fetch(post('first', 1));
+    // The alarm that runs: the runtime still reports it while its handler runs, and clears it after.
+    const running = storage.alarm;
+    await spill.alarm();
+    if (storage.alarm === running) storage.alarm = null;
+    assert.notEqual(storage.alarm, null, 'another alarm for what came in meanwhile');
+    // Spilled before that alarm: its key must not be one already holding a batch.
+    await spill.fetch(post('later', 1));
+    await spill.alarm();
+    assert.deepEqual(received, ['first', 'meanwhile', 'later'], 'nothing overwritten, nothing left behind');
+    assert.equal([...storage.data.keys()].filter((key) => key.startsWith('b:')).length, 0);
+  });
+
   it('stores a batch id once: a repeat is answered 200 and not held twice', async () => {
     const storage = memoryStorage();
     const spill = new JourneytraceSpill({ storage }, env, { fetch: collector([]).fetch });

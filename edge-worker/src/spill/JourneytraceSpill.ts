@@ -117,7 +117,7 @@ export class JourneytraceSpill {
   /** Sends held batches, oldest first, until one fails; then waits a backoff (or the collector's `Retry-After`). */
   async alarm(): Promise<void> {
     const url = otlpTracesUrl(this._env);
-    const counters = await this._counters();
+    let counters = await this._counters();
     const now = this._now();
     const held = [...(await this._storage.list<SpilledBatch>({ prefix: BATCH_PREFIX, limit: BATCHES_PER_ALARM }))];
     await this._dropOver(held, 0, counters, now);
@@ -130,6 +130,10 @@ export class JourneytraceSpill {
       if (now - batch.storedAtMillis > this._bounds.maxAgeMillis) continue; // Dropped above.
       const outcome = await this._deliver(url, headers, batch);
       if (outcome === 'sent' || outcome === 'refused') {
+        // Read again: while this alarm waited on the collector, the runtime let spills in, which
+        // moved the counters on (the next batch key among them); writing the old ones back would
+        // hand a held batch's key to the next spill.
+        counters = await this._counters();
         if (outcome === 'sent') counters.deliveredSpans += batch.spanCount;
         else this._reportDrop(counters, batch.spanCount, 'the collector refused them for good');
         counters.heldBytes = Math.max(0, counters.heldBytes - batch.body.byteLength);
@@ -138,13 +142,14 @@ export class JourneytraceSpill {
         continue;
       }
       batch.attempts += 1;
-      await this._storage.put({ [key]: batch, [COUNTERS_KEY]: counters });
+      await this._storage.put({ [key]: batch });
       const wait = retryDelayMillis(batch.attempts, outcome.retryAfterMillis);
       return this._storage.setAlarm(this._now() + Math.min(wait, MAX_BACKOFF_MILLIS * 2));
     }
     log('journeytrace.spill.delivered', { delivered_spans_total: counters.deliveredSpans });
-    // More than one alarm's worth held: go on at once.
-    if (held.length === BATCHES_PER_ALARM) await this._storage.setAlarm(this._now());
+    // More held (beyond one alarm's worth, or spilled while this one ran, when the runtime still
+    // reported this alarm as set): go on at once.
+    if ((await this._storage.list({ prefix: BATCH_PREFIX, limit: 1 })).size > 0) await this._storage.setAlarm(this._now());
   }
 
   private async _deliver(url: string, headers: Record<string, string>, batch: SpilledBatch): Promise<'sent' | 'refused' | { retryAfterMillis?: number }> {
