@@ -11,6 +11,10 @@ import { freePort, portFromEnv } from '@journeytrace/tooling/stack/ports.js';
 import { nextOriginPorts } from '@journeytrace/tooling/stack/origin.js';
 import { startStack, type Stack } from '@journeytrace/tooling/stack/stack.js';
 import { endServicesOfEarlierRuns } from '@journeytrace/tooling/stack/serviceRegistry.js';
+import { cronsOf, startCronTicker } from '@journeytrace/tooling/stack/cronTrigger.js';
+
+/** The demo edge's cron trigger runs every minute (wrangler.toml `[triggers]`). */
+const CRON_EVERY_MILLIS = 60_000;
 
 async function main(): Promise<void> {
   const once = process.argv.includes('--once');
@@ -45,10 +49,14 @@ async function main(): Promise<void> {
   // One Ctrl-C arrives more than once: from the terminal, and passed on by npm and bootstrap.mjs.
   // Every copy must find a handler (a signal without one kills the process halfway through
   // stopping, leaving the services it started running); the first one stops them.
+  // Cloudflare runs the edge's cron trigger in production; locally the demo does, through wrangler dev.
+  const crons = cronsOf(join(ROOT, 'demo-app/edge/wrangler.toml'));
+  const ticker = startCronTicker(stack.urls.edge, crons, CRON_EVERY_MILLIS, (error) => progress(`cron trigger failed: ${error.message}`));
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    ticker.stop();
     progress('stopping…');
     void stack.stop().finally(() => process.exit(0));
   };
@@ -61,6 +69,7 @@ async function main(): Promise<void> {
   );
   progress(`collector      ${stack.urls.collector} (OTLP/HTTP), 127.0.0.1:${ports.collectorGrpc} (OTLP/gRPC)`);
   progress(`kept traces    ${stack.tracesFile}`);
+  progress(`edge cron      ${crons.join(', ')} (run every minute: the order confirmation joins each checkout's trace)`);
   progress('open the demo app, pick a tier and a scenario, press Checkout. Ctrl-C stops everything.');
 }
 

@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { sessionTokenVerifier, trace, traceCors, type TraceBindings, type TraceVariables } from '@journeytrace/edge';
+import { sessionTokenVerifier, trace, traceCors, tracingFromEnv, type TraceBindings, type TraceVariables } from '@journeytrace/edge';
 import { log } from '@journeytrace/contract';
 import { traceContextConformance } from './conformance/index.js';
 import { demoSignIn } from './demo/signIn.js';
@@ -13,8 +13,11 @@ import { isLoopbackUrl } from './net/isLoopbackUrl.js';
 import { landingPage } from './demo/landingPage.js';
 import { processOrderEvent, publishOrderPlaced, type OrderEventsBindings } from './demo/orderEvents.js';
 import { traceQueueConsumer } from '@journeytrace/edge/queue';
+import { traceD1, traceScheduled } from '@journeytrace/edge/bindings';
 import { otlpRelay, type RelayBindings } from '@journeytrace/edge/relay';
-import { addToCart, CHECKOUT_SKU, recommendationsFor, shopBindings, type ShopBindings, type ShopVariables } from './demo/shop.js';
+import { addToCart, CHECKOUT_SKU, recommendationsFor, recordOrder, shopBindings, type ShopBindings, type ShopVariables } from './demo/shop.js';
+import { defaultCache, isOrderId, readReceipt, receiptCache } from './demo/receipts.js';
+import { confirmOpenOrders } from './demo/orderLog.js';
 // The durable spill behind the span exporter and the relay (binding JOURNEYTRACE_SPILL in wrangler.toml).
 export { JourneytraceSpill } from '@journeytrace/edge/spill';
 
@@ -63,8 +66,10 @@ app.post(
   otlpRelay<EdgeBindings>((env) => ({ allowedOrigins: splitOrigins(env.JOURNEYTRACE_RELAY_ALLOWED_ORIGINS ?? env.ALLOWED_ORIGINS) })),
 );
 app.use(trace<EdgeBindings>((env) => ({ propagateTo: [env.ORIGIN_URL], verifyUser })));
-// The cart (Durable Object), the price list (KV) and the recommendations Worker, traced (demo/shop.ts).
+// The cart (Durable Object), the price list (KV), the recommendations Worker, the order log (D1)
+// and the receipts (R2), traced (demo/shop.ts).
 app.use('/api/checkout', shopBindings);
+app.use('/api/receipts/*', shopBindings);
 
 app.post('/api/session', onlyWith('EDGE_DEMO_SIGN_IN'), demoSignIn);
 app.get('/', landingPage);
@@ -91,9 +96,21 @@ app.post('/api/checkout', async (c) => {
   if (!response.ok) return new Response(response.body, { status: response.status, headers: { 'content-type': 'application/json' } });
   await publishOrderPlaced(c, response);
   const order = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  // The order log (D1) and the receipt (R2), which the page reads next through the edge's cache.
+  if (typeof order.orderId === 'string') await recordOrder(c.var.bindings, c.env, order.orderId, cart, tracingFromEnv(c.env));
   // The page's "you may also like", from the second Worker behind the service binding.
   const recommendations = await recommendationsFor(c.var.bindings, cart?.lines ?? [{ sku: CHECKOUT_SKU, quantity: 1 }]);
   return c.json({ ...order, ...(cart ? { cart } : {}), recommendations }, response.status as 200);
+});
+
+// The receipt of a placed order: the Cache API first, then R2 (demo/receipts.ts).
+app.get('/api/receipts/:orderId', async (c) => {
+  const orderId = c.req.param('orderId');
+  if (!isOrderId(orderId)) return c.json({ error: 'bad_order_id' }, 400);
+  const receipts = c.var.bindings.RECEIPTS;
+  if (!receipts) return c.json({ error: 'no_receipt' }, 404);
+  const receipt = await readReceipt(c.req.url, orderId, receipts, receiptCache(defaultCache(), tracingFromEnv(c.env)));
+  return receipt === undefined ? c.json({ error: 'no_receipt' }, 404) : c.body(receipt, 200, { 'content-type': 'application/json' });
 });
 
 app.onError((error, c) => c.json({ error: 'edge_error', message: error.message }, 502));
@@ -117,4 +134,8 @@ export default {
   fetch: app.fetch,
   // Order events continue in their journey's trace (demo/orderEvents.ts).
   queue: traceQueueConsumer(processOrderEvent),
+  // The cron trigger (wrangler.toml `[triggers]`) confirms open orders, each in its journey's trace (demo/orderLog.ts).
+  scheduled: traceScheduled<EdgeBindings>(async (_controller, env) => {
+    if (env.ORDER_LOG) await confirmOpenOrders(traceD1(env.ORDER_LOG, 'ORDER_LOG', { tracing: tracingFromEnv(env) }), env.ORDER_LOG, tracingFromEnv(env));
+  }),
 };

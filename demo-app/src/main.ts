@@ -52,6 +52,13 @@ function showStartFailure(error: unknown): void {
 function show(outcome: CheckoutOutcome): void {
   result.className = outcome.ok ? 'ok' : 'failed';
   result.textContent = outcome.ok ? `Order ${outcome.orderId} placed. ` : `Checkout failed: ${outcome.error}. `;
+  if (outcome.ok && outcome.receipt) {
+    const receipt = document.createElement('span');
+    receipt.dataset.testid = 'receipt';
+    const total = outcome.receipt.totalCents === null ? '' : `, ${(outcome.receipt.totalCents / 100).toFixed(2)}`;
+    receipt.textContent = `Receipt: ${outcome.receipt.items} item${outcome.receipt.items === 1 ? '' : 's'}${total}. `;
+    result.append(receipt);
+  }
   const trace = document.createElement('a');
   trace.href = `/journeys.html#${outcome.traceId}`;
   trace.dataset.testid = 'journey-link';

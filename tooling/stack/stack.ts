@@ -151,6 +151,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         '--show-interactive-dev-session=false',
         '--persist-to',
         join(runDir, 'wrangler-state'),
+        // `/__scheduled?cron=...` runs the worker's scheduled() (cronTrigger.ts): wrangler dev runs no cron itself.
+        '--test-scheduled',
         // The recommendations Worker behind the edge's service binding runs in the same workerd.
         '-c',
         'wrangler.toml',

@@ -1,15 +1,20 @@
 /**
  * The demo shop's steps around the checkout at the edge, each through a traced binding: the
  * session's cart lives in a Durable Object (`CARTS`, which receives only `session.id` in
- * baggage), the price list in KV (`PRICES`), and a second Worker behind a service binding
- * (`RECOMMENDATIONS`, which receives only `user.tier`) picks what to show next. A worker without
- * one of these bindings skips its step; a failing step never fails the checkout.
+ * baggage), the price list in KV (`PRICES`), a second Worker behind a service binding
+ * (`RECOMMENDATIONS`, which receives only `user.tier`) picks what to show next, placed orders go
+ * into the order log in D1 (`ORDER_LOG`, demo/orderLog.ts) and their receipts into R2
+ * (`RECEIPTS`, demo/receipts.ts). A worker without one of these bindings skips its step; a
+ * failing step never fails the checkout.
  */
 import { context, propagation } from '@opentelemetry/api';
 import { tracedBindings, type DurableObjectNamespaceLike, type ServiceBindingLike, type TracedBindingsVariables } from '@journeytrace/edge/bindings';
 import { log } from '@journeytrace/contract';
 import type { CartLine } from './cart.js';
 import { readPriceList, totalCents, type PriceListKV } from './priceList.js';
+import { logOrder, type OrderLogDatabase } from './orderLog.js';
+import { fileReceipt, isOrderId, type ReceiptBucket } from './receipts.js';
+import type { EdgeTracing } from '@journeytrace/edge';
 
 /** A cart stub: what `CARTS.getByName(session)` answers (`fetch` reaches the object's Hono app). */
 interface CartStub {
@@ -23,9 +28,13 @@ export interface ShopBindings {
   PRICES?: PriceListKV;
   /** The recommendations Worker (wrangler.toml `[[services]]`). */
   RECOMMENDATIONS?: ServiceBindingLike;
+  /** D1 database of the order log (wrangler.toml `[[d1_databases]]`). */
+  ORDER_LOG?: OrderLogDatabase;
+  /** R2 bucket of the receipts (wrangler.toml `[[r2_buckets]]`). */
+  RECEIPTS?: ReceiptBucket;
 }
 
-export type ShopBindingNames = 'CARTS' | 'PRICES' | 'RECOMMENDATIONS';
+export type ShopBindingNames = 'CARTS' | 'PRICES' | 'RECOMMENDATIONS' | 'ORDER_LOG' | 'RECEIPTS';
 export type ShopVariables = TracedBindingsVariables<ShopBindings, ShopBindingNames>;
 type Shop = ShopVariables['bindings'];
 
@@ -42,6 +51,8 @@ export const shopBindings = tracedBindings<ShopBindings, ShopBindingNames>({
   CARTS: { kind: 'durableObject', baggageKeys: ['session.id'] },
   PRICES: 'kv',
   RECOMMENDATIONS: { kind: 'service', baggageKeys: ['user.tier'] },
+  ORDER_LOG: 'd1',
+  RECEIPTS: 'r2',
 });
 
 /** The cart after adding one item, priced from the price list. */
@@ -50,7 +61,7 @@ export interface CartQuote {
   totalCents: number;
 }
 
-const failed = (step: string) => (error: unknown) => {
+export const failed = (step: string) => (error: unknown) => {
   log(`${step} failed`, { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
   return undefined;
 };
@@ -79,4 +90,18 @@ export async function recommendationsFor(shop: Shop, lines: readonly CartLine[])
     if (!response.ok) throw new Error(`recommendations answered HTTP ${response.status}`);
     return ((await response.json()) as { items: string[] }).items;
   })().catch((error: unknown) => failed('recommendations')(error) ?? []);
+}
+
+/**
+ * Records a placed order: a row in the order log (D1, with the journey's trace context, which
+ * the cron trigger continues) and its receipt in R2. `env` holds the bindings as they are (the
+ * log's schema is kept up through them, untraced). Never fails the checkout.
+ */
+export async function recordOrder(shop: Shop, env: ShopBindings, orderId: string, cart: CartQuote | undefined, tracing: EdgeTracing): Promise<void> {
+  const totalCents = cart?.totalCents ?? null;
+  if (shop.ORDER_LOG && env.ORDER_LOG) await logOrder(shop.ORDER_LOG, env.ORDER_LOG, { orderId, totalCents }, tracing).catch(failed('order log'));
+  if (shop.RECEIPTS && isOrderId(orderId)) {
+    const lines = cart?.lines ?? [{ sku: CHECKOUT_SKU, quantity: 1 }];
+    await fileReceipt(shop.RECEIPTS, { orderId, lines, totalCents, placedAt: new Date().toISOString() }).catch(failed('receipt'));
+  }
 }

@@ -16,6 +16,7 @@ export { traceStub, type TraceStubOptions } from './traceStub.js';
 export { traceDurableObject, type DurableObjectNamespaceLike } from './traceDurableObject.js';
 export { traceSql, type SqlStorageLike } from './traceSql.js';
 export { traceEntrypoint, type TraceEntrypointOptions, ATTR_FAAS_TRIGGER, FAAS_TRIGGER_VALUE_TIMER } from './traceEntrypoint.js';
+export { carryContext, carriedHeaders, inCarriedTrace, CARRIED_CONTEXT_MAX_LENGTH, type CarryContextOptions, type CarriedSpan } from './carriedContext.js';
 export { setTracedAlarm, ALARM_CONTEXT_STORAGE_KEY, type AlarmStorageLike } from './tracedAlarm.js';
 export { traceScheduled, type ScheduledControllerLike, type TraceScheduledOptions, ATTR_FAAS_CRON, ATTR_FAAS_TIME } from './traceScheduled.js';
 export { RPC_CONTEXT_FIELD, ATTR_RPC_METHOD, ATTR_RPC_SERVICE, ATTR_RPC_SYSTEM, RPC_SYSTEM_VALUE_CLOUDFLARE_WORKERS, type RpcContextArgument } from './rpc.js';

@@ -2,7 +2,8 @@ import type { EdgeTracing } from '../tracing/edgeTracing.js';
 import { tracingFromEnv, type TracingBindings } from '../otelEnv/tracingFromEnv.js';
 import { inInvocationSpan, type WaitUntil } from './invocationSpan.js';
 import { ATTR_RPC_METHOD, ATTR_RPC_SERVICE, ATTR_RPC_SYSTEM, RPC_SYSTEM_VALUE_CLOUDFLARE_WORKERS, takeRpcContext } from './rpc.js';
-import { ALARM_CONTEXT_STORAGE_KEY, storedAlarmContext, type AlarmStorageLike } from './tracedAlarm.js';
+import { ALARM_CONTEXT_STORAGE_KEY, type AlarmStorageLike } from './tracedAlarm.js';
+import { carriedHeaders } from './carriedContext.js';
 
 export interface TraceEntrypointOptions<Env> {
   /** `rpc.service` of the SERVER spans. Default: the class's name. */
@@ -77,7 +78,7 @@ export function traceEntrypoint<C extends abstract new (...args: never[]) => obj
         const storage = this.ctx.storage;
         let headers: Record<string, string> | undefined;
         try {
-          headers = storedAlarmContext(await storage?.get(ALARM_CONTEXT_STORAGE_KEY));
+          headers = carriedHeaders(await storage?.get(ALARM_CONTEXT_STORAGE_KEY));
         } catch {
           // No stored context: the alarm starts a trace of its own.
         }

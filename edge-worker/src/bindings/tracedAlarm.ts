@@ -29,9 +29,3 @@ export async function setTracedAlarm(storage: AlarmStorageLike, scheduledTime: n
   await storage.put(ALARM_CONTEXT_STORAGE_KEY, headers);
   await storage.setAlarm(scheduledTime);
 }
-
-/** The stored context, when it is a record of strings (anything else is ignored). */
-export function storedAlarmContext(value: unknown): Record<string, string> | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  return Object.values(value).every((item) => typeof item === 'string') ? (value as Record<string, string>) : undefined;
-}
