@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { progress } from '@journeytrace/tooling/lib/log.js';
@@ -6,9 +6,14 @@ import { ROOT } from '@journeytrace/tooling/lib/paths.js';
 import { lastLines, run } from '@journeytrace/tooling/lib/run.js';
 import { buildScriptTag } from '@journeytrace/tooling/lib/buildScriptTag.js';
 
+/** The packages tsc builds into `<package>/dist` (their `files`: what npm packs). */
+export const PACKAGES_BUILT_BY_TSC = ['contract', 'web-sdk', 'edge-worker', 'node-sdk', 'test/playwright-kit'] as const;
+
 /** Builds the packages (contract, web SDK, edge middleware, Node package, Playwright kit: tsc) and what the journey serves (the demo app, vite). */
 export async function buildAll(): Promise<void> {
   mkdirSync(join(ROOT, '.data'), { recursive: true });
+  // tsc never deletes what it wrote before: a moved or deleted module would stay in dist, importable and packed.
+  for (const folder of PACKAGES_BUILT_BY_TSC) rmSync(join(ROOT, folder, 'dist'), { recursive: true, force: true });
   const steps: Array<[string, string[], string]> = [
     // The wire contract first: every other package imports it from its dist.
     ['contract', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'contract/tsconfig.build.json'], ROOT],

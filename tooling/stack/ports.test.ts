@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { ephemeralPortRange, freePort, portFree } from './ports.js';
+import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ephemeralPortRange, freePort, portFree, pruneReservations } from './ports.js';
 
 describe('freePort', () => {
   it('gives ports below the ephemeral range, each once (also across processes), that can be listened on', async () => {
@@ -25,5 +28,24 @@ describe('freePort', () => {
       ),
     ) as number[];
     assert.equal(others.filter((port) => ports.includes(port)).length, 0);
+  });
+});
+
+describe('pruneReservations', () => {
+  it('deletes reservations older than ten minutes and keeps the recent ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ports-'));
+    const now = Date.now();
+    for (const [port, ageMinutes] of [
+      [10001, 30],
+      [10002, 11],
+      [10003, 1],
+    ] as const) {
+      writeFileSync(join(dir, String(port)), '1');
+      const at = (now - ageMinutes * 60_000) / 1000;
+      utimesSync(join(dir, String(port)), at, at);
+    }
+    assert.equal(pruneReservations(now, dir), 2);
+    assert.deepEqual(readdirSync(dir), ['10003']);
+    assert.equal(pruneReservations(now, join(dir, 'none')), 0);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer } from 'node:net';
@@ -14,6 +14,10 @@ import { connect, createServer } from 'node:net';
  */
 export async function freePort(): Promise<number> {
   const [low] = ephemeralPortRange();
+  if (!pruned) {
+    pruned = true;
+    pruneReservations();
+  }
   if (low - FIRST_PORT >= 1000) {
     for (let attempt = 0; attempt < 50; attempt++) {
       const port = FIRST_PORT + Math.floor(Math.random() * (low - FIRST_PORT));
@@ -27,6 +31,31 @@ const FIRST_PORT = 10_000;
 const RESERVATIONS_DIR = join(tmpdir(), 'journeytrace-ports');
 /** Longer than any service takes to bind the port it was given. */
 const RESERVATION_MILLIS = 10 * 60_000;
+
+let pruned = false;
+
+/** Deletes reservations older than `RESERVATION_MILLIS` (once per process): they protect nothing, and would pile up in the temp directory. */
+export function pruneReservations(now = Date.now(), dir = RESERVATIONS_DIR): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0; // None made yet.
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      if (now - statSync(path).mtimeMs >= RESERVATION_MILLIS) {
+        unlinkSync(path);
+        removed += 1;
+      }
+    } catch {
+      // Taken or removed by another process meanwhile.
+    }
+  }
+  return removed;
+}
 
 /** Reserves `port` across processes; false when another process reserved it recently. */
 function reserve(port: number): boolean {
