@@ -149,9 +149,8 @@ test('a checkout goes through the cart Durable Object, KV, the recommendations W
     attributes: { 'db.namespace': 'ORDER_LOG', 'db.query.text': 'UPDATE orders SET confirmed_at = ? WHERE order_id = ?' },
   });
   expect(trace.findAll({ service: 'edge-worker', name: 'UPDATE ORDER_LOG' }).map((span) => span.parentSpanId)).toEqual([confirmed.spanId]);
-  // The row held the trace context only: no baggage reached the cron's span.
-  expect(confirmed.attributes['session.id']).toBeUndefined();
-  expect(confirmed.attributes['user.tier']).toBeUndefined();
+  // The row kept the session and the (verified) tier with the context: the cron's span carries them as the checkout's do.
+  expect(confirmed.attributes).toMatchObject({ 'session.id': sessionId, 'user.tier': 'vip' });
   trace.expectNoOrphans();
   trace.expectNoErrors();
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SpanKind, context, trace } from '@opentelemetry/api';
+import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { createEdgeTracing } from '@journeytrace/edge';
 import { traceD1 } from '@journeytrace/edge/bindings';
@@ -66,7 +66,9 @@ function setup(options?: Parameters<typeof memoryOrderLog>[0]) {
   /** Places `orderId` inside a checkout's SERVER span, as the edge does. */
   const place = async (orderId: string) => {
     const server = tracing.tracer.startSpan('POST /api/checkout', { kind: SpanKind.SERVER });
-    await context.with(trace.setSpan(context.active(), server), () => logOrder(traced, log.database, { orderId, totalCents: 1890 }, tracing));
+    const baggage = propagation.createBaggage({ 'session.id': { value: 's-1' }, 'user.tier': { value: 'vip' }, 'ab.variant': { value: 'b' } });
+    const inRequest = propagation.setBaggage(trace.setSpan(context.active(), server), baggage);
+    await context.with(inRequest, () => logOrder(traced, log.database, { orderId, totalCents: 1890 }, tracing));
     server.end();
     return server.spanContext();
   };
@@ -74,10 +76,10 @@ function setup(options?: Parameters<typeof memoryOrderLog>[0]) {
 }
 
 describe('the order log', () => {
-  it('records the order with its journey context and no baggage; the cron confirms it in that journey', async () => {
+  it('records the order with its journey context, session and tier (no other baggage); the cron confirms it in that journey', async () => {
     const { tracing, log, traced, spans, place } = setup();
     const checkout = await place('ord_1');
-    assert.equal(JSON.parse(log.rows[0]!.trace_context!).baggage, undefined);
+    assert.deepEqual(String(JSON.parse(log.rows[0]!.trace_context!).baggage).split(',').sort(), ['session.id=s-1', 'user.tier=vip']);
     const cron = tracing.tracer.startSpan('cron * * * * *', { kind: SpanKind.SERVER });
     const confirmed = await context.with(trace.setSpan(context.active(), cron), () => confirmOpenOrders(traced, log.database, tracing));
     cron.end();
@@ -87,6 +89,8 @@ describe('the order log', () => {
     assert.equal(confirm.spanContext().traceId, checkout.traceId);
     assert.equal(confirm.parentSpanContext?.spanId, checkout.spanId);
     assert.equal(confirm.attributes[ATTR_ORDER_ID], 'ord_1');
+    assert.equal(confirm.attributes['session.id'], 's-1');
+    assert.equal(confirm.attributes['user.tier'], 'vip');
     assert.deepEqual(
       confirm.links.map((link) => link.context.spanId),
       [cron.spanContext().spanId],

@@ -1,6 +1,7 @@
 /**
  * The demo shop's order log, in D1 (binding `ORDER_LOG`): the edge records each placed order
- * with the journey's trace context (no baggage: the row outlives the request), and a cron
+ * with the journey's trace context and its session and tier (no other baggage: the row outlives
+ * the request), and a cron
  * trigger confirms the orders still open, each in its own journey's trace (`inCarriedTrace`),
  * so "when was my order confirmed" shows in the checkout's waterfall.
  */
@@ -23,6 +24,11 @@ export interface LoggedOrder {
   totalCents: number | null;
 }
 
+/**
+ * The baggage the row keeps: the journey's spans at the edge carry the session and the tier
+ * (CONTRACT), the confirmation's too. The tier was verified before the row was written.
+ */
+const CARRIED_BAGGAGE = ['session.id', 'user.tier'];
 /** `order.id`: the order a span worked on (as checkout-api and orders-worker name it). */
 export const ATTR_ORDER_ID = 'order.id';
 /** Orders one cron run confirms at most: a backlog is worked off over several runs, each bounded. */
@@ -53,7 +59,7 @@ export async function logOrder(orderLog: OrderLogDatabase, rawOrderLog: D1Databa
   await ensureOrderLog(rawOrderLog);
   await orderLog
     .prepare('INSERT INTO orders (order_id, total_cents, placed_at, trace_context) VALUES (?, ?, ?, ?)')
-    .bind(order.orderId, order.totalCents, new Date().toISOString(), JSON.stringify(carryContext({ tracing })))
+    .bind(order.orderId, order.totalCents, new Date().toISOString(), JSON.stringify(carryContext({ tracing, baggageKeys: CARRIED_BAGGAGE })))
     .run();
 }
 
