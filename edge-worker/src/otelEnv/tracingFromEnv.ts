@@ -7,7 +7,8 @@ import { otlpExporterSelected, sdkDisabled, type OtelSwitchBindings } from './ot
 import { installDiagLoggerFromEnv, type DiagBindings } from './diagFromEnv.js';
 import { samplerFromEnv } from '../tracer/sampler.js';
 import { BATCH_SPAN_PROCESSOR_ENV, readNumberSetting } from '@journeytrace/contract';
-import { spillSpansTo, spillTo } from '../spill/spillTo.js';
+import { spillSpansTo } from '../spill/spillTo.js';
+import { spillFromEnv } from '../spill/spillFromEnv.js';
 import type { SpillNamespace } from '../spill/types.js';
 
 export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagBindings {
@@ -36,6 +37,8 @@ export interface TracingBindings extends OtlpBindings, OtelSwitchBindings, DiagB
    * written there and sent later (spill/). Without it they wait in the isolate's memory.
    */
   JOURNEYTRACE_SPILL?: SpillNamespace;
+  /** Spill objects to spread batches over, 1 to 64. Default 1. */
+  JOURNEYTRACE_SPILL_SHARDS?: string;
 }
 
 /**
@@ -103,12 +106,14 @@ function readBindings(env: TracingBindings, defaultServiceName: string, override
       maxQueueSize: bspSetting(env, 'maxQueueSize'),
       maxQueueBytes: readNumberSetting('JOURNEYTRACE_BSP_MAX_QUEUE_BYTES', env.JOURNEYTRACE_BSP_MAX_QUEUE_BYTES, ANY_NON_NEGATIVE),
       flushWhenIdle: env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE === undefined ? undefined : env.JOURNEYTRACE_BSP_FLUSH_WHEN_IDLE.trim().toLowerCase() !== 'false',
-      spill: env.JOURNEYTRACE_SPILL ? spillSpansTo(spillTo(env.JOURNEYTRACE_SPILL)) : undefined,
+      spill: spillSpansOf(spillFromEnv(env)),
     },
   });
 }
 
 const ANY_NON_NEGATIVE = { min: 0, max: Number.MAX_SAFE_INTEGER };
+
+const spillSpansOf = (spill: ReturnType<typeof spillFromEnv>) => (spill ? spillSpansTo(spill) : undefined);
 
 /**
  * An `OTEL_BSP_*` binding read by the contract's reader: unset gives the processor's default; a

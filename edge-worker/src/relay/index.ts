@@ -21,7 +21,8 @@ import { encodeTracePartialSuccess } from '../export/otlpProtobuf.js';
 import { createRateLimiter, type RateLimiter } from './rateLimiter.js';
 import { readLimitedBody } from './readLimitedBody.js';
 import { globalFetch } from '../fetch/globalFetch.js';
-import { spillTo, type Spill } from '../spill/spillTo.js';
+import type { Spill } from '../spill/spillTo.js';
+import { spillFromEnv } from '../spill/spillFromEnv.js';
 import type { SpillNamespace } from '../spill/types.js';
 import { BATCH_ID_HEADER } from '../spill/spillProtocol.js';
 import { batchIdOf, recentBatchIds } from './recentBatchIds.js';
@@ -49,6 +50,8 @@ export interface RelayBindings extends OtlpBindings, Pick<OtelSwitchBindings, 'O
   JOURNEYTRACE_RELAY_SERVICE_NAMES?: string;
   /** The `JourneytraceSpill` Durable Object namespace: batches the collector cannot take are held there (202) instead of answered with 502. */
   JOURNEYTRACE_SPILL?: SpillNamespace;
+  /** Spill objects to spread batches over, 1 to 64. Default 1. */
+  JOURNEYTRACE_SPILL_SHARDS?: string;
   /** `false`: the relay answers 502 while the collector cannot take a batch, spilling nothing (the page keeps its spans). */
   JOURNEYTRACE_RELAY_SPILL?: string;
 }
@@ -188,7 +191,7 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
     spill:
       options.spill === false || (options.spill === undefined && env.JOURNEYTRACE_RELAY_SPILL?.trim().toLowerCase() === 'false')
         ? undefined
-        : (options.spill ?? (env.JOURNEYTRACE_SPILL ? spillTo(env.JOURNEYTRACE_SPILL) : undefined)),
+        : (options.spill ?? spillFromEnv(env)),
     now: options.now ?? Date.now,
   };
 }
