@@ -497,6 +497,26 @@ describe('otlpRelay: what a browser batch may claim', () => {
     assert.deepEqual(attributeValue(forwardedSpans(short.forwarded)[0]!.attributes, 'http.long'), { stringValue: 'y'.repeat(100) });
   });
 
+  it('takes its span limits from the OTEL_SPAN_*_LIMIT bindings (then OTEL_ATTRIBUTE_*), an option overriding them', async () => {
+    const body = batchOf((body) => {
+      const span = spansOf(body).find((span) => span.name === 'HTTP POST')!;
+      span.attributes = Array.from({ length: 50 }, (_, i) => ({ key: `http.x${i}`, value: { stringValue: 'v'.repeat(40) } }));
+      span.events = Array.from({ length: 30 }, (_, i) => ({ name: `e${i}`, timeUnixNano: span.startTimeUnixNano, attributes: [] }));
+    });
+    const env = { OTEL_SPAN_EVENT_COUNT_LIMIT: '5', OTEL_ATTRIBUTE_COUNT_LIMIT: '10', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '8' };
+    const fromEnv = relayApp();
+    assert.equal((await fromEnv.app.request(post(body), undefined, env)).status, 200);
+    const limited = forwardedSpans(fromEnv.forwarded).find((span) => span.name === 'HTTP POST')!;
+    assert.equal(limited.events.length, 5);
+    assert.equal(limited.attributes.length, 10);
+    assert.deepEqual(attributeValue(limited.attributes, 'http.x0'), { stringValue: 'v'.repeat(8) });
+    const overridden = relayApp({ spanLimits: { eventCountLimit: 7 } });
+    assert.equal((await overridden.app.request(post(body), undefined, { ...env, OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '12' })).status, 200);
+    const span = forwardedSpans(overridden.forwarded).find((span) => span.name === 'HTTP POST')!;
+    assert.equal(span.events.length, 7);
+    assert.equal(span.attributes.length, 12, 'the span-specific name before the general one');
+  });
+
   it('forwards at most maxSpansPerBatch spans of a request (default 512), the rest left out and counted', async () => {
     const { app, forwarded } = relayApp({ maxBodyBytes: 8 * 1024 * 1024 });
     const body = batchOf((body) => {

@@ -14,7 +14,7 @@ import { forwardToCollector, type CollectorTarget, type ForwardResult } from './
 import { isRetryableStatus } from '@journeytrace/contract';
 import { otlpFormatOf, prepareBatch, type OtlpFormat } from './prepareBatch.js';
 import { DEFAULT_RELAYED_SERVICE_NAMES } from './pinBrowserResources.js';
-import { countOption, DEFAULT_MAX_SPANS_PER_BATCH, resolveSpanLimits, type SpanLimits } from './spanLimits.js';
+import { countOption, DEFAULT_MAX_SPANS_PER_BATCH, resolveSpanLimits, spanLimitsFromEnv, type SpanLimitBindings, type SpanLimits } from './spanLimits.js';
 import { resolveSpanTimeBounds, type SpanTimeBounds } from './boundSpanTimes.js';
 import type { RejectedSpans } from './otlpTypes.js';
 import { encodeTracePartialSuccess } from '../export/otlpProtobuf.js';
@@ -39,7 +39,7 @@ export { decodeOtlpJson } from './decodeOtlpJson.js';
 export { decodeOtlpProtobuf } from './decodeOtlpProtobuf.js';
 
 /** Bindings the relay reads when an option is not given. */
-export interface RelayBindings extends OtlpBindings, Pick<OtelSwitchBindings, 'OTEL_SDK_DISABLED'> {
+export interface RelayBindings extends OtlpBindings, SpanLimitBindings, Pick<OtelSwitchBindings, 'OTEL_SDK_DISABLED'> {
   /** Comma-separated browser origins allowed to send spans. */
   JOURNEYTRACE_RELAY_ALLOWED_ORIGINS?: string;
   /** Body limit in bytes (wire and decoded). */
@@ -84,7 +84,11 @@ export interface RelayOptions {
    * `DEFAULT_RELAYED_SERVICE_NAMES` (the web SDK's default name, `unknown_service:webjs`).
    */
   serviceNames?: readonly string[];
-  /** Span limits: attributes, events and links per span, value length. Default: OpenTelemetry's (128 each), values 8192. */
+  /**
+   * Span limits: attributes, events and links per span, value length. Each one not given here is
+   * read from its `OTEL_SPAN_*_LIMIT` binding (then `OTEL_ATTRIBUTE_*_LIMIT`), else OpenTelemetry's
+   * default (128 each); values 8192 by default (the SDKs leave them uncut, a relay facing the open web cannot).
+   */
   spanLimits?: SpanLimits;
   /** Spans forwarded per request; the rest are left out. Default 512. */
   maxSpansPerBatch?: number;
@@ -179,7 +183,7 @@ function resolveConfig(options: RelayOptions, env: RelayBindings): RelayConfig {
     filter: {
       resource: attributeAllowList(options.resourceAttributes ?? DEFAULT_RELAYED_RESOURCE_ATTRIBUTES),
       span: attributeAllowList(options.spanAttributes ?? DEFAULT_RELAYED_SPAN_ATTRIBUTES),
-      limits: resolveSpanLimits(options.spanLimits),
+      limits: resolveSpanLimits({ ...spanLimitsFromEnv(env), ...options.spanLimits }),
     },
     serviceNames: new Set(
       options.serviceNames ?? (env.JOURNEYTRACE_RELAY_SERVICE_NAMES ? splitList(env.JOURNEYTRACE_RELAY_SERVICE_NAMES) : DEFAULT_RELAYED_SERVICE_NAMES),

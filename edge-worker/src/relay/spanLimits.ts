@@ -41,6 +41,46 @@ export function countOption(value: number | undefined, name: string, fallback: n
   return fallback;
 }
 
+/** The `OTEL_*` span and attribute limits, as the SDK environment spec names them. */
+export interface SpanLimitBindings {
+  OTEL_ATTRIBUTE_COUNT_LIMIT?: string;
+  OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT?: string;
+  OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT?: string;
+  OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT?: string;
+  OTEL_SPAN_EVENT_COUNT_LIMIT?: string;
+  OTEL_SPAN_LINK_COUNT_LIMIT?: string;
+  OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT?: string;
+  OTEL_LINK_ATTRIBUTE_COUNT_LIMIT?: string;
+}
+
+/**
+ * The limits the bindings set (the span-specific names before the general `OTEL_ATTRIBUTE_*`
+ * ones, as the spec orders them); a limit they leave unset stays unset, so the default applies.
+ * A value that is not a non-negative integer is warned about and ignored.
+ * @see https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#span-limits
+ */
+export function spanLimitsFromEnv(env: SpanLimitBindings): SpanLimits {
+  const read = (...names: Array<keyof SpanLimitBindings>): number | undefined => {
+    for (const name of names) {
+      const value = env[name]?.trim();
+      if (!value) continue;
+      const limit = Number(value);
+      if (Number.isSafeInteger(limit) && limit >= 0) return limit;
+      console.warn(`journeytrace relay: ignoring ${name}=${JSON.stringify(env[name])} (not a non-negative integer)`);
+    }
+    return undefined;
+  };
+  const limits: SpanLimits = {
+    attributeCountLimit: read('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT'),
+    attributeValueLengthLimit: read('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'),
+    eventCountLimit: read('OTEL_SPAN_EVENT_COUNT_LIMIT'),
+    linkCountLimit: read('OTEL_SPAN_LINK_COUNT_LIMIT'),
+    attributePerEventCountLimit: read('OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT'),
+    attributePerLinkCountLimit: read('OTEL_LINK_ATTRIBUTE_COUNT_LIMIT'),
+  };
+  return Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
+}
+
 export function resolveSpanLimits(limits: SpanLimits = {}): ResolvedSpanLimits {
   const count = (name: keyof SpanLimits, fallback: number) => countOption(limits[name], `spanLimits.${name}`, fallback);
   return {
