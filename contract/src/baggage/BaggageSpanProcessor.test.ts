@@ -4,10 +4,19 @@ import { ROOT_CONTEXT, propagation, type AttributeValue } from '@opentelemetry/a
 import type { Span } from '@opentelemetry/sdk-trace';
 import { BaggageSpanProcessor } from './BaggageSpanProcessor.js';
 
+/** A span that keeps what is set on it in `attributes`. */
+function recordingSpan(attributes: Record<string, AttributeValue>): Span {
+  return {
+    setAttribute: (key: string, value: AttributeValue) => {
+      attributes[key] = value;
+    },
+  } as unknown as Span;
+}
+
 /** The attributes a processor sets on a span started in `baggage`'s context. */
 function stamped(processor: BaggageSpanProcessor, entries: Record<string, string> | undefined): Record<string, AttributeValue> {
   const attributes: Record<string, AttributeValue> = {};
-  const span = { setAttribute: (key: string, value: AttributeValue) => void (attributes[key] = value) } as unknown as Span;
+  const span = recordingSpan(attributes);
   const context = entries
     ? propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage(Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, { value }]))))
     : ROOT_CONTEXT;
@@ -27,7 +36,7 @@ describe('BaggageSpanProcessor', () => {
     const shared = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ 'user.tier': { value: 'vip' } }));
     for (const _ of [1, 2]) {
       const attributes: Record<string, AttributeValue> = {};
-      processor.onStart({ setAttribute: (key: string, value: AttributeValue) => void (attributes[key] = value) } as unknown as Span, shared);
+      processor.onStart(recordingSpan(attributes), shared);
       assert.deepEqual(attributes, { 'user.tier': 'vip' });
     }
     assert.deepEqual(stamped(processor, { 'user.tier': 'free' }), { 'user.tier': 'free' });

@@ -75,7 +75,7 @@ describe('DurationHistogram', () => {
     );
   });
 
-  it('leaves the exemplars it handed out as they were when later measurements replace the bucket\'s', () => {
+  it("leaves the exemplars it handed out as they were when later measurements replace the bucket's", () => {
     const histogram = new DurationHistogram('d', 'd', 's', [1]);
     histogram.record(0.5, {}, exemplar('a'.repeat(32)), 0);
     histogram.record(0.6, {}, exemplar('b'.repeat(32)), 0);
