@@ -104,7 +104,7 @@ function selfTimes(profile: Profile, moduleOf: (line: number) => string, request
       .slice(0, count)
       .map(([name, micros]) => `${(micros / requests).toFixed(1).padStart(8)} µs  ${name}`)
       .join('\n');
-  return { totalPerRequest: total / requests, modules: top(byModule, 30), functions: top(byFunction, 40) };
+  return { totalPerRequest: total / requests, modules: top(byModule, 60), functions: top(byFunction, 60) };
 }
 
 async function profileVariant(variant: Variant, home: string, outRoot: string, servers: { origin: string; sink: string }): Promise<void> {
@@ -120,7 +120,12 @@ async function profileVariant(variant: Variant, home: string, outRoot: string, s
       scriptPath: built.script,
       compatibilityDate: COMPATIBILITY_DATE,
       compatibilityFlags: variant.compatibilityFlags,
-      bindings: { ORIGIN_URL: servers.origin, OTEL_SERVICE_NAME: 'edge-worker', OTEL_EXPORTER_OTLP_ENDPOINT: `${servers.sink}/${variant.key}` },
+      bindings: {
+        ORIGIN_URL: servers.origin,
+        OTEL_SERVICE_NAME: 'edge-worker',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `${servers.sink}/${variant.key}`,
+        ...variant.bindings,
+      },
     }),
   );
   const agent = keepAliveAgent(CONCURRENCY);

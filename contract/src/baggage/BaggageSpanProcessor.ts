@@ -1,4 +1,4 @@
-import type { Context } from '@opentelemetry/api';
+import type { Baggage, Context } from '@opentelemetry/api';
 import { propagationApi } from '../api.js';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { PROMOTED_BAGGAGE_KEYS } from '../journeyBaggage.js';
@@ -12,6 +12,11 @@ import { PROMOTED_BAGGAGE_KEYS } from '../journeyBaggage.js';
  */
 export class BaggageSpanProcessor implements SpanProcessor {
   private readonly _keys: readonly string[];
+  /**
+   * The promoted entries of each Baggage seen (a Baggage is immutable, and the propagator hands
+   * the same one to every request carrying the same header): looked up once, not per span.
+   */
+  private readonly _promoted = new WeakMap<Baggage, ReadonlyArray<readonly [string, string]>>();
 
   constructor(keys: readonly string[] = PROMOTED_BAGGAGE_KEYS) {
     this._keys = keys;
@@ -20,10 +25,17 @@ export class BaggageSpanProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
     const baggage = propagationApi.getBaggage(parentContext);
     if (!baggage) return;
-    for (const key of this._keys) {
-      const entry = baggage.getEntry(key);
-      if (entry) span.setAttribute(key, entry.value);
+    let promoted = this._promoted.get(baggage);
+    if (!promoted) {
+      const found: Array<readonly [string, string]> = [];
+      for (const key of this._keys) {
+        const entry = baggage.getEntry(key);
+        if (entry) found.push([key, entry.value]);
+      }
+      promoted = found;
+      this._promoted.set(baggage, promoted);
     }
+    for (const [key, value] of promoted) span.setAttribute(key, value);
   }
 
   onEnd(_span: ReadableSpan): void {}

@@ -15,7 +15,7 @@ function capturedMetrics(options: Partial<Omit<HttpMetricsOptions, 'fetch'>> = {
   return { metrics: new HttpMetrics({ metricsUrl: 'http://collector.test/v1/metrics', resource: {}, ...options, fetch }), bodies };
 }
 
-const exemplar = (traceId: string, priority = 0) => ({ traceId, spanId: 'b7ad6b7169203331', priority });
+const exemplar = (traceId: string) => ({ traceId, spanId: 'b7ad6b7169203331' });
 
 describe('bucketIndex', () => {
   it('puts a value on a boundary in the bucket it closes (upper-inclusive)', () => {
@@ -62,9 +62,9 @@ describe('DurationHistogram', () => {
 
   it('keeps the highest-priority exemplar per bucket', () => {
     const histogram = new DurationHistogram('d', 'd', 's', [0.1, 1]);
-    histogram.record(0.5, {}, exemplar('a'.repeat(32), 2));
-    histogram.record(0.6, {}, exemplar('b'.repeat(32), 0));
-    histogram.record(0.05, {}, exemplar('c'.repeat(32), 0));
+    histogram.record(0.5, {}, exemplar('a'.repeat(32)), 2);
+    histogram.record(0.6, {}, exemplar('b'.repeat(32)), 0);
+    histogram.record(0.05, {}, exemplar('c'.repeat(32)), 0);
     const [point] = histogram.collect();
     assert.deepEqual(
       point!.exemplars.map((e) => [e.traceId[0], e.value]),
@@ -72,6 +72,20 @@ describe('DurationHistogram', () => {
         ['c', 0.05],
         ['a', 0.5],
       ],
+    );
+  });
+
+  it("leaves the exemplars it handed out as they were when later measurements replace the bucket's", () => {
+    const histogram = new DurationHistogram('d', 'd', 's', [1]);
+    histogram.record(0.5, {}, exemplar('a'.repeat(32)), 0);
+    histogram.record(0.6, {}, exemplar('b'.repeat(32)), 0);
+    const [first] = histogram.collect();
+    histogram.record(0.7, {}, exemplar('c'.repeat(32)), 0);
+    histogram.record(0.8, {}, exemplar('d'.repeat(32)), 0);
+    const [second] = histogram.collect();
+    assert.deepEqual(
+      [first, second].map((point) => point!.exemplars.map((e) => [e.traceId[0], e.value])),
+      [[['b', 0.6]], [['d', 0.8]]],
     );
   });
 
@@ -97,7 +111,7 @@ describe('exemplarPriority', () => {
 describe('histogramsToOtlpJson', () => {
   it('writes delta histograms with exemplars as OTLP/JSON', () => {
     const histogram = new DurationHistogram('http.server.request.duration', 'Duration', 's', [0.1], () => 5);
-    histogram.record(0.2, { 'http.route': '/x', 'http.response.status_code': 200 }, exemplar('d'.repeat(32), 1));
+    histogram.record(0.2, { 'http.route': '/x', 'http.response.status_code': 200 }, exemplar('d'.repeat(32)), 1);
     const body = JSON.parse(
       histogramsToOtlpJson({ 'service.name': 'edge' }, 'scope', [{ name: histogram.name, description: 'Duration', unit: 's', points: histogram.collect() }]),
     );

@@ -71,8 +71,11 @@ export class DurationHistogram {
     return this._droppedMeasurements;
   }
 
-  /** Adds one measurement; `timeUnixMillis` is when it was taken (default now), for its exemplar. */
-  record(value: number, attributes: MetricAttributes, exemplar?: Omit<Exemplar, 'value' | 'timeUnixMillis'>, timeUnixMillis?: number): void {
+  /**
+   * Adds one measurement. `exemplar` (a sampled span's context, or anything with its ids) becomes
+   * the bucket's exemplar when its `priority` is at least the one held; taken now.
+   */
+  record(value: number, attributes: MetricAttributes, exemplar?: { readonly traceId: string; readonly spanId: string }, priority = 0): void {
     if (!Number.isFinite(value) || value < 0) return;
     const key = seriesKey(attributes);
     let series = this._series.get(key);
@@ -95,20 +98,20 @@ export class DurationHistogram {
     const bucket = bucketIndex(this.boundaries, value);
     series.count += 1;
     series.sum += value;
-    series.min = Math.min(series.min, value);
-    series.max = Math.max(series.max, value);
+    if (value < series.min) series.min = value;
+    if (value > series.max) series.max = value;
     series.bucketCounts[bucket] = (series.bucketCounts[bucket] ?? 0) + 1;
-    if (exemplar) {
-      const current = series.exemplars[bucket];
-      if (!current || exemplar.priority >= current.priority) {
-        series.exemplars[bucket] = {
-          traceId: exemplar.traceId,
-          spanId: exemplar.spanId,
-          priority: exemplar.priority,
-          value,
-          timeUnixMillis: timeUnixMillis ?? this._now(),
-        };
-      }
+    if (!exemplar) return;
+    const current = series.exemplars[bucket];
+    if (!current) {
+      series.exemplars[bucket] = { traceId: exemplar.traceId, spanId: exemplar.spanId, priority, value, timeUnixMillis: this._now() };
+    } else if (priority >= current.priority) {
+      // The series' own object, handed out only by collect(), which starts new series: replaced in place.
+      current.traceId = exemplar.traceId;
+      current.spanId = exemplar.spanId;
+      current.priority = priority;
+      current.value = value;
+      current.timeUnixMillis = this._now();
     }
   }
 

@@ -35,28 +35,13 @@ export interface RequestOutcome {
 }
 
 /**
- * Outcomes recorded but not yet added to the histograms. A request records its outcome as one
- * append; the series lookup and the exemplar choice run later for many at once, where the same
- * code runs hot instead of once per request.
- */
-const FOLD_AT = 256;
-
-interface PendingOutcome {
-  histogram: DurationHistogram;
-  outcome: RequestOutcome;
-  timeUnixMillis: number;
-}
-
-/**
  * The stable HTTP duration histograms (`http.server.request.duration`,
  * `http.client.request.duration`, seconds) with exemplars, sent as OTLP/JSON on `flush()`.
  */
 export class HttpMetrics {
   private readonly _server: DurationHistogram;
   private readonly _client: DurationHistogram;
-  /** Outcomes not yet folded into their histogram, oldest first. */
-  private _pending: PendingOutcome[] = [];
-  /** Whether anything was recorded since the last flush (pending or folded). */
+  /** Whether anything was recorded since the last flush. */
   private _unsent = false;
   /** The flush a request's `waitUntil` is waiting for, if any. */
   private _scheduled: Promise<void> | undefined;
@@ -120,17 +105,16 @@ export class HttpMetrics {
 
   /** Records a server request's outcome (`http.server.request.duration`); it is sent with the next flush. */
   recordServer(outcome: RequestOutcome): void {
-    this._defer(this._server, outcome);
+    this._record(this._server, outcome);
   }
 
   /** Records an outbound call's outcome (`http.client.request.duration`); it is sent with the next flush. */
   recordClient(outcome: RequestOutcome): void {
-    this._defer(this._client, outcome);
+    this._record(this._client, outcome);
   }
 
   /** Sends everything recorded since the last flush (delta). Never throws. */
   async flush(): Promise<void> {
-    this._fold();
     this._unsent = false;
     this._lastFlushMillis = this._now();
     const metrics = [this._server, this._client].map((histogram) => ({
@@ -165,36 +149,17 @@ export class HttpMetrics {
     }
   }
 
-  private _defer(histogram: DurationHistogram, outcome: RequestOutcome): void {
-    this._pending.push({ histogram, outcome, timeUnixMillis: this._now() });
+  /**
+   * Added to its series at once: what a request leaves behind is a few counters and at most one
+   * exemplar per bucket, nothing that waits for a later fold (objects held across GCs cost more
+   * than the record itself).
+   */
+  private _record(histogram: DurationHistogram, outcome: RequestOutcome): void {
     this._unsent = true;
-    if (this._pending.length >= FOLD_AT) this._fold();
+    const { spanContext } = outcome;
+    const sampled = spanContext !== undefined && (spanContext.traceFlags & TRACE_FLAGS.SAMPLED) === TRACE_FLAGS.SAMPLED;
+    histogram.record(outcome.durationSeconds, outcome.attributes, sampled ? spanContext : undefined, sampled ? exemplarPriority(outcome) : 0);
   }
-
-  /** Adds the pending outcomes to their histograms, in the order they were recorded. */
-  private _fold(): void {
-    const pending = this._pending;
-    if (pending.length === 0) return;
-    this._pending = [];
-    for (const { histogram, outcome, timeUnixMillis } of pending) record(histogram, outcome, timeUnixMillis);
-  }
-}
-
-function record(histogram: DurationHistogram, outcome: RequestOutcome, timeUnixMillis: number): void {
-  const { spanContext } = outcome;
-  const sampled = spanContext !== undefined && (spanContext.traceFlags & TRACE_FLAGS.SAMPLED) === TRACE_FLAGS.SAMPLED;
-  histogram.record(
-    outcome.durationSeconds,
-    outcome.attributes,
-    sampled
-      ? {
-          traceId: spanContext.traceId,
-          spanId: spanContext.spanId,
-          priority: exemplarPriority(outcome),
-        }
-      : undefined,
-    timeUnixMillis,
-  );
 }
 
 /**

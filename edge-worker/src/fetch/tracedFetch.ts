@@ -144,10 +144,11 @@ export function createTracedFetch(
           sent = firstInit(init, request, propagate, active);
           response = await (request ? baseFetch(request) : baseFetch(input, sent));
         }
+        // Read once: each read of the response's status is a call into the runtime.
         status = response.status;
-        span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
-        if (response.status >= 400) {
-          span.setAttribute(ATTR_ERROR_TYPE, String(response.status));
+        span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+        if (status >= 400) {
+          span.setAttribute(ATTR_ERROR_TYPE, String(status));
           span.setStatus({ code: SPAN_STATUS_CODE.ERROR });
         }
         if (redirectMode === 'manual' || !isRedirectStatus(status)) return response;

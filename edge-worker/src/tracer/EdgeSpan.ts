@@ -30,6 +30,16 @@ export interface EdgeSpanScope {
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
+ * What a span without links, events or a status set shares with every other one: most edge
+ * spans have none, and a span waits in the isolate's buffer until its export, so each object
+ * it holds is copied by every young-generation GC meanwhile. Frozen, so nothing can change the
+ * shared copies; a span makes its own array or status on its first write.
+ */
+const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
+const NO_EVENTS: TimedEvent[] = Object.freeze([]) as unknown as TimedEvent[];
+const UNSET_STATUS: SpanStatus = Object.freeze({ code: SPAN_STATUS_CODE.UNSET });
+
+/**
  * A recording span for the edge: the OpenTelemetry API `Span` and sdk-trace-base's
  * `ReadableSpan`, so any span processor and exporter take it. It behaves as sdk-trace-base's
  * span (limits, status rules, exception events, one `end()`), with less work per span: times
@@ -41,9 +51,7 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
   readonly kind: SpanKind;
   readonly parentSpanContext: SpanContext | undefined;
   readonly attributes: Attributes = {};
-  readonly links: Link[] = [];
-  readonly events: TimedEvent[] = [];
-  status: SpanStatus = { code: SPAN_STATUS_CODE.UNSET };
+  status: SpanStatus = UNSET_STATUS;
   droppedAttributesCount = 0;
   droppedEventsCount = 0;
   droppedLinksCount = 0;
@@ -52,6 +60,8 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
   private readonly _startMillis: number;
   private _endMillis = -1;
   private _attributeCount = 0;
+  private _links: Link[] = NO_LINKS;
+  private _events: TimedEvent[] = NO_EVENTS;
 
   constructor(
     scope: EdgeSpanScope,
@@ -71,6 +81,14 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
     this._startMillis = startTime === undefined ? Date.now() : toMillis(startTime);
     if (attributes) this.setAttributes(attributes);
     if (links) for (const link of links) this.addLink(link);
+  }
+
+  get links(): Link[] {
+    return this._links;
+  }
+
+  get events(): TimedEvent[] {
+    return this._events;
   }
 
   get resource(): Resource {
@@ -140,24 +158,26 @@ export class EdgeSpan implements ApiSpan, ReadableSpan {
       if (!isTimeInput(time)) time = attributesOrTime;
       attributesOrTime = undefined;
     }
-    if (this.events.length >= SPAN_LIMITS.events) {
-      this.events.shift();
+    if (this._events === NO_EVENTS) this._events = [];
+    if (this._events.length >= SPAN_LIMITS.events) {
+      this._events.shift();
       this.droppedEventsCount += 1;
     }
     // Event attributes stay simple values (OTEP 4485), cleaned and counted as the SDK does.
     const cleaned = cleanSimpleAttributes(attributesOrTime, { attributeCountLimit: SPAN_LIMITS.attributesPerEvent, attributeValueLengthLimit: Infinity });
-    this.events.push({ name, time: millisToHrTime(time === undefined ? Date.now() : toMillis(time)), ...cleaned });
+    this._events.push({ name, time: millisToHrTime(time === undefined ? Date.now() : toMillis(time)), ...cleaned });
     return this;
   }
 
   addLink(link: Link): this {
     if (this._endMillis >= 0) return this;
-    if (this.links.length >= SPAN_LIMITS.links) {
-      this.links.shift();
+    if (this._links === NO_LINKS) this._links = [];
+    if (this._links.length >= SPAN_LIMITS.links) {
+      this._links.shift();
       this.droppedLinksCount += 1;
     }
     // Link attributes may be any AnyValue, cleaned and counted as the SDK does.
-    this.links.push({
+    this._links.push({
       context: link.context,
       ...cleanAttributes(link.attributes, { attributeCountLimit: SPAN_LIMITS.attributesPerLink, attributeValueLengthLimit: Infinity }),
     });

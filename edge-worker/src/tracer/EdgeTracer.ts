@@ -23,8 +23,11 @@ export class EdgeTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, context: Context = activeContext()): Span {
     if (isTracingSuppressed(context)) return NON_RECORDING_SPAN;
-    const parent = options.root ? undefined : traceApi.getSpanContext(context);
-    const validParent = parent && traceApi.isSpanContextValid(parent) ? parent : undefined;
+    const parentSpan = options.root ? undefined : traceApi.getSpan(context);
+    const parent = parentSpan?.spanContext();
+    // A parent this tracer made is valid by construction (its ids came from randomHex or from a
+    // validated parent): only other spans' contexts are checked.
+    const validParent = parent && (parentSpan instanceof EdgeSpan || traceApi.isSpanContextValid(parent)) ? parent : undefined;
     const spanId = randomHex(2);
     const traceId = validParent ? validParent.traceId : randomHex(4);
     const sampled = validParent && this._sampler.followsParent ? (validParent.traceFlags & TRACE_FLAGS.SAMPLED) !== 0 : this._sampler.sample(traceId);

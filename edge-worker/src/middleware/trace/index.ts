@@ -107,13 +107,20 @@ export function trace<Bindings extends object & TraceBindings = TraceBindings>(
   // Options, tracing and the traced fetch depend on the bindings only: resolve them once per
   // bindings object (one per isolate on Workers), not on every request.
   const resolvedByEnv = new WeakMap<Bindings, ReturnType<typeof resolveEnabled> | typeof DISABLED>();
+  // The last bindings and their resolution: on Workers every request of the isolate brings the
+  // same bindings object, so the WeakMap is asked only when it changes.
+  let lastEnv: Bindings | undefined;
+  let lastEntry: ReturnType<typeof resolveEnabled> | typeof DISABLED | undefined;
   const resolveFor = (env: Bindings) => {
+    if (env === lastEnv && lastEntry) return lastEntry;
     let entry = resolvedByEnv.get(env);
     if (!entry) {
       installDiagLoggerFromEnv(env);
       entry = sdkDisabled(env) ? DISABLED : resolveEnabled(env);
       resolvedByEnv.set(env, entry);
     }
+    lastEnv = env;
+    lastEntry = entry;
     return entry;
   };
   const resolveEnabled = (env: Bindings) => {
